@@ -1,0 +1,1 @@
+"""Fenxiao 分销商城: a WeChat mini-program distribution mall."""

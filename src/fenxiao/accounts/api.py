@@ -1,0 +1,101 @@
+"""Shopper and staff login, profile and address book (``/api/v1/auth``, ``/api/v1/addresses``)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router
+
+from fenxiao.accounts import selectors, services
+from fenxiao.accounts.auth import user_auth
+from fenxiao.accounts.models import User
+from fenxiao.accounts.schemas import (
+    AddressIn,
+    AddressOut,
+    AddressPatch,
+    PhoneBindIn,
+    ProfileIn,
+    RefreshIn,
+    StaffLoginIn,
+    TokenOut,
+    UserOut,
+    WechatLoginIn,
+)
+from fenxiao.accounts.tokens import TokenPair
+
+auth_router = Router(tags=["auth"])
+addresses_router = Router(tags=["addresses"], auth=user_auth)
+
+
+def _token_out(user: User, pair: TokenPair) -> dict:
+    return {"access": pair.access, "refresh": pair.refresh, "expires_in": pair.access_expires_in, "user": user}
+
+
+def client_ip(request: HttpRequest) -> str:
+    # Behind the production proxy REMOTE_ADDR is the proxy; gunicorn is told to trust it
+    # (forwarded_allow_ips), which rewrites REMOTE_ADDR. We never trust a raw header here.
+    return request.META.get("REMOTE_ADDR", "")
+
+
+@auth_router.post("/wechat-login", response=TokenOut, auth=None, summary="微信小程序登录")
+def wechat_login(request: HttpRequest, body: WechatLoginIn):
+    user, pair = services.user_login_wechat(code=body.code)
+    return _token_out(user, pair)
+
+
+@auth_router.post("/refresh", response=TokenOut, auth=None, summary="刷新登录凭证")
+def refresh(request: HttpRequest, body: RefreshIn):
+    user, pair = services.token_refresh(refresh=body.refresh)
+    return _token_out(user, pair)
+
+
+@auth_router.post("/staff-login", response=TokenOut, auth=None, summary="运营人员登录")
+def staff_login(request: HttpRequest, body: StaffLoginIn):
+    user, pair = services.staff_login(username=body.username, password=body.password, ip=client_ip(request))
+    return _token_out(user, pair)
+
+
+@auth_router.get("/me", response=UserOut, auth=user_auth, summary="我的资料")
+def me(request: HttpRequest):
+    return request.auth
+
+
+@auth_router.patch("/me", response=UserOut, auth=user_auth, summary="修改昵称头像")
+def update_me(request: HttpRequest, body: ProfileIn):
+    return services.user_update_profile(user=request.auth, nickname=body.nickname, avatar_url=body.avatar_url)
+
+
+@auth_router.post("/phone", response=UserOut, auth=user_auth, summary="绑定微信手机号")
+def bind_phone(request: HttpRequest, body: PhoneBindIn):
+    return services.user_bind_phone(user=request.auth, code=body.code)
+
+
+@addresses_router.get("", response=list[AddressOut], summary="收货地址列表")
+def address_list(request: HttpRequest):
+    return list(selectors.address_list(user=request.auth))
+
+
+@addresses_router.post("", response={201: AddressOut}, summary="新增收货地址")
+def address_create(request: HttpRequest, body: AddressIn):
+    data = body.dict(exclude={"is_default"})
+    return 201, services.address_create(user=request.auth, data=data, is_default=body.is_default)
+
+
+@addresses_router.get("/{address_id}", response=AddressOut, summary="收货地址详情")
+def address_get(request: HttpRequest, address_id: int):
+    return selectors.address_get(user=request.auth, address_id=address_id)
+
+
+@addresses_router.patch("/{address_id}", response=AddressOut, summary="修改收货地址")
+def address_update(request: HttpRequest, address_id: int, body: AddressPatch):
+    return services.address_update(user=request.auth, address_id=address_id, data=body.dict(exclude_unset=True))
+
+
+@addresses_router.put("/{address_id}", response=AddressOut, summary="替换收货地址")
+def address_replace(request: HttpRequest, address_id: int, body: AddressIn):
+    return services.address_update(user=request.auth, address_id=address_id, data=body.dict())
+
+
+@addresses_router.delete("/{address_id}", response={204: None}, summary="删除收货地址")
+def address_delete(request: HttpRequest, address_id: int):
+    services.address_delete(user=request.auth, address_id=address_id)
+    return 204, None

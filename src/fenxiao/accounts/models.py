@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+
+
+class User(AbstractUser):
+    """One person: a shopper who logged in through WeChat, or staff with a password, or both.
+
+    WeChat users get a generated ``username`` (``wx_<openid>``) and no usable password."""
+
+    openid = models.CharField("OpenID", max_length=64, unique=True, null=True, blank=True)
+    unionid = models.CharField("UnionID", max_length=64, blank=True, default="", db_index=True)
+    phone = models.CharField("手机号", max_length=20, blank=True, default="", db_index=True)
+    phone_country_code = models.CharField("国家区号", max_length=8, blank=True, default="")
+    nickname = models.CharField("昵称", max_length=64, blank=True, default="")
+    avatar_url = models.URLField("头像", max_length=500, blank=True, default="")
+    # Kept server-side only: it decrypts WeChat payloads and must never reach a client.
+    wechat_session_key = models.CharField(max_length=64, blank=True, default="", editable=False)
+    last_wechat_login_at = models.DateTimeField("最近微信登录", null=True, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    @property
+    def display_name(self) -> str:
+        return self.nickname or self.get_full_name() or self.username
+
+
+class Address(models.Model):
+    """A shipping address from the user's address book (中国大陆 province/city/district)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="addresses", verbose_name="用户")
+    receiver = models.CharField("收货人", max_length=32)
+    phone = models.CharField("手机号", max_length=20)
+    province = models.CharField("省", max_length=32)
+    city = models.CharField("市", max_length=32)
+    district = models.CharField("区/县", max_length=32)
+    detail = models.CharField("详细地址", max_length=200)
+    postal_code = models.CharField("邮编", max_length=10, blank=True, default="")
+    tag = models.CharField("标签", max_length=16, blank=True, default="")
+    is_default = models.BooleanField("默认地址", default=False)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "收货地址"
+        verbose_name_plural = "收货地址"
+        ordering = ["-is_default", "-updated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(is_default=True), name="address_one_default_per_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.receiver} {self.province}{self.city}{self.district}{self.detail}"

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated
+
+from ninja import Field, Schema
+from pydantic import StringConstraints, field_validator
+
+from fenxiao.accounts.models import User
+
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
+
+Text32 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
+
+
+class WechatLoginIn(Schema):
+    code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+
+
+class RefreshIn(Schema):
+    refresh: Annotated[str, StringConstraints(min_length=1, max_length=2048)]
+
+
+class StaffLoginIn(Schema):
+    username: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=150)]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+
+
+class PhoneBindIn(Schema):
+    code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+
+
+class ProfileIn(Schema):
+    nickname: Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)] | None = None
+    avatar_url: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
+
+    @field_validator("avatar_url")
+    @classmethod
+    def _https(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError("头像地址必须是 http(s) 链接")
+        return value
+
+
+class UserOut(Schema):
+    id: int
+    nickname: str
+    avatar_url: str
+    phone: str
+    has_phone: bool
+    is_staff: bool
+    created_at: datetime
+
+    @staticmethod
+    def resolve_has_phone(obj: User) -> bool:
+        return bool(obj.phone)
+
+
+class TokenOut(Schema):
+    access: str
+    refresh: str
+    token_type: str = "Bearer"
+    expires_in: int
+    user: UserOut
+
+
+class AddressIn(Schema):
+    receiver: Text32
+    phone: Annotated[str, StringConstraints(strip_whitespace=True)]
+    province: Text32
+    city: Text32
+    district: Text32
+    detail: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
+    postal_code: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^(\d{6})?$")] = ""
+    tag: Annotated[str, StringConstraints(strip_whitespace=True, max_length=16)] = ""
+    is_default: bool = False
+
+    @field_validator("phone")
+    @classmethod
+    def _mobile(cls, value: str) -> str:
+        if not MOBILE.match(value):
+            raise ValueError("请输入 11 位手机号")
+        return value
+
+
+class AddressPatch(Schema):
+    receiver: Text32 | None = None
+    phone: Annotated[str, StringConstraints(strip_whitespace=True)] | None = None
+    province: Text32 | None = None
+    city: Text32 | None = None
+    district: Text32 | None = None
+    detail: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)] | None = None
+    postal_code: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^(\d{6})?$")] | None = None
+    tag: Annotated[str, StringConstraints(strip_whitespace=True, max_length=16)] | None = None
+    is_default: bool | None = None
+
+    @field_validator("phone")
+    @classmethod
+    def _mobile(cls, value: str | None) -> str | None:
+        if value is not None and not MOBILE.match(value):
+            raise ValueError("请输入 11 位手机号")
+        return value
+
+
+class AddressOut(Schema):
+    id: int
+    receiver: str
+    phone: str
+    province: str
+    city: str
+    district: str
+    detail: str
+    postal_code: str
+    tag: str
+    is_default: bool
+    full_address: str = Field(..., description="省市区 + 详细地址")
+
+    @staticmethod
+    def resolve_full_address(obj) -> str:
+        return f"{obj.province}{obj.city}{obj.district}{obj.detail}"

@@ -1,0 +1,174 @@
+"""Writes for users: WeChat login, phone binding, staff login, and the address book."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from fenxiao.accounts.errors import wechat_error_to_domain
+from fenxiao.accounts.models import Address, User
+from fenxiao.accounts.tokens import TokenPair, token_decode, token_pair_issue
+from fenxiao.core.errors import DomainError, NotFound, Throttled, Unauthorized
+from fenxiao.integrations.wechat import gateway
+from fenxiao.integrations.wechat.errors import WechatError
+
+logger = logging.getLogger(__name__)
+MAX_ADDRESSES_PER_USER = 20
+
+
+def user_login_wechat(*, code: str) -> tuple[User, TokenPair]:
+    """Exchange a ``wx.login`` code for our tokens, creating the user on first login.
+
+    The WeChat call happens before any transaction: no row is locked while we wait on WeChat."""
+    try:
+        session = gateway.code2session(code)
+    except WechatError as exc:
+        logger.warning("wechat login failed: %s", exc)
+        raise wechat_error_to_domain(exc) from exc
+    user = _user_upsert_from_wechat(openid=session.openid, unionid=session.unionid, session_key=session.session_key)
+    if not user.is_active:
+        raise DomainError("USER_DISABLED", "账号已被停用，请联系客服", status=403)
+    return user, token_pair_issue(user_id=user.id, scope="user")
+
+
+def _user_upsert_from_wechat(*, openid: str, unionid: str, session_key: str) -> User:
+    now = timezone.now()
+    fields = {"wechat_session_key": session_key, "last_wechat_login_at": now}
+    if unionid:
+        fields["unionid"] = unionid
+    updated = User.objects.filter(openid=openid).update(**fields)
+    if not updated:
+        try:
+            with transaction.atomic():
+                user = User(username=f"wx_{openid}"[:150], openid=openid, **fields)
+                user.set_unusable_password()
+                user.save()
+                return user
+        except IntegrityError:
+            # Two first logins raced; the other one created the row.
+            User.objects.filter(openid=openid).update(**fields)
+    return User.objects.get(openid=openid)
+
+
+def token_refresh(*, refresh: str) -> tuple[User, TokenPair]:
+    claims = token_decode(refresh, expected_type="refresh")
+    user = User.objects.filter(pk=claims.user_id, is_active=True).first()
+    if user is None or (claims.scope == "staff" and not user.is_staff):
+        raise Unauthorized("TOKEN_INVALID", "登录凭证无效，请重新登录")
+    return user, token_pair_issue(user_id=user.id, scope=claims.scope)
+
+
+def _throttle_key(username: str, ip: str) -> str:
+    digest = hashlib.sha256(f"{username.lower()}|{ip}".encode()).hexdigest()[:32]
+    return f"staff-login-failures:{digest}"
+
+
+def staff_login(*, username: str, password: str, ip: str) -> tuple[User, TokenPair]:
+    """Password login for operators. After ``STAFF_LOGIN_MAX_FAILURES`` wrong passwords for one
+    username from one address, further tries are refused for the lockout period, right or wrong."""
+    key = _throttle_key(username, ip)
+    failures = cache.get(key, 0)
+    if failures >= settings.STAFF_LOGIN_MAX_FAILURES:
+        raise Throttled("LOGIN_THROTTLED", "密码错误次数过多，请 15 分钟后再试")
+    user = authenticate(username=username, password=password)
+    if user is None or not user.is_staff:
+        cache.add(key, 0, timeout=settings.STAFF_LOGIN_LOCKOUT_SECONDS)
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, timeout=settings.STAFF_LOGIN_LOCKOUT_SECONDS)
+        raise Unauthorized("LOGIN_FAILED", "用户名或密码错误")
+    cache.delete(key)
+    User.objects.filter(pk=user.pk).update(last_login=timezone.now())
+    return user, token_pair_issue(user_id=user.pk, scope="staff")
+
+
+def user_bind_phone(*, user: User, code: str) -> User:
+    """Exchange a ``getPhoneNumber`` button code for the user's phone number."""
+    try:
+        phone = gateway.user_phone_number(code)
+    except WechatError as exc:
+        logger.warning("wechat phone binding failed for user %s: %s", user.pk, exc)
+        raise wechat_error_to_domain(exc) from exc
+    user.phone = phone.pure_phone_number
+    user.phone_country_code = phone.country_code
+    user.save(update_fields=["phone", "phone_country_code", "updated_at"])
+    return user
+
+
+def user_update_profile(*, user: User, nickname: str | None, avatar_url: str | None) -> User:
+    fields = []
+    if nickname is not None:
+        user.nickname = nickname
+        fields.append("nickname")
+    if avatar_url is not None:
+        user.avatar_url = avatar_url
+        fields.append("avatar_url")
+    if fields:
+        user.save(update_fields=[*fields, "updated_at"])
+    return user
+
+
+ADDRESS_FIELDS = ("receiver", "phone", "province", "city", "district", "detail", "postal_code", "tag")
+
+
+@transaction.atomic
+def address_create(*, user: User, data: dict, is_default: bool) -> Address:
+    # Lock the user row so two concurrent creates cannot both pass the limit or both become default.
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    count = Address.objects.filter(user=user).count()
+    if count >= MAX_ADDRESSES_PER_USER:
+        raise DomainError("ADDRESS_LIMIT", f"最多保存 {MAX_ADDRESSES_PER_USER} 个收货地址")
+    make_default = is_default or count == 0
+    if make_default:
+        Address.objects.filter(user=user, is_default=True).update(is_default=False)
+    return Address.objects.create(user=user, is_default=make_default, **{k: data[k] for k in ADDRESS_FIELDS if k in data})
+
+
+def _address_for_owner(*, user: User, address_id: int, lock: bool = False) -> Address:
+    qs = Address.objects.filter(user=user, pk=address_id)
+    if lock:
+        qs = qs.select_for_update()
+    address = qs.first()
+    if address is None:
+        raise NotFound("ADDRESS_NOT_FOUND", "收货地址不存在")
+    return address
+
+
+@transaction.atomic
+def address_update(*, user: User, address_id: int, data: dict) -> Address:
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    address = _address_for_owner(user=user, address_id=address_id, lock=True)
+    for key in ADDRESS_FIELDS:
+        if key in data and data[key] is not None:
+            setattr(address, key, data[key])
+    if data.get("is_default") is True and not address.is_default:
+        Address.objects.filter(user=user, is_default=True).update(is_default=False)
+        address.is_default = True
+    elif data.get("is_default") is False and address.is_default:
+        # The book always has a default while it has addresses: hand it to the newest other one.
+        other = Address.objects.filter(user=user).exclude(pk=address.pk).order_by("-updated_at", "-id").first()
+        if other is not None:
+            address.is_default = False
+            address.save(update_fields=["is_default"])
+            Address.objects.filter(pk=other.pk).update(is_default=True)
+    address.save()
+    return address
+
+
+@transaction.atomic
+def address_delete(*, user: User, address_id: int) -> None:
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    address = _address_for_owner(user=user, address_id=address_id, lock=True)
+    was_default = address.is_default
+    address.delete()
+    if was_default:
+        other = Address.objects.filter(user=user).order_by("-updated_at", "-id").first()
+        if other is not None:
+            Address.objects.filter(pk=other.pk).update(is_default=True)

@@ -1,0 +1,77 @@
+"""Bearer tokens for the mini-program and the operator API: short-lived access tokens and
+long-lived refresh tokens, both JWTs signed with the server key. A token's ``scope`` says which
+door it opens: ``user`` for shopper endpoints, ``staff`` for ``/api/v1/admin``."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Literal
+
+import jwt
+from django.conf import settings
+from django.utils import timezone
+
+from fenxiao.core.errors import Unauthorized
+
+Scope = Literal["user", "staff"]
+TokenType = Literal["access", "refresh"]
+ALGORITHM = "HS256"
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access: str
+    refresh: str
+    access_expires_in: int
+
+
+@dataclass(frozen=True)
+class TokenClaims:
+    user_id: int
+    scope: Scope
+    token_type: TokenType
+
+
+def _encode(user_id: int, scope: Scope, token_type: TokenType) -> str:
+    now = timezone.now()
+    ttl = settings.JWT_ACCESS_TTL if token_type == "access" else settings.JWT_REFRESH_TTL
+    payload = {
+        "sub": str(user_id),
+        "scope": scope,
+        "typ": token_type,
+        "iat": int(now.timestamp()),
+        "exp": int((now + ttl).timestamp()),
+        "jti": uuid.uuid4().hex,
+    }
+    return jwt.encode(payload, settings.JWT_SIGNING_KEY, algorithm=ALGORITHM)
+
+
+def token_pair_issue(*, user_id: int, scope: Scope) -> TokenPair:
+    return TokenPair(
+        access=_encode(user_id, scope, "access"),
+        refresh=_encode(user_id, scope, "refresh"),
+        access_expires_in=int(settings.JWT_ACCESS_TTL.total_seconds()),
+    )
+
+
+def token_decode(token: str, *, expected_type: TokenType) -> TokenClaims:
+    """Check signature, expiry and type. The clock is Django's, so time-machine moves it in tests."""
+    try:
+        payload = jwt.decode(
+            token,
+            settings.JWT_SIGNING_KEY,
+            algorithms=[ALGORITHM],
+            options={"require": ["sub", "exp", "iat", "typ", "scope"], "verify_exp": False},
+        )
+    except jwt.PyJWTError as exc:
+        raise Unauthorized("TOKEN_INVALID", "登录凭证无效，请重新登录") from exc
+    if int(payload["exp"]) <= int(timezone.now().timestamp()):
+        raise Unauthorized("TOKEN_EXPIRED", "登录已过期，请重新登录")
+    if payload["typ"] != expected_type or payload["scope"] not in ("user", "staff"):
+        raise Unauthorized("TOKEN_INVALID", "登录凭证无效，请重新登录")
+    try:
+        user_id = int(payload["sub"])
+    except (TypeError, ValueError) as exc:
+        raise Unauthorized("TOKEN_INVALID", "登录凭证无效，请重新登录") from exc
+    return TokenClaims(user_id=user_id, scope=payload["scope"], token_type=payload["typ"])

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CatalogConfig(AppConfig):
+    name = "fenxiao.catalog"
+    verbose_name = "商品"

@@ -1,0 +1,132 @@
+"""The one NinjaAPI instance and its error contract: every 4xx and 5xx from the API is
+``{"code": "<STABLE_CODE>", "message": "<中文说明>"}`` (plus ``field``/``errors`` for bad input)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from fenxiao.core.errors import DomainError
+
+logger = logging.getLogger(__name__)
+
+HTTP_CODES = {
+    400: ("BAD_REQUEST", "请求格式不正确"),
+    401: ("UNAUTHORIZED", "请先登录"),
+    403: ("FORBIDDEN", "没有权限执行此操作"),
+    404: ("NOT_FOUND", "资源不存在"),
+    405: ("METHOD_NOT_ALLOWED", "不支持该请求方法"),
+    409: ("CONFLICT", "资源状态冲突"),
+    413: ("PAYLOAD_TOO_LARGE", "请求内容过大"),
+    415: ("UNSUPPORTED_MEDIA_TYPE", "请求内容类型不受支持"),
+    422: ("VALIDATION_ERROR", "参数不正确"),
+    429: ("THROTTLED", "请求过于频繁，请稍后再试"),
+    500: ("SERVER_ERROR", "服务器开小差了，请稍后再试"),
+}
+
+PYDANTIC_MESSAGES = {
+    "missing": "必填",
+    "string_too_short": "长度不足",
+    "string_too_long": "长度超出限制",
+    "string_pattern_mismatch": "格式不正确",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "bool_parsing": "应为布尔值",
+    "greater_than_equal": "数值过小",
+    "greater_than": "数值过小",
+    "less_than_equal": "数值过大",
+    "less_than": "数值过大",
+    "literal_error": "取值不在允许范围内",
+    "enum": "取值不在允许范围内",
+    "json_invalid": "JSON 格式不正确",
+    "model_attributes_type": "应为对象",
+    "dict_type": "应为对象",
+    "list_type": "应为数组",
+    "string_type": "应为字符串",
+    "too_long": "条目过多",
+    "too_short": "条目不足",
+    "value_error": "取值不正确",
+    "extra_forbidden": "不允许的字段",
+}
+
+
+def error_response(status: int, code: str | None = None, message: str | None = None, **extra: Any) -> JsonResponse:
+    default_code, default_message = HTTP_CODES.get(status, ("ERROR", "请求失败"))
+    body: dict[str, Any] = {"code": code or default_code, "message": message or default_message}
+    body.update(extra)
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def _field_name(loc: list[Any] | tuple[Any, ...]) -> str:
+    # Ninja prefixes the location ("body", "query", "path") and the argument name; the client only
+    # knows the field path inside its payload.
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in {"body", "query", "path", "header", "form", "cookie"}:
+        parts = parts[1:]
+        if len(parts) > 1:
+            parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+def _validation_errors(exc: ValidationError) -> list[dict[str, str]]:
+    out = []
+    for err in exc.errors:
+        err_type = str(err.get("type", ""))
+        msg = PYDANTIC_MESSAGES.get(err_type)
+        if err_type == "value_error":
+            # Our own validators raise ValueError with a Chinese sentence; keep it.
+            msg = str(err.get("ctx", {}).get("error", "")) or err.get("msg") or msg
+        out.append({"field": _field_name(err.get("loc", ())), "message": msg or str(err.get("msg", "取值不正确"))})
+    return out
+
+
+api = NinjaAPI(
+    title="Fenxiao 分销商城 API",
+    version="1",
+    description="小程序与运营接口。错误统一为 {\"code\", \"message\"}。",
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return error_response(exc.status, **exc.as_dict())
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = _validation_errors(exc)
+    first = errors[0] if errors else {"field": "body", "message": "取值不正确"}
+    message = f"参数 {first['field']} 不正确：{first['message']}"
+    return error_response(422, "VALIDATION_ERROR", message, field=first["field"], errors=errors)
+
+
+@api.exception_handler(AuthenticationError)
+def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(401)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    status = exc.status_code
+    code, message = HTTP_CODES.get(status, ("ERROR", "请求失败"))
+    if status == 400:
+        message = "请求体不是合法的 JSON" if "parse" in str(exc).lower() else message
+    return error_response(status, code, message)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(404)
+
+
+@api.exception_handler(Exception)
+def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("unhandled API error on %s %s", request.method, request.path)
+    return error_response(500)

@@ -1,0 +1,97 @@
+"""The small part of the WeChat mini-program server API that the mall uses, on httpx.
+
+Mini-program login (``jscode2session``), the stable access token (``/cgi-bin/stable_token``) and
+the phone number exchange (``getuserphonenumber``). Every call has a timeout; network failures
+surface as ``WechatError(-1)`` so callers handle one exception type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from fenxiao.integrations.wechat.errors import WechatError
+
+
+@dataclass(frozen=True)
+class WechatSession:
+    openid: str
+    session_key: str
+    unionid: str = ""
+
+
+@dataclass(frozen=True)
+class AccessToken:
+    token: str
+    expires_in: int
+
+
+@dataclass(frozen=True)
+class PhoneNumber:
+    phone_number: str
+    pure_phone_number: str
+    country_code: str
+
+
+class WechatClient:
+    def __init__(self, *, appid: str, secret: str, base_url: str, timeout: float = 5.0,
+                 transport: httpx.BaseTransport | None = None):
+        self.appid = appid
+        self._secret = secret
+        self._http = httpx.Client(base_url=base_url, timeout=timeout, transport=transport)
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        try:
+            response = self._http.request(method, path, **kwargs)
+            response.raise_for_status()
+            data = response.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            raise WechatError(-1, f"transport: {exc.__class__.__name__}") from exc
+        if not isinstance(data, dict):
+            raise WechatError(-1, "unexpected response")
+        errcode = int(data.get("errcode") or 0)
+        if errcode != 0:
+            raise WechatError(errcode, str(data.get("errmsg", "")))
+        return data
+
+    def code2session(self, code: str) -> WechatSession:
+        data = self._call(
+            "GET",
+            "/sns/jscode2session",
+            params={"appid": self.appid, "secret": self._secret, "js_code": code, "grant_type": "authorization_code"},
+        )
+        if not data.get("openid") or not data.get("session_key"):
+            raise WechatError(-1, "jscode2session answered without openid")
+        return WechatSession(openid=data["openid"], session_key=data["session_key"], unionid=data.get("unionid", ""))
+
+    def stable_token(self, *, force_refresh: bool = False) -> AccessToken:
+        data = self._call(
+            "POST",
+            "/cgi-bin/stable_token",
+            json={
+                "grant_type": "client_credential",
+                "appid": self.appid,
+                "secret": self._secret,
+                "force_refresh": force_refresh,
+            },
+        )
+        if not data.get("access_token"):
+            raise WechatError(-1, "stable_token answered without access_token")
+        return AccessToken(token=data["access_token"], expires_in=int(data.get("expires_in", 7200)))
+
+    def get_user_phone_number(self, *, access_token: str, code: str) -> PhoneNumber:
+        data = self._call(
+            "POST",
+            "/wxa/business/getuserphonenumber",
+            params={"access_token": access_token},
+            json={"code": code},
+        )
+        info = data.get("phone_info") or {}
+        if not info.get("purePhoneNumber"):
+            raise WechatError(-1, "getuserphonenumber answered without phone_info")
+        return PhoneNumber(
+            phone_number=info.get("phoneNumber", info["purePhoneNumber"]),
+            pure_phone_number=info["purePhoneNumber"],
+            country_code=str(info.get("countryCode", "86")),
+        )

@@ -1,0 +1,98 @@
+"""Pick the WeChat implementation for the configured mode and keep a shared access token.
+
+The access token is shared by every worker through Redis when configured, else through the
+database (``CachedAccessToken``); on 40001/42001 the token is refreshed once and the call retried."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import TypeVar
+
+from django.conf import settings
+from django.utils import timezone
+
+from fenxiao.integrations.wechat.client import PhoneNumber, WechatClient, WechatSession
+from fenxiao.integrations.wechat.errors import TOKEN_ERRCODES, WechatError
+from fenxiao.integrations.wechat.models import CachedAccessToken
+from fenxiao.integrations.wechat.sandbox import SandboxWechat
+
+T = TypeVar("T")
+# Renew a little before WeChat's expiry so a token never dies between cache read and use.
+EXPIRY_MARGIN = timedelta(seconds=300)
+
+_client: WechatClient | SandboxWechat | None = None
+_client_key: tuple[str, ...] | None = None
+
+
+def wechat_client() -> WechatClient | SandboxWechat:
+    global _client, _client_key
+    key = (settings.WECHAT_MODE, settings.WECHAT_APPID, settings.WECHAT_API_BASE)
+    if _client is None or _client_key != key:
+        if settings.WECHAT_MODE == "live":
+            _client = WechatClient(
+                appid=settings.WECHAT_APPID,
+                secret=settings.WECHAT_SECRET,
+                base_url=settings.WECHAT_API_BASE,
+                timeout=settings.WECHAT_HTTP_TIMEOUT,
+            )
+        else:
+            _client = SandboxWechat()
+        _client_key = key
+    return _client
+
+
+def _redis_key(appid: str) -> str:
+    return f"wechat:access_token:{appid}"
+
+
+def _read_cached(appid: str) -> str | None:
+    if settings.REDIS_URL:
+        from fenxiao.core.redis import redis_client
+
+        value = redis_client().get(_redis_key(appid))
+        return value.decode() if value else None
+    row = CachedAccessToken.objects.filter(appid=appid, expires_at__gt=timezone.now()).first()
+    return row.token if row else None
+
+
+def _store(appid: str, token: str, expires_in: int) -> None:
+    ttl = max(int(expires_in - EXPIRY_MARGIN.total_seconds()), 60)
+    if settings.REDIS_URL:
+        from fenxiao.core.redis import redis_client
+
+        redis_client().set(_redis_key(appid), token, ex=ttl)
+        return
+    CachedAccessToken.objects.update_or_create(
+        appid=appid, defaults={"token": token, "expires_at": timezone.now() + timedelta(seconds=ttl)}
+    )
+
+
+def access_token(*, force_refresh: bool = False) -> str:
+    client = wechat_client()
+    if not force_refresh:
+        cached = _read_cached(client.appid)
+        if cached:
+            return cached
+    fresh = client.stable_token(force_refresh=force_refresh)
+    _store(client.appid, fresh.token, fresh.expires_in)
+    return fresh.token
+
+
+def with_access_token(call: Callable[[str], T]) -> T:
+    """Run ``call(token)``; if WeChat says the token is invalid or expired, refresh once and retry."""
+    try:
+        return call(access_token())
+    except WechatError as exc:
+        if exc.errcode not in TOKEN_ERRCODES:
+            raise
+    return call(access_token(force_refresh=True))
+
+
+def code2session(code: str) -> WechatSession:
+    return wechat_client().code2session(code)
+
+
+def user_phone_number(code: str) -> PhoneNumber:
+    client = wechat_client()
+    return with_access_token(lambda token: client.get_user_phone_number(access_token=token, code=code))

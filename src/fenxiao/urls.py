@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.urls import path, re_path
+from django.views.static import serve
+
+from fenxiao.api import api
+from fenxiao.core.api import error_response
+
+admin.site.site_header = "分销商城 运营后台"
+admin.site.site_title = "分销商城"
+admin.site.index_title = "运营后台"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+]
+
+if settings.SERVE_MEDIA:
+    media_prefix = settings.MEDIA_URL.lstrip("/")
+    urlpatterns += [re_path(rf"^{media_prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
+
+
+def handler404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Unknown API paths answer in the API's error shape; everything else gets Django's page."""
+    if request.path.startswith("/api/"):
+        return error_response(404)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)
+
+
+def handler500(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return error_response(500)
+    from django.views.defaults import server_error
+
+    return server_error(request)
