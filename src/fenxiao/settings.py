@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "fenxiao.accounts",
     "fenxiao.catalog",
     "fenxiao.inventory",
+    "fenxiao.demo",
 ]
 
 MIDDLEWARE = [

@@ -52,9 +52,7 @@ class Address(models.Model):
         verbose_name_plural = "收货地址"
         ordering = ["-is_default", "-updated_at", "-id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["user"], condition=Q(is_default=True), name="address_one_default_per_user"
-            )
+            models.UniqueConstraint(fields=["user"], condition=Q(is_default=True), name="address_one_default_per_user")
         ]
 
     def __str__(self) -> str:

@@ -128,7 +128,9 @@ def address_create(*, user: User, data: dict, is_default: bool) -> Address:
     make_default = is_default or count == 0
     if make_default:
         Address.objects.filter(user=user, is_default=True).update(is_default=False)
-    return Address.objects.create(user=user, is_default=make_default, **{k: data[k] for k in ADDRESS_FIELDS if k in data})
+    return Address.objects.create(
+        user=user, is_default=make_default, **{k: data[k] for k in ADDRESS_FIELDS if k in data}
+    )
 
 
 def _address_for_owner(*, user: User, address_id: int, lock: bool = False) -> Address:

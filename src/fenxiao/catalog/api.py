@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from ninja import Router
+
 
 def _placeholder() -> None:  # replaced below
     pass
+
 
 router = Router(tags=["catalog"])

@@ -39,9 +39,7 @@ class Category(models.Model):
         ordering = ["sort_order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["parent", "name"], name="category_unique_name_in_parent"),
-            models.UniqueConstraint(
-                fields=["name"], condition=Q(parent__isnull=True), name="category_unique_top_name"
-            ),
+            models.UniqueConstraint(fields=["name"], condition=Q(parent__isnull=True), name="category_unique_top_name"),
         ]
 
     def __str__(self) -> str:

@@ -87,7 +87,7 @@ def _validation_errors(exc: ValidationError) -> list[dict[str, str]]:
 api = NinjaAPI(
     title="Fenxiao 分销商城 API",
     version="1",
-    description="小程序与运营接口。错误统一为 {\"code\", \"message\"}。",
+    description='小程序与运营接口。错误统一为 {"code", "message"}。',
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",

@@ -9,71 +9,139 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('openid', models.CharField(blank=True, max_length=64, null=True, unique=True, verbose_name='OpenID')),
-                ('unionid', models.CharField(blank=True, db_index=True, default='', max_length=64, verbose_name='UnionID')),
-                ('phone', models.CharField(blank=True, db_index=True, default='', max_length=20, verbose_name='手机号')),
-                ('phone_country_code', models.CharField(blank=True, default='', max_length=8, verbose_name='国家区号')),
-                ('nickname', models.CharField(blank=True, default='', max_length=64, verbose_name='昵称')),
-                ('avatar_url', models.URLField(blank=True, default='', max_length=500, verbose_name='头像')),
-                ('wechat_session_key', models.CharField(blank=True, default='', editable=False, max_length=64)),
-                ('last_wechat_login_at', models.DateTimeField(blank=True, null=True, verbose_name='最近微信登录')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                ("first_name", models.CharField(blank=True, max_length=150, verbose_name="first name")),
+                ("last_name", models.CharField(blank=True, max_length=150, verbose_name="last name")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email address")),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                ("date_joined", models.DateTimeField(default=django.utils.timezone.now, verbose_name="date joined")),
+                ("openid", models.CharField(blank=True, max_length=64, null=True, unique=True, verbose_name="OpenID")),
+                (
+                    "unionid",
+                    models.CharField(blank=True, db_index=True, default="", max_length=64, verbose_name="UnionID"),
+                ),
+                (
+                    "phone",
+                    models.CharField(blank=True, db_index=True, default="", max_length=20, verbose_name="手机号"),
+                ),
+                ("phone_country_code", models.CharField(blank=True, default="", max_length=8, verbose_name="国家区号")),
+                ("nickname", models.CharField(blank=True, default="", max_length=64, verbose_name="昵称")),
+                ("avatar_url", models.URLField(blank=True, default="", max_length=500, verbose_name="头像")),
+                ("wechat_session_key", models.CharField(blank=True, default="", editable=False, max_length=64)),
+                ("last_wechat_login_at", models.DateTimeField(blank=True, null=True, verbose_name="最近微信登录")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '用户',
-                'verbose_name_plural': '用户',
+                "verbose_name": "用户",
+                "verbose_name_plural": "用户",
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Address',
+            name="Address",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('receiver', models.CharField(max_length=32, verbose_name='收货人')),
-                ('phone', models.CharField(max_length=20, verbose_name='手机号')),
-                ('province', models.CharField(max_length=32, verbose_name='省')),
-                ('city', models.CharField(max_length=32, verbose_name='市')),
-                ('district', models.CharField(max_length=32, verbose_name='区/县')),
-                ('detail', models.CharField(max_length=200, verbose_name='详细地址')),
-                ('postal_code', models.CharField(blank=True, default='', max_length=10, verbose_name='邮编')),
-                ('tag', models.CharField(blank=True, default='', max_length=16, verbose_name='标签')),
-                ('is_default', models.BooleanField(default=False, verbose_name='默认地址')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='addresses', to=settings.AUTH_USER_MODEL, verbose_name='用户')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("receiver", models.CharField(max_length=32, verbose_name="收货人")),
+                ("phone", models.CharField(max_length=20, verbose_name="手机号")),
+                ("province", models.CharField(max_length=32, verbose_name="省")),
+                ("city", models.CharField(max_length=32, verbose_name="市")),
+                ("district", models.CharField(max_length=32, verbose_name="区/县")),
+                ("detail", models.CharField(max_length=200, verbose_name="详细地址")),
+                ("postal_code", models.CharField(blank=True, default="", max_length=10, verbose_name="邮编")),
+                ("tag", models.CharField(blank=True, default="", max_length=16, verbose_name="标签")),
+                ("is_default", models.BooleanField(default=False, verbose_name="默认地址")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="addresses",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="用户",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '收货地址',
-                'verbose_name_plural': '收货地址',
-                'ordering': ['-is_default', '-updated_at', '-id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_default', True)), fields=('user',), name='address_one_default_per_user')],
+                "verbose_name": "收货地址",
+                "verbose_name_plural": "收货地址",
+                "ordering": ["-is_default", "-updated_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_default", True)), fields=("user",), name="address_one_default_per_user"
+                    )
+                ],
             },
         ),
     ]

@@ -5,136 +5,193 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Supplier',
+            name="Supplier",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='名称')),
-                ('contact_name', models.CharField(blank=True, default='', max_length=32, verbose_name='联系人')),
-                ('contact_phone', models.CharField(blank=True, default='', max_length=20, verbose_name='联系电话')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="名称")),
+                ("contact_name", models.CharField(blank=True, default="", max_length=32, verbose_name="联系人")),
+                ("contact_phone", models.CharField(blank=True, default="", max_length=20, verbose_name="联系电话")),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
             ],
             options={
-                'verbose_name': '供应商',
-                'verbose_name_plural': '供应商',
-                'ordering': ['id'],
+                "verbose_name": "供应商",
+                "verbose_name_plural": "供应商",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=32, verbose_name='名称')),
-                ('icon', models.CharField(blank=True, default='', max_length=300, verbose_name='图标')),
-                ('sort_order', models.IntegerField(default=0, help_text='数字越小越靠前', verbose_name='排序')),
-                ('is_active', models.BooleanField(default=True, verbose_name='显示')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='catalog.category', verbose_name='上级分类')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=32, verbose_name="名称")),
+                ("icon", models.CharField(blank=True, default="", max_length=300, verbose_name="图标")),
+                ("sort_order", models.IntegerField(default=0, help_text="数字越小越靠前", verbose_name="排序")),
+                ("is_active", models.BooleanField(default=True, verbose_name="显示")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="catalog.category",
+                        verbose_name="上级分类",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '商品分类',
-                'verbose_name_plural': '商品分类',
-                'ordering': ['sort_order', 'id'],
+                "verbose_name": "商品分类",
+                "verbose_name_plural": "商品分类",
+                "ordering": ["sort_order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Product',
+            name="Product",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='SPU 编码，导入导出以此匹配', max_length=64, unique=True, verbose_name='商品编码')),
-                ('title', models.CharField(max_length=120, verbose_name='标题')),
-                ('subtitle', models.CharField(blank=True, default='', max_length=200, verbose_name='副标题')),
-                ('main_image', models.CharField(blank=True, default='', max_length=500, verbose_name='主图')),
-                ('detail_html', models.TextField(blank=True, default='', verbose_name='详情')),
-                ('is_on_shelf', models.BooleanField(db_index=True, default=False, verbose_name='上架')),
-                ('sales_count', models.PositiveIntegerField(default=0, verbose_name='销量')),
-                ('sort_order', models.IntegerField(default=0, verbose_name='排序')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='products', to='catalog.category', verbose_name='分类')),
-                ('supplier', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='products', to='catalog.supplier', verbose_name='供应商')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="SPU 编码，导入导出以此匹配", max_length=64, unique=True, verbose_name="商品编码"
+                    ),
+                ),
+                ("title", models.CharField(max_length=120, verbose_name="标题")),
+                ("subtitle", models.CharField(blank=True, default="", max_length=200, verbose_name="副标题")),
+                ("main_image", models.CharField(blank=True, default="", max_length=500, verbose_name="主图")),
+                ("detail_html", models.TextField(blank=True, default="", verbose_name="详情")),
+                ("is_on_shelf", models.BooleanField(db_index=True, default=False, verbose_name="上架")),
+                ("sales_count", models.PositiveIntegerField(default=0, verbose_name="销量")),
+                ("sort_order", models.IntegerField(default=0, verbose_name="排序")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="products",
+                        to="catalog.category",
+                        verbose_name="分类",
+                    ),
+                ),
+                (
+                    "supplier",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="products",
+                        to="catalog.supplier",
+                        verbose_name="供应商",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '商品',
-                'verbose_name_plural': '商品',
-                'ordering': ['-id'],
+                "verbose_name": "商品",
+                "verbose_name_plural": "商品",
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='ProductImage',
+            name="ProductImage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.CharField(max_length=500, verbose_name='图片')),
-                ('sort_order', models.IntegerField(default=0, verbose_name='排序')),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='images', to='catalog.product', verbose_name='商品')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("image", models.CharField(max_length=500, verbose_name="图片")),
+                ("sort_order", models.IntegerField(default=0, verbose_name="排序")),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="images",
+                        to="catalog.product",
+                        verbose_name="商品",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '商品图片',
-                'verbose_name_plural': '商品图片',
-                'ordering': ['sort_order', 'id'],
+                "verbose_name": "商品图片",
+                "verbose_name_plural": "商品图片",
+                "ordering": ["sort_order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Sku',
+            name="Sku",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=64, unique=True, verbose_name='SKU 编码')),
-                ('specs', models.JSONField(blank=True, default=dict, help_text='例如 {"颜色": "红色", "容量": "50ml"}', verbose_name='规格')),
-                ('price_fen', models.BigIntegerField(verbose_name='售价(分)')),
-                ('market_price_fen', models.BigIntegerField(default=0, verbose_name='划线价(分)')),
-                ('cost_fen', models.BigIntegerField(default=0, verbose_name='成本价(分)')),
-                ('weight_g', models.PositiveIntegerField(default=0, verbose_name='重量(克)')),
-                ('barcode', models.CharField(blank=True, db_index=True, default='', max_length=64, verbose_name='条码')),
-                ('image', models.CharField(blank=True, default='', max_length=500, verbose_name='规格图')),
-                ('stock', models.IntegerField(default=0, verbose_name='可售库存')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='skus', to='catalog.product', verbose_name='商品')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=64, unique=True, verbose_name="SKU 编码")),
+                (
+                    "specs",
+                    models.JSONField(
+                        blank=True, default=dict, help_text='例如 {"颜色": "红色", "容量": "50ml"}', verbose_name="规格"
+                    ),
+                ),
+                ("price_fen", models.BigIntegerField(verbose_name="售价(分)")),
+                ("market_price_fen", models.BigIntegerField(default=0, verbose_name="划线价(分)")),
+                ("cost_fen", models.BigIntegerField(default=0, verbose_name="成本价(分)")),
+                ("weight_g", models.PositiveIntegerField(default=0, verbose_name="重量(克)")),
+                (
+                    "barcode",
+                    models.CharField(blank=True, db_index=True, default="", max_length=64, verbose_name="条码"),
+                ),
+                ("image", models.CharField(blank=True, default="", max_length=500, verbose_name="规格图")),
+                ("stock", models.IntegerField(default=0, verbose_name="可售库存")),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="skus",
+                        to="catalog.product",
+                        verbose_name="商品",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'SKU',
-                'verbose_name_plural': 'SKU',
-                'ordering': ['id'],
+                "verbose_name": "SKU",
+                "verbose_name_plural": "SKU",
+                "ordering": ["id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='category',
-            constraint=models.UniqueConstraint(fields=('parent', 'name'), name='category_unique_name_in_parent'),
+            model_name="category",
+            constraint=models.UniqueConstraint(fields=("parent", "name"), name="category_unique_name_in_parent"),
         ),
         migrations.AddConstraint(
-            model_name='category',
-            constraint=models.UniqueConstraint(condition=models.Q(('parent__isnull', True)), fields=('name',), name='category_unique_top_name'),
+            model_name="category",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("parent__isnull", True)), fields=("name",), name="category_unique_top_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sku',
-            constraint=models.CheckConstraint(condition=models.Q(('stock__gte', 0)), name='sku_stock_not_negative'),
+            model_name="sku",
+            constraint=models.CheckConstraint(condition=models.Q(("stock__gte", 0)), name="sku_stock_not_negative"),
         ),
         migrations.AddConstraint(
-            model_name='sku',
-            constraint=models.CheckConstraint(condition=models.Q(('price_fen__gt', 0)), name='sku_price_positive'),
+            model_name="sku",
+            constraint=models.CheckConstraint(condition=models.Q(("price_fen__gt", 0)), name="sku_price_positive"),
         ),
         migrations.AddConstraint(
-            model_name='sku',
-            constraint=models.CheckConstraint(condition=models.Q(('market_price_fen__gte', 0)), name='sku_market_price_not_negative'),
+            model_name="sku",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("market_price_fen__gte", 0)), name="sku_market_price_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sku',
-            constraint=models.CheckConstraint(condition=models.Q(('cost_fen__gte', 0)), name='sku_cost_not_negative'),
+            model_name="sku",
+            constraint=models.CheckConstraint(condition=models.Q(("cost_fen__gte", 0)), name="sku_cost_not_negative"),
         ),
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(fields=['is_on_shelf', 'category', '-sales_count'], name='product_shelf_cat_sales'),
+            model_name="product",
+            index=models.Index(fields=["is_on_shelf", "category", "-sales_count"], name="product_shelf_cat_sales"),
         ),
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(fields=['is_on_shelf', '-sales_count'], name='product_shelf_sales'),
+            model_name="product",
+            index=models.Index(fields=["is_on_shelf", "-sales_count"], name="product_shelf_sales"),
         ),
     ]

@@ -35,8 +35,15 @@ class PhoneNumber:
 
 
 class WechatClient:
-    def __init__(self, *, appid: str, secret: str, base_url: str, timeout: float = 5.0,
-                 transport: httpx.BaseTransport | None = None):
+    def __init__(
+        self,
+        *,
+        appid: str,
+        secret: str,
+        base_url: str,
+        timeout: float = 5.0,
+        transport: httpx.BaseTransport | None = None,
+    ):
         self.appid = appid
         self._secret = secret
         self._http = httpx.Client(base_url=base_url, timeout=timeout, transport=transport)

@@ -6,31 +6,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0001_initial'),
+        ("catalog", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StockMovement',
+            name="StockMovement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('delta', models.IntegerField(verbose_name='变动')),
-                ('stock_after', models.IntegerField(verbose_name='变动后库存')),
-                ('reason', models.CharField(choices=[('adjust', '人工调整'), ('sync', 'ERP/WMS 同步'), ('import', '批量导入')], max_length=16, verbose_name='原因')),
-                ('note', models.CharField(blank=True, default='', max_length=200, verbose_name='备注')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='时间')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
-                ('sku', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='movements', to='catalog.sku', verbose_name='SKU')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("delta", models.IntegerField(verbose_name="变动")),
+                ("stock_after", models.IntegerField(verbose_name="变动后库存")),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[("adjust", "人工调整"), ("sync", "ERP/WMS 同步"), ("import", "批量导入")],
+                        max_length=16,
+                        verbose_name="原因",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, default="", max_length=200, verbose_name="备注")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="时间")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
+                (
+                    "sku",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="movements",
+                        to="catalog.sku",
+                        verbose_name="SKU",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '库存流水',
-                'verbose_name_plural': '库存流水',
-                'ordering': ['-id'],
+                "verbose_name": "库存流水",
+                "verbose_name_plural": "库存流水",
+                "ordering": ["-id"],
             },
         ),
     ]

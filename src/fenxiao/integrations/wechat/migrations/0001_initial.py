@@ -4,25 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='CachedAccessToken',
+            name="CachedAccessToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('appid', models.CharField(max_length=64, unique=True)),
-                ('token', models.CharField(max_length=512)),
-                ('expires_at', models.DateTimeField()),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("appid", models.CharField(max_length=64, unique=True)),
+                ("token", models.CharField(max_length=512)),
+                ("expires_at", models.DateTimeField()),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': '微信 access_token 缓存',
-                'verbose_name_plural': '微信 access_token 缓存',
+                "verbose_name": "微信 access_token 缓存",
+                "verbose_name_plural": "微信 access_token 缓存",
             },
         ),
     ]

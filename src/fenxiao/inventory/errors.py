@@ -1,0 +1,7 @@
+from __future__ import annotations
+
+from fenxiao.core.errors import DomainError
+
+
+class StockError(DomainError):
+    pass
