@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "fenxiao.core.middleware.ApiErrorShapeMiddleware",
 ]
 
 ROOT_URLCONF = "fenxiao.urls"
@@ -147,6 +148,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
+# WhiteNoise warns about a missing root; the embedded mall serves from finders until collectstatic.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # The embedded mall serves uploaded images itself; behind nginx or object storage set SERVE_MEDIA=false.

@@ -9,7 +9,10 @@ from pydantic import StringConstraints, field_validator
 
 from fenxiao.accounts.models import User
 
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
+# [0-9], not \d: \d also accepts full-width and other Unicode digits, which no courier can dial.
+MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
+POSTAL_CODE = r"^([0-9]{6})?$"
+HTTP_URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$")
 
 Text32 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
 
@@ -38,7 +41,7 @@ class ProfileIn(Schema):
     @field_validator("avatar_url")
     @classmethod
     def _https(cls, value: str | None) -> str | None:
-        if value and not value.startswith(("https://", "http://")):
+        if value and not HTTP_URL.fullmatch(value):
             raise ValueError("头像地址必须是 http(s) 链接")
         return value
 
@@ -72,14 +75,14 @@ class AddressIn(Schema):
     city: Text32
     district: Text32
     detail: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
-    postal_code: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^(\d{6})?$")] = ""
+    postal_code: Annotated[str, StringConstraints(strip_whitespace=True, pattern=POSTAL_CODE)] = ""
     tag: Annotated[str, StringConstraints(strip_whitespace=True, max_length=16)] = ""
     is_default: bool = False
 
     @field_validator("phone")
     @classmethod
     def _mobile(cls, value: str) -> str:
-        if not MOBILE.match(value):
+        if not MOBILE.fullmatch(value):
             raise ValueError("请输入 11 位手机号")
         return value
 
@@ -91,14 +94,14 @@ class AddressPatch(Schema):
     city: Text32 | None = None
     district: Text32 | None = None
     detail: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)] | None = None
-    postal_code: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^(\d{6})?$")] | None = None
+    postal_code: Annotated[str, StringConstraints(strip_whitespace=True, pattern=POSTAL_CODE)] | None = None
     tag: Annotated[str, StringConstraints(strip_whitespace=True, max_length=16)] | None = None
     is_default: bool | None = None
 
     @field_validator("phone")
     @classmethod
     def _mobile(cls, value: str | None) -> str | None:
-        if value is not None and not MOBILE.match(value):
+        if value is not None and not MOBILE.fullmatch(value):
             raise ValueError("请输入 11 位手机号")
         return value
 

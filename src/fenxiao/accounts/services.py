@@ -42,7 +42,8 @@ def _user_upsert_from_wechat(*, openid: str, unionid: str, session_key: str) -> 
     fields = {"wechat_session_key": session_key, "last_wechat_login_at": now}
     if unionid:
         fields["unionid"] = unionid
-    updated = User.objects.filter(openid=openid).update(**fields)
+    # .update() skips auto_now, so updated_at is set by hand.
+    updated = User.objects.filter(openid=openid).update(**fields, updated_at=now)
     if not updated:
         try:
             with transaction.atomic():
@@ -52,7 +53,7 @@ def _user_upsert_from_wechat(*, openid: str, unionid: str, session_key: str) -> 
                 return user
         except IntegrityError:
             # Two first logins raced; the other one created the row.
-            User.objects.filter(openid=openid).update(**fields)
+            User.objects.filter(openid=openid).update(**fields, updated_at=now)
     return User.objects.get(openid=openid)
 
 
@@ -73,16 +74,23 @@ def staff_login(*, username: str, password: str, ip: str) -> tuple[User, TokenPa
     """Password login for operators. After ``STAFF_LOGIN_MAX_FAILURES`` wrong passwords for one
     username from one address, further tries are refused for the lockout period, right or wrong."""
     key = _throttle_key(username, ip)
+    lockout = settings.STAFF_LOGIN_LOCKOUT_SECONDS
     failures = cache.get(key, 0)
     if failures >= settings.STAFF_LOGIN_MAX_FAILURES:
-        raise Throttled("LOGIN_THROTTLED", "密码错误次数过多，请 15 分钟后再试")
+        minutes = max(1, -(-lockout // 60))
+        raise Throttled("LOGIN_THROTTLED", f"密码错误次数过多，请 {minutes} 分钟后再试")
     user = authenticate(username=username, password=password)
     if user is None or not user.is_staff:
-        cache.add(key, 0, timeout=settings.STAFF_LOGIN_LOCKOUT_SECONDS)
+        cache.add(key, 0, timeout=lockout)
         try:
-            cache.incr(key)
+            failures = cache.incr(key)
         except ValueError:
-            cache.set(key, 1, timeout=settings.STAFF_LOGIN_LOCKOUT_SECONDS)
+            failures = 1
+            cache.set(key, failures, timeout=lockout)
+        if failures >= settings.STAFF_LOGIN_MAX_FAILURES:
+            # The counting window opened at the first failure; the lockout itself starts now and
+            # lasts the whole period, as the message promises.
+            cache.touch(key, timeout=lockout)
         raise Unauthorized("LOGIN_FAILED", "用户名或密码错误")
     cache.delete(key)
     User.objects.filter(pk=user.pk).update(last_login=timezone.now())
@@ -95,7 +103,7 @@ def user_bind_phone(*, user: User, code: str) -> User:
         phone = gateway.user_phone_number(code)
     except WechatError as exc:
         logger.warning("wechat phone binding failed for user %s: %s", user.pk, exc)
-        raise wechat_error_to_domain(exc) from exc
+        raise wechat_error_to_domain(exc, purpose="phone") from exc
     user.phone = phone.pure_phone_number
     user.phone_country_code = phone.country_code
     user.save(update_fields=["phone", "phone_country_code", "updated_at"])

@@ -64,14 +64,12 @@ def token_decode(token: str, *, expected_type: TokenType) -> TokenClaims:
             algorithms=[ALGORITHM],
             options={"require": ["sub", "exp", "iat", "typ", "scope"], "verify_exp": False},
         )
-    except jwt.PyJWTError as exc:
+        expires_at = int(payload["exp"])
+        user_id = int(payload["sub"])
+    except (jwt.PyJWTError, TypeError, ValueError) as exc:
         raise Unauthorized("TOKEN_INVALID", "登录凭证无效，请重新登录") from exc
-    if int(payload["exp"]) <= int(timezone.now().timestamp()):
+    if expires_at <= int(timezone.now().timestamp()):
         raise Unauthorized("TOKEN_EXPIRED", "登录已过期，请重新登录")
     if payload["typ"] != expected_type or payload["scope"] not in ("user", "staff"):
         raise Unauthorized("TOKEN_INVALID", "登录凭证无效，请重新登录")
-    try:
-        user_id = int(payload["sub"])
-    except (TypeError, ValueError) as exc:
-        raise Unauthorized("TOKEN_INVALID", "登录凭证无效，请重新登录") from exc
     return TokenClaims(user_id=user_id, scope=payload["scope"], token_type=payload["typ"])

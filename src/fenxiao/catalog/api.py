@@ -1,12 +1,62 @@
-"""Shopper catalogue: ``/api/v1/categories`` and ``/api/v1/products``."""
+"""Shopper catalogue: ``/api/v1/categories`` and ``/api/v1/products``. No login needed: share
+links open product pages for visitors too."""
 
 from __future__ import annotations
 
-from ninja import Router
+from django.http import HttpRequest
+from ninja import Query, Router
 
-
-def _placeholder() -> None:  # replaced below
-    pass
-
+from fenxiao.catalog import selectors
+from fenxiao.catalog.schemas import (
+    CategoryOut,
+    ProductDetailOut,
+    ProductListQuery,
+    ProductPageOut,
+    product_card,
+    sku_dict,
+)
+from fenxiao.core.media import media_url
 
 router = Router(tags=["catalog"])
+
+
+@router.get("/categories", response=list[CategoryOut], summary="商品分类")
+def categories(request: HttpRequest):
+    return selectors.category_tree()
+
+
+@router.get("/products", response=ProductPageOut, summary="商品列表")
+def products(request: HttpRequest, filters: Query[ProductListQuery]):
+    page = selectors.product_list_for_shopper(
+        category_id=filters.category, q=filters.q, sort=filters.sort, page=filters.page, page_size=filters.page_size
+    )
+    return {
+        "items": [product_card(p, request) for p in page.items],
+        "count": page.count,
+        "page": page.page,
+        "page_size": page.page_size,
+    }
+
+
+@router.get("/products/{int:product_id}", response=ProductDetailOut, summary="商品详情")
+def product_detail(request: HttpRequest, product_id: int):
+    product = selectors.product_get_for_shopper(product_id=product_id)
+    skus = product.active_skus
+    prices = [s.price_fen for s in skus] or [0]
+    cheapest = min(skus, key=lambda s: (s.price_fen, s.id)) if skus else None
+    images = [product.main_image, *(img.image for img in product.images.all())]
+    return {
+        "id": product.id,
+        "title": product.title,
+        "subtitle": product.subtitle,
+        "images": [media_url(name, request) for name in images if name],
+        "detail_html": product.detail_html,
+        "category": {"id": product.category_id, "name": product.category.name},
+        "sales_count": product.sales_count,
+        "price_fen": min(prices),
+        "max_price_fen": max(prices),
+        "market_price_fen": cheapest.market_price_fen if cheapest else 0,
+        "stock": sum(s.stock for s in skus),
+        "specs": selectors.spec_options(skus),
+        "skus": [sku_dict(s, request) for s in skus],
+    }

@@ -87,6 +87,9 @@ class ProductImage(models.Model):
         verbose_name_plural = "商品图片"
         ordering = ["sort_order", "id"]
 
+    def __str__(self) -> str:
+        return self.image
+
 
 class Sku(models.Model):
     """One sellable variant. ``stock`` is what can still be sold: the no-oversell rule moves it

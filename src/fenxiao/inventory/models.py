@@ -28,3 +28,6 @@ class StockMovement(models.Model):
         verbose_name = "库存流水"
         verbose_name_plural = "库存流水"
         ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.sku_id} {self.delta:+d} → {self.stock_after}"

@@ -6,12 +6,36 @@ surface as ``WechatError(-1)`` so callers handle one exception type."""
 
 from __future__ import annotations
 
+import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
 from fenxiao.integrations.wechat.errors import WechatError
+
+# httpx logs every request URL at INFO. WeChat wants the app secret, the login code and the
+# access token in the query string, so those values are blanked before the record is written.
+_SECRET_QUERY = re.compile(r"(?<=[?&])(secret|js_code|access_token)=[^&#\s]*")
+
+
+def _redact(value: object) -> object:
+    if isinstance(value, httpx.URL | str):
+        return _SECRET_QUERY.sub(r"\1=***", str(value))
+    return value
+
+
+class _RedactSecrets(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(_redact(arg) for arg in record.args)
+        return True
+
+
+_httpx_logger = logging.getLogger("httpx")
+if not any(isinstance(f, _RedactSecrets) for f in _httpx_logger.filters):
+    _httpx_logger.addFilter(_RedactSecrets())
 
 
 @dataclass(frozen=True)
@@ -57,7 +81,10 @@ class WechatClient:
             raise WechatError(-1, f"transport: {exc.__class__.__name__}") from exc
         if not isinstance(data, dict):
             raise WechatError(-1, "unexpected response")
-        errcode = int(data.get("errcode") or 0)
+        try:
+            errcode = int(data.get("errcode") or 0)
+        except (TypeError, ValueError):
+            raise WechatError(-1, "unexpected errcode") from None
         if errcode != 0:
             raise WechatError(errcode, str(data.get("errmsg", "")))
         return data

@@ -5,6 +5,7 @@ database (``CachedAccessToken``); on 40001/42001 the token is refreshed once and
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import timedelta
 from typing import TypeVar
@@ -27,7 +28,15 @@ _client_key: tuple[str, ...] | None = None
 
 def wechat_client() -> WechatClient | SandboxWechat:
     global _client, _client_key
-    key = (settings.WECHAT_MODE, settings.WECHAT_APPID, settings.WECHAT_API_BASE)
+    # Every setting the client is built from is in the key, so a rotated secret takes effect at
+    # once; the secret is kept as a digest to avoid a second plain copy in memory.
+    key = (
+        settings.WECHAT_MODE,
+        settings.WECHAT_APPID,
+        hashlib.sha256(settings.WECHAT_SECRET.encode()).hexdigest(),
+        settings.WECHAT_API_BASE,
+        str(settings.WECHAT_HTTP_TIMEOUT),
+    )
     if _client is None or _client_key != key:
         if settings.WECHAT_MODE == "live":
             _client = WechatClient(

@@ -15,3 +15,6 @@ class CachedAccessToken(models.Model):
     class Meta:
         verbose_name = "微信 access_token 缓存"
         verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"{self.appid} 至 {self.expires_at:%Y-%m-%d %H:%M}"

@@ -14,14 +14,15 @@ from fenxiao.integrations.wechat.client import AccessToken, PhoneNumber, WechatS
 from fenxiao.integrations.wechat.errors import WechatError
 
 LOGIN_CODE = re.compile(r"^sandbox-[A-Za-z0-9_-]{1,48}$")
-PHONE_CODE = re.compile(r"^sandbox-phone-(1\d{10})$")
+# [0-9], not \d: \d also matches full-width and other Unicode digits.
+PHONE_CODE = re.compile(r"^sandbox-phone-(1[0-9]{10})$")
 
 
 class SandboxWechat:
     appid = "wx-sandbox"
 
     def code2session(self, code: str) -> WechatSession:
-        if not LOGIN_CODE.match(code) or code.startswith("sandbox-phone-"):
+        if not LOGIN_CODE.fullmatch(code) or code.startswith("sandbox-phone-"):
             raise WechatError(40029, "invalid code")
         session_key = hashlib.sha256(f"sandbox-session:{code}".encode()).hexdigest()[:24]
         return WechatSession(openid=code, session_key=session_key)
@@ -30,7 +31,7 @@ class SandboxWechat:
         return AccessToken(token="sandbox-access-token", expires_in=7200)
 
     def get_user_phone_number(self, *, access_token: str, code: str) -> PhoneNumber:
-        match = PHONE_CODE.match(code)
+        match = PHONE_CODE.fullmatch(code)
         if not match:
             raise WechatError(40029, "invalid code")
         phone = match.group(1)

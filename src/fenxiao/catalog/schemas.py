@@ -1,0 +1,175 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from ninja import Schema
+from pydantic import Field, StringConstraints
+
+from fenxiao.catalog.models import Product, Sku
+from fenxiao.core.media import media_url
+
+
+class CategoryChildOut(Schema):
+    id: int
+    name: str
+    icon: str
+
+
+class CategoryOut(Schema):
+    id: int
+    name: str
+    icon: str
+    children: list[CategoryChildOut]
+
+    @staticmethod
+    def resolve_children(obj) -> list:
+        return getattr(obj, "active_children", [])
+
+
+class ProductListQuery(Schema):
+    category: int | None = Field(None, ge=1, description="分类 ID（一级分类包含其下所有二级分类）")
+    q: Annotated[str, StringConstraints(strip_whitespace=True, max_length=50)] = Field("", description="搜索关键词")
+    sort: Literal["default", "sales", "price", "price_desc", "new"] = Field("default", description="排序")
+    page: int = Field(1, ge=1, le=10_000)
+    page_size: int = Field(0, ge=0, le=100, description="每页条数，默认 20，最大 100")
+
+
+class ProductCardOut(Schema):
+    id: int
+    title: str
+    subtitle: str
+    image: str
+    price_fen: int
+    market_price_fen: int
+    sales_count: int
+    category_id: int
+    in_stock: bool
+
+
+class ProductPageOut(Schema):
+    items: list[ProductCardOut]
+    count: int
+    page: int
+    page_size: int
+
+
+class SkuOut(Schema):
+    id: int
+    code: str
+    specs: dict[str, str]
+    price_fen: int
+    market_price_fen: int
+    stock: int
+    image: str
+    weight_g: int
+
+
+class SpecOptionOut(Schema):
+    name: str
+    values: list[str]
+
+
+class CategoryRefOut(Schema):
+    id: int
+    name: str
+
+
+class ProductDetailOut(Schema):
+    id: int
+    title: str
+    subtitle: str
+    images: list[str]
+    detail_html: str
+    category: CategoryRefOut
+    sales_count: int
+    price_fen: int
+    max_price_fen: int
+    market_price_fen: int
+    stock: int
+    specs: list[SpecOptionOut]
+    skus: list[SkuOut]
+
+
+def product_card(product: Product, request) -> dict:
+    price = product.min_price_fen or 0
+    market = product.min_market_price_fen or 0
+    return {
+        "id": product.id,
+        "title": product.title,
+        "subtitle": product.subtitle,
+        "image": media_url(product.main_image, request),
+        "price_fen": price,
+        "market_price_fen": market if market > price else 0,
+        "sales_count": product.sales_count,
+        "category_id": product.category_id,
+        "in_stock": product.total_stock > 0,
+    }
+
+
+def sku_dict(sku: Sku, request) -> dict:
+    return {
+        "id": sku.id,
+        "code": sku.code,
+        "specs": {str(k): str(v) for k, v in (sku.specs or {}).items()},
+        "price_fen": sku.price_fen,
+        "market_price_fen": sku.market_price_fen,
+        "stock": sku.stock,
+        "image": media_url(sku.image, request),
+        "weight_g": sku.weight_g,
+    }
+
+
+class OperatorProductQuery(Schema):
+    category: int | None = Field(None, ge=1)
+    q: Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)] = ""
+    on_shelf: bool | None = None
+    page: int = Field(1, ge=1, le=100_000)
+    page_size: int = Field(0, ge=0, le=100)
+
+
+class OperatorSkuOut(Schema):
+    id: int
+    code: str
+    specs: dict[str, str]
+    price_fen: int
+    market_price_fen: int
+    cost_fen: int
+    weight_g: int
+    barcode: str
+    stock: int
+    is_active: bool
+
+
+class OperatorProductOut(Schema):
+    id: int
+    code: str
+    title: str
+    category_id: int
+    category_name: str
+    supplier_name: str
+    is_on_shelf: bool
+    sales_count: int
+    min_price_fen: int
+    total_stock: int
+    updated_at: datetime
+
+
+class OperatorProductDetailOut(OperatorProductOut):
+    skus: list[OperatorSkuOut]
+
+
+class OperatorProductPageOut(Schema):
+    items: list[OperatorProductOut]
+    count: int
+    page: int
+    page_size: int
+
+
+class ShelfIn(Schema):
+    product_ids: list[Annotated[int, Field(ge=1)]] = Field(..., min_length=1, max_length=1000)
+    on_shelf: bool
+
+
+class ShelfOut(Schema):
+    changed: int

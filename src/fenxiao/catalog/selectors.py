@@ -1,0 +1,139 @@
+"""Reads of the catalogue for shoppers and operators."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from django.conf import settings
+from django.db.models import Count, IntegerField, Min, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from fenxiao.catalog.errors import product_not_found
+from fenxiao.catalog.models import Category, Product, ProductImage, Sku
+
+ProductSort = Literal["default", "sales", "price", "price_desc", "new"]
+
+SORTS: dict[str, tuple[str, ...]] = {
+    "default": ("sort_order", "-sales_count", "-id"),
+    "sales": ("-sales_count", "-id"),
+    "price": ("min_price_fen", "-id"),
+    "price_desc": ("-min_price_fen", "-id"),
+    "new": ("-created_at", "-id"),
+}
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list
+    count: int
+    page: int
+    page_size: int
+
+
+def category_tree() -> list[Category]:
+    """Active top categories with their active children, in display order (two queries)."""
+    children = Category.objects.filter(is_active=True, parent__isnull=False).order_by("sort_order", "id")
+    return list(
+        Category.objects.filter(is_active=True, parent__isnull=True)
+        .order_by("sort_order", "id")
+        .prefetch_related(Prefetch("children", queryset=children, to_attr="active_children"))
+    )
+
+
+def _category_ids(category_id: int) -> list[int]:
+    """A top category means itself and its children; a child means itself."""
+    return [category_id, *Category.objects.filter(parent_id=category_id).values_list("id", flat=True)]
+
+
+def _with_prices(qs: QuerySet[Product]) -> QuerySet[Product]:
+    active = Q(skus__is_active=True)
+    return qs.annotate(
+        min_price_fen=Min("skus__price_fen", filter=active),
+        min_market_price_fen=Coalesce(Min("skus__market_price_fen", filter=active), 0),
+        total_stock=Coalesce(Sum("skus__stock", filter=active), 0, output_field=IntegerField()),
+    )
+
+
+def product_list_for_shopper(
+    *, category_id: int | None = None, q: str = "", sort: ProductSort = "default", page: int = 1, page_size: int = 0
+) -> Page:
+    page_size = min(page_size or settings.CATALOG_PAGE_SIZE, settings.CATALOG_MAX_PAGE_SIZE)
+    qs = Product.objects.filter(is_on_shelf=True)
+    if category_id is not None:
+        qs = qs.filter(category_id__in=_category_ids(category_id))
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(subtitle__icontains=q))
+    count = qs.count()
+    offset = (page - 1) * page_size
+    items = list(_with_prices(qs).order_by(*SORTS[sort])[offset : offset + page_size]) if offset < count else []
+    return Page(items=items, count=count, page=page, page_size=page_size)
+
+
+def product_get_for_shopper(*, product_id: int) -> Product:
+    """Off-shelf products are not found for shoppers: the same 404 as a product that never existed."""
+    product = (
+        Product.objects.filter(pk=product_id, is_on_shelf=True)
+        .select_related("category")
+        .prefetch_related(
+            Prefetch("skus", queryset=Sku.objects.filter(is_active=True).order_by("id"), to_attr="active_skus"),
+            Prefetch("images", queryset=ProductImage.objects.order_by("sort_order", "id")),
+        )
+        .first()
+    )
+    if product is None:
+        raise product_not_found()
+    return product
+
+
+def product_list_for_operator(
+    *, category_id: int | None = None, q: str = "", on_shelf: bool | None = None, page: int = 1, page_size: int = 0
+) -> Page:
+    page_size = min(page_size or settings.CATALOG_PAGE_SIZE, settings.CATALOG_MAX_PAGE_SIZE)
+    qs = Product.objects.all()
+    if category_id is not None:
+        qs = qs.filter(category_id__in=_category_ids(category_id))
+    if on_shelf is not None:
+        qs = qs.filter(is_on_shelf=on_shelf)
+    if q:
+        # A subquery, not a join: joining skus here would narrow the price annotations below.
+        by_sku = Sku.objects.filter(Q(code__iexact=q) | Q(barcode=q)).values("product_id")
+        qs = qs.filter(Q(title__icontains=q) | Q(code__iexact=q) | Q(pk__in=by_sku))
+    count = qs.count()
+    offset = (page - 1) * page_size
+    items = (
+        list(
+            _with_prices(qs)
+            .annotate(sku_count=Count("skus"))
+            .select_related("category", "supplier")
+            .order_by("-id")[offset : offset + page_size]
+        )
+        if offset < count
+        else []
+    )
+    return Page(items=items, count=count, page=page, page_size=page_size)
+
+
+def product_get_for_operator(*, product_id: int) -> Product:
+    product = (
+        Product.objects.filter(pk=product_id)
+        .select_related("category", "supplier")
+        .prefetch_related(Prefetch("skus", queryset=Sku.objects.order_by("id"), to_attr="all_skus"))
+        .first()
+    )
+    if product is None:
+        raise product_not_found()
+    return product
+
+
+def spec_options(skus: list[Sku]) -> list[dict]:
+    """The SKU picker's rows: each spec name with its values in first-seen order."""
+    options: dict[str, list[str]] = {}
+    for sku in skus:
+        if not isinstance(sku.specs, dict):
+            continue
+        for name, value in sku.specs.items():
+            values = options.setdefault(str(name), [])
+            if str(value) not in values:
+                values.append(str(value))
+    return [{"name": name, "values": values} for name, values in options.items()]

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+pytestmark = pytest.mark.django_db
+
+
+def test_health_answers_200_when_database_answers(anon, settings):
+    settings.REDIS_URL = ""
+    response = anon.get("/api/v1/health")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "redis": "disabled"}
+
+
+def test_health_answers_503_when_the_database_is_down(anon, settings, monkeypatch):
+    settings.REDIS_URL = ""
+
+    def broken_cursor(*args, **kwargs):
+        raise connection.Database.OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "cursor", broken_cursor)
+    response = anon.get("/api/v1/health")
+    assert response.status_code == 503
+    assert response.json()["database"] == "down"
+
+
+def test_health_answers_503_when_configured_redis_is_unreachable(anon, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    response = anon.get("/api/v1/health")
+    assert response.status_code == 503
+    assert response.json() == {"status": "down", "database": "ok", "redis": "down"}
+
+
+def test_unknown_api_path_uses_the_error_shape(anon):
+    response = anon.get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert response.json() == {"code": "NOT_FOUND", "message": "资源不存在"}
+
+
+def test_malformed_json_is_a_clear_error(anon):
+    response = anon.post("/api/v1/auth/wechat-login", raw="{not json")
+    assert response.status_code in (400, 422)
+    assert response.json()["code"] in {"BAD_REQUEST", "VALIDATION_ERROR"}
+    assert response.json()["message"]
+
+
+def test_openapi_and_docs_are_served(anon):
+    spec = anon.get("/api/openapi.json")
+    assert spec.status_code == 200
+    paths = spec.json()["paths"]
+    assert "/api/v1/products" in paths and "/api/v1/auth/wechat-login" in paths
+    assert anon.get("/api/docs").status_code == 200
+
+
+def test_wrong_method_uses_the_error_shape(anon):
+    response = anon.post("/api/v1/health")
+    assert response.status_code == 405
+    assert response.json() == {"code": "METHOD_NOT_ALLOWED", "message": "不支持该请求方法"}
+    assert response["Allow"] == "GET"
