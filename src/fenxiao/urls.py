@@ -8,12 +8,14 @@ from django.views.static import serve
 
 from fenxiao.api import api
 from fenxiao.core.api import error_response
+from fenxiao.storefront.views import home
 
 admin.site.site_header = "分销商城 运营后台"
 admin.site.site_title = "分销商城"
 admin.site.index_title = "运营后台"
 
 urlpatterns = [
+    path("", home, name="home"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]
