@@ -1,0 +1,73 @@
+"""``fenxiao seed_demo``: a realistic demo catalogue (3,200 SKUs by default), generated images and
+demo users, so a first-time merchant sees a living mall. ``make run`` calls it with ``--if-empty``."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from fenxiao.catalog.models import Product
+from fenxiao.demo.seed import DEFAULT_SEED, DEFAULT_SKUS, SeedResult, demo_products_exist, seed_demo
+from fenxiao.demo.users import ADMIN_PASSWORD, ADMIN_USERNAME
+
+
+class Command(BaseCommand):
+    help = "生成演示数据（商品、SKU、图片、演示账号）Seed a deterministic demo catalogue and demo users."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--if-empty", action="store_true", help="已有商品时什么都不做 / do nothing when any product exists"
+        )
+        parser.add_argument(
+            "--skus", type=int, default=DEFAULT_SKUS, help=f"SKU 数量 / number of SKUs (default {DEFAULT_SKUS})"
+        )
+        parser.add_argument(
+            "--seed", type=int, default=DEFAULT_SEED, help=f"随机种子 / random seed (default {DEFAULT_SEED})"
+        )
+
+    def handle(self, *args, **options) -> None:
+        if options["if_empty"] and Product.objects.exists():
+            self.stdout.write("已有商品，跳过演示数据。Products already exist; demo seed skipped.")
+            return
+        if options["skus"] < 1:
+            raise CommandError("--skus 必须 ≥ 1 / --skus must be at least 1")
+        if demo_products_exist():
+            raise CommandError(
+                "演示商品已存在（编码 DEMO-*），未重复生成；如需重建请使用空数据库。"
+                " Demo products (codes DEMO-*) already exist; use an empty database to seed again."
+            )
+        result = seed_demo(seed=options["seed"], skus=options["skus"])
+        self._report(result)
+
+    def _report(self, r: SeedResult) -> None:
+        w = self.stdout.write
+        w(self.style.SUCCESS(f"演示数据已生成 Demo data created in {r.seconds:.1f}s (seed {r.seed})"))
+        w(f"  分类 Categories : {r.top_categories} 个一级 top + {r.sub_categories} 个二级 sub")
+        w(f"  供应商 Suppliers: {r.suppliers}")
+        w(f"  商品 Products   : {r.products}（上架 on shelf {r.on_shelf}，下架 off shelf {r.products - r.on_shelf}）")
+        w(f"  SKU             : {r.skus}（售罄 sold out {r.sold_out}）")
+        w(
+            f"  图片 Images     : {r.product_images} 主图 main + {r.gallery_images} 图集 gallery"
+            f" + {r.icon_images} 分类图标 icons → MEDIA_ROOT/demo/"
+        )
+        timing = ", ".join(f"{k} {v:.1f}s" for k, v in r.timings.items())
+        w(f"  耗时 Timings    : {timing}")
+        users = r.users
+        if users is None:  # pragma: no cover - seed_demo always fills it
+            return
+        if users.admin_created:
+            w(
+                self.style.WARNING(
+                    f"后台登录 Admin login: /admin/  用户名 username: {ADMIN_USERNAME}  密码 password: {ADMIN_PASSWORD}"
+                )
+            )
+            w("  （演示密码，上线前请修改 / demo password: change it before going live）")
+        else:
+            w(
+                f"后台账号 {ADMIN_USERNAME} 已存在，密码未修改。"
+                f"Admin {ADMIN_USERNAME!r} already exists; password unchanged."
+            )
+        w(
+            f"沙箱顾客 Sandbox shoppers ({users.shoppers_created} new, {users.addresses_created} addresses): "
+            + ", ".join(users.shoppers)
+        )
+        w("  小程序沙箱登录码即 openid / sandbox login code = openid, e.g. sandbox-alice")

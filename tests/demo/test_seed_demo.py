@@ -1,0 +1,196 @@
+"""``fenxiao seed_demo`` against the database (SQLite or PostgreSQL) and default storage."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import shutil
+import time
+
+import pytest
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.core.management import CommandError, call_command
+from django.test import Client
+from PIL import Image
+
+from fenxiao.accounts.models import Address, User
+from fenxiao.catalog.models import Category, Product, ProductImage, Sku, Supplier
+
+pytestmark = pytest.mark.django_db
+
+TOP_NAMES = {"美妆", "母婴", "食品", "日用百货"}
+
+
+def seed(*args: str) -> str:
+    out = io.StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def assert_png(name: str, size: tuple[int, int] | None = None) -> None:
+    assert default_storage.exists(name), name
+    with default_storage.open(name, "rb") as fh, Image.open(fh) as im:
+        assert im.format == "PNG", name
+        if size:
+            assert im.size == size
+        im.verify()
+
+
+def catalogue_digest() -> str:
+    """Everything a shopper or operator sees, without ids or timestamps, plus the image bytes."""
+    h = hashlib.sha256()
+    for p in Product.objects.select_related("category__parent", "supplier").order_by("code"):
+        row = [p.code, p.supplier.name, p.category.parent.name, p.category.name, p.category.icon, p.title]
+        row += [p.subtitle, p.main_image, p.detail_html, p.is_on_shelf, p.sales_count, p.sort_order]
+        row.append([(i.image, i.sort_order) for i in p.images.order_by("sort_order")])
+        h.update(json.dumps(row, ensure_ascii=False).encode())
+        with default_storage.open(p.main_image, "rb") as fh:
+            h.update(fh.read())
+    skus = Sku.objects.order_by("code").values_list(
+        "product__code", "code", "specs", "price_fen", "market_price_fen", "cost_fen", "weight_g", "barcode"
+    )
+    for row in skus:
+        h.update(json.dumps(row, ensure_ascii=False, sort_keys=True).encode())
+    extra = Sku.objects.order_by("code").values_list("stock", "is_active", "image")
+    h.update(json.dumps(list(extra)).encode())
+    return h.hexdigest()
+
+
+def clear_everything() -> None:
+    Product.objects.all().delete()
+    Category.objects.filter(parent__isnull=False).delete()
+    Category.objects.all().delete()
+    Supplier.objects.all().delete()
+    User.objects.all().delete()
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+
+
+def test_default_seed_builds_a_full_realistic_catalogue():
+    started = time.perf_counter()
+    out = seed()
+    assert time.perf_counter() - started < 60
+    assert "Demo data created" in out
+
+    assert Sku.objects.count() >= 3000
+    tops = Category.objects.filter(parent__isnull=True)
+    assert set(tops.values_list("name", flat=True)) == TOP_NAMES
+    for top in tops:
+        children = list(top.children.all())
+        assert 4 <= len(children) <= 6
+        assert all(child.children.count() == 0 for child in children)  # exactly two levels
+        assert Product.objects.filter(category__parent=top).count() > 100
+        assert Sku.objects.filter(product__category__parent=top).count() > 500
+        assert_png(top.icon)
+        for child in children:
+            assert_png(child.icon)
+    assert not Product.objects.filter(category__parent__isnull=True).exists()  # products hang on a child
+    assert Supplier.objects.count() >= 3
+
+    skus = list(Sku.objects.values_list("price_fen", "market_price_fen", "cost_fen", "stock", "weight_g"))
+    for price, market, cost, stock, weight in skus:
+        assert isinstance(price, int) and isinstance(market, int) and isinstance(cost, int)
+        assert market >= price > cost > 0
+        assert price % 10 == 0  # 12.90 / 39.90 / 129.00, never 37.43
+        assert stock >= 0 and weight > 0
+    zero_stock = sum(1 for s in skus if s[3] == 0)
+    assert 0 < zero_stock < len(skus) // 5
+
+    products = list(Product.objects.all())
+    on_shelf = sum(p.is_on_shelf for p in products)
+    assert 0.8 * len(products) < on_shelf < 0.97 * len(products)
+    assert len({p.sales_count for p in products}) > 100
+    assert all(p.detail_html.count("<p>") >= 2 and p.subtitle for p in products)
+    for p in products:
+        assert p.main_image == f"demo/products/{p.code}.png"
+        assert_png(p.main_image, (480, 480))
+    gallery = set(ProductImage.objects.values_list("image", flat=True))
+    assert ProductImage.objects.count() == 2 * len(products)
+    for name in gallery:
+        assert_png(name, (480, 480))
+
+
+def test_seed_is_deterministic_into_a_cleared_database():
+    seed("--skus", "150")
+    first = catalogue_digest()
+    assert Sku.objects.count() == 150
+    clear_everything()
+
+    seed("--skus", "150")
+    assert catalogue_digest() == first
+
+    clear_everything()
+    seed("--skus", "150", "--seed", "99")
+    assert catalogue_digest() != first
+
+
+def test_small_seed_still_covers_all_four_top_categories():
+    seed("--skus", "12")
+    assert Sku.objects.count() == 12
+    tops = set(Product.objects.values_list("category__parent__name", flat=True))
+    assert tops == TOP_NAMES
+
+
+def test_if_empty_skips_when_products_exist_and_costs_one_query(django_assert_max_num_queries):
+    first = seed("--if-empty", "--skus", "40")  # an empty database is seeded
+    assert Sku.objects.count() == 40
+    with django_assert_max_num_queries(1):
+        again = seed("--if-empty", "--skus", "40")
+    assert "skipped" in again and "skipped" not in first
+    assert Sku.objects.count() == 40
+
+
+def test_seeding_twice_without_if_empty_is_refused():
+    seed("--skus", "20")
+    with pytest.raises(CommandError, match="DEMO"):
+        seed("--skus", "20")
+    assert Sku.objects.count() == 20
+
+
+def test_admin_can_log_in_with_the_printed_password():
+    out = seed("--skus", "20")
+    match = re.search(r"username: (\S+)\s+密码 password: (\S+)", out)
+    assert match, out
+    username, password = match.groups()
+    assert (username, password) == ("admin", "fenxiao-demo")
+    admin = User.objects.get(username=username)
+    assert admin.is_staff and admin.is_superuser
+    assert Client().login(username=username, password=password)
+
+
+def test_an_existing_admin_keeps_its_password():
+    User.objects.create_superuser("admin", "boss@example.com", "my-own-secret")
+    out = seed("--skus", "20")
+    assert "fenxiao-demo" not in out
+    assert "already exists" in out
+    assert not Client().login(username="admin", password="fenxiao-demo")
+    assert Client().login(username="admin", password="my-own-secret")
+
+
+def test_sandbox_shoppers_have_openids_nicknames_and_addresses():
+    out = seed("--skus", "20")
+    for name in ("alice", "bob", "carol", "dave"):
+        user = User.objects.get(openid=f"sandbox-{name}")
+        assert f"sandbox-{name}" in out
+        assert user.username == f"wx_sandbox-{name}"
+        assert not user.has_usable_password()
+        assert not user.is_staff
+        assert user.nickname and not user.nickname.isascii()
+        assert re.fullmatch(r"138\d{8}", user.phone)
+        addresses = list(user.addresses.all())
+        assert 1 <= len(addresses) <= 2
+        assert sum(a.is_default for a in addresses) == 1
+        assert all(a.province and a.city and a.district and a.detail for a in addresses)
+    assert Address.objects.count() == 6
+
+
+def test_sandbox_wechat_login_finds_the_seeded_shopper():
+    from fenxiao.accounts.services import user_login_wechat
+
+    seed("--skus", "20")
+    alice = User.objects.get(openid="sandbox-alice")
+    user, _tokens = user_login_wechat(code="sandbox-alice")
+    assert user.pk == alice.pk
+    assert User.objects.filter(openid__startswith="sandbox-").count() == 4
