@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Listed so the API docs use Ninja's bundled Swagger UI, not a CDN (the machines are offline).
+    "ninja",
     "fenxiao.core",
     "fenxiao.integrations.wechat",
     "fenxiao.accounts",

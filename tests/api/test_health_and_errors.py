@@ -50,7 +50,11 @@ def test_openapi_and_docs_are_served(anon):
     assert spec.status_code == 200
     paths = spec.json()["paths"]
     assert "/api/v1/products" in paths and "/api/v1/auth/wechat-login" in paths
-    assert anon.get("/api/docs").status_code == 200
+    docs = anon.get("/api/docs")
+    assert docs.status_code == 200
+    html = docs.content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in html
+    assert "cdn." not in html, "the docs must work offline"
 
 
 def test_wrong_method_uses_the_error_shape(anon):
