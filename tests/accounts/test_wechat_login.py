@@ -82,7 +82,13 @@ def test_bad_sandbox_code_is_refused_and_creates_nobody(anon, code):
 
 @pytest.mark.parametrize(
     ("body", "field"),
-    [({}, "code"), ({"code": ""}, "code"), ({"code": "   "}, "code"), ({"code": 123}, "code"), ({"code": "x" * 129}, "code")],
+    [
+        ({}, "code"),
+        ({"code": ""}, "code"),
+        ({"code": "   "}, "code"),
+        ({"code": 123}, "code"),
+        ({"code": "x" * 129}, "code"),
+    ],
 )
 def test_malformed_login_body_is_a_validation_error(anon, body, field):
     response = anon.post(LOGIN, body)
@@ -217,7 +223,7 @@ def test_live_mode_refuses_sandbox_codes_from_wechat(anon, wechat):
 def test_app_secret_and_login_code_never_reach_the_logs(anon, wechat, caplog):
     wechat.get("/sns/jscode2session").mock(return_value=wechat_ok(openid="o-1", session_key="sk-1"))
 
-    with caplog.at_level(logging.DEBUG):
+    with caplog.at_level(logging.DEBUG), caplog.at_level(logging.DEBUG, logger="httpx"):
         anon.post(LOGIN, {"code": "081secretcode"})
         wechat.get("/sns/jscode2session").mock(return_value=wechat_err(40029))
         anon.post(LOGIN, {"code": "081secretcode"})

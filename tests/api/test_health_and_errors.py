@@ -40,9 +40,8 @@ def test_unknown_api_path_uses_the_error_shape(anon):
 
 def test_malformed_json_is_a_clear_error(anon):
     response = anon.post("/api/v1/auth/wechat-login", raw="{not json")
-    assert response.status_code in (400, 422)
-    assert response.json()["code"] in {"BAD_REQUEST", "VALIDATION_ERROR"}
-    assert response.json()["message"]
+    assert response.status_code == 400
+    assert response.json() == {"code": "BAD_REQUEST", "message": "请求体不是合法的 JSON"}
 
 
 def test_openapi_and_docs_are_served(anon):
@@ -62,3 +61,11 @@ def test_wrong_method_uses_the_error_shape(anon):
     assert response.status_code == 405
     assert response.json() == {"code": "METHOD_NOT_ALLOWED", "message": "不支持该请求方法"}
     assert response["Allow"] == "GET"
+
+
+@pytest.mark.parametrize("raw", ["[]", "null", "42", '"text"'])
+def test_a_json_body_that_is_not_an_object_is_refused(anon, raw):
+    response = anon.post("/api/v1/auth/wechat-login", raw=raw)
+    assert response.status_code == 422
+    assert response.json()["code"] == "VALIDATION_ERROR"
+    assert response.json()["field"] == "body"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from fenxiao.accounts.tokens import token_pair_issue
@@ -31,13 +33,12 @@ def sku():
 
 def _call(client: ApiClient, method: str, path: str, body, sku: Sku):
     values = {"product": sku.product_id, "sku": sku.id, "sku_code": sku.code}
-    path = path.format(**values)
     if body is None:
-        return client.get(path)
-    text = str(body).replace("'", '"')
+        return client.get(path.format(**values))
+    text = json.dumps(body)
     for key, value in values.items():
-        text = text.replace(f'"{{{key}}}"', str(value) if key != "sku_code" else f'"{value}"')
-    return client.post(path, raw=text)
+        text = text.replace(f'"{{{key}}}"', json.dumps(value))
+    return client.post(path.format(**values), raw=text)
 
 
 @pytest.mark.parametrize(("method", "path", "body"), OPERATOR_CALLS)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from fenxiao.accounts import selectors, services
 from fenxiao.accounts.auth import user_auth
@@ -77,7 +77,7 @@ def address_list(request: HttpRequest):
 @addresses_router.post("", response={201: AddressOut}, summary="新增收货地址")
 def address_create(request: HttpRequest, body: AddressIn):
     data = body.dict(exclude={"is_default"})
-    return 201, services.address_create(user=request.auth, data=data, is_default=body.is_default)
+    return Status(201, services.address_create(user=request.auth, data=data, is_default=body.is_default))
 
 
 @addresses_router.get("/{address_id}", response=AddressOut, summary="收货地址详情")
@@ -98,4 +98,4 @@ def address_replace(request: HttpRequest, address_id: int, body: AddressIn):
 @addresses_router.delete("/{address_id}", response={204: None}, summary="删除收货地址")
 def address_delete(request: HttpRequest, address_id: int):
     services.address_delete(user=request.auth, address_id=address_id)
-    return 204, None
+    return Status(204, None)

@@ -22,12 +22,16 @@ class UserAuth(HttpBearer):
     """Any logged-in user (shopper or staff)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        if not token.strip():
+            return None  # "Bearer" with nothing after it: not logged in, rather than a bad token
         claims = token_decode(token, expected_type="access")
         return _active_user(claims.user_id)
 
 
 class StaffAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        if not token.strip():
+            return None
         claims = token_decode(token, expected_type="access")
         user = _active_user(claims.user_id)
         if claims.scope != "staff" or not user.is_staff:

@@ -62,6 +62,8 @@ def token_decode(token: str, *, expected_type: TokenType) -> TokenClaims:
             token,
             settings.JWT_SIGNING_KEY,
             algorithms=[ALGORITHM],
+            # Tolerate small clock differences between app servers when checking "iat".
+            leeway=30,
             options={"require": ["sub", "exp", "iat", "typ", "scope"], "verify_exp": False},
         )
         expires_at = int(payload["exp"])

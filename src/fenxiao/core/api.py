@@ -36,6 +36,16 @@ PYDANTIC_MESSAGES = {
     "int_parsing": "应为整数",
     "int_type": "应为整数",
     "bool_parsing": "应为布尔值",
+    "bool_type": "应为布尔值",
+    "float_parsing": "应为数字",
+    "float_type": "应为数字",
+    "int_from_float": "应为整数",
+    "list_type": "应为数组",
+    "datetime_parsing": "时间格式不正确",
+    "datetime_from_date_parsing": "时间格式不正确",
+    "date_parsing": "日期格式不正确",
+    "url_parsing": "链接格式不正确",
+    "uuid_parsing": "格式不正确",
     "greater_than_equal": "数值过小",
     "greater_than": "数值过小",
     "less_than_equal": "数值过大",
@@ -45,7 +55,6 @@ PYDANTIC_MESSAGES = {
     "json_invalid": "JSON 格式不正确",
     "model_attributes_type": "应为对象",
     "dict_type": "应为对象",
-    "list_type": "应为数组",
     "string_type": "应为字符串",
     "too_long": "条目过多",
     "too_short": "条目不足",
@@ -80,7 +89,8 @@ def _validation_errors(exc: ValidationError) -> list[dict[str, str]]:
         if err_type == "value_error":
             # Our own validators raise ValueError with a Chinese sentence; keep it.
             msg = str(err.get("ctx", {}).get("error", "")) or err.get("msg") or msg
-        out.append({"field": _field_name(err.get("loc", ())), "message": msg or str(err.get("msg", "取值不正确"))})
+        # Never let pydantic's English text through: an unmapped type still gets a Chinese message.
+        out.append({"field": _field_name(err.get("loc", ())), "message": msg or "取值不正确"})
     return out
 
 

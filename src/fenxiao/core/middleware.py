@@ -3,6 +3,7 @@ a wrong method, for example): every 4xx/5xx under ``/api/`` is ``{"code", "messa
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
@@ -26,3 +27,34 @@ class ApiErrorShapeMiddleware:
                 shaped["Allow"] = response["Allow"]
             return shaped
         return response
+
+
+class ApiJsonBodyMiddleware:
+    """Every JSON body the API accepts is an object. Checked once here so that ``[]`` or ``null``
+    is refused with a clear error instead of being read as "no fields given"."""
+
+    METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            request.method in self.METHODS
+            and request.path.startswith("/api/")
+            and request.content_type == "application/json"
+            and request.body.strip()
+        ):
+            try:
+                payload = json.loads(request.body)
+            except (ValueError, UnicodeDecodeError):
+                return error_response(400, "BAD_REQUEST", "请求体不是合法的 JSON")
+            if not isinstance(payload, dict):
+                return error_response(
+                    422,
+                    "VALIDATION_ERROR",
+                    "参数 body 不正确：应为对象",
+                    field="body",
+                    errors=[{"field": "body", "message": "应为对象"}],
+                )
+        return self.get_response(request)

@@ -6,18 +6,22 @@ database (``CachedAccessToken``); on 40001/42001 the token is refreshed once and
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 from datetime import timedelta
 from typing import TypeVar
 
 from django.conf import settings
 from django.utils import timezone
+from redis.exceptions import RedisError
 
+from fenxiao.core.redis import redis_client
 from fenxiao.integrations.wechat.client import PhoneNumber, WechatClient, WechatSession
 from fenxiao.integrations.wechat.errors import TOKEN_ERRCODES, WechatError
 from fenxiao.integrations.wechat.models import CachedAccessToken
 from fenxiao.integrations.wechat.sandbox import SandboxWechat
 
+logger = logging.getLogger(__name__)
 T = TypeVar("T")
 # Renew a little before WeChat's expiry so a token never dies between cache read and use.
 EXPIRY_MARGIN = timedelta(seconds=300)
@@ -57,10 +61,12 @@ def _redis_key(appid: str) -> str:
 
 def _read_cached(appid: str) -> str | None:
     if settings.REDIS_URL:
-        from fenxiao.core.redis import redis_client
-
-        value = redis_client().get(_redis_key(appid))
-        return value.decode() if value else None
+        try:
+            value = redis_client().get(_redis_key(appid))
+            return value.decode() if value else None
+        except RedisError:
+            # Redis down must not stop logins and phone binding: the database copy still works.
+            logger.warning("wechat token cache: redis unavailable, using the database copy", exc_info=True)
     row = CachedAccessToken.objects.filter(appid=appid, expires_at__gt=timezone.now()).first()
     return row.token if row else None
 
@@ -68,10 +74,11 @@ def _read_cached(appid: str) -> str | None:
 def _store(appid: str, token: str, expires_in: int) -> None:
     ttl = max(int(expires_in - EXPIRY_MARGIN.total_seconds()), 60)
     if settings.REDIS_URL:
-        from fenxiao.core.redis import redis_client
-
-        redis_client().set(_redis_key(appid), token, ex=ttl)
-        return
+        try:
+            redis_client().set(_redis_key(appid), token, ex=ttl)
+            return
+        except RedisError:
+            logger.warning("wechat token cache: redis unavailable, storing in the database", exc_info=True)
     CachedAccessToken.objects.update_or_create(
         appid=appid, defaults={"token": token, "expires_at": timezone.now() + timedelta(seconds=ttl)}
     )

@@ -1,0 +1,118 @@
+"""Real threads against PostgreSQL: first logins that race, address writes that race."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+
+from fenxiao.accounts.models import Address, User
+from tests.accounts.support import Api, access_for
+from tests.factories import AddressFactory, UserFactory
+
+pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
+
+THREADS = 10
+HOME = {
+    "receiver": "张三",
+    "phone": "13800138000",
+    "province": "广东省",
+    "city": "深圳市",
+    "district": "南山区",
+    "detail": "科技园南区 1 栋 101",
+}
+
+
+def run_together(task: Callable[[int], int], n: int = THREADS) -> list[int]:
+    """Start ``n`` threads at one barrier; each returns an HTTP status. Connections are closed per thread."""
+    barrier = threading.Barrier(n)
+    results: list[int | BaseException] = [0] * n
+
+    def worker(i: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results[i] = task(i)
+        except BaseException as exc:  # surfaced by the assertion below
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads), "a thread hung"
+    errors = [r for r in results if isinstance(r, BaseException)]
+    assert not errors, errors
+    return results  # type: ignore[return-value]
+
+
+def test_simultaneous_first_logins_create_exactly_one_user():
+    # given a brand-new sandbox code, when ten taps log in with it at the same instant
+    statuses_and_ids: list[tuple[int, int]] = []
+    lock = threading.Lock()
+
+    def login(_: int) -> int:
+        response = Api().post("/api/v1/auth/wechat-login", {"code": "sandbox-racer"})
+        with lock:
+            statuses_and_ids.append((response.status_code, response.json()["user"]["id"]))
+        return response.status_code
+
+    statuses = run_together(login)
+
+    # then every one succeeds and all are the same single user
+    assert statuses == [200] * THREADS
+    assert User.objects.filter(openid="sandbox-racer").count() == 1
+    assert {uid for _, uid in statuses_and_ids} == {User.objects.get(openid="sandbox-racer").pk}
+
+
+def test_simultaneous_default_addresses_leave_exactly_one_default():
+    user = UserFactory()
+    token = access_for(user)
+
+    statuses = run_together(
+        lambda i: Api(token).post("/api/v1/addresses", HOME | {"detail": f"地址 {i}", "is_default": True}).status_code
+    )
+
+    assert statuses == [201] * THREADS
+    assert Address.objects.filter(user=user).count() == THREADS
+    assert Address.objects.filter(user=user, is_default=True).count() == 1
+
+
+def test_simultaneous_creates_never_pass_the_limit():
+    # given 15 addresses, when ten more are added at once, exactly five fit
+    user = UserFactory()
+    AddressFactory(user=user, is_default=True)
+    AddressFactory.create_batch(14, user=user)
+    token = access_for(user)
+
+    statuses = run_together(
+        lambda i: Api(token).post("/api/v1/addresses", HOME | {"detail": f"新地址 {i}"}).status_code
+    )
+
+    assert Counter(statuses) == {201: 5, 400: 5}
+    assert Address.objects.filter(user=user).count() == 20
+    assert Address.objects.filter(user=user, is_default=True).count() == 1
+
+
+def test_simultaneous_deletes_and_default_switches_keep_one_default():
+    user = UserFactory()
+    first = AddressFactory(user=user, is_default=True)
+    others = AddressFactory.create_batch(THREADS, user=user)
+    token = access_for(user)
+
+    def act(i: int) -> int:
+        api = Api(token)
+        if i == 0:
+            return api.delete(f"/api/v1/addresses/{first.pk}").status_code
+        return api.patch(f"/api/v1/addresses/{others[i].pk}", {"is_default": True}).status_code
+
+    statuses = run_together(act)
+
+    assert statuses == [204] + [200] * (THREADS - 1)
+    assert Address.objects.filter(user=user).count() == THREADS
+    assert Address.objects.filter(user=user, is_default=True).count() == 1
