@@ -169,6 +169,11 @@ def read_rows(data: bytes, filename: str) -> list[list[str]]:
 
 def _decode(data: bytes) -> str:
     # Excel on Chinese Windows saves "CSV" as GBK; gb18030 is its superset and decodes it exactly.
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode text"
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise SheetError("无法识别文件编码，请另存为 UTF-8 编码的 CSV") from exc
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     for encoding in ("utf-8", "gb18030"):
@@ -180,9 +185,12 @@ def _decode(data: bytes) -> str:
 
 
 def _read_csv(data: bytes) -> list[list[str]]:
+    text = _decode(data)
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
     rows: list[list[str]] = []
     try:
-        for record in csv.reader(io.StringIO(_decode(data), newline="")):
+        for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
             rows.append([cell_text(v) for v in record])
             if len(rows) > MAX_ROWS + 1:
                 raise SheetError(f"一次最多导入 {MAX_ROWS} 行，请分批导入")

@@ -1,0 +1,146 @@
+"""Admin forms for the catalogue: operators type yuan and ``颜色:红色;容量:50ml``; the models keep
+fen and a specs dict. Stock is never a form field here: it moves through the inventory service."""
+
+from __future__ import annotations
+
+from django import forms
+
+from fenxiao.catalog import sheet
+from fenxiao.catalog.import_plan import MAX_PRICE_FEN
+from fenxiao.catalog.models import Category, Sku
+from fenxiao.core.money import fen_to_yuan, yuan_to_fen
+from fenxiao.inventory.services import MAX_STOCK
+
+MONEY_FIELDS = {"price_yuan": "price_fen", "market_price_yuan": "market_price_fen", "cost_yuan": "cost_fen"}
+
+
+class SkuInlineForm(forms.ModelForm):
+    spec_text = forms.CharField(
+        label="规格", required=False, help_text="如 颜色:红色;容量:50ml", widget=forms.TextInput(attrs={"size": 24})
+    )
+    price_yuan = forms.CharField(label="售价(元)", widget=forms.TextInput(attrs={"size": 8}))
+    market_price_yuan = forms.CharField(label="划线价(元)", required=False, widget=forms.TextInput(attrs={"size": 8}))
+    cost_yuan = forms.CharField(label="成本价(元)", required=False, widget=forms.TextInput(attrs={"size": 8}))
+
+    class Meta:
+        model = Sku
+        fields = ("code", "weight_g", "barcode", "image", "is_active")
+        widgets = {
+            "code": forms.TextInput(attrs={"size": 14}),
+            "weight_g": forms.NumberInput(attrs={"style": "width: 6em"}),
+            "barcode": forms.TextInput(attrs={"size": 14}),
+            "image": forms.TextInput(attrs={"size": 16}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault("spec_text", sheet.format_specs(self.instance.specs))
+            for name, model_field in MONEY_FIELDS.items():
+                self.initial.setdefault(name, fen_to_yuan(getattr(self.instance, model_field)))
+
+    def clean_spec_text(self) -> dict:
+        try:
+            return sheet.parse_specs(self.cleaned_data["spec_text"])
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def _clean_money(self, name: str) -> int:
+        text = self.cleaned_data.get(name, "")
+        if not text:
+            return 0
+        try:
+            fen = yuan_to_fen(text)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        if not 0 <= fen <= MAX_PRICE_FEN:
+            raise forms.ValidationError("金额超出范围")
+        return fen
+
+    def clean_price_yuan(self) -> int:
+        fen = self._clean_money("price_yuan")
+        if fen <= 0:
+            raise forms.ValidationError("售价必须大于 0")
+        return fen
+
+    def clean_market_price_yuan(self) -> int:
+        return self._clean_money("market_price_yuan")
+
+    def clean_cost_yuan(self) -> int:
+        return self._clean_money("cost_yuan")
+
+    def clean(self):
+        cleaned = super().clean()
+        # Set before model validation (_post_clean) so full_clean sees the fen values.
+        if "spec_text" in cleaned:
+            self.instance.specs = cleaned["spec_text"]
+        for name, model_field in MONEY_FIELDS.items():
+            if name in cleaned:
+                setattr(self.instance, model_field, cleaned[name])
+        return cleaned
+
+
+class SkuInlineFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        """Two SKUs of one product may not share the same specs: shoppers could not tell them apart."""
+        super().clean()
+        seen: dict[frozenset, str] = {}
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            specs = form.cleaned_data.get("spec_text")
+            if specs is None:
+                continue
+            key = frozenset(specs.items())
+            if key in seen:
+                form.add_error("spec_text", f"与 SKU「{seen[key]}」的规格相同")
+            seen.setdefault(key, form.cleaned_data.get("code", ""))
+
+
+class CategoryForm(forms.ModelForm):
+    class Meta:
+        model = Category
+        fields = ("parent", "name", "icon", "sort_order", "is_active")
+
+    def clean_parent(self):
+        parent = self.cleaned_data.get("parent")
+        if parent is not None and self.instance.pk and self.instance.children.exists():
+            raise forms.ValidationError("该分类下还有二级分类，不能再设置上级分类（分类最多两级）")
+        return parent
+
+
+class CatalogImportForm(forms.Form):
+    file = forms.FileField(label="文件", help_text="CSV（UTF-8 或 GBK）或 Excel .xlsx，每行一个 SKU")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx", ".xlsm")):
+            raise forms.ValidationError("只支持 .csv 和 .xlsx 文件")
+        if upload.size > sheet.MAX_FILE_BYTES:
+            raise forms.ValidationError(f"文件超过 {sheet.MAX_FILE_BYTES // 1024 // 1024} MB，请分批导入")
+        return upload
+
+
+class StockAdjustForm(forms.Form):
+    """One delta per SKU of a product (+3 found in a stock take, -2 damaged) and one note."""
+
+    note = forms.CharField(label="备注", max_length=200, help_text="调整原因，会记入库存流水")
+
+    def __init__(self, *args, skus: list[Sku], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.skus = skus
+        for sku in skus:
+            self.fields[f"delta_{sku.pk}"] = forms.IntegerField(
+                label=str(sku), required=False, min_value=-MAX_STOCK, max_value=MAX_STOCK
+            )
+
+    def rows(self):
+        return [(sku, self[f"delta_{sku.pk}"]) for sku in self.skus]
+
+    def clean(self):
+        cleaned = super().clean()
+        deltas = {sku: cleaned.get(f"delta_{sku.pk}") or 0 for sku in self.skus}
+        self.deltas: dict[Sku, int] = {sku: delta for sku, delta in deltas.items() if delta}
+        if not self.deltas and not self.errors:
+            raise forms.ValidationError("请至少填写一个 SKU 的调整数量")
+        return cleaned
