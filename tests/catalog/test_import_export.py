@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 
 from fenxiao.catalog import sheet
 from fenxiao.catalog.exporting import catalog_export_rows, export_csv, export_xlsx
-from fenxiao.catalog.importing import catalog_import
 from fenxiao.catalog.models import Category, Product, Sku, Supplier
+from fenxiao.inventory.catalogue_import import catalog_import
 from fenxiao.inventory.models import StockMovement
 from tests.catalog.conftest import HEADER, catalogue_counts, csv_bytes, snapshot, xlsx_bytes
 from tests.catalog_factories import CategoryFactory, ProductFactory, SkuFactory, TopCategoryFactory

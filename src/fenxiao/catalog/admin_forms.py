@@ -7,9 +7,8 @@ from django import forms
 
 from fenxiao.catalog import sheet
 from fenxiao.catalog.import_plan import MAX_PRICE_FEN
-from fenxiao.catalog.models import Category, Sku
+from fenxiao.catalog.models import SKU_MAX_STOCK, Category, Sku
 from fenxiao.core.money import fen_to_yuan, yuan_to_fen
-from fenxiao.inventory.services import MAX_STOCK
 
 MONEY_FIELDS = {"price_yuan": "price_fen", "market_price_yuan": "market_price_fen", "cost_yuan": "cost_fen"}
 
@@ -131,7 +130,7 @@ class StockAdjustForm(forms.Form):
         self.skus = skus
         for sku in skus:
             self.fields[f"delta_{sku.pk}"] = forms.IntegerField(
-                label=str(sku), required=False, min_value=-MAX_STOCK, max_value=MAX_STOCK
+                label=str(sku), required=False, min_value=-SKU_MAX_STOCK, max_value=SKU_MAX_STOCK
             )
 
     def rows(self):

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from fenxiao.catalog import exporting
 from fenxiao.catalog.admin_forms import CatalogImportForm, StockAdjustForm
-from fenxiao.catalog.importing import catalog_import
 from fenxiao.core.errors import DomainError
+from fenxiao.inventory.catalogue_import import catalog_import
 from fenxiao.inventory.models import StockMovementReason
 from fenxiao.inventory.services import stock_adjust
 

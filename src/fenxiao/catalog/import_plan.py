@@ -1,23 +1,19 @@
 """The checking half of the catalogue import: turn spreadsheet rows into a plan of what to create
 and update, reporting every bad cell. Reads the database (a handful of bulk queries), never
-writes it; ``importing.py`` applies the plan."""
+writes it; ``inventory/catalogue_import.py`` applies the plan (it also moves stock, so it lives a
+layer up)."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
 from fenxiao.catalog import sheet
-from fenxiao.catalog.models import Product, Sku
+from fenxiao.catalog.models import SKU_MAX_STOCK, Product, Sku
 from fenxiao.core.money import yuan_to_fen
-from fenxiao.inventory.services import MAX_STOCK
-
-if TYPE_CHECKING:
-    from fenxiao.catalog.importing import ImportReport
 
 CHUNK = 500
 MAX_PRICE_FEN = 1_000_000_000  # 1000 万元: anything above is a typo, not a price
@@ -45,6 +41,39 @@ SKU_FIELDS = {
     "weight": "weight_g",
     "barcode": "barcode",
 }
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # as numbered in Excel: the header is row 1; 0 means the file as a whole
+    column: str
+    message: str
+
+
+@dataclass
+class ImportReport:
+    filename: str
+    rows: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    products_created: int = 0
+    products_updated: int = 0
+    products_unchanged: int = 0
+    skus_created: int = 0
+    skus_updated: int = 0
+    skus_unchanged: int = 0
+    stock_changed: int = 0
+    categories_created: int = 0
+    suppliers_created: int = 0
+    shelved_on: int = 0
+    shelved_off: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def add_error(self, row: int, column: str, message: str) -> None:
+        """``column`` is a column key or a header as written in the file."""
+        self.errors.append(RowError(row, sheet.COLUMN_TITLES.get(column, column), message))
 
 
 @dataclass
@@ -216,7 +245,7 @@ def parse_cell(key: str, text: str) -> object:
     if key == "weight":
         return sheet.parse_int(text, low=0, high=MAX_WEIGHT_G, unit=" 克")
     if key == "stock":
-        return sheet.parse_int(text, low=0, high=MAX_STOCK)
+        return sheet.parse_int(text, low=0, high=SKU_MAX_STOCK)
     raise ValueError(f"未知列 {key}")  # pragma: no cover - columns come from sheet.COLUMNS
 
 

@@ -3,6 +3,9 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+# Stock counts above this are typos, not warehouses; shared by the admin, imports and the API.
+SKU_MAX_STOCK = 10_000_000
+
 
 class Supplier(models.Model):
     """Who makes or ships the goods; the platform itself is a supplier too (S2B2C)."""

@@ -1,4 +1,5 @@
-"""Writes to the catalogue that carry a rule: shelving. Imports live in ``importing.py``."""
+"""Writes to the catalogue that carry a rule: shelving. The spreadsheet import moves stock too, so
+it lives a layer up, in ``inventory/catalogue_import.py``."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The catalogue spreadsheet: its columns, how cells and spec text are read, and how CSV and XLSX
-files become rows of text. Shared by ``importing.py``, ``exporting.py`` and the admin forms, so
+files become rows of text. Shared by ``inventory/catalogue_import.py``, ``exporting.py`` and the admin forms, so
 what the export writes is exactly what the import reads."""
 
 from __future__ import annotations

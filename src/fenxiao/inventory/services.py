@@ -11,12 +11,12 @@ from django.db.models import F
 
 from fenxiao.accounts.models import User
 from fenxiao.catalog.errors import sku_not_found
-from fenxiao.catalog.models import Sku
+from fenxiao.catalog.models import SKU_MAX_STOCK, Sku
 from fenxiao.core.errors import NotFound
 from fenxiao.inventory.errors import StockError
 from fenxiao.inventory.models import StockMovement, StockMovementReason
 
-MAX_STOCK = 10_000_000
+MAX_STOCK = SKU_MAX_STOCK
 MAX_BULK_SKUS = 5000
 
 

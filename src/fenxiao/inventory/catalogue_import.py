@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
 from typing import IO
 
 from django.db import IntegrityError, transaction
@@ -21,7 +20,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from fenxiao.catalog import sheet
-from fenxiao.catalog.import_plan import Plan, ProductPlan, SkuPlan, build_plan, chunks, fetch_in
+from fenxiao.catalog.import_plan import ImportReport, Plan, ProductPlan, SkuPlan, build_plan, chunks, fetch_in
 from fenxiao.catalog.models import Category, Product, Sku, Supplier
 from fenxiao.catalog.services import MAX_BULK_PRODUCTS, product_set_shelf
 from fenxiao.core.errors import DomainError
@@ -30,39 +29,6 @@ from fenxiao.inventory.services import MAX_BULK_SKUS, stock_set_many
 
 BATCH = 500
 GROUPED_UPDATE_MAX = 50
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int  # as numbered in Excel: the header is row 1; 0 means the file as a whole
-    column: str
-    message: str
-
-
-@dataclass
-class ImportReport:
-    filename: str
-    rows: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    products_created: int = 0
-    products_updated: int = 0
-    products_unchanged: int = 0
-    skus_created: int = 0
-    skus_updated: int = 0
-    skus_unchanged: int = 0
-    stock_changed: int = 0
-    categories_created: int = 0
-    suppliers_created: int = 0
-    shelved_on: int = 0
-    shelved_off: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def add_error(self, row: int, column: str, message: str) -> None:
-        """``column`` is a column key or a header as written in the file."""
-        self.errors.append(RowError(row, sheet.COLUMN_TITLES.get(column, column), message))
 
 
 def catalog_import(*, file: IO[bytes] | bytes, filename: str, actor=None) -> ImportReport:
