@@ -2,48 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import httpx
-from django.test import Client
 
 from fenxiao.accounts.models import User
 from fenxiao.accounts.tokens import token_pair_issue
+from tests.support import HOME_ADDRESS, Api  # noqa: F401  (re-exported for the accounts tests)
 
 WECHAT_BASE = "https://api.weixin.qq.com"
 WECHAT_APPID = "wx-accounts-test"
 WECHAT_SECRET = "accounts-test-app-secret"
-
-
-class Api:
-    """The mini-program's view of the API: JSON in, JSON out, optional bearer token."""
-
-    def __init__(self, token: str | None = None):
-        self.client = Client()
-        self.token = token
-
-    def _headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
-
-    def get(self, path: str):
-        return self.client.get(path, headers=self._headers())
-
-    def delete(self, path: str):
-        return self.client.delete(path, headers=self._headers())
-
-    def _send(self, method: str, path: str, body: Any, raw: str | None):
-        data = raw if raw is not None else json.dumps(body)
-        return getattr(self.client, method)(path, data, content_type="application/json", headers=self._headers())
-
-    def post(self, path: str, body: Any = None, *, raw: str | None = None):
-        return self._send("post", path, {} if body is None else body, raw)
-
-    def patch(self, path: str, body: Any = None, *, raw: str | None = None):
-        return self._send("patch", path, {} if body is None else body, raw)
-
-    def put(self, path: str, body: Any = None, *, raw: str | None = None):
-        return self._send("put", path, {} if body is None else body, raw)
 
 
 def access_for(user: User, scope: str = "user") -> str:

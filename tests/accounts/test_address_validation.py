@@ -9,22 +9,13 @@ import pytest
 from fenxiao.accounts.models import Address
 from tests.accounts.support import assert_error
 from tests.factories import AddressFactory
+from tests.support import HOME_ADDRESS
 
 pytestmark = pytest.mark.django_db
 
 ADDRESSES = "/api/v1/addresses"
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
-VALID = {
-    "receiver": "张三",
-    "phone": "13800138000",
-    "province": "广东省",
-    "city": "深圳市",
-    "district": "南山区",
-    "detail": "科技园南区 1 栋 101",
-    "postal_code": "518000",
-    "tag": "家",
-    "is_default": False,
-}
+VALID = {**HOME_ADDRESS, "is_default": False}
 
 BAD_VALUES = [
     # phone: 11 digits, mobile prefixes 13-19, ASCII digits only

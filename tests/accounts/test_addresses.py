@@ -11,21 +11,13 @@ from fenxiao.accounts.models import Address
 from fenxiao.accounts.services import MAX_ADDRESSES_PER_USER
 from tests.accounts.support import Api, access_for, assert_error
 from tests.factories import AddressFactory, UserFactory
+from tests.support import HOME_ADDRESS
 
 pytestmark = pytest.mark.django_db
 
 ADDRESSES = "/api/v1/addresses"
 
-HOME = {
-    "receiver": "张三",
-    "phone": "13800138000",
-    "province": "广东省",
-    "city": "深圳市",
-    "district": "南山区",
-    "detail": "科技园南区 1 栋 101",
-    "postal_code": "518000",
-    "tag": "家",
-}
+HOME = HOME_ADDRESS
 OFFICE = HOME | {"receiver": "张三（公司）", "detail": "腾讯滨海大厦 20 楼", "tag": "公司"}
 
 

@@ -12,18 +12,12 @@ from django.db import connection
 from fenxiao.accounts.models import Address, User
 from tests.accounts.support import Api, access_for
 from tests.factories import AddressFactory, UserFactory
+from tests.support import HOME_ADDRESS
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
 THREADS = 10
-HOME = {
-    "receiver": "张三",
-    "phone": "13800138000",
-    "province": "广东省",
-    "city": "深圳市",
-    "district": "南山区",
-    "detail": "科技园南区 1 栋 101",
-}
+HOME = {k: v for k, v in HOME_ADDRESS.items() if k not in ("postal_code", "tag")}
 
 
 def run_together(task: Callable[[int], int], n: int = THREADS) -> list[int]:

@@ -9,8 +9,8 @@ import pytest
 from fenxiao.accounts.tokens import token_pair_issue
 from fenxiao.catalog.models import Product, Sku
 from fenxiao.inventory.models import StockMovement
-from tests.api.conftest import ApiClient
 from tests.catalog_factories import ProductFactory, SkuFactory
+from tests.support import Api
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def sku():
     return SkuFactory(stock=10, product=ProductFactory(is_on_shelf=True))
 
 
-def _call(client: ApiClient, method: str, path: str, body, sku: Sku):
+def _call(client: Api, method: str, path: str, body, sku: Sku):
     values = {"product": sku.product_id, "sku": sku.id, "sku_code": sku.code}
     if body is None:
         return client.get(path.format(**values))
@@ -58,13 +58,13 @@ def test_a_staff_scope_token_of_a_user_no_longer_staff_is_refused(staff, sku):
     token = token_pair_issue(user_id=staff.id, scope="staff").access
     staff.is_staff = False
     staff.save()
-    response = ApiClient(token).get("/api/v1/admin/products")
+    response = Api(token).get("/api/v1/admin/products")
     assert response.status_code == 403
 
 
 def test_a_shopper_token_of_a_staff_user_does_not_open_the_operator_api(staff, sku):
     token = token_pair_issue(user_id=staff.id, scope="user").access
-    assert ApiClient(token).get("/api/v1/admin/products").status_code == 403
+    assert Api(token).get("/api/v1/admin/products").status_code == 403
 
 
 def test_operator_list_includes_off_shelf_products_and_finds_by_sku_code(staff_api, sku):

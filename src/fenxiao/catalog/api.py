@@ -30,12 +30,7 @@ def products(request: HttpRequest, filters: Query[ProductListQuery]):
     page = selectors.product_list_for_shopper(
         category_id=filters.category, q=filters.q, sort=filters.sort, page=filters.page, page_size=filters.page_size
     )
-    return {
-        "items": [product_card(p, request) for p in page.items],
-        "count": page.count,
-        "page": page.page,
-        "page_size": page.page_size,
-    }
+    return page.shaped(lambda product: product_card(product, request))
 
 
 @router.get("/products/{int:product_id}", response=ProductDetailOut, summary="商品详情")

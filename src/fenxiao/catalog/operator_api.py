@@ -45,12 +45,7 @@ def operator_products(request: HttpRequest, filters: Query[OperatorProductQuery]
         page=filters.page,
         page_size=filters.page_size,
     )
-    return {
-        "items": [_operator_product(p) for p in page.items],
-        "count": page.count,
-        "page": page.page,
-        "page_size": page.page_size,
-    }
+    return page.shaped(_operator_product)
 
 
 @router.get("/products/{int:product_id}", response=OperatorProductDetailOut, summary="商品详情（含成本与全部 SKU）")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from django.conf import settings
 from django.db.models import Count, IntegerField, Min, Prefetch, Q, QuerySet, Sum
@@ -29,6 +30,15 @@ class Page:
     count: int
     page: int
     page_size: int
+
+    def shaped(self, shape: Callable[[Any], dict]) -> dict:
+        """The paged answer every list endpoint gives: ``{"items", "count", "page", "page_size"}``."""
+        return {
+            "items": [shape(i) for i in self.items],
+            "count": self.count,
+            "page": self.page,
+            "page_size": self.page_size,
+        }
 
 
 def category_tree() -> list[Category]:
