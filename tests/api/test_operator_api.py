@@ -177,3 +177,38 @@ def test_stock_sync_by_code_is_all_or_nothing(staff_api, sku):
     assert Sku.objects.get(pk=sku.pk).stock == 0
     # unchanged SKUs leave no movement
     assert list(StockMovement.objects.values_list("sku_id", "delta", "reason")) == [(sku.id, -10, "sync")]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"product_ids": [], "on_shelf": True}, "product_ids"),
+        ({"product_ids": ["abc"], "on_shelf": True}, "product_ids.0"),
+        ({"product_ids": [0], "on_shelf": True}, "product_ids.0"),
+        ({"product_ids": list(range(1, 1002)), "on_shelf": True}, "product_ids"),
+        ({"product_ids": [1]}, "on_shelf"),
+        ({"on_shelf": True}, "product_ids"),
+    ],
+)
+def test_bad_bulk_shelf_input_names_the_field(staff_api, sku, body, field):
+    response = staff_api.post("/api/v1/admin/products/shelf", body)
+    assert response.status_code == 422
+    assert response.json()["field"] == field
+    assert Product.objects.get(pk=sku.product_id).is_on_shelf is True
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"items": []}, "items"),
+        ({"items": [{"sku_code": "", "stock": 1}]}, "items.0.sku_code"),
+        ({"items": [{"sku_code": "A", "stock": -1}]}, "items.0.stock"),
+        ({"items": [{"sku_code": "A"}]}, "items.0.stock"),
+        ({"items": "A"}, "items"),
+    ],
+)
+def test_bad_stock_sync_input_names_the_field(staff_api, sku, body, field):
+    response = staff_api.post("/api/v1/admin/stock/sync", body)
+    assert response.status_code == 422
+    assert response.json()["field"] == field
+    assert Sku.objects.get(pk=sku.pk).stock == 10
