@@ -65,9 +65,35 @@ def _with_prices(qs: QuerySet[Product]) -> QuerySet[Product]:
     )
 
 
+# What a product card shows; the rich detail stays out of list queries.
+CARD_FIELDS = ("id", "title", "subtitle", "main_image", "sales_count", "category_id")
+PRICE_SORTS = frozenset({"price", "price_desc"})
+
+
+def _attach_sku_aggregates(products: list[Product]) -> None:
+    """Price and stock of one page of products, in one grouped query on ``catalog_sku``."""
+    rows = (
+        Sku.objects.filter(product_id__in=[p.id for p in products], is_active=True)
+        .order_by()
+        .values("product_id")
+        .annotate(min_price=Min("price_fen"), min_market=Min("market_price_fen"), stock=Sum("stock"))
+    )
+    by_product = {row["product_id"]: row for row in rows}
+    for product in products:
+        row = by_product.get(product.id, {})
+        product.min_price_fen = row.get("min_price")
+        product.min_market_price_fen = row.get("min_market") or 0
+        product.total_stock = row.get("stock") or 0
+
+
 def product_list_for_shopper(
     *, category_id: int | None = None, q: str = "", sort: ProductSort = "default", page: int = 1, page_size: int = 0
 ) -> Page:
+    """One page of on-shelf product cards.
+
+    Except when sorting by price, the page is cut from ``catalog_product`` alone (its indexes serve
+    the ORDER BY ... LIMIT) and only then are the page's SKUs aggregated: joining every SKU of every
+    product before paging would make each page cost as much as the whole catalogue."""
     page_size = min(page_size or settings.CATALOG_PAGE_SIZE, settings.CATALOG_MAX_PAGE_SIZE)
     qs = Product.objects.filter(is_on_shelf=True)
     if category_id is not None:
@@ -76,7 +102,14 @@ def product_list_for_shopper(
         qs = qs.filter(Q(title__icontains=q) | Q(subtitle__icontains=q))
     count = qs.count()
     offset = (page - 1) * page_size
-    items = list(_with_prices(qs).order_by(*SORTS[sort])[offset : offset + page_size]) if offset < count else []
+    if offset >= count:
+        return Page(items=[], count=count, page=page, page_size=page_size)
+    cards = qs.only(*CARD_FIELDS)
+    if sort in PRICE_SORTS:
+        items = list(_with_prices(cards).order_by(*SORTS[sort])[offset : offset + page_size])
+    else:
+        items = list(cards.order_by(*SORTS[sort])[offset : offset + page_size])
+        _attach_sku_aggregates(items)
     return Page(items=items, count=count, page=page, page_size=page_size)
 
 
