@@ -202,6 +202,8 @@ if WECHAT_MODE == "live" and not (WECHAT_APPID and WECHAT_SECRET):
 
 CATALOG_PAGE_SIZE = env_int("CATALOG_PAGE_SIZE", 20)
 CATALOG_MAX_PAGE_SIZE = 100
+# Rendered product-list pages are cached this long (0 turns the cache off); see catalog/cache.py.
+CATALOG_LIST_CACHE_SECONDS = env_int("CATALOG_LIST_CACHE_SECONDS", 30)
 
 LOGGING = {
     "version": 1,

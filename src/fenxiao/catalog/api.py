@@ -3,10 +3,11 @@ links open product pages for visitors too."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
 from fenxiao.catalog import selectors
+from fenxiao.catalog.cache import cached_render
 from fenxiao.catalog.schemas import (
     CategoryOut,
     ProductDetailOut,
@@ -27,10 +28,15 @@ def categories(request: HttpRequest):
 
 @router.get("/products", response=ProductPageOut, summary="商品列表")
 def products(request: HttpRequest, filters: Query[ProductListQuery]):
-    page = selectors.product_list_for_shopper(
-        category_id=filters.category, q=filters.q, sort=filters.sort, page=filters.page, page_size=filters.page_size
-    )
-    return page.shaped(lambda product: product_card(product, request))
+    def render() -> bytes:
+        page = selectors.product_list_for_shopper(
+            category_id=filters.category, q=filters.q, sort=filters.sort, page=filters.page, page_size=filters.page_size
+        )
+        return ProductPageOut(**page.shaped(lambda product: product_card(product, request))).model_dump_json().encode()
+
+    # Cards carry absolute image URLs, so the scheme and host are part of what was rendered.
+    parts = (request.scheme, request.get_host(), *filters.model_dump().items())
+    return HttpResponse(cached_render(parts, render), content_type="application/json; charset=utf-8")
 
 
 @router.get("/products/{int:product_id}", response=ProductDetailOut, summary="商品详情")

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
+from fenxiao.catalog.cache import catalog_changed
 from fenxiao.catalog.errors import CatalogError
 from fenxiao.catalog.models import Product, Sku
 from fenxiao.core.errors import NotFound
@@ -38,4 +39,7 @@ def product_set_shelf(*, product_ids: Iterable[int], on_shelf: bool) -> int:
             raise CatalogError(
                 "PRODUCT_NO_ACTIVE_SKU", f"商品没有可售 SKU，不能上架：{', '.join(unsellable)}", field="product_ids"
             )
-    return products.exclude(is_on_shelf=on_shelf).update(is_on_shelf=on_shelf)
+    changed = products.exclude(is_on_shelf=on_shelf).update(is_on_shelf=on_shelf)
+    if changed:
+        catalog_changed()
+    return changed

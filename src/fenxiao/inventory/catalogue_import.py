@@ -20,6 +20,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from fenxiao.catalog import sheet
+from fenxiao.catalog.cache import catalog_changed
 from fenxiao.catalog.import_plan import ImportReport, Plan, ProductPlan, SkuPlan, build_plan, chunks, fetch_in
 from fenxiao.catalog.models import Category, Product, Sku, Supplier
 from fenxiao.catalog.services import MAX_BULK_PRODUCTS, product_set_shelf
@@ -80,6 +81,7 @@ def _apply(plan: Plan, *, actor, filename: str) -> dict[str, int]:
     to_off = [product_ids[p.code] for p in plan.products if p.on_shelf is False and p.was_on_shelf]
     for ids, on_shelf, key in ((to_on, True, "shelved_on"), (to_off, False, "shelved_off")):
         counts[key] = sum(product_set_shelf(product_ids=c, on_shelf=on_shelf) for c in chunks(ids, MAX_BULK_PRODUCTS))
+    catalog_changed()  # bulk writes fire no signals: cached list pages must re-render
     return counts
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F
 
 from fenxiao.accounts.models import User
+from fenxiao.catalog.cache import catalog_changed
 from fenxiao.catalog.errors import sku_not_found
 from fenxiao.catalog.models import SKU_MAX_STOCK, Sku
 from fenxiao.core.errors import NotFound
@@ -38,6 +39,7 @@ def stock_adjust(
             raise sku_not_found()
         raise StockError("STOCK_INSUFFICIENT", "库存不足，调整后库存不能小于 0", field="delta")
     sku = Sku.objects.get(pk=sku_id)
+    catalog_changed()
     StockMovement.objects.create(sku=sku, delta=delta, stock_after=sku.stock, reason=reason, note=note, actor=actor)
     return sku
 
@@ -78,5 +80,7 @@ def stock_set_many(
         sku.stock = target
         changed.append(sku)
     Sku.objects.bulk_update(changed, ["stock"], batch_size=500)
+    if changed:
+        catalog_changed()
     StockMovement.objects.bulk_create(movements, batch_size=500)
     return skus

@@ -1,0 +1,64 @@
+"""A short-lived cache of rendered catalogue list pages, invalidated by a catalogue version.
+
+The product list is the hottest read of the mall (every home screen and category tab) and most of
+its cost is Python building the same twenty cards again. Rendered pages are kept in the shared
+cache (Redis in production) under a key that includes the catalogue version; anything that
+changes what a card shows bumps the version after its transaction commits, so the next request
+renders fresh. The TTL bounds staleness of what no hook sees (stock sold by orders: the card's
+"in stock" flag may lag by at most ``LIST_CACHE_SECONDS``; the product page is always live)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+VERSION_KEY = "catalog:version"
+
+
+def catalog_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, 1, timeout=None)
+        version = cache.get(VERSION_KEY, 1)
+    return int(version)
+
+
+def _bump() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # no version yet (fresh cache): any new value invalidates nothing stale
+        cache.add(VERSION_KEY, 2, timeout=None)
+
+
+def catalog_changed() -> None:
+    """Call from any write that changes what shoppers see in lists. Bumps after commit, so a
+    reader can never cache the old rows under the new version."""
+    transaction.on_commit(_bump)
+
+
+def cached_render(parts: tuple, render: Callable[[], bytes]) -> bytes:
+    """Return the rendered bytes for ``parts`` from the cache, rendering and storing on a miss.
+    A cache outage degrades to rendering every time, never to an error."""
+    seconds = settings.CATALOG_LIST_CACHE_SECONDS
+    if seconds <= 0:
+        return render()
+    try:
+        digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+        key = f"catalog:list:{catalog_version()}:{digest}"
+        body = cache.get(key)
+    except Exception:
+        logger.warning("catalog list cache unavailable; rendering without it", exc_info=True)
+        return render()
+    if body is None:
+        body = render()
+        try:
+            cache.set(key, body, timeout=seconds)
+        except Exception:
+            logger.warning("catalog list cache unavailable; not storing", exc_info=True)
+    return body
