@@ -21,7 +21,7 @@ START = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 
 def _forge(**claims) -> str:
     now = int(datetime.now(tz=UTC).timestamp())
-    payload = {"sub": "1", "scope": "user", "typ": "access", "iat": now, "exp": now + 600} | claims
+    payload = {"sub": "1", "scope": "user", "typ": "access", "iat": now, "exp": now + 600, "ver": 0} | claims
     return jwt.encode({k: v for k, v in payload.items() if v is not None}, settings.JWT_SIGNING_KEY, ALGORITHM)
 
 
@@ -77,6 +77,8 @@ def test_unsigned_token_is_invalid(shopper):
         pytest.param({"scope": None}, id="no-scope"),
         pytest.param({"typ": None}, id="no-type"),
         pytest.param({"exp": "tomorrow"}, id="exp-not-a-number"),
+        pytest.param({"ver": None}, id="no-version"),
+        pytest.param({"ver": "v1"}, id="version-not-a-number"),
     ],
 )
 def test_tokens_with_bad_claims_are_invalid(shopper, claims):
@@ -208,3 +210,39 @@ def test_user_tokens_are_not_interchangeable(db):
 
     assert Api(access_for(alice)).get(ME).json()["id"] == alice.pk
     assert Api(access_for(bob)).get(ME).json()["id"] == bob.pk
+
+
+def test_a_forged_token_with_every_claim_right_is_accepted(shopper):
+    # guards the forging helper above: the bad-claims cases fail for their one bad claim only
+    assert Api(_forge(sub=str(shopper.pk))).get(ME).status_code == 200
+
+
+def test_logout_revokes_every_token_on_every_device(anon, shopper):
+    # given alice is logged in on her phone and her tablet
+    phone = token_pair_issue(user_id=shopper.pk, scope="user")
+    tablet = token_pair_issue(user_id=shopper.pk, scope="user")
+
+    # when she logs out on the phone
+    response = Api(phone.access).post("/api/v1/auth/logout")
+
+    # then no token of hers opens anything or refreshes, on either device
+    assert response.status_code == 204
+    for pair in (phone, tablet):
+        assert_error(Api(pair.access).get(ME), 401, "TOKEN_REVOKED")
+        assert_error(anon.post(REFRESH, {"refresh": pair.refresh}), 401, "TOKEN_REVOKED")
+    # and logging in again gives tokens that work
+    login = anon.post("/api/v1/auth/wechat-login", {"code": shopper.openid})
+    assert login.status_code == 200, login.content
+    assert Api(login.json()["access"]).get(ME).json()["id"] == shopper.pk
+
+
+def test_logout_needs_a_login(anon):
+    assert_error(anon.post("/api/v1/auth/logout"), 401, "UNAUTHORIZED")
+
+
+def test_staff_logout_closes_the_operator_api(anon):
+    staff = StaffUserFactory()
+    token = access_for(staff, scope="staff")
+    assert Api(token).get("/api/v1/admin/products").status_code == 200
+    assert Api(token).post("/api/v1/auth/logout").status_code == 204
+    assert_error(Api(token).get("/api/v1/admin/products"), 401, "TOKEN_REVOKED")

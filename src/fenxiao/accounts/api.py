@@ -54,6 +54,12 @@ def staff_login(request: HttpRequest, body: StaffLoginIn):
     return _token_out(user, pair)
 
 
+@auth_router.post("/logout", response={204: None}, auth=user_auth, summary="退出登录（所有设备）")
+def logout(request: HttpRequest):
+    services.user_logout_everywhere(user=request.auth)
+    return Status(204, None)
+
+
 @auth_router.get("/me", response=UserOut, auth=user_auth, summary="我的资料")
 def me(request: HttpRequest):
     return request.auth

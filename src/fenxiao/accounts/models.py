@@ -19,6 +19,9 @@ class User(AbstractUser):
     # Kept server-side only: it decrypts WeChat payloads and must never reach a client.
     wechat_session_key = models.CharField(max_length=64, blank=True, default="", editable=False)
     last_wechat_login_at = models.DateTimeField("最近微信登录", null=True, blank=True)
+    # Every token carries the version it was issued under; bumping it (logout, a stolen phone)
+    # revokes all of the user's tokens at once without a token table.
+    token_version = models.PositiveIntegerField("登录凭证版本", default=0, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from fenxiao.accounts.models import Address, User
-from fenxiao.core.errors import NotFound
+from fenxiao.accounts.tokens import TokenClaims
+from fenxiao.core.errors import NotFound, Unauthorized
 
 
 def address_list(*, user: User) -> QuerySet[Address]:
@@ -16,3 +17,13 @@ def address_get(*, user: User, address_id: int) -> Address:
     if address is None:
         raise NotFound("ADDRESS_NOT_FOUND", "收货地址不存在")
     return address
+
+
+def token_user(claims: TokenClaims) -> User:
+    """The active user a token speaks for, unless the user has since logged out everywhere."""
+    user = User.objects.filter(pk=claims.user_id, is_active=True).first()
+    if user is None:
+        raise Unauthorized("TOKEN_INVALID", "登录凭证无效，请重新登录")
+    if user.token_version != claims.version:
+        raise Unauthorized("TOKEN_REVOKED", "登录已失效，请重新登录")
+    return user

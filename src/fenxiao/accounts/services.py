@@ -9,10 +9,12 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from fenxiao.accounts.errors import wechat_error_to_domain
 from fenxiao.accounts.models import Address, User
+from fenxiao.accounts.selectors import token_user
 from fenxiao.accounts.tokens import TokenPair, token_decode, token_pair_issue
 from fenxiao.core.errors import DomainError, NotFound, Throttled, Unauthorized
 from fenxiao.integrations.wechat import gateway
@@ -34,7 +36,7 @@ def user_login_wechat(*, code: str) -> tuple[User, TokenPair]:
     user = _user_upsert_from_wechat(openid=session.openid, unionid=session.unionid, session_key=session.session_key)
     if not user.is_active:
         raise DomainError("USER_DISABLED", "账号已被停用，请联系客服", status=403)
-    return user, token_pair_issue(user_id=user.id, scope="user")
+    return user, token_pair_issue(user_id=user.id, scope="user", version=user.token_version)
 
 
 def _user_upsert_from_wechat(*, openid: str, unionid: str, session_key: str) -> User:
@@ -59,10 +61,15 @@ def _user_upsert_from_wechat(*, openid: str, unionid: str, session_key: str) -> 
 
 def token_refresh(*, refresh: str) -> tuple[User, TokenPair]:
     claims = token_decode(refresh, expected_type="refresh")
-    user = User.objects.filter(pk=claims.user_id, is_active=True).first()
-    if user is None or (claims.scope == "staff" and not user.is_staff):
+    user = token_user(claims)
+    if claims.scope == "staff" and not user.is_staff:
         raise Unauthorized("TOKEN_INVALID", "登录凭证无效，请重新登录")
-    return user, token_pair_issue(user_id=user.id, scope=claims.scope)
+    return user, token_pair_issue(user_id=user.id, scope=claims.scope, version=user.token_version)
+
+
+def user_logout_everywhere(*, user: User) -> None:
+    """Revoke every token the user holds, on every device (access and refresh alike)."""
+    User.objects.filter(pk=user.pk).update(token_version=F("token_version") + 1, updated_at=timezone.now())
 
 
 def _throttle_key(username: str, ip: str) -> str:
@@ -94,7 +101,7 @@ def staff_login(*, username: str, password: str, ip: str) -> tuple[User, TokenPa
         raise Unauthorized("LOGIN_FAILED", "用户名或密码错误")
     cache.delete(key)
     User.objects.filter(pk=user.pk).update(last_login=timezone.now())
-    return user, token_pair_issue(user_id=user.pk, scope="staff")
+    return user, token_pair_issue(user_id=user.pk, scope="staff", version=user.token_version)
 
 
 def user_bind_phone(*, user: User, code: str) -> User:

@@ -30,10 +30,11 @@ class TokenPair:
 class TokenClaims:
     user_id: int
     scope: Scope
+    version: int
     token_type: TokenType
 
 
-def _encode(user_id: int, scope: Scope, token_type: TokenType) -> str:
+def _encode(user_id: int, scope: Scope, token_type: TokenType, version: int) -> str:
     now = timezone.now()
     ttl = settings.JWT_ACCESS_TTL if token_type == "access" else settings.JWT_REFRESH_TTL
     payload = {
@@ -43,14 +44,15 @@ def _encode(user_id: int, scope: Scope, token_type: TokenType) -> str:
         "iat": int(now.timestamp()),
         "exp": int((now + ttl).timestamp()),
         "jti": uuid.uuid4().hex,
+        "ver": version,
     }
     return jwt.encode(payload, settings.JWT_SIGNING_KEY, algorithm=ALGORITHM)
 
 
-def token_pair_issue(*, user_id: int, scope: Scope) -> TokenPair:
+def token_pair_issue(*, user_id: int, scope: Scope, version: int = 0) -> TokenPair:
     return TokenPair(
-        access=_encode(user_id, scope, "access"),
-        refresh=_encode(user_id, scope, "refresh"),
+        access=_encode(user_id, scope, "access", version),
+        refresh=_encode(user_id, scope, "refresh", version),
         access_expires_in=int(settings.JWT_ACCESS_TTL.total_seconds()),
     )
 
@@ -64,14 +66,15 @@ def token_decode(token: str, *, expected_type: TokenType) -> TokenClaims:
             algorithms=[ALGORITHM],
             # Tolerate small clock differences between app servers when checking "iat".
             leeway=30,
-            options={"require": ["sub", "exp", "iat", "typ", "scope"], "verify_exp": False},
+            options={"require": ["sub", "exp", "iat", "typ", "scope", "ver"], "verify_exp": False},
         )
         expires_at = int(payload["exp"])
         user_id = int(payload["sub"])
+        version = int(payload["ver"])
     except (jwt.PyJWTError, TypeError, ValueError) as exc:
         raise Unauthorized("TOKEN_INVALID", "登录凭证无效，请重新登录") from exc
     if expires_at <= int(timezone.now().timestamp()):
         raise Unauthorized("TOKEN_EXPIRED", "登录已过期，请重新登录")
     if payload["typ"] != expected_type or payload["scope"] not in ("user", "staff"):
         raise Unauthorized("TOKEN_INVALID", "登录凭证无效，请重新登录")
-    return TokenClaims(user_id=user_id, scope=payload["scope"], token_type=payload["typ"])
+    return TokenClaims(user_id=user_id, scope=payload["scope"], token_type=payload["typ"], version=version)
