@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from fenxiao.catalog import exporting
-from fenxiao.catalog.admin_forms import CategoryForm, SkuInlineForm, SkuInlineFormSet
+from fenxiao.catalog.admin_forms import CategoryForm, ProductForm, ProductImageForm, SkuInlineForm, SkuInlineFormSet
 from fenxiao.catalog.admin_views import (
     XLSX_TYPE,
     adjust_stock_view,
@@ -25,7 +25,14 @@ from fenxiao.catalog.admin_views import (
 from fenxiao.catalog.models import Category, Product, ProductImage, Sku, Supplier
 from fenxiao.catalog.services import product_set_shelf
 from fenxiao.core.errors import DomainError
+from fenxiao.core.media import media_url
 from fenxiao.core.money import fen_to_yuan
+
+
+def image_thumbnail(name: str) -> str:
+    if not name:
+        return "-"
+    return format_html('<img src="{}" alt="" style="height:64px;border-radius:4px">', media_url(name))
 
 
 @admin.register(Supplier)
@@ -117,8 +124,14 @@ class SkuInline(admin.TabularInline):
 
 class ProductImageInline(admin.TabularInline):
     model = ProductImage
-    fields = ("image", "sort_order")
+    form = ProductImageForm
+    fields = ("preview", "image", "upload", "sort_order")
+    readonly_fields = ("preview",)
     extra = 0
+
+    @admin.display(description="预览")
+    def preview(self, obj: ProductImage) -> str:
+        return image_thumbnail(obj.image)
 
 
 class TopCategoryFilter(admin.SimpleListFilter):
@@ -150,14 +163,15 @@ class ProductAdmin(admin.ModelAdmin):
         "title",
         "subtitle",
         ("supplier", "category"),
-        "main_image",
+        ("main_image_preview", "main_image", "main_image_upload"),
         "detail_html",
         "sort_order",
         "is_on_shelf",
         "sales_count",
     )
     # Shelving has a rule (an active SKU) that lives in product_set_shelf: use the list actions.
-    readonly_fields = ("is_on_shelf", "sales_count")
+    readonly_fields = ("main_image_preview", "is_on_shelf", "sales_count")
+    form = ProductForm
     actions = ("put_on_shelf", "take_off_shelf", "export_csv", "export_xlsx")
 
     def get_queryset(self, request):
@@ -194,6 +208,10 @@ class ProductAdmin(admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
+
+    @admin.display(description="主图")
+    def main_image_preview(self, obj: Product) -> str:
+        return image_thumbnail(obj.main_image)
 
     @admin.display(description="最低售价(元)", ordering="min_price_fen")
     def min_price(self, obj: Product) -> str:

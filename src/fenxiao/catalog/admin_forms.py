@@ -7,7 +7,8 @@ from django import forms
 
 from fenxiao.catalog import sheet
 from fenxiao.catalog.import_plan import MAX_PRICE_FEN
-from fenxiao.catalog.models import SKU_MAX_STOCK, Category, Sku
+from fenxiao.catalog.models import SKU_MAX_STOCK, Category, Product, ProductImage, Sku
+from fenxiao.catalog.uploads import clean_image_upload, image_upload_field, product_image_store
 from fenxiao.core.money import fen_to_yuan, yuan_to_fen
 
 MONEY_FIELDS = {"price_yuan": "price_fen", "market_price_yuan": "market_price_fen", "cost_yuan": "cost_fen"}
@@ -143,3 +144,50 @@ class StockAdjustForm(forms.Form):
         if not self.deltas and not self.errors:
             raise forms.ValidationError("请至少填写一个 SKU 的调整数量")
         return cleaned
+
+
+class ProductForm(forms.ModelForm):
+    main_image_upload = image_upload_field("上传主图")
+
+    class Meta:
+        model = Product
+        fields = ("code", "title", "subtitle", "supplier", "category", "main_image", "detail_html", "sort_order")
+        widgets = {"main_image": forms.TextInput(attrs={"size": 60})}
+        help_texts = {"main_image": "图片地址或存储路径；上传主图后自动填写"}
+
+    def clean_main_image_upload(self):
+        return clean_image_upload(self.cleaned_data.get("main_image_upload"))
+
+    def save(self, commit: bool = True):
+        upload = self.cleaned_data.get("main_image_upload")
+        if upload is not None:
+            self.instance.main_image = product_image_store(upload)
+        return super().save(commit=commit)
+
+
+class ProductImageForm(forms.ModelForm):
+    upload = image_upload_field("上传图片")
+
+    class Meta:
+        model = ProductImage
+        fields = ("image", "upload", "sort_order")
+        widgets = {"image": forms.TextInput(attrs={"size": 40})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["image"].required = False
+
+    def clean_upload(self):
+        return clean_image_upload(self.cleaned_data.get("upload"))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("image") and not data.get("upload") and not data.get("DELETE"):
+            raise forms.ValidationError("请填写图片地址或上传图片")
+        return data
+
+    def save(self, commit: bool = True):
+        upload = self.cleaned_data.get("upload")
+        if upload is not None:
+            self.instance.image = product_image_store(upload)
+        return super().save(commit=commit)
