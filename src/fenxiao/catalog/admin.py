@@ -209,7 +209,7 @@ class ProductAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    @admin.display(description="主图")
+    @admin.display(description="主图预览")
     def main_image_preview(self, obj: Product) -> str:
         return image_thumbnail(obj.main_image)
 
