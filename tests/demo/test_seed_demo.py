@@ -194,3 +194,11 @@ def test_sandbox_wechat_login_finds_the_seeded_shopper():
     user, _tokens = user_login_wechat(code="sandbox-alice")
     assert user.pk == alice.pk
     assert User.objects.filter(openid__startswith="sandbox-").count() == 4
+
+
+def test_live_mode_refuses_demo_data_and_its_known_admin_password(settings):
+    settings.WECHAT_MODE = "live"
+    with pytest.raises(CommandError, match="live"):
+        call_command("seed_demo", "--skus", "4", stdout=io.StringIO())
+    assert not Product.objects.exists()
+    assert not User.objects.filter(username="admin").exists()

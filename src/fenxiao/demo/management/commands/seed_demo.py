@@ -3,6 +3,7 @@ demo users, so a first-time merchant sees a living mall. ``make run`` calls it w
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from fenxiao.catalog.models import Product
@@ -25,6 +26,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
+        if settings.WECHAT_MODE == "live":
+            # The demo operator has a published password: never create it in a live shop.
+            raise CommandError("正式环境（WECHAT_MODE=live）不能生成演示数据。Demo data is refused in live mode.")
         if options["if_empty"] and Product.objects.exists():
             self.stdout.write("已有商品，跳过演示数据。Products already exist; demo seed skipped.")
             return
