@@ -5,7 +5,8 @@ its cost is Python building the same twenty cards again. Rendered pages are kept
 cache (Redis in production) under a key that includes the catalogue version; anything that
 changes what a card shows bumps the version after its transaction commits, so the next request
 renders fresh. The TTL bounds staleness of what no hook sees (stock sold by orders: the card's
-"in stock" flag may lag by at most ``LIST_CACHE_SECONDS``; the product page is always live)."""
+"in stock" flag may lag by at most ``CATALOG_LIST_CACHE_SECONDS``; the product page is always live).
+Several workers must share one cache (Redis) for a bump in one to reach the others."""
 
 from __future__ import annotations
 
