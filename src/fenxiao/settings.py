@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "fenxiao.accounts",
     "fenxiao.catalog",
     "fenxiao.inventory",
+    "fenxiao.orders",
+    "fenxiao.payments",
     "fenxiao.demo",
     "fenxiao.storefront",
 ]
@@ -199,6 +201,55 @@ WECHAT_API_BASE = os.environ.get("WECHAT_API_BASE", "https://api.weixin.qq.com")
 WECHAT_HTTP_TIMEOUT = float(os.environ.get("WECHAT_HTTP_TIMEOUT", "5"))
 if WECHAT_MODE == "live" and not (WECHAT_APPID and WECHAT_SECRET):
     raise ImproperlyConfigured("WECHAT_MODE=live needs WECHAT_APPID and WECHAT_SECRET.")
+
+# Orders (DESIGN §4): the payment window, automatic receipt and the after-sales window.
+ORDER_PAYMENT_WINDOW = timedelta(minutes=env_int("ORDER_PAYMENT_WINDOW_MINUTES", 30))
+ORDER_AUTO_RECEIVE_AFTER = timedelta(days=env_int("ORDER_AUTO_RECEIVE_DAYS", 10))
+ORDER_AFTER_SALES_WINDOW = timedelta(days=env_int("ORDER_AFTER_SALES_DAYS", 7))
+ORDER_MAX_LINES = 50
+ORDER_MAX_QUANTITY_PER_LINE = 999
+CART_MAX_ITEMS = 100
+
+# WeChat Pay API v3. Sandbox mode makes throwaway keys in var/ at first start and signs and
+# encrypts notifications with them, so the live code path runs offline.
+WECHATPAY_MCHID = os.environ.get("WECHATPAY_MCHID", "")
+WECHATPAY_APPID = os.environ.get("WECHATPAY_APPID", WECHAT_APPID)
+WECHATPAY_SERIAL_NO = os.environ.get("WECHATPAY_SERIAL_NO", "")
+WECHATPAY_PRIVATE_KEY = os.environ.get("WECHATPAY_PRIVATE_KEY", "")
+WECHATPAY_PRIVATE_KEY_FILE = os.environ.get("WECHATPAY_PRIVATE_KEY_FILE", "")
+WECHATPAY_APIV3_KEY = os.environ.get("WECHATPAY_APIV3_KEY", "")
+# Public-key mode (recommended since 2024): the WeChat Pay public key and its id (PUB_KEY_ID_...).
+WECHATPAY_PUBLIC_KEY = os.environ.get("WECHATPAY_PUBLIC_KEY", "")
+WECHATPAY_PUBLIC_KEY_FILE = os.environ.get("WECHATPAY_PUBLIC_KEY_FILE", "")
+WECHATPAY_PUBLIC_KEY_ID = os.environ.get("WECHATPAY_PUBLIC_KEY_ID", "")
+# Platform-certificate mode: a folder of platform certificates (PEM), chosen by Wechatpay-Serial.
+WECHATPAY_PLATFORM_CERTS_DIR = os.environ.get("WECHATPAY_PLATFORM_CERTS_DIR", "")
+WECHATPAY_API_BASE = os.environ.get("WECHATPAY_API_BASE", "https://api.mch.weixin.qq.com")
+# Where WeChat posts payment and refund notifications (https, public).
+WECHATPAY_NOTIFY_URL = os.environ.get("WECHATPAY_NOTIFY_URL", "")
+WECHATPAY_REFUND_NOTIFY_URL = os.environ.get("WECHATPAY_REFUND_NOTIFY_URL", "")
+if WECHAT_MODE == "live" and not (
+    WECHATPAY_MCHID
+    and WECHATPAY_SERIAL_NO
+    and (WECHATPAY_PRIVATE_KEY or WECHATPAY_PRIVATE_KEY_FILE)
+    and WECHATPAY_APIV3_KEY
+    and WECHATPAY_NOTIFY_URL
+    and (WECHATPAY_PUBLIC_KEY or WECHATPAY_PUBLIC_KEY_FILE or WECHATPAY_PLATFORM_CERTS_DIR)
+):
+    raise ImproperlyConfigured(
+        "WECHAT_MODE=live needs WECHATPAY_MCHID, WECHATPAY_SERIAL_NO, WECHATPAY_PRIVATE_KEY(_FILE), "
+        "WECHATPAY_APIV3_KEY, WECHATPAY_NOTIFY_URL and WECHATPAY_PUBLIC_KEY(_FILE) or WECHATPAY_PLATFORM_CERTS_DIR."
+    )
+
+# Background work: Celery with a broker in production; without one, tasks run eagerly and the
+# periodic sweeps run in a thread of the web process (see orders/sweeps.py and fenxiao/celery.py).
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TIMEZONE = TIME_ZONE
+SWEEP_INTERVAL_SECONDS = env_int("SWEEP_INTERVAL_SECONDS", 60)
+# The in-process sweeper starts with the web server when there is no broker; tests turn it off.
+SWEEP_IN_PROCESS = env_bool("SWEEP_IN_PROCESS", not CELERY_BROKER_URL)
 
 CATALOG_PAGE_SIZE = env_int("CATALOG_PAGE_SIZE", 20)
 CATALOG_MAX_PAGE_SIZE = 100

@@ -8,6 +8,7 @@ class StockMovementReason(models.TextChoices):
     ADJUST = "adjust", "人工调整"
     SYNC = "sync", "ERP/WMS 同步"
     IMPORT = "import", "批量导入"
+    RETURN = "return", "售后退货入库"
 
 
 class StockMovement(models.Model):
@@ -31,3 +32,32 @@ class StockMovement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sku_id} {self.delta:+d} → {self.stock_after}"
+
+
+class StockReservation(models.Model):
+    """Units taken from a SKU's stock for someone (an order line, keyed ``order_line:<id>``) until
+    the sale is final (consumed) or undone (released). The row makes release idempotent: a unit goes
+    back exactly once, however many sweeps or cancels race for it."""
+
+    class State(models.TextChoices):
+        HELD = "held", "占用中"
+        CONSUMED = "consumed", "已售出"
+        RELEASED = "released", "已释放"
+
+    reference = models.CharField("来源", max_length=64, unique=True)
+    sku = models.ForeignKey("catalog.Sku", on_delete=models.PROTECT, related_name="+", verbose_name="SKU")
+    quantity = models.PositiveIntegerField("数量")
+    state = models.CharField("状态", max_length=16, choices=State.choices, default=State.HELD)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "库存占用"
+        verbose_name_plural = "库存占用"
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gte=1), name="reservation_quantity_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.sku_id}×{self.quantity} {self.state}"

@@ -1,0 +1,141 @@
+"""Stock held for orders: taken at order creation, released on cancel or payment timeout,
+consumed on payment, put back on a return.
+
+Oversell is impossible because every take is a conditional ``UPDATE ... SET stock = stock - n
+WHERE stock >= n``; deadlock is avoided because every multi-SKU change touches SKU rows in
+ascending id order (the project's lock order: order → payment → stock by SKU id)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F
+
+from fenxiao.accounts.models import User
+from fenxiao.catalog.cache import catalog_changed
+from fenxiao.catalog.models import SKU_MAX_STOCK, Sku
+from fenxiao.inventory.errors import StockError
+from fenxiao.inventory.models import StockMovement, StockMovementReason, StockReservation
+
+
+@dataclass(frozen=True)
+class Hold:
+    reference: str
+    sku_id: int
+    quantity: int
+
+
+@dataclass(frozen=True)
+class Shortage:
+    sku_id: int
+    wanted: int
+    available: int
+
+
+class StockShortage(StockError):
+    def __init__(self, shortages: Sequence[Shortage], message: str):
+        super().__init__("STOCK_INSUFFICIENT", message, status=409)
+        self.shortages = list(shortages)
+
+
+@transaction.atomic
+def stock_reserve(*, holds: Sequence[Hold], describe=None) -> list[StockReservation]:
+    """Take stock for every hold or for none. All shortages are collected before refusing, so the
+    shopper learns every line that cannot be bought at once. ``describe(sku_id)`` names a SKU in
+    the message."""
+    wanted: dict[int, int] = {}
+    for hold in holds:
+        wanted[hold.sku_id] = wanted.get(hold.sku_id, 0) + hold.quantity
+    shortages = []
+    for sku_id in sorted(wanted):
+        taken = Sku.objects.filter(pk=sku_id, stock__gte=wanted[sku_id]).update(stock=F("stock") - wanted[sku_id])
+        if not taken:
+            available = Sku.objects.filter(pk=sku_id).values_list("stock", flat=True).first() or 0
+            shortages.append(Shortage(sku_id, wanted[sku_id], available))
+    if shortages:
+        names = "、".join(
+            f"{describe(s.sku_id) if describe else s.sku_id}（剩余 {s.available} 件）" for s in shortages[:5]
+        )
+        raise StockShortage(shortages, f"库存不足：{names}")
+    catalog_changed()
+    return StockReservation.objects.bulk_create(
+        StockReservation(reference=h.reference, sku_id=h.sku_id, quantity=h.quantity) for h in holds
+    )
+
+
+def _finish(references: Iterable[str], *, to: str) -> list[StockReservation]:
+    """Move held reservations to ``to``. The conditional update on ``state`` is the claim: a
+    reservation leaves ``held`` once, whoever asks first."""
+    rows = list(
+        StockReservation.objects.filter(reference__in=list(references), state=StockReservation.State.HELD).order_by(
+            "sku_id", "id"
+        )
+    )
+    claimed = []
+    for row in rows:
+        if StockReservation.objects.filter(pk=row.pk, state=StockReservation.State.HELD).update(state=to):
+            claimed.append(row)
+    return claimed
+
+
+@transaction.atomic
+def stock_release(*, references: Iterable[str]) -> int:
+    """Give held units back (cancel, payment timeout). Returns how many units came back."""
+    claimed = _finish(references, to=StockReservation.State.RELEASED)
+    per_sku: dict[int, int] = {}
+    for row in claimed:
+        per_sku[row.sku_id] = per_sku.get(row.sku_id, 0) + row.quantity
+    for sku_id in sorted(per_sku):
+        Sku.objects.filter(pk=sku_id).update(stock=F("stock") + per_sku[sku_id])
+    if per_sku:
+        catalog_changed()
+    return sum(per_sku.values())
+
+
+@transaction.atomic
+def stock_consume(*, references: Iterable[str]) -> int:
+    """The sale is final (paid): held units are sold and will not come back on a timeout."""
+    return sum(row.quantity for row in _finish(references, to=StockReservation.State.CONSUMED))
+
+
+def reservation_states(*, references: Iterable[str]) -> dict[str, str]:
+    return dict(StockReservation.objects.filter(reference__in=list(references)).values_list("reference", "state"))
+
+
+@transaction.atomic
+def stock_retake(*, references: Iterable[str]) -> bool:
+    """Take released units again for a payment that arrived after its order timed out: all or
+    nothing, with the same conditional update as a new order. True if the stock was there."""
+    rows = list(
+        StockReservation.objects.select_for_update()
+        .filter(reference__in=list(references), state=StockReservation.State.RELEASED)
+        .order_by("sku_id", "id")
+    )
+    try:
+        with transaction.atomic():
+            for row in rows:
+                if not Sku.objects.filter(pk=row.sku_id, stock__gte=row.quantity).update(
+                    stock=F("stock") - row.quantity
+                ):
+                    raise StockError("STOCK_INSUFFICIENT", "库存不足")
+            StockReservation.objects.filter(pk__in=[r.pk for r in rows]).update(state=StockReservation.State.CONSUMED)
+    except StockError:
+        return False
+    catalog_changed()
+    return True
+
+
+@transaction.atomic
+def stock_restock(*, sku_id: int, quantity: int, note: str, actor: User | None = None) -> Sku:
+    """Returned goods go back on sale, with a ``StockMovement`` saying which after-sale brought them."""
+    if quantity <= 0:
+        raise StockError("STOCK_DELTA_ZERO", "入库数量必须大于 0")
+    Sku.objects.filter(pk=sku_id, stock__lte=SKU_MAX_STOCK - quantity).update(stock=F("stock") + quantity)
+    sku = Sku.objects.get(pk=sku_id)
+    StockMovement.objects.create(
+        sku=sku, delta=quantity, stock_after=sku.stock, reason=StockMovementReason.RETURN, note=note[:200], actor=actor
+    )
+    catalog_changed()
+    return sku

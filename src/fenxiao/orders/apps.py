@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class OrdersConfig(AppConfig):
+    name = "fenxiao.orders"
+    verbose_name = "订单"
+
+    def ready(self) -> None:
+        # Orders tells payments what a successful payment or refund means for an order.
+        from fenxiao.orders import payment_handlers
+
+        payment_handlers.register()

@@ -1,0 +1,211 @@
+"""The server's price for a basket: goods, shipping, discounts, payable. The client's totals are
+never read (DESIGN §4); the order is created from exactly this computation."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+
+from fenxiao.accounts.models import Address, User
+from fenxiao.catalog.models import Sku
+from fenxiao.core.errors import NotFound
+from fenxiao.orders.errors import OrderError
+from fenxiao.orders.models import ShippingTemplate
+from fenxiao.orders.pricing import (
+    Discount,
+    Quote,
+    QuoteLine,
+    ShippingItem,
+    ShippingRuleSpec,
+    ShippingTemplateSpec,
+    apply_discounts,
+    template_fee,
+)
+from fenxiao.orders.pricing_hooks import DiscountProvider, PricingContext, providers
+
+
+@dataclass(frozen=True)
+class LineRequest:
+    sku_id: int
+    quantity: int
+
+
+@dataclass
+class Priced:
+    """A quote plus what placing it needs: the pricing context and which provider granted what."""
+
+    quote: Quote
+    ctx: PricingContext
+    address: Address | None
+    granted: list[tuple[DiscountProvider, Discount]]
+
+
+def normalise_lines(lines: Sequence[LineRequest]) -> list[LineRequest]:
+    """Merge repeated SKUs (keeping first-seen order) and check counts and quantities."""
+    if not lines:
+        raise OrderError("ORDER_LINES_EMPTY", "请选择要购买的商品", field="lines")
+    merged: dict[int, int] = {}
+    for line in lines:
+        if line.quantity < 1:
+            raise OrderError("QUANTITY_INVALID", "购买数量至少为 1", field="lines")
+        merged[line.sku_id] = merged.get(line.sku_id, 0) + line.quantity
+    if len(merged) > settings.ORDER_MAX_LINES:
+        raise OrderError("ORDER_TOO_MANY_LINES", f"一次最多购买 {settings.ORDER_MAX_LINES} 种商品", field="lines")
+    over = [sku_id for sku_id, qty in merged.items() if qty > settings.ORDER_MAX_QUANTITY_PER_LINE]
+    if over:
+        raise OrderError(
+            "QUANTITY_TOO_LARGE", f"单个商品最多购买 {settings.ORDER_MAX_QUANTITY_PER_LINE} 件", field="lines"
+        )
+    return [LineRequest(sku_id, qty) for sku_id, qty in merged.items()]
+
+
+def specs_text(specs: dict[str, Any] | None) -> str:
+    return " ".join(f"{k}:{v}" for k, v in (specs or {}).items())
+
+
+def quote_lines(lines: Sequence[LineRequest], *, check_stock: bool = True) -> list[QuoteLine]:
+    """Current price and snapshot of each SKU; refuses unknown, inactive and off-shelf SKUs, and
+    (when asked) quantities above stock, naming every problem line at once."""
+    skus = {s.id: s for s in Sku.objects.select_related("product").filter(pk__in=[line.sku_id for line in lines])}
+    missing = [line.sku_id for line in lines if line.sku_id not in skus]
+    if missing:
+        raise NotFound("SKU_NOT_FOUND", f"商品不存在：{', '.join(map(str, missing))}")
+    off = [
+        skus[line.sku_id]
+        for line in lines
+        if not (skus[line.sku_id].is_active and skus[line.sku_id].product.is_on_shelf)
+    ]
+    if off:
+        raise OrderError(
+            "PRODUCT_OFF_SHELF", f"商品已下架：{'、'.join(s.product.title for s in off[:5])}", field="lines"
+        )
+    if check_stock:
+        short = [(skus[line.sku_id], line.quantity) for line in lines if skus[line.sku_id].stock < line.quantity]
+        if short:
+            names = "、".join(f"{s.product.title}（剩余 {s.stock} 件）" for s, _ in short[:5])
+            raise OrderError("STOCK_INSUFFICIENT", f"库存不足：{names}", status=409, field="lines")
+    result = []
+    for line in lines:
+        sku = skus[line.sku_id]
+        result.append(
+            QuoteLine(
+                sku_id=sku.id,
+                product_id=sku.product_id,
+                title=sku.product.title,
+                sku_code=sku.code,
+                specs=specs_text(sku.specs),
+                image=sku.image or sku.product.main_image or "",
+                unit_price_fen=sku.price_fen,
+                quantity=line.quantity,
+                weight_g=sku.weight_g or 0,
+                category_id=sku.product.category_id,
+            )
+        )
+    return result
+
+
+def address_for(user: User, address_id: int | None) -> Address | None:
+    """The chosen address (only the caller's own), else the default one, else none."""
+    if address_id is not None:
+        address = Address.objects.filter(pk=address_id, user=user).first()
+        if address is None:
+            raise NotFound("ADDRESS_NOT_FOUND", "收货地址不存在")
+        return address
+    return Address.objects.filter(user=user, is_default=True).first()
+
+
+def _template_specs(product_ids: set[int]) -> tuple[dict[int, ShippingTemplateSpec], ShippingTemplateSpec | None]:
+    templates = ShippingTemplate.objects.prefetch_related("rules")
+    covering = templates.filter(products__in=product_ids).distinct()
+    by_product: dict[int, ShippingTemplateSpec] = {}
+    specs: dict[int, ShippingTemplateSpec] = {}
+
+    def spec(t: ShippingTemplate) -> ShippingTemplateSpec:
+        if t.id not in specs:
+            specs[t.id] = ShippingTemplateSpec(
+                id=t.id,
+                name=t.name,
+                charge_by=t.charge_by,
+                free_over_fen=t.free_over_fen,
+                rules=tuple(
+                    ShippingRuleSpec(
+                        provinces=tuple(r.provinces or ()),
+                        first_units=r.first_units,
+                        first_fen=r.first_fen,
+                        extra_units=r.extra_units,
+                        extra_fen=r.extra_fen,
+                        is_unreachable=r.is_unreachable,
+                    )
+                    for r in t.rules.all()
+                ),
+            )
+        return specs[t.id]
+
+    for template in covering:
+        for product_id in template.products.filter(pk__in=product_ids).values_list("pk", flat=True):
+            # A product in two templates uses the lowest id: deterministic, and the admin warns.
+            if product_id not in by_product or template.id < by_product[product_id].id:
+                by_product[product_id] = spec(template)
+    default = templates.filter(is_default=True).first()
+    return by_product, (spec(default) if default else None)
+
+
+def shipping_fee(lines: Sequence[QuoteLine], province: str) -> int:
+    """Each template charges for the lines it covers (free-shipping thresholds per template, on
+    goods before discounts, as merchants configure them); lines no template covers use the default
+    template; a store without templates ships free."""
+    by_product, default = _template_specs({line.product_id for line in lines})
+    groups: dict[int, tuple[ShippingTemplateSpec, list[ShippingItem]]] = {}
+    for line in lines:
+        template = by_product.get(line.product_id, default)
+        if template is None:
+            continue
+        groups.setdefault(template.id, (template, []))[1].append(
+            ShippingItem(goods_fen=line.goods_fen, quantity=line.quantity, weight_g=line.weight_g)
+        )
+    return sum(template_fee(t, province=province, items=items) for t, items in groups.values())
+
+
+def checkout_quote(
+    *,
+    user: User,
+    lines: Sequence[LineRequest],
+    address_id: int | None = None,
+    options: dict[str, Any] | None = None,
+    check_stock: bool = True,
+) -> Priced:
+    """Price a basket for ``user``. Shipping needs an address: without one it is 0 and the
+    quote's ``shipping_address`` is None (the client asks the shopper to pick one)."""
+    requested = normalise_lines(lines)
+    quote_rows = quote_lines(requested, check_stock=check_stock)
+    address = address_for(user, address_id)
+    province = address.province if address else None
+    shipping = shipping_fee(quote_rows, province) if address else 0
+    ctx = PricingContext(user=user, lines=quote_rows, province=province, options=dict(options or {}))
+    discounts = []
+    for provider in providers():
+        granted = list(provider.discounts(ctx))
+        apply_discounts(quote_rows, granted)
+        discounts.extend((provider, d) for d in granted)
+    quote = Quote(
+        lines=quote_rows,
+        shipping_fen=shipping,
+        discounts=[d for _, d in discounts],
+        shipping_address=(
+            {
+                "id": address.id,
+                "receiver": address.receiver,
+                "phone": address.phone,
+                "province": address.province,
+                "city": address.city,
+                "district": address.district,
+                "detail": address.detail,
+            }
+            if address
+            else None
+        ),
+    )
+    return Priced(quote=quote, ctx=ctx, address=address, granted=discounts)

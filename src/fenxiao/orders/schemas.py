@@ -1,0 +1,230 @@
+"""What the mini-program sends and receives for checkout and orders. Amounts are integer fen."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from ninja import Field, Schema
+from pydantic import StringConstraints
+
+from fenxiao.core.media import media_url
+from fenxiao.orders.models import Order, OrderLine
+from fenxiao.orders.pricing import Quote
+
+Quantity = Annotated[int, Field(ge=1, le=999)]
+
+
+class LineIn(Schema):
+    sku_id: int
+    quantity: Quantity
+
+
+class QuoteIn(Schema):
+    lines: Annotated[list[LineIn], Field(min_length=1, max_length=50)]
+    address_id: int | None = None
+    # Promotion choices passed to the pricing hook untouched, e.g. {"coupon_id": 12}.
+    options: dict[str, Any] = {}
+
+
+class OrderIn(QuoteIn):
+    remark: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
+    from_cart: bool = False
+
+
+class CancelIn(Schema):
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] = ""
+
+
+class OrderListQuery(Schema):
+    status: str | None = None
+    page: Annotated[int, Field(ge=1)] = 1
+    page_size: Annotated[int, Field(ge=1, le=50)] = 10
+
+
+def _image(name: str, request) -> str:
+    return media_url(name, request) if name else ""
+
+
+def quote_dict(quote: Quote, request) -> dict:
+    return {
+        "lines": [
+            {
+                "sku_id": line.sku_id,
+                "product_id": line.product_id,
+                "title": line.title,
+                "specs": line.specs,
+                "image": _image(line.image, request),
+                "unit_price_fen": line.unit_price_fen,
+                "quantity": line.quantity,
+                "goods_fen": line.goods_fen,
+                "discount_fen": line.discount_fen,
+                "paid_fen": line.paid_fen,
+            }
+            for line in quote.lines
+        ],
+        "goods_fen": quote.goods_fen,
+        "shipping_fen": quote.shipping_fen,
+        "discount_fen": quote.discount_fen,
+        "payable_fen": quote.payable_fen,
+        "discounts": [{"kind": d.kind, "label": d.label, "amount_fen": d.amount_fen} for d in quote.discounts],
+        "address": quote.shipping_address,
+    }
+
+
+class QuoteLineOut(Schema):
+    sku_id: int
+    product_id: int
+    title: str
+    specs: str
+    image: str
+    unit_price_fen: int
+    quantity: int
+    goods_fen: int
+    discount_fen: int
+    paid_fen: int
+
+
+class DiscountOut(Schema):
+    kind: str
+    label: str
+    amount_fen: int
+
+
+class QuoteAddressOut(Schema):
+    id: int
+    receiver: str
+    phone: str
+    province: str
+    city: str
+    district: str
+    detail: str
+
+
+class QuoteOut(Schema):
+    lines: list[QuoteLineOut]
+    goods_fen: int
+    shipping_fen: int
+    discount_fen: int
+    payable_fen: int
+    discounts: list[DiscountOut]
+    address: QuoteAddressOut | None
+
+
+class OrderLineOut(Schema):
+    id: int
+    sku_id: int
+    product_id: int
+    title: str
+    specs: str
+    image: str
+    unit_price_fen: int
+    quantity: int
+    goods_fen: int
+    discount_fen: int
+    paid_fen: int
+    shipped_quantity: int
+    refunded_quantity: int
+    refunded_fen: int
+
+
+class OrderEventOut(Schema):
+    type: str
+    to_status: str
+    note: str
+    created_at: datetime
+
+
+class OrderOut(Schema):
+    id: int
+    order_no: str
+    status: str
+    status_label: str
+    goods_fen: int
+    shipping_fen: int
+    discount_fen: int
+    payable_fen: int
+    paid_fen: int
+    refunded_fen: int
+    discounts: list[DiscountOut]
+    receiver: str
+    receiver_phone: str
+    address: str
+    remark: str
+    payment_deadline: datetime | None
+    created_at: datetime
+    paid_at: datetime | None
+    shipped_at: datetime | None
+    received_at: datetime | None
+    completed_at: datetime | None
+    cancelled_at: datetime | None
+    closed_at: datetime | None
+    lines: list[OrderLineOut]
+
+
+class OrderDetailOut(OrderOut):
+    events: list[OrderEventOut]
+
+
+class OrderPageOut(Schema):
+    items: list[OrderOut]
+    count: int
+    page: int
+    page_size: int
+
+
+def line_dict(line: OrderLine, request) -> dict:
+    return {
+        "id": line.id,
+        "sku_id": line.sku_id,
+        "product_id": line.product_id,
+        "title": line.product_title,
+        "specs": line.sku_specs,
+        "image": _image(line.image, request),
+        "unit_price_fen": line.unit_price_fen,
+        "quantity": line.quantity,
+        "goods_fen": line.goods_fen,
+        "discount_fen": line.discount_fen,
+        "paid_fen": line.paid_fen,
+        "shipped_quantity": line.shipped_quantity,
+        "refunded_quantity": line.refunded_quantity,
+        "refunded_fen": line.refunded_fen,
+    }
+
+
+def order_dict(order: Order, request, *, events: bool = False) -> dict:
+    body = {
+        "id": order.id,
+        "order_no": order.order_no,
+        "status": order.status,
+        "status_label": order.get_status_display(),
+        "goods_fen": order.goods_fen,
+        "shipping_fen": order.shipping_fen,
+        "discount_fen": order.discount_fen,
+        "payable_fen": order.payable_fen,
+        "paid_fen": order.paid_fen,
+        "refunded_fen": order.refunded_fen,
+        "discounts": [
+            {"kind": a.get("kind", ""), "label": a.get("label", ""), "amount_fen": a.get("amount_fen", 0)}
+            for a in order.adjustments or []
+        ],
+        "receiver": order.receiver,
+        "receiver_phone": order.receiver_phone,
+        "address": f"{order.province}{order.city}{order.district}{order.address_detail}",
+        "remark": order.remark,
+        "payment_deadline": order.payment_deadline if order.status == "pending_payment" else None,
+        "created_at": order.created_at,
+        "paid_at": order.paid_at,
+        "shipped_at": order.shipped_at,
+        "received_at": order.received_at,
+        "completed_at": order.completed_at,
+        "cancelled_at": order.cancelled_at,
+        "closed_at": order.closed_at,
+        "lines": [line_dict(line, request) for line in order.lines.all()],
+    }
+    if events:
+        body["events"] = [
+            {"type": e.type, "to_status": e.to_status, "note": e.note, "created_at": e.created_at}
+            for e in order.events.all()
+        ]
+    return body

@@ -1,0 +1,276 @@
+"""Order use cases: place, cancel, pay, confirm receipt, complete. Each is one transaction that
+locks the order row first (lock order: order → payment → stock by SKU id), moves it through the
+state machine (``transitions.py``) and publishes its event after commit."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from fenxiao.accounts.models import User
+from fenxiao.catalog.models import Product
+from fenxiao.core.errors import Conflict
+from fenxiao.core.events import publish_on_commit
+from fenxiao.inventory.reservations import Hold, stock_consume, stock_release, stock_reserve, stock_retake
+from fenxiao.orders.checkout import LineRequest, checkout_quote
+from fenxiao.orders.errors import OrderError, order_not_found
+from fenxiao.orders.models import AfterSale, AfterSaleStatus, Order, OrderLine, OrderStatus
+from fenxiao.orders.transitions import order_event_add, order_transition
+
+OPEN_AFTER_SALE = (
+    AfterSaleStatus.REQUESTED,
+    AfterSaleStatus.AWAITING_RETURN,
+    AfterSaleStatus.RETURN_SHIPPED,
+    AfterSaleStatus.REFUNDING,
+)
+
+
+def new_order_no(prefix: str = "") -> str:
+    """Time first (sortable, readable by support staff), then random digits against collisions."""
+    return f"{prefix}{timezone.localtime():%Y%m%d%H%M%S}{secrets.randbelow(10**6):06d}"
+
+
+def line_reference(line_id: int) -> str:
+    return f"order_line:{line_id}"
+
+
+def lock_order(order_id: int) -> Order:
+    order = Order.objects.select_for_update().filter(pk=order_id).first()
+    if order is None:
+        raise order_not_found()
+    return order
+
+
+def _fingerprint(lines: Sequence[LineRequest], address_id: int | None, options: dict[str, Any]) -> str:
+    body = json.dumps(
+        {"lines": sorted((ln.sku_id, ln.quantity) for ln in lines), "address": address_id, "options": options},
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def _replayed(user: User, key: str, fingerprint: str) -> Order | None:
+    """The order an earlier submit with this key made, if the request is the same one."""
+    order = Order.objects.filter(buyer=user, idempotency_key=key).first()
+    if order is None:
+        return None
+    created = order.events.filter(type="created").first()
+    if created and created.data.get("fingerprint") != fingerprint:
+        raise Conflict("IDEMPOTENCY_KEY_REUSED", "该幂等键已用于另一笔不同的订单")
+    return order
+
+
+def order_create(
+    *,
+    user: User,
+    lines: Sequence[LineRequest],
+    address_id: int | None,
+    remark: str = "",
+    options: dict[str, Any] | None = None,
+    idempotency_key: str | None = None,
+    from_cart: bool = False,
+) -> Order:
+    """Place an order exactly as ``checkout_quote`` prices it, holding its stock until payment.
+
+    With an ``Idempotency-Key`` a retried submit (the network dropped the first answer) returns
+    the order the first one made, and a key reused for a different basket is refused."""
+    options = dict(options or {})
+    key = (idempotency_key or "").strip() or None
+    if key and len(key) > 64:
+        raise OrderError("IDEMPOTENCY_KEY_INVALID", "Idempotency-Key 不能超过 64 个字符")
+    fingerprint = _fingerprint(lines, address_id, options)
+    if key and (existing := _replayed(user, key, fingerprint)):
+        return existing
+    if address_id is None:
+        raise OrderError("ADDRESS_REQUIRED", "请选择收货地址", field="address_id")
+    try:
+        return _order_place(
+            user=user,
+            lines=lines,
+            address_id=address_id,
+            remark=remark,
+            options=options,
+            key=key,
+            fingerprint=fingerprint,
+            from_cart=from_cart,
+        )
+    except IntegrityError:
+        # Two submits with the same key raced; the loser answers with the winner's order.
+        if key and (existing := _replayed(user, key, fingerprint)):
+            return existing
+        raise
+
+
+@transaction.atomic
+def _order_place(
+    *,
+    user: User,
+    lines: Sequence[LineRequest],
+    address_id: int,
+    remark: str,
+    options: dict[str, Any],
+    key: str | None,
+    fingerprint: str,
+    from_cart: bool,
+) -> Order:
+    # Stock is checked by the conditional update below, not by the quote: the quote's read
+    # could be stale by the time we write.
+    priced = checkout_quote(user=user, lines=lines, address_id=address_id, options=options, check_stock=False)
+    quote, address = priced.quote, priced.address
+    assert address is not None
+    now = timezone.now()
+    order = Order.objects.create(
+        order_no=new_order_no(),
+        buyer=user,
+        goods_fen=quote.goods_fen,
+        shipping_fen=quote.shipping_fen,
+        discount_fen=quote.discount_fen,
+        payable_fen=quote.payable_fen,
+        adjustments=[
+            {"kind": d.kind, "label": d.label, "amount_fen": d.amount_fen, "data": d.data} for d in quote.discounts
+        ],
+        receiver=address.receiver,
+        receiver_phone=address.phone,
+        province=address.province,
+        city=address.city,
+        district=address.district,
+        address_detail=address.detail,
+        remark=remark.strip()[:200],
+        idempotency_key=key,
+        payment_deadline=now + settings.ORDER_PAYMENT_WINDOW,
+    )
+    order_lines = OrderLine.objects.bulk_create(
+        OrderLine(
+            order=order,
+            sku_id=q.sku_id,
+            product_id=q.product_id,
+            product_title=q.title[:120],
+            sku_code=q.sku_code,
+            sku_specs=q.specs[:200],
+            image=q.image[:300],
+            unit_price_fen=q.unit_price_fen,
+            quantity=q.quantity,
+            goods_fen=q.goods_fen,
+            discount_fen=q.discount_fen,
+            paid_fen=q.paid_fen,
+            weight_g=q.weight_g,
+        )
+        for q in quote.lines
+    )
+    titles = {q.sku_id: q.title for q in quote.lines}
+    stock_reserve(
+        holds=[Hold(line_reference(line.id), line.sku_id, line.quantity) for line in order_lines],
+        describe=titles.get,
+    )
+    for provider, discount in priced.granted:
+        provider.commit(priced.ctx, [discount], order)
+    order_event_add(order, type="created", actor=user, to_status=order.status, data={"fingerprint": fingerprint})
+    if from_cart:
+        from fenxiao.orders.cart import cart_remove_skus
+
+        cart_remove_skus(user_id=user.id, sku_ids=[q.sku_id for q in quote.lines])
+    publish_on_commit("order_created", order_id=order.id)
+    return order
+
+
+def _line_references(order: Order) -> list[str]:
+    return [line_reference(pk) for pk in order.lines.values_list("pk", flat=True)]
+
+
+@transaction.atomic
+def order_cancel(*, order_id: int, by: User | None, reason: str = "") -> Order:
+    """An unpaid order is cancelled by its buyer, an operator or the payment-timeout sweep; its
+    stock goes back. Cancelling an already cancelled order changes nothing."""
+    order = lock_order(order_id)
+    if order.status == OrderStatus.CANCELLED:
+        return order
+    order_transition(order, to=OrderStatus.CANCELLED, event="cancelled", actor=by, note=reason)
+    stock_release(references=_line_references(order))
+    publish_on_commit("order_cancelled", order_id=order.id)
+    return order
+
+
+@transaction.atomic
+def order_mark_paid(*, order_id: int, payment) -> Order:
+    """Payments' handler for a successful payment (called once per payment, inside its claim).
+
+    A payment for a cancelled order (it arrived after the timeout) revives the order if its stock
+    can be taken again; otherwise the order stays cancelled and the money goes back in full."""
+    order = lock_order(order_id)
+    if payment.amount_fen != order.payable_fen:
+        raise OrderError("PAYMENT_AMOUNT_MISMATCH", "支付金额与订单应付金额不一致")
+    references = _line_references(order)
+    if order.status == OrderStatus.PENDING_PAYMENT:
+        stock_consume(references=references)
+    elif order.status == OrderStatus.CANCELLED:
+        if not stock_retake(references=references):
+            order.paid_fen = payment.amount_fen
+            order.save(update_fields=["paid_fen", "updated_at"])
+            order_event_add(
+                order,
+                type="paid_after_cancel",
+                note="订单已取消且库存不足，全额退款",
+                data={"out_trade_no": payment.out_trade_no},
+            )
+            transaction.on_commit(lambda: _refund_late_payment(order.id))
+            return order
+    else:
+        raise OrderError("ORDER_NOT_PAYABLE", "订单当前状态不能付款")
+    order.paid_fen = payment.amount_fen
+    order_transition(
+        order,
+        to=OrderStatus.PAID,
+        event="paid",
+        extra_fields=("paid_fen",),
+        data={"out_trade_no": payment.out_trade_no, "transaction_id": payment.transaction_id},
+    )
+    for product_id, quantity in order.lines.values_list("product_id", "quantity"):
+        Product.objects.filter(pk=product_id).update(sales_count=F("sales_count") + quantity)
+    publish_on_commit("order_paid", order_id=order.id)
+    return order
+
+
+def _refund_late_payment(order_id: int) -> None:
+    from fenxiao.orders.refunds import order_refund_late_payment
+
+    order_refund_late_payment(order_id=order_id)
+
+
+@transaction.atomic
+def order_confirm_receipt(*, order_id: int, by: User | None) -> Order:
+    """The buyer confirms, or the sweep does it ``ORDER_AUTO_RECEIVE_AFTER`` after shipping; from
+    now the after-sales window runs."""
+    order = lock_order(order_id)
+    order_transition(
+        order,
+        to=OrderStatus.RECEIVED,
+        event="received" if by else "auto_received",
+        actor=by,
+        note="" if by else "超时自动确认收货",
+    )
+    return order
+
+
+def has_open_after_sale(order: Order) -> bool:
+    return AfterSale.objects.filter(order=order, status__in=OPEN_AFTER_SALE).exists()
+
+
+@transaction.atomic
+def order_complete(*, order_id: int) -> Order | None:
+    """The after-sales window ended with nothing open: the order is final, and commission on it
+    can settle (``order_completed``). Returns None when it cannot complete yet."""
+    order = lock_order(order_id)
+    if order.status != OrderStatus.RECEIVED or has_open_after_sale(order):
+        return None
+    order_transition(order, to=OrderStatus.COMPLETED, event="completed")
+    publish_on_commit("order_completed", order_id=order.id)
+    return order

@@ -1,0 +1,66 @@
+"""Placing, paying and cancelling orders on the database: amounts, stock, events, idempotency."""
+
+from __future__ import annotations
+
+import pytest
+
+from fenxiao.core.errors import Conflict
+from fenxiao.inventory.models import StockReservation
+from fenxiao.orders.models import OrderStatus
+from fenxiao.orders.services import order_cancel
+from tests.order_support import mark_paid, place_order
+
+
+def test_order_takes_stock_and_snapshots_the_lines(buyer, sku, sku2):
+    order = place_order(buyer, (sku.id, 2), (sku2.id, 1))
+
+    assert order.status == OrderStatus.PENDING_PAYMENT
+    assert order.goods_fen == 2 * 3990 + 1250
+    assert order.payable_fen == order.goods_fen  # no shipping template: free shipping
+    assert [(ln.sku_id, ln.quantity, ln.paid_fen) for ln in order.lines.all()] == [
+        (sku.id, 2, 7980),
+        (sku2.id, 1, 1250),
+    ]
+    sku.refresh_from_db()
+    sku2.refresh_from_db()
+    assert (sku.stock, sku2.stock) == (98, 99)
+    assert list(order.events.values_list("type", "to_status")) == [("created", "pending_payment")]
+
+
+def test_cancel_gives_stock_back_once(buyer, sku):
+    order = place_order(buyer, (sku.id, 3))
+
+    order_cancel(order_id=order.id, by=buyer, reason="不想要了")
+    order_cancel(order_id=order.id, by=buyer, reason="再点一次")
+
+    sku.refresh_from_db()
+    assert sku.stock == 100
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CANCELLED
+    assert order.cancelled_at is not None
+    assert StockReservation.objects.get().state == "released"
+
+
+def test_paid_order_consumes_its_reservation_and_cannot_be_cancelled(buyer, sku):
+    order = mark_paid(place_order(buyer, (sku.id, 2)))
+
+    assert order.status == OrderStatus.PAID
+    assert order.paid_fen == order.payable_fen
+    with pytest.raises(Conflict) as err:
+        order_cancel(order_id=order.id, by=buyer)
+    assert err.value.code == "ORDER_NOT_CANCELLABLE"
+    sku.refresh_from_db()
+    assert sku.stock == 98
+    assert sku.product.__class__.objects.get(pk=sku.product_id).sales_count == 2
+
+
+def test_same_idempotency_key_returns_the_same_order(buyer, sku):
+    first = place_order(buyer, (sku.id, 1), idempotency_key="k-1")
+    again = place_order(buyer, (sku.id, 1), idempotency_key="k-1")
+
+    assert again.id == first.id
+    sku.refresh_from_db()
+    assert sku.stock == 99
+    with pytest.raises(Conflict) as err:
+        place_order(buyer, (sku.id, 2), idempotency_key="k-1")
+    assert err.value.code == "IDEMPOTENCY_KEY_REUSED"
