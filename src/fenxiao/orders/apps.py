@@ -7,6 +7,7 @@ class OrdersConfig(AppConfig):
 
     def ready(self) -> None:
         # Orders tells payments what a successful payment or refund means for an order.
-        from fenxiao.orders import payment_handlers
+        from fenxiao.orders import payment_handlers, sweeps
 
         payment_handlers.register()
+        sweeps.register()

@@ -8,6 +8,7 @@ import hashlib
 import json
 import secrets
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -187,13 +188,13 @@ def _line_references(order: Order) -> list[str]:
 
 
 @transaction.atomic
-def order_cancel(*, order_id: int, by: User | None, reason: str = "") -> Order:
+def order_cancel(*, order_id: int, by: User | None, reason: str = "", at: datetime | None = None) -> Order:
     """An unpaid order is cancelled by its buyer, an operator or the payment-timeout sweep; its
     stock goes back. Cancelling an already cancelled order changes nothing."""
     order = lock_order(order_id)
     if order.status == OrderStatus.CANCELLED:
         return order
-    order_transition(order, to=OrderStatus.CANCELLED, event="cancelled", actor=by, note=reason)
+    order_transition(order, to=OrderStatus.CANCELLED, event="cancelled", actor=by, note=reason, at=at)
     stock_release(references=_line_references(order))
     publish_on_commit("order_cancelled", order_id=order.id)
     return order
@@ -246,7 +247,7 @@ def _refund_late_payment(order_id: int) -> None:
 
 
 @transaction.atomic
-def order_confirm_receipt(*, order_id: int, by: User | None) -> Order:
+def order_confirm_receipt(*, order_id: int, by: User | None, at: datetime | None = None) -> Order:
     """The buyer confirms, or the sweep does it ``ORDER_AUTO_RECEIVE_AFTER`` after shipping; from
     now the after-sales window runs."""
     order = lock_order(order_id)
@@ -256,6 +257,7 @@ def order_confirm_receipt(*, order_id: int, by: User | None) -> Order:
         event="received" if by else "auto_received",
         actor=by,
         note="" if by else "超时自动确认收货",
+        at=at,
     )
     return order
 
@@ -265,12 +267,12 @@ def has_open_after_sale(order: Order) -> bool:
 
 
 @transaction.atomic
-def order_complete(*, order_id: int) -> Order | None:
+def order_complete(*, order_id: int, at: datetime | None = None) -> Order | None:
     """The after-sales window ended with nothing open: the order is final, and commission on it
     can settle (``order_completed``). Returns None when it cannot complete yet."""
     order = lock_order(order_id)
     if order.status != OrderStatus.RECEIVED or has_open_after_sale(order):
         return None
-    order_transition(order, to=OrderStatus.COMPLETED, event="completed")
+    order_transition(order, to=OrderStatus.COMPLETED, event="completed", at=at)
     publish_on_commit("order_completed", order_id=order.id)
     return order

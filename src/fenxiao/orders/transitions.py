@@ -4,6 +4,7 @@ transaction as the change."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
@@ -83,6 +84,7 @@ def order_transition(
     note: str = "",
     data: dict[str, Any] | None = None,
     extra_fields: tuple[str, ...] = (),
+    at: datetime | None = None,
 ) -> Order:
     """Move a locked order to ``to``; the caller holds the row lock (``lock_order``)."""
     ensure_transition(order, to=to)
@@ -91,7 +93,7 @@ def order_transition(
     fields = ["status", "updated_at", *extra_fields]
     stamp = STAMPS.get(to)
     if stamp:
-        setattr(order, stamp, timezone.now())
+        setattr(order, stamp, at or timezone.now())
         fields.append(stamp)
     order.save(update_fields=fields)
     order_event_add(order, type=event, actor=actor, note=note, data=data, from_status=before, to_status=to)

@@ -1,0 +1,87 @@
+"""The order timed rules of DESIGN §4 as sweeps (see ``fenxiao.core.sweeps``): cancel orders
+left unpaid past their payment window, confirm receipt ``ORDER_AUTO_RECEIVE_AFTER`` after
+shipping, complete orders whose after-sales window ended. Each handles one order per
+transaction, so one bad order never blocks the rest, and each service refuses a second
+transition, so a sweep racing a shopper (or another sweep) changes nothing twice."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from django.conf import settings
+
+from fenxiao.core.errors import DomainError
+from fenxiao.orders.models import Order, OrderStatus
+from fenxiao.orders.services import OPEN_AFTER_SALE, order_cancel, order_complete, order_confirm_receipt
+
+logger = logging.getLogger(__name__)
+BATCH = 500
+
+
+def _settle_payments_first(order_id: int) -> None:
+    """Before cancelling, ask WeChat about any open payment: a notification may have been lost,
+    and a payment that did succeed must pay the order, not be cancelled under it. Runs without
+    any lock held (an HTTP call)."""
+    from fenxiao.payments.models import Payment, PaymentStatus
+
+    open_payments = Payment.objects.filter(order_id=order_id, status=PaymentStatus.CREATED).values_list("pk", flat=True)
+    if open_payments:
+        from fenxiao.payments.services import payment_close
+
+        for payment_id in open_payments:
+            payment_close(payment_id=payment_id)
+
+
+def sweep_unpaid_orders(*, now: datetime) -> int:
+    due = list(
+        Order.objects.filter(status=OrderStatus.PENDING_PAYMENT, payment_deadline__lte=now)
+        .order_by("payment_deadline", "id")
+        .values_list("pk", flat=True)[:BATCH]
+    )
+    cancelled = 0
+    for order_id in due:
+        try:
+            _settle_payments_first(order_id)
+            order = order_cancel(order_id=order_id, by=None, reason="超时未支付，系统自动取消", at=now)
+        except DomainError as exc:  # paid meanwhile, or WeChat unreachable: try again next round
+            logger.info("unpaid sweep skipped order %s: %s", order_id, exc.code)
+            continue
+        cancelled += order.status == OrderStatus.CANCELLED
+    return cancelled
+
+
+def sweep_auto_receive(*, now: datetime) -> int:
+    due = list(
+        Order.objects.filter(status=OrderStatus.SHIPPED, shipped_at__lte=now - settings.ORDER_AUTO_RECEIVE_AFTER)
+        .order_by("shipped_at", "id")
+        .values_list("pk", flat=True)[:BATCH]
+    )
+    received = 0
+    for order_id in due:
+        try:
+            order_confirm_receipt(order_id=order_id, by=None, at=now)
+        except DomainError as exc:
+            logger.info("auto-receive skipped order %s: %s", order_id, exc.code)
+            continue
+        received += 1
+    return received
+
+
+def sweep_complete_orders(*, now: datetime) -> int:
+    due = list(
+        Order.objects.filter(status=OrderStatus.RECEIVED, received_at__lte=now - settings.ORDER_AFTER_SALES_WINDOW)
+        .exclude(after_sales__status__in=OPEN_AFTER_SALE)
+        .order_by("received_at", "id")
+        .values_list("pk", flat=True)
+        .distinct()[:BATCH]
+    )
+    return sum(1 for order_id in due if order_complete(order_id=order_id, at=now) is not None)
+
+
+def register() -> None:
+    from fenxiao.core.sweeps import register_sweep
+
+    register_sweep("orders.cancel_unpaid", sweep_unpaid_orders)
+    register_sweep("orders.auto_receive", sweep_auto_receive)
+    register_sweep("orders.complete", sweep_complete_orders)
