@@ -15,7 +15,21 @@ PRODUCTION_ENV = {
     "WECHAT_MODE": "live",
     "WECHAT_APPID": "wx0123456789abcdef",
     "WECHAT_SECRET": "secret",
+    "WECHATPAY_MCHID": "1900000001",
+    "WECHATPAY_SERIAL_NO": "5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
+    "WECHATPAY_PRIVATE_KEY_FILE": "/etc/fenxiao/apiclient_key.pem",
+    "WECHATPAY_APIV3_KEY": "0123456789abcdef0123456789abcdef",
+    "WECHATPAY_PUBLIC_KEY_FILE": "/etc/fenxiao/pub_key.pem",
+    "WECHATPAY_PUBLIC_KEY_ID": "PUB_KEY_ID_0000000000000000000000000000000001",
+    "WECHATPAY_NOTIFY_URL": "https://mall.example.com/api/v1/payments/wechat/notify",
 }
+
+
+def test_live_wechat_pay_without_its_keys_refuses_to_start(tmp_path):
+    env = {**PRODUCTION_ENV, "WECHATPAY_APIV3_KEY": ""}
+    result = _fenxiao("check", env=env, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "WECHATPAY_APIV3_KEY" in result.stderr
 
 
 def _fenxiao(*args: str, env: dict[str, str], tmp_path) -> subprocess.CompletedProcess:
