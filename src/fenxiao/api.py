@@ -8,6 +8,13 @@ from fenxiao.catalog.operator_api import router as catalog_operator_router
 from fenxiao.core.api import api
 from fenxiao.core.health import router as health_router
 from fenxiao.inventory.operator_api import router as inventory_operator_router
+from fenxiao.orders.api import checkout_router, orders_router
+from fenxiao.orders.aftersale_api import router as aftersale_router
+from fenxiao.orders.aftersale_operator_api import router as aftersale_operator_router
+from fenxiao.orders.cart_api import router as cart_router
+from fenxiao.orders.operator_api import router as orders_operator_router
+from fenxiao.orders.shipping_api import router as shipping_router
+from fenxiao.payments.api import router as payments_router
 
 api.add_router("/v1", health_router)
 api.add_router("/v1/auth", auth_router)
@@ -15,5 +22,13 @@ api.add_router("/v1/addresses", addresses_router)
 api.add_router("/v1", catalog_router)
 api.add_router("/v1/admin", catalog_operator_router)
 api.add_router("/v1/admin", inventory_operator_router)
+api.add_router("/v1/cart", cart_router)
+api.add_router("/v1/checkout", checkout_router)
+api.add_router("/v1/orders", orders_router)
+api.add_router("/v1/orders", shipping_router)
+api.add_router("/v1", aftersale_router)
+api.add_router("/v1/admin", orders_operator_router)
+api.add_router("/v1/admin", aftersale_operator_router)
+api.add_router("/v1", payments_router)
 
 __all__ = ["api"]

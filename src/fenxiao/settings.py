@@ -69,8 +69,8 @@ INSTALLED_APPS = [
     "fenxiao.accounts",
     "fenxiao.catalog",
     "fenxiao.inventory",
-    "fenxiao.orders",
     "fenxiao.payments",
+    "fenxiao.orders",
     "fenxiao.demo",
     "fenxiao.storefront",
 ]
@@ -227,6 +227,8 @@ WECHATPAY_PLATFORM_CERTS_DIR = os.environ.get("WECHATPAY_PLATFORM_CERTS_DIR", ""
 WECHATPAY_API_BASE = os.environ.get("WECHATPAY_API_BASE", "https://api.mch.weixin.qq.com")
 # Where WeChat posts payment and refund notifications (https, public).
 WECHATPAY_NOTIFY_URL = os.environ.get("WECHATPAY_NOTIFY_URL", "")
+# Sandbox only: where the throwaway merchant/platform keys and APIv3 key are kept (default var/).
+WECHATPAY_SANDBOX_DIR = os.environ.get("WECHATPAY_SANDBOX_DIR", "")
 WECHATPAY_REFUND_NOTIFY_URL = os.environ.get("WECHATPAY_REFUND_NOTIFY_URL", "")
 if WECHAT_MODE == "live" and not (
     WECHATPAY_MCHID

@@ -18,6 +18,9 @@ from PIL import Image
 
 from fenxiao.accounts.models import Address, User
 from fenxiao.catalog.models import Category, Product, ProductImage, Sku, Supplier
+from fenxiao.inventory.models import StockReservation
+from fenxiao.orders.models import AfterSale, AfterSaleLine, Order
+from fenxiao.payments.models import Notification, Payment, Refund
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +63,9 @@ def catalogue_digest() -> str:
 
 
 def clear_everything() -> None:
+    # Money records protect the orders they belong to, and orders protect what they sold.
+    for model in (Refund, Payment, Notification, AfterSaleLine, AfterSale, Order, StockReservation):
+        model.objects.all().delete()
     Product.objects.all().delete()
     Category.objects.filter(parent__isnull=False).delete()
     Category.objects.all().delete()

@@ -35,6 +35,9 @@ class Payment(models.Model):
     paid_at = models.DateTimeField("支付时间", null=True, blank=True)
     closed_at = models.DateTimeField("关闭时间", null=True, blank=True)
     last_queried_at = models.DateTimeField("最后查询", null=True, blank=True)
+    # Set when the money arrived but the order refused it (amount changed, a second payment):
+    # the payment stays succeeded, and an operator decides what to refund.
+    anomaly = models.CharField("异常说明", max_length=200, blank=True, default="")
     created_at = models.DateTimeField("创建时间", auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -48,7 +51,10 @@ class Payment(models.Model):
             models.UniqueConstraint(
                 fields=["order"], condition=Q(status="succeeded"), name="payment_one_success_per_order"
             ),
+            # One open payment per order, so two taps on "pay" share one out_trade_no.
+            models.UniqueConstraint(fields=["order"], condition=Q(status="created"), name="payment_one_open_per_order"),
         ]
+        indexes = [models.Index(fields=["status", "expires_at"], name="payment_status_expires")]
 
     def __str__(self) -> str:
         return self.out_trade_no
@@ -81,6 +87,10 @@ class Refund(models.Model):
     user_received_account = models.CharField("退款入账账户", max_length=64, blank=True, default="")
     error = models.CharField("错误", max_length=200, blank=True, default="")
     succeeded_at = models.DateTimeField("退款成功时间", null=True, blank=True)
+    # When we last sent it to WeChat and last asked WeChat about it: the sweeps use these to retry
+    # without two workers doing the same call at once.
+    submitted_at = models.DateTimeField("最后提交", null=True, blank=True)
+    last_queried_at = models.DateTimeField("最后查询", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

@@ -1,0 +1,54 @@
+"""Paying without WeChat (``WECHAT_MODE=sandbox``): the sandbox builds the TRANSACTION.SUCCESS
+notification WeChat would send, signed and encrypted with the sandbox's keys, and it goes through
+the real notification handler. The sandbox's own refund notifications arrive through the same
+handler via the sink registered at start-up."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from fenxiao.integrations.wechat import pay_sandbox
+from fenxiao.integrations.wechat.pay_gateway import SignedMessage, pay_gateway
+from fenxiao.payments.errors import order_not_found
+from fenxiao.payments.models import Payment
+from fenxiao.payments.notifications import notification_handle
+from fenxiao.payments.prepare import payment_description, payment_prepare
+from fenxiao.payments.selectors import payment_open_for_order, payment_succeeded_for_order
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SandboxPayment:
+    payment: Payment
+    outcome: str
+
+
+def sandbox_payment_succeed(*, order: Any) -> SandboxPayment:
+    """Pay ``order`` in the sandbox as its buyer would, through the live notification path.
+    Paying a paid order again changes nothing. Raises ORDER_NOT_FOUND outside sandbox mode."""
+    gateway = pay_gateway()
+    if not isinstance(gateway, pay_sandbox.SandboxWechatPay):
+        raise order_not_found()
+    paid = payment_succeeded_for_order(order_id=order.pk)
+    if paid is not None:
+        return SandboxPayment(payment=paid, outcome="duplicate")
+    payment = payment_open_for_order(order_id=order.pk)
+    if payment is None or not payment.prepay_id:
+        openid = getattr(order.buyer, "openid", None) or f"sandbox-buyer-{order.buyer_id}"
+        payment = payment_prepare(order=order, payer_openid=openid, description=payment_description(order)).payment
+    message = gateway.complete_payment(payment.out_trade_no)
+    result = notification_handle(headers=message.headers, body=message.body)
+    payment.refresh_from_db()
+    return SandboxPayment(payment=payment, outcome=result.outcome)
+
+
+def deliver_sandbox_notification(message: SignedMessage) -> None:
+    """The sandbox's notify URL: what WeChat would POST to us, handed to the same handler."""
+    notification_handle(headers=message.headers, body=message.body)
+
+
+def register_sandbox_sink() -> None:
+    pay_sandbox.set_notification_sink(deliver_sandbox_notification)

@@ -1,0 +1,147 @@
+"""Fixtures for the payment tests: the sandbox in a temporary folder, live WeChat Pay faked at the
+HTTP transport with respx, recording hooks, shoppers and staff with tokens."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+
+import pytest
+import respx
+from django.db import connection
+
+from fenxiao.accounts.models import User
+from fenxiao.accounts.tokens import token_pair_issue
+from fenxiao.integrations.wechat import pay_gateway as gateway_module
+from fenxiao.integrations.wechat.pay_sandbox import SandboxKeys
+from fenxiao.payments import hooks
+from tests.payments import support
+from tests.support import Api
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only(request):
+    if request.node.get_closest_marker("postgres_only") and connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: concurrent transactions and row locks are not exercised on SQLite")
+
+
+@pytest.fixture(autouse=True)
+def _payments_urls(settings):
+    """The project's URLs when they import; else the payments router alone (see urls.py)."""
+    try:
+        import fenxiao.urls  # noqa: F401
+    except Exception:  # another app's router mid-change must not hide payment regressions
+        settings.ROOT_URLCONF = "tests.payments.urls"
+
+
+@pytest.fixture(scope="session")
+def _sandbox_key_files(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("wechatpay-sandbox-keys")
+    SandboxKeys.load_or_create(folder)
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def sandbox_dir(settings, tmp_path, _sandbox_key_files):
+    """Sandbox mode with its own state folder per test (keys copied from one made per session)."""
+    folder = tmp_path / "wechatpay-sandbox"
+    folder.mkdir(mode=0o700)
+    for name in ("merchant.pem", "wechatpay.pem", "apiv3.key"):
+        shutil.copy2(_sandbox_key_files / name, folder / name)
+    settings.WECHAT_MODE = "sandbox"
+    settings.WECHATPAY_SANDBOX_DIR = folder
+    settings.WECHATPAY_MCHID = ""
+    settings.WECHATPAY_APPID = ""
+    gateway_module.reset_pay_gateway()
+    yield folder
+    gateway_module.reset_pay_gateway()
+
+
+@pytest.fixture
+def gateway(sandbox_dir):
+    return gateway_module.pay_gateway()
+
+
+@dataclass
+class HookCalls:
+    payments: list[int] = field(default_factory=list)
+    refunds: list[tuple[int, str]] = field(default_factory=list)
+    payment_error: Exception | None = None
+    refund_error: Exception | None = None
+
+
+@pytest.fixture
+def hook_calls():
+    """Replace orders' handlers with recording ones (restored afterwards)."""
+    calls = HookCalls()
+    saved = (hooks._on_payment_succeeded, hooks._on_refund_finished)
+
+    def on_payment(payment):
+        calls.payments.append(payment.pk)
+        if calls.payment_error is not None:
+            raise calls.payment_error
+
+    def on_refund(refund):
+        calls.refunds.append((refund.pk, refund.status))
+        if calls.refund_error is not None:
+            raise calls.refund_error
+
+    hooks.register(payment_succeeded=on_payment, refund_finished=on_refund)
+    yield calls
+    hooks._on_payment_succeeded, hooks._on_refund_finished = saved
+
+
+@dataclass
+class LiveWechatPay:
+    router: respx.Router
+    settings: object
+
+
+@pytest.fixture
+def live_pay(settings, tmp_path):
+    """Live mode in public-key mode, WeChat's API faked at the transport; unplanned calls fail."""
+    settings.WECHAT_MODE = "live"
+    settings.WECHATPAY_MCHID = support.MCHID
+    settings.WECHATPAY_APPID = support.APPID
+    settings.WECHATPAY_SERIAL_NO = support.MERCHANT_SERIAL
+    settings.WECHATPAY_PRIVATE_KEY = support.private_pem(support.merchant_key())
+    settings.WECHATPAY_PRIVATE_KEY_FILE = ""
+    settings.WECHATPAY_APIV3_KEY = support.APIV3_KEY
+    settings.WECHATPAY_PUBLIC_KEY = support.public_pem(support.wechat_key())
+    settings.WECHATPAY_PUBLIC_KEY_FILE = ""
+    settings.WECHATPAY_PUBLIC_KEY_ID = support.PUBLIC_KEY_ID
+    settings.WECHATPAY_PLATFORM_CERTS_DIR = ""
+    settings.WECHATPAY_API_BASE = support.LIVE_BASE
+    settings.WECHATPAY_NOTIFY_URL = support.NOTIFY_URL
+    settings.WECHATPAY_REFUND_NOTIFY_URL = support.REFUND_NOTIFY_URL
+    gateway_module.reset_pay_gateway()
+    with respx.mock(base_url=support.LIVE_BASE, assert_all_called=False, assert_all_mocked=True) as router:
+        yield LiveWechatPay(router=router, settings=settings)
+    gateway_module.reset_pay_gateway()
+
+
+@pytest.fixture
+def buyer(db) -> User:
+    return User.objects.create(username="wx_sandbox-alice", openid="sandbox-alice", nickname="爱丽丝")
+
+
+@pytest.fixture
+def buyer_api(buyer) -> Api:
+    return Api(token_pair_issue(user_id=buyer.id, scope="user").access)
+
+
+@pytest.fixture
+def other_shopper_api(db) -> Api:
+    other = User.objects.create(username="wx_sandbox-bob", openid="sandbox-bob", nickname="鲍勃")
+    return Api(token_pair_issue(user_id=other.id, scope="user").access)
+
+
+@pytest.fixture
+def staff_api(db) -> Api:
+    staff = User.objects.create(username="operator", is_staff=True)
+    return Api(token_pair_issue(user_id=staff.id, scope="staff").access)
+
+
+@pytest.fixture
+def order(buyer):
+    return support.make_order(buyer)
