@@ -64,3 +64,16 @@ def test_same_idempotency_key_returns_the_same_order(buyer, sku):
     with pytest.raises(Conflict) as err:
         place_order(buyer, (sku.id, 2), idempotency_key="k-1")
     assert err.value.code == "IDEMPOTENCY_KEY_REUSED"
+
+
+def test_a_payment_after_the_timeout_revives_the_order_when_stock_is_there(buyer, sku):
+    order = place_order(buyer, (sku.id, 2))
+    order_cancel(order_id=order.id, by=None, reason="超时未支付")
+
+    paid = mark_paid(order)
+
+    assert paid.status == OrderStatus.PAID
+    sku.refresh_from_db()
+    assert sku.stock == 98
+    assert StockReservation.objects.get().state == "consumed"
+    assert list(paid.events.values_list("type", flat=True)) == ["created", "cancelled", "paid"]

@@ -31,6 +31,8 @@ OPEN_AFTER_SALE = (
     AfterSaleStatus.AWAITING_RETURN,
     AfterSaleStatus.RETURN_SHIPPED,
     AfterSaleStatus.REFUNDING,
+    # Money is still owed: the order must not complete, nor the units ship, until it is settled.
+    AfterSaleStatus.REFUND_FAILED,
 )
 
 
@@ -205,7 +207,8 @@ def order_mark_paid(*, order_id: int, payment) -> Order:
     """Payments' handler for a successful payment (called once per payment, inside its claim).
 
     A payment for a cancelled order (it arrived after the timeout) revives the order if its stock
-    can be taken again; otherwise the order stays cancelled and the money goes back in full."""
+    can be taken again; otherwise the order stays cancelled and the money goes back in full
+    (``sweep_stuck_refunds``)."""
     order = lock_order(order_id)
     if payment.amount_fen != order.payable_fen:
         raise OrderError("PAYMENT_AMOUNT_MISMATCH", "支付金额与订单应付金额不一致")
@@ -222,7 +225,8 @@ def order_mark_paid(*, order_id: int, payment) -> Order:
                 note="订单已取消且库存不足，全额退款",
                 data={"out_trade_no": payment.out_trade_no},
             )
-            transaction.on_commit(lambda: _refund_late_payment(order.id))
+            # The refund is a call to WeChat, which must not happen inside the notification's
+            # 5-second answer: the stuck-refunds sweep asks for it (orders.refunds).
             return order
     else:
         raise OrderError("ORDER_NOT_PAYABLE", "订单当前状态不能付款")
@@ -238,12 +242,6 @@ def order_mark_paid(*, order_id: int, payment) -> Order:
         Product.objects.filter(pk=product_id).update(sales_count=F("sales_count") + quantity)
     publish_on_commit("order_paid", order_id=order.id)
     return order
-
-
-def _refund_late_payment(order_id: int) -> None:
-    from fenxiao.orders.refunds import order_refund_late_payment
-
-    order_refund_late_payment(order_id=order_id)
 
 
 @transaction.atomic
