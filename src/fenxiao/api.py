@@ -8,9 +8,9 @@ from fenxiao.catalog.operator_api import router as catalog_operator_router
 from fenxiao.core.api import api
 from fenxiao.core.health import router as health_router
 from fenxiao.inventory.operator_api import router as inventory_operator_router
-from fenxiao.orders.api import checkout_router, orders_router
 from fenxiao.orders.aftersale_api import router as aftersale_router
 from fenxiao.orders.aftersale_operator_api import router as aftersale_operator_router
+from fenxiao.orders.api import checkout_router, orders_router
 from fenxiao.orders.cart_api import router as cart_router
 from fenxiao.orders.operator_api import router as orders_operator_router
 from fenxiao.orders.shipping_api import router as shipping_router

@@ -19,7 +19,7 @@ from PIL import Image
 from fenxiao.accounts.models import Address, User
 from fenxiao.catalog.models import Category, Product, ProductImage, Sku, Supplier
 from fenxiao.inventory.models import StockReservation
-from fenxiao.orders.models import AfterSale, AfterSaleLine, Order
+from fenxiao.orders.models import AfterSale, AfterSaleLine, Order, ShippingTemplate
 from fenxiao.payments.models import Notification, Payment, Refund
 
 pytestmark = pytest.mark.django_db
@@ -208,3 +208,17 @@ def test_live_mode_refuses_demo_data_and_its_known_admin_password(settings):
         call_command("seed_demo", "--skus", "4", stdout=io.StringIO())
     assert not Product.objects.exists()
     assert not User.objects.filter(username="admin").exists()
+
+
+def test_demo_orders_fill_every_tab_through_the_real_services(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        out = seed("--skus", "120")
+    assert "演示订单" in out
+    alice = User.objects.get(openid="sandbox-alice")
+    statuses = sorted(Order.objects.filter(buyer=alice).values_list("status", flat=True))
+    assert statuses == ["cancelled", "paid", "pending_payment", "received", "shipped"]
+    paid = Order.objects.filter(buyer=alice).exclude(status__in=["pending_payment", "cancelled"])
+    assert all(o.paid_fen == o.payable_fen for o in paid)
+    assert Payment.objects.filter(order__in=paid, status="succeeded").count() == 3
+    assert AfterSale.objects.get(buyer=alice).status == "requested"
+    assert ShippingTemplate.objects.get(is_default=True).rules.count() == 3

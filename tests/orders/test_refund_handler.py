@@ -240,9 +240,7 @@ def test_a_purpose_that_is_not_an_order_refund_is_ignored(buyer, sku):
 # --- late payment -------------------------------------------------------------------------------
 
 
-def test_a_payment_after_cancel_with_the_stock_gone_is_refunded_in_full(
-    buyer, sku, django_capture_on_commit_callbacks
-):
+def test_a_payment_after_cancel_with_the_stock_gone_is_refunded_in_full(buyer, sku, django_capture_on_commit_callbacks):
     order = place_order(buyer, (sku.id, 2))
     payment = payment_prepare(order=order, payer_openid=buyer.openid, description=payment_description(order)).payment
     order_cancel(order_id=order.id, by=buyer, reason="不要了")

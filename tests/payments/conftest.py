@@ -3,58 +3,17 @@ HTTP transport with respx, recording hooks, shoppers and staff with tokens."""
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass, field
 
 import pytest
 import respx
-from django.db import connection
 
 from fenxiao.accounts.models import User
 from fenxiao.accounts.tokens import token_pair_issue
 from fenxiao.integrations.wechat import pay_gateway as gateway_module
-from fenxiao.integrations.wechat.pay_sandbox import SandboxKeys
 from fenxiao.payments import hooks
 from tests.payments import support
 from tests.support import Api
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only(request):
-    if request.node.get_closest_marker("postgres_only") and connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: concurrent transactions and row locks are not exercised on SQLite")
-
-
-@pytest.fixture(autouse=True)
-def _payments_urls(settings):
-    """The project's URLs when they import; else the payments router alone (see urls.py)."""
-    try:
-        import fenxiao.urls  # noqa: F401
-    except Exception:  # another app's router mid-change must not hide payment regressions
-        settings.ROOT_URLCONF = "tests.payments.urls"
-
-
-@pytest.fixture(scope="session")
-def _sandbox_key_files(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("wechatpay-sandbox-keys")
-    SandboxKeys.load_or_create(folder)
-    return folder
-
-
-@pytest.fixture(autouse=True)
-def sandbox_dir(settings, tmp_path, _sandbox_key_files):
-    """Sandbox mode with its own state folder per test (keys copied from one made per session)."""
-    folder = tmp_path / "wechatpay-sandbox"
-    folder.mkdir(mode=0o700)
-    for name in ("merchant.pem", "wechatpay.pem", "apiv3.key"):
-        shutil.copy2(_sandbox_key_files / name, folder / name)
-    settings.WECHAT_MODE = "sandbox"
-    settings.WECHATPAY_SANDBOX_DIR = folder
-    settings.WECHATPAY_MCHID = ""
-    settings.WECHATPAY_APPID = ""
-    gateway_module.reset_pay_gateway()
-    yield folder
-    gateway_module.reset_pay_gateway()
 
 
 @pytest.fixture

@@ -129,3 +129,7 @@ class WechatClient:
             pure_phone_number=info["purePhoneNumber"],
             country_code=str(info.get("countryCode", "86")),
         )
+
+    def upload_shipping_info(self, *, access_token: str, payload: dict[str, Any]) -> None:
+        """Order-shipping management (发货信息管理), required for mini-programs that sell goods."""
+        self._call("POST", "/wxa/sec/order/upload_shipping_info", params={"access_token": access_token}, json=payload)

@@ -112,3 +112,8 @@ def code2session(code: str) -> WechatSession:
 def user_phone_number(code: str) -> PhoneNumber:
     client = wechat_client()
     return with_access_token(lambda token: client.get_user_phone_number(access_token=token, code=code))
+
+
+def upload_shipping_info(payload: dict) -> None:
+    client = wechat_client()
+    with_access_token(lambda token: client.upload_shipping_info(access_token=token, payload=payload))

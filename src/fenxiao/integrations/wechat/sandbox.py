@@ -36,3 +36,8 @@ class SandboxWechat:
             raise WechatError(40029, "invalid code")
         phone = match.group(1)
         return PhoneNumber(phone_number=phone, pure_phone_number=phone, country_code="86")
+
+    def upload_shipping_info(self, *, access_token: str, payload: dict) -> None:
+        """WeChat's stand-in accepts every upload that names an order and at least one parcel."""
+        if not payload.get("order_key") or not payload.get("shipping_list"):
+            raise WechatError(47001, "data format error")

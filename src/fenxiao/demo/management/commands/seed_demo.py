@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from fenxiao.catalog.models import Product
+from fenxiao.demo.commerce import seed_demo_orders
 from fenxiao.demo.seed import DEFAULT_SEED, DEFAULT_SKUS, SeedResult, demo_products_exist, seed_demo
 from fenxiao.demo.users import ADMIN_PASSWORD, ADMIN_USERNAME
 
@@ -41,6 +42,10 @@ class Command(BaseCommand):
             )
         result = seed_demo(seed=options["seed"], skus=options["skus"])
         self._report(result)
+        orders = seed_demo_orders()
+        template = "已创建默认模板 default template created" if orders.template_created else "已有默认模板 kept"
+        self.stdout.write(f"  运费模板 Shipping: {template}")
+        self.stdout.write(f"  演示订单 Orders  : {orders.orders}（sandbox-alice 的各状态订单 in every state）")
 
     def _report(self, r: SeedResult) -> None:
         w = self.stdout.write

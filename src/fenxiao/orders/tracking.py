@@ -1,0 +1,140 @@
+"""Carriers we ship with and where a parcel is now.
+
+``TrackingProvider`` is the seam for a live tracking service. The only implementation today is
+``SandboxTrackingProvider``, which invents a plausible, deterministic timeline from the time the
+parcel left, so the shopper's "物流" page has something true-looking to show offline and in tests.
+
+A live provider (Kuaidi100 ``/poll/query.do``, 快递鸟, or WeChat 物流助手) is future work. To add
+one: implement ``events`` (map our carrier code to the provider's, pass ``phone_tail`` because
+SF and some others refuse a query without the receiver's last four phone digits, map the
+provider's states onto ``TrackingStatus``, return newest first, raise nothing for "no record yet"
+— return ``[]``), cache answers for a few minutes (providers bill per query), and return it from
+``tracking_provider()`` when its setting is present.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from django.utils import timezone
+
+from fenxiao.orders.errors import OrderError
+
+
+@dataclass(frozen=True)
+class Carrier:
+    code: str
+    name: str
+    # The express_company id WeChat's order-shipping API expects (its get_delivery_list). Kept
+    # apart from our code so a mismatch found at go-live is fixed here and nowhere else.
+    wechat_code: str
+
+
+CARRIERS: tuple[Carrier, ...] = (
+    Carrier("SF", "顺丰速运", "SF"),
+    Carrier("ZTO", "中通快递", "ZTO"),
+    Carrier("YTO", "圆通速递", "YTO"),
+    Carrier("YD", "韵达快递", "YD"),
+    Carrier("STO", "申通快递", "STO"),
+    Carrier("JD", "京东物流", "JD"),
+    Carrier("EMS", "中国邮政EMS", "EMS"),
+    Carrier("JTSDEXPRESS", "极兔速递", "JTSDEXPRESS"),
+)
+_BY_CODE = {c.code: c for c in CARRIERS}
+
+
+def carrier_get(code: str) -> Carrier:
+    carrier = _BY_CODE.get((code or "").strip().upper())
+    if carrier is None:
+        raise OrderError("CARRIER_UNKNOWN", "不支持的快递公司", field="carrier_code")
+    return carrier
+
+
+class TrackingStatus:
+    COLLECTED = "collected"
+    IN_TRANSIT = "in_transit"
+    DELIVERING = "delivering"
+    SIGNED = "signed"
+
+
+STATUS_LABELS = {
+    TrackingStatus.COLLECTED: "已揽收",
+    TrackingStatus.IN_TRANSIT: "运输中",
+    TrackingStatus.DELIVERING: "派送中",
+    TrackingStatus.SIGNED: "已签收",
+}
+
+
+@dataclass(frozen=True)
+class TrackingEvent:
+    time: datetime
+    status: str  # a TrackingStatus value
+    description: str
+    location: str
+
+
+class TrackingProvider(Protocol):
+    def events(self, carrier_code: str, tracking_no: str, phone_tail: str) -> list[TrackingEvent]:
+        """What the carrier reports for one parcel, newest first; ``[]`` when it knows nothing yet.
+
+        ``phone_tail`` is the last four digits of the receiver's phone (SF requires it)."""
+        ...
+
+
+HUBS = ("广州", "深圳", "杭州", "上海", "武汉", "成都", "郑州", "西安", "北京", "长沙")
+
+# (hours after shipping, status, description template). The shape of a normal domestic parcel:
+# collected within the hour, two hubs, out for delivery on the second day, signed that afternoon.
+TIMELINE: tuple[tuple[float, str, str], ...] = (
+    (1, TrackingStatus.COLLECTED, "【{origin}】{carrier} 已揽收，快件已发出"),
+    (6, TrackingStatus.IN_TRANSIT, "快件已到达【{origin}转运中心】"),
+    (9, TrackingStatus.IN_TRANSIT, "快件已从【{origin}转运中心】发出，下一站【{city}转运中心】"),
+    (26, TrackingStatus.IN_TRANSIT, "快件已到达【{city}转运中心】"),
+    (32, TrackingStatus.DELIVERING, "【{city}{district}】快递员正在派送，请保持电话畅通"),
+    (36, TrackingStatus.SIGNED, "【{city}{district}】快件已签收，签收人：本人。感谢使用{carrier}"),
+)
+
+
+class SandboxTrackingProvider:
+    """Derives the timeline from the shipment's own time and the order's address; events in the
+    future are not shown, so time-machine moves the parcel along."""
+
+    def events(self, carrier_code: str, tracking_no: str, phone_tail: str) -> list[TrackingEvent]:
+        from fenxiao.orders.models import Shipment
+
+        shipment = (
+            Shipment.objects.filter(carrier_code=carrier_code, tracking_no=tracking_no).select_related("order").first()
+        )
+        if shipment is None:
+            return []
+        carrier = _BY_CODE.get(carrier_code)
+        order = shipment.order
+        digest = hashlib.sha256(f"{carrier_code}:{tracking_no}".encode()).digest()
+        words = {
+            "origin": HUBS[digest[0] % len(HUBS)],
+            "city": order.city,
+            "district": order.district,
+            "carrier": carrier.name if carrier else carrier_code,
+        }
+        # A few minutes of jitter per parcel so two parcels shipped together do not move in step.
+        start = shipment.created_at + timedelta(minutes=digest[1] % 30)
+        now = timezone.now()
+        happened = [
+            TrackingEvent(
+                time=start + timedelta(hours=hours),
+                status=status,
+                description=text.format(**words),
+                location=words["origin"] if status == TrackingStatus.COLLECTED else order.city,
+            )
+            for hours, status, text in TIMELINE
+            if start + timedelta(hours=hours) <= now
+        ]
+        return sorted(happened, key=lambda e: e.time, reverse=True)
+
+
+def tracking_provider() -> TrackingProvider:
+    """The provider the mall uses; only the sandbox exists until a live one is configured."""
+    return SandboxTrackingProvider()
