@@ -221,3 +221,27 @@ def test_a_sku_with_its_own_image_snapshot(buyer, db):
     sku = SkuFactory(image="demo/skus/x.png")
     order = place_order(buyer, (sku.id, 1))
     assert order.lines.get().image == "demo/skus/x.png"
+
+
+def test_a_changed_template_prices_the_next_quote(buyer_api, sku, template, django_capture_on_commit_callbacks):
+    body = {"lines": [{"sku_id": sku.id, "quantity": 1}]}
+    assert buyer_api.post("/api/v1/checkout/quote", body).json()["shipping_fen"] == 800
+    rule = template.rules.get(provinces=[])
+    rule.first_fen = 1000
+    with django_capture_on_commit_callbacks(execute=True):
+        rule.save()
+    assert buyer_api.post("/api/v1/checkout/quote", body).json()["shipping_fen"] == 1000
+    with django_capture_on_commit_callbacks(execute=True):
+        template.products.add(sku.product)  # covered explicitly now: same template, same fee
+        template.free_over_fen = 100
+        template.save()
+    assert buyer_api.post("/api/v1/checkout/quote", body).json()["shipping_fen"] == 0
+
+
+def test_placing_an_order_reads_nothing_back(buyer_api, buyer, sku, template, django_assert_max_num_queries):
+    address = Address.objects.get(user=buyer)
+    buyer_api.post("/api/v1/checkout/quote", {"lines": [{"sku_id": sku.id, "quantity": 1}]})  # warm the templates
+    with django_assert_max_num_queries(14):
+        res = buyer_api.post("/api/v1/orders", {"lines": [{"sku_id": sku.id, "quantity": 1}], "address_id": address.id})
+    assert res.status_code == 201
+    assert [e["type"] for e in res.json()["events"]] == ["created"]

@@ -77,3 +77,26 @@ def test_a_payment_after_the_timeout_revives_the_order_when_stock_is_there(buyer
     assert sku.stock == 98
     assert StockReservation.objects.get().state == "consumed"
     assert list(paid.events.values_list("type", flat=True)) == ["created", "cancelled", "paid"]
+
+
+def test_a_clashing_order_number_is_drawn_again(buyer, sku, monkeypatch):
+    import time_machine
+
+    from fenxiao.orders import services
+
+    draws = iter([7, 7, 8])
+    monkeypatch.setattr(services.secrets, "randbelow", lambda _: next(draws))
+    with time_machine.travel("2026-11-25 10:00:00 +0800", tick=False):
+        first = place_order(buyer, (sku.id, 1))
+        second = place_order(buyer, (sku.id, 1))
+
+    assert first.order_no == "202611251000000000000007"
+    assert second.order_no == "202611251000000000000008"
+    sku.refresh_from_db()
+    assert sku.stock == 98
+
+
+def test_a_placed_order_is_answered_from_what_was_written(buyer, sku):
+    order = place_order(buyer, (sku.id, 2))
+    assert [line.quantity for line in order.placed.lines] == [2]
+    assert [e.type for e in order.placed.events] == ["created"]

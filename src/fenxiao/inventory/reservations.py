@@ -1,6 +1,9 @@
 """Stock held for orders: taken at order creation, released on cancel or payment timeout,
 consumed on payment, put back on a return.
 
+Orders do not bump the catalogue cache version: a list card's "in stock" flag may lag by the
+list cache's TTL (see ``catalog/cache.py``), while product pages and checkout read live stock.
+
 Oversell is impossible because every take is a conditional ``UPDATE ... SET stock = stock - n
 WHERE stock >= n``; deadlock is avoided because every multi-SKU change touches SKU rows in
 ascending id order (the project's lock order: order → payment → stock by SKU id)."""
@@ -40,7 +43,7 @@ class StockShortage(StockError):
         self.shortages = list(shortages)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def stock_reserve(*, holds: Sequence[Hold], describe=None) -> list[StockReservation]:
     """Take stock for every hold or for none. All shortages are collected before refusing, so the
     shopper learns every line that cannot be bought at once. ``describe(sku_id)`` names a SKU in
@@ -59,7 +62,6 @@ def stock_reserve(*, holds: Sequence[Hold], describe=None) -> list[StockReservat
             f"{describe(s.sku_id) if describe else s.sku_id}（剩余 {s.available} 件）" for s in shortages[:5]
         )
         raise StockShortage(shortages, f"库存不足：{names}")
-    catalog_changed()
     return StockReservation.objects.bulk_create(
         StockReservation(reference=h.reference, sku_id=h.sku_id, quantity=h.quantity) for h in holds
     )
@@ -80,7 +82,7 @@ def _finish(references: Iterable[str], *, to: str) -> list[StockReservation]:
     return claimed
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def stock_release(*, references: Iterable[str]) -> int:
     """Give held units back (cancel, payment timeout). Returns how many units came back."""
     claimed = _finish(references, to=StockReservation.State.RELEASED)
@@ -89,12 +91,10 @@ def stock_release(*, references: Iterable[str]) -> int:
         per_sku[row.sku_id] = per_sku.get(row.sku_id, 0) + row.quantity
     for sku_id in sorted(per_sku):
         Sku.objects.filter(pk=sku_id).update(stock=F("stock") + per_sku[sku_id])
-    if per_sku:
-        catalog_changed()
     return sum(per_sku.values())
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def stock_consume(*, references: Iterable[str]) -> int:
     """The sale is final (paid): held units are sold and will not come back on a timeout."""
     return sum(row.quantity for row in _finish(references, to=StockReservation.State.CONSUMED))
@@ -104,7 +104,7 @@ def reservation_states(*, references: Iterable[str]) -> dict[str, str]:
     return dict(StockReservation.objects.filter(reference__in=list(references)).values_list("reference", "state"))
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def stock_retake(*, references: Iterable[str]) -> bool:
     """Take released units again for a payment that arrived after its order timed out: all or
     nothing, with the same conditional update as a new order. True if the stock was there."""
@@ -123,7 +123,6 @@ def stock_retake(*, references: Iterable[str]) -> bool:
             StockReservation.objects.filter(pk__in=[r.pk for r in rows]).update(state=StockReservation.State.CONSUMED)
     except StockError:
         return False
-    catalog_changed()
     return True
 
 

@@ -47,7 +47,8 @@ def create(request: HttpRequest, body: OrderIn, idempotency_key: str | None = He
         idempotency_key=idempotency_key,
         from_cart=body.from_cart,
     )
-    order = selectors.order_get_for_buyer(order_id=order.id, buyer=request.auth)
+    if not hasattr(order, "placed"):  # an Idempotency-Key replay: the order as it is now
+        order = selectors.order_get_for_buyer(order_id=order.id, buyer=request.auth)
     return Status(201, order_dict(order, request, events=True))
 
 

@@ -7,7 +7,8 @@ class OrdersConfig(AppConfig):
 
     def ready(self) -> None:
         # Orders tells payments what a successful payment or refund means for an order.
-        from fenxiao.orders import payment_handlers, sweeps
+        from fenxiao.orders import payment_handlers, shipping_templates, sweeps
 
         payment_handlers.register()
         sweeps.register()
+        shipping_templates.connect()

@@ -13,18 +13,17 @@ from fenxiao.accounts.models import Address, User
 from fenxiao.catalog.models import Sku
 from fenxiao.core.errors import NotFound
 from fenxiao.orders.errors import OrderError
-from fenxiao.orders.models import ShippingTemplate
 from fenxiao.orders.pricing import (
     Discount,
     Quote,
     QuoteLine,
     ShippingItem,
-    ShippingRuleSpec,
     ShippingTemplateSpec,
     apply_discounts,
     template_fee,
 )
 from fenxiao.orders.pricing_hooks import DiscountProvider, PricingContext, providers
+from fenxiao.orders.shipping_templates import shipping_templates
 
 
 @dataclass(frozen=True)
@@ -117,50 +116,14 @@ def address_for(user: User, address_id: int | None) -> Address | None:
     return Address.objects.filter(user=user, is_default=True).first()
 
 
-def _template_specs(product_ids: set[int]) -> tuple[dict[int, ShippingTemplateSpec], ShippingTemplateSpec | None]:
-    templates = ShippingTemplate.objects.prefetch_related("rules")
-    covering = templates.filter(products__in=product_ids).distinct()
-    by_product: dict[int, ShippingTemplateSpec] = {}
-    specs: dict[int, ShippingTemplateSpec] = {}
-
-    def spec(t: ShippingTemplate) -> ShippingTemplateSpec:
-        if t.id not in specs:
-            specs[t.id] = ShippingTemplateSpec(
-                id=t.id,
-                name=t.name,
-                charge_by=t.charge_by,
-                free_over_fen=t.free_over_fen,
-                rules=tuple(
-                    ShippingRuleSpec(
-                        provinces=tuple(r.provinces or ()),
-                        first_units=r.first_units,
-                        first_fen=r.first_fen,
-                        extra_units=r.extra_units,
-                        extra_fen=r.extra_fen,
-                        is_unreachable=r.is_unreachable,
-                    )
-                    for r in t.rules.all()
-                ),
-            )
-        return specs[t.id]
-
-    for template in covering:
-        for product_id in template.products.filter(pk__in=product_ids).values_list("pk", flat=True):
-            # A product in two templates uses the lowest id: deterministic, and the admin warns.
-            if product_id not in by_product or template.id < by_product[product_id].id:
-                by_product[product_id] = spec(template)
-    default = templates.filter(is_default=True).first()
-    return by_product, (spec(default) if default else None)
-
-
 def shipping_fee(lines: Sequence[QuoteLine], province: str) -> int:
     """Each template charges for the lines it covers (free-shipping thresholds per template, on
     goods before discounts, as merchants configure them); lines no template covers use the default
     template; a store without templates ships free."""
-    by_product, default = _template_specs({line.product_id for line in lines})
+    snapshot = shipping_templates()
     groups: dict[int, tuple[ShippingTemplateSpec, list[ShippingItem]]] = {}
     for line in lines:
-        template = by_product.get(line.product_id, default)
+        template = snapshot.for_product(line.product_id)
         if template is None:
             continue
         groups.setdefault(template.id, (template, []))[1].append(

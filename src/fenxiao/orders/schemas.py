@@ -193,6 +193,10 @@ def line_dict(line: OrderLine, request) -> dict:
 
 
 def order_dict(order: Order, request, *, events: bool = False) -> dict:
+    """The order as the shopper sees it. An order just placed carries what was written
+    (``order.placed``) and is shaped from that without reading it back."""
+    placed = getattr(order, "placed", None)
+    lines = placed.lines if placed else order.lines.all()
     body = {
         "id": order.id,
         "order_no": order.order_no,
@@ -220,11 +224,11 @@ def order_dict(order: Order, request, *, events: bool = False) -> dict:
         "completed_at": order.completed_at,
         "cancelled_at": order.cancelled_at,
         "closed_at": order.closed_at,
-        "lines": [line_dict(line, request) for line in order.lines.all()],
+        "lines": [line_dict(line, request) for line in lines],
     }
     if events:
         body["events"] = [
             {"type": e.type, "to_status": e.to_status, "note": e.note, "created_at": e.created_at}
-            for e in order.events.all()
+            for e in (placed.events if placed else order.events.all())
         ]
     return body

@@ -8,6 +8,7 @@ import hashlib
 import json
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -36,9 +37,32 @@ OPEN_AFTER_SALE = (
 )
 
 
+@dataclass(frozen=True)
+class PlacedOrder:
+    lines: list[OrderLine]
+    events: list
+
+
 def new_order_no(prefix: str = "") -> str:
-    """Time first (sortable, readable by support staff), then random digits against collisions."""
-    return f"{prefix}{timezone.localtime():%Y%m%d%H%M%S}{secrets.randbelow(10**6):06d}"
+    """Time first (sortable, readable by support staff), then ten random digits: at 1,000 orders a
+    second two numbers collide about once in 2·10⁷ seconds, and a collision is retried anyway."""
+    return f"{prefix}{timezone.localtime():%Y%m%d%H%M%S}{secrets.randbelow(10**10):010d}"
+
+
+ORDER_NO_ATTEMPTS = 3
+
+
+def _order_row_create(**fields: Any) -> Order:
+    """Insert the order under a fresh number; on the (rare) clash with an existing number, draw
+    again inside a savepoint so the surrounding order transaction survives."""
+    for attempt in range(ORDER_NO_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return Order.objects.create(order_no=new_order_no(), **fields)
+        except IntegrityError as exc:
+            if attempt == ORDER_NO_ATTEMPTS - 1 or "order_no" not in str(exc):
+                raise
+    raise AssertionError("unreachable")
 
 
 def line_reference(line_id: int) -> str:
@@ -131,8 +155,7 @@ def _order_place(
     quote, address = priced.quote, priced.address
     assert address is not None
     now = timezone.now()
-    order = Order.objects.create(
-        order_no=new_order_no(),
+    order = _order_row_create(
         buyer=user,
         goods_fen=quote.goods_fen,
         shipping_fen=quote.shipping_fen,
@@ -176,12 +199,16 @@ def _order_place(
     )
     for provider, discount in priced.granted:
         provider.commit(priced.ctx, [discount], order)
-    order_event_add(order, type="created", actor=user, to_status=order.status, data={"fingerprint": fingerprint})
+    created = order_event_add(
+        order, type="created", actor=user, to_status=order.status, data={"fingerprint": fingerprint}
+    )
     if from_cart:
         from fenxiao.orders.cart import cart_remove_skus
 
         cart_remove_skus(user_id=user.id, sku_ids=[q.sku_id for q in quote.lines])
     publish_on_commit("order_created", order_id=order.id)
+    # What was just written is what the shopper is shown: no need to read it back.
+    order.placed = PlacedOrder(lines=list(order_lines), events=[created])
     return order
 
 
