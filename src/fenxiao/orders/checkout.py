@@ -68,7 +68,13 @@ def specs_text(specs: dict[str, Any] | None) -> str:
 def quote_lines(lines: Sequence[LineRequest], *, check_stock: bool = True) -> list[QuoteLine]:
     """Current price and snapshot of each SKU; refuses unknown, inactive and off-shelf SKUs, and
     (when asked) quantities above stock, naming every problem line at once."""
-    skus = {s.id: s for s in Sku.objects.select_related("product").filter(pk__in=[line.sku_id for line in lines])}
+    # The product's rich detail (often tens of KB of HTML) is never needed to price a basket.
+    skus = {
+        s.id: s
+        for s in Sku.objects.select_related("product")
+        .defer("product__detail_html")
+        .filter(pk__in=[line.sku_id for line in lines])
+    }
     missing = [line.sku_id for line in lines if line.sku_id not in skus]
     if missing:
         raise NotFound("SKU_NOT_FOUND", f"商品不存在：{', '.join(map(str, missing))}")
