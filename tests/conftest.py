@@ -26,7 +26,7 @@ def _postgres_only(request):
 @pytest.fixture(scope="session")
 def _sandbox_key_files(tmp_path_factory):
     """Throwaway WeChat Pay sandbox keys, made once per test session (RSA generation is slow)."""
-    from fenxiao.integrations.wechat.pay_sandbox import SandboxKeys
+    from fenxiao.integrations.wechat.pay_sandbox_keys import SandboxKeys
 
     folder = tmp_path_factory.mktemp("wechatpay-sandbox-keys")
     SandboxKeys.load_or_create(folder)
