@@ -46,6 +46,8 @@ def main() -> None:
             "admin-products.png": "/admin/catalog/product/",
             "admin-import.png": "/admin/catalog/product/import/",
             "api-docs.png": "/api/docs",
+            "admin-orders.png": "/admin/orders/order/",
+            "admin-aftersales.png": "/admin/orders/aftersale/",
         }
         for name, path in shots.items():
             desk.goto(f"{args.base}{path}")
@@ -55,6 +57,11 @@ def main() -> None:
         product_link.click()
         desk.wait_for_load_state("networkidle")
         desk.screenshot(path=OUT / "admin-product.png", full_page=False)
+        # An order on its way: lines, parcels, payments and the event trail on one page.
+        desk.goto(f"{args.base}/admin/orders/order/?status__exact=shipped")
+        desk.locator("#result_list tbody a").first.click()
+        desk.wait_for_load_state("networkidle")
+        desk.screenshot(path=OUT / "admin-order.png", full_page=True)
         browser.close()
     print(f"saved to {OUT}")
 

@@ -100,7 +100,7 @@ def test_ship_form_ships_a_parcel_end_to_end(console, paid, staff):
     paid.refresh_from_db()
     assert paid.status == OrderStatus.SHIPPED
     page = console.get(reverse("admin:orders_order_change", args=[paid.pk])).content.decode()
-    assert "SF0000001" in page and "7800002" in page and "partially_shipped" in page
+    assert "SF0000001" in page and "7800002" in page and "部分发货" in page
     assert ship_url(paid) not in page  # nothing left to ship
 
 

@@ -193,6 +193,7 @@ def test_confirm_receipt_needs_a_shipped_order(buyer_api, buyer, sku):
     assert res.json()["status"] == "received"
     detail = buyer_api.get(f"/api/v1/orders/{paid.id}").json()
     assert [e["type"] for e in detail["events"]] == ["created", "paid", "received"]
+    assert [e["label"] for e in detail["events"]] == ["提交订单", "支付成功", "确认收货"]
 
 
 def test_anonymous_callers_are_refused(anon_client):

@@ -24,6 +24,7 @@ from fenxiao.orders.models import Order, OrderEvent, OrderLine, OrderStatus, Shi
 from fenxiao.orders.services import order_cancel
 from fenxiao.orders.shipping import order_ship, shippable_quantities
 from fenxiao.orders.tracking import CARRIERS
+from fenxiao.orders.transitions import event_label, status_label
 from fenxiao.orders.wechat_shipping import shipment_upload_retry
 
 
@@ -100,8 +101,20 @@ class ShipmentInline(ReadOnlyInline):
 
 class OrderEventInline(ReadOnlyInline):
     model = OrderEvent
-    fields = ("created_at", "type", "from_status", "to_status", "actor", "note")
-    readonly_fields = ("created_at",)
+    fields = ("created_at", "event", "from_label", "to_label", "actor", "note")
+    readonly_fields = ("created_at", "event", "from_label", "to_label")
+
+    @admin.display(description="事件")
+    def event(self, obj: OrderEvent) -> str:
+        return event_label(obj.type)
+
+    @admin.display(description="原状态")
+    def from_label(self, obj: OrderEvent) -> str:
+        return status_label(obj.from_status) if obj.from_status else "-"
+
+    @admin.display(description="新状态")
+    def to_label(self, obj: OrderEvent) -> str:
+        return status_label(obj.to_status) if obj.to_status else "-"
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")

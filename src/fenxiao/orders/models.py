@@ -242,7 +242,9 @@ class OrderEvent(models.Model):
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return f"{self.type} {self.from_status}→{self.to_status}"
+        from fenxiao.orders.transitions import event_label
+
+        return event_label(self.type)
 
 
 class Shipment(models.Model):

@@ -11,6 +11,7 @@ from pydantic import StringConstraints
 from fenxiao.core.media import media_url
 from fenxiao.orders.models import Order, OrderLine
 from fenxiao.orders.pricing import Quote
+from fenxiao.orders.transitions import event_label
 
 Quantity = Annotated[int, Field(ge=1, le=999)]
 
@@ -130,6 +131,7 @@ class OrderLineOut(Schema):
 
 class OrderEventOut(Schema):
     type: str
+    label: str
     to_status: str
     note: str
     created_at: datetime
@@ -228,7 +230,13 @@ def order_dict(order: Order, request, *, events: bool = False) -> dict:
     }
     if events:
         body["events"] = [
-            {"type": e.type, "to_status": e.to_status, "note": e.note, "created_at": e.created_at}
+            {
+                "type": e.type,
+                "label": event_label(e.type),
+                "to_status": e.to_status,
+                "note": e.note,
+                "created_at": e.created_at,
+            }
             for e in (placed.events if placed else order.events.all())
         ]
     return body
