@@ -11,7 +11,7 @@ from django.db import connection
 T = TypeVar("T")
 
 
-def run_together(task: Callable[[int], T], n: int) -> list[T | BaseException]:
+def run_together(task: Callable[[int], T], n: int = 10) -> list[T | BaseException]:
     """Start ``n`` threads at one barrier and return what each returned or raised. Each thread
     closes its own database connection."""
     barrier = threading.Barrier(n)
@@ -33,3 +33,11 @@ def run_together(task: Callable[[int], T], n: int) -> list[T | BaseException]:
         t.join(timeout=120)
     assert not any(t.is_alive() for t in threads), "a thread hung"
     return results
+
+
+def run_together_ok(task: Callable[[int], T], n: int = 10) -> list[T]:
+    """``run_together`` for tasks that must not raise: any exception fails the test."""
+    results = run_together(task, n)
+    errors = [r for r in results if isinstance(r, BaseException)]
+    assert not errors, errors
+    return results  # type: ignore[return-value]

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Callable
 
 import pytest
-from django.db import connection
 
 from fenxiao.accounts.models import Address, User
 from tests.accounts.support import Api, access_for
+from tests.concurrency import run_together_ok
 from tests.factories import AddressFactory, UserFactory
 from tests.support import HOME_ADDRESS
 
@@ -18,31 +17,6 @@ pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)
 
 THREADS = 10
 HOME = {k: v for k, v in HOME_ADDRESS.items() if k not in ("postal_code", "tag")}
-
-
-def run_together(task: Callable[[int], int], n: int = THREADS) -> list[int]:
-    """Start ``n`` threads at one barrier; each returns an HTTP status. Connections are closed per thread."""
-    barrier = threading.Barrier(n)
-    results: list[int | BaseException] = [0] * n
-
-    def worker(i: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[i] = task(i)
-        except BaseException as exc:  # surfaced by the assertion below
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a thread hung"
-    errors = [r for r in results if isinstance(r, BaseException)]
-    assert not errors, errors
-    return results  # type: ignore[return-value]
 
 
 def test_simultaneous_first_logins_create_exactly_one_user():
@@ -56,7 +30,7 @@ def test_simultaneous_first_logins_create_exactly_one_user():
             statuses_and_ids.append((response.status_code, response.json()["user"]["id"]))
         return response.status_code
 
-    statuses = run_together(login)
+    statuses = run_together_ok(login)
 
     # then every one succeeds and all are the same single user
     assert statuses == [200] * THREADS
@@ -68,7 +42,7 @@ def test_simultaneous_default_addresses_leave_exactly_one_default():
     user = UserFactory()
     token = access_for(user)
 
-    statuses = run_together(
+    statuses = run_together_ok(
         lambda i: Api(token).post("/api/v1/addresses", HOME | {"detail": f"地址 {i}", "is_default": True}).status_code
     )
 
@@ -84,7 +58,7 @@ def test_simultaneous_creates_never_pass_the_limit():
     AddressFactory.create_batch(14, user=user)
     token = access_for(user)
 
-    statuses = run_together(
+    statuses = run_together_ok(
         lambda i: Api(token).post("/api/v1/addresses", HOME | {"detail": f"新地址 {i}"}).status_code
     )
 
@@ -105,7 +79,7 @@ def test_simultaneous_deletes_and_default_switches_keep_one_default():
             return api.delete(f"/api/v1/addresses/{first.pk}").status_code
         return api.patch(f"/api/v1/addresses/{others[i].pk}", {"is_default": True}).status_code
 
-    statuses = run_together(act)
+    statuses = run_together_ok(act)
 
     assert statuses == [204] + [200] * (THREADS - 1)
     assert Address.objects.filter(user=user).count() == THREADS
