@@ -5,7 +5,6 @@ often WeChat delivers it."""
 from __future__ import annotations
 
 import json
-import threading
 import time
 from datetime import datetime, timedelta
 
@@ -14,12 +13,12 @@ import time_machine
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.x509.oid import NameOID
-from django.db import connection
 
 from fenxiao.core.errors import DomainError
 from fenxiao.orders.models import Order
 from fenxiao.payments.models import Notification, Payment, PaymentStatus
 from fenxiao.payments.services import notification_handle, payment_prepare
+from tests.concurrency import run_together_ok
 from tests.payments import support
 from tests.support import Api
 
@@ -311,26 +310,8 @@ def test_twenty_concurrent_deliveries_pay_once(gateway, buyer, hook_calls):
     order = support.make_order(buyer)
     payment = _prepared(order)
     message = _success(gateway, payment)
-    barrier = threading.Barrier(20)
-    outcomes: list[str] = []
-    errors: list[BaseException] = []
+    outcomes = run_together_ok(lambda _: notification_handle(headers=message.headers, body=message.body).outcome, 20)
 
-    def deliver():
-        try:
-            barrier.wait()
-            outcomes.append(notification_handle(headers=message.headers, body=message.body).outcome)
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=deliver) for _ in range(20)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-
-    assert errors == []
     assert sorted(outcomes) == ["duplicate"] * 19 + ["paid"]
     assert hook_calls.payments == [payment.pk]
     assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.SUCCEEDED
@@ -343,21 +324,7 @@ def test_twenty_concurrent_http_deliveries_are_all_answered_200(gateway, buyer, 
     order = support.make_order(buyer)
     payment = _prepared(order)
     message = _success(gateway, payment)
-    barrier = threading.Barrier(20)
-    statuses: list[int] = []
-
-    def deliver():
-        try:
-            barrier.wait()
-            statuses.append(_post(message).status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=deliver) for _ in range(20)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    statuses = run_together_ok(lambda _: _post(message).status_code, 20)
 
     assert statuses == [200] * 20
     assert hook_calls.payments == [payment.pk]
@@ -372,21 +339,7 @@ def test_twenty_concurrent_deliveries_move_the_real_order_once(gateway, buyer):
     order = support.make_order(buyer)
     payment = _prepared(order)
     message = _success(gateway, payment)
-    barrier = threading.Barrier(20)
-    statuses: list[int] = []
-
-    def deliver():
-        try:
-            barrier.wait()
-            statuses.append(_post(message).status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=deliver) for _ in range(20)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    statuses = run_together_ok(lambda _: _post(message).status_code, 20)
 
     assert statuses == [200] * 20
     order.refresh_from_db()
