@@ -37,6 +37,9 @@ FINAL_REFUND_STATUS = {
 }
 
 
+DOUBLE_PAYMENT_ANOMALY = "订单已有成功支付，本笔为重复支付"
+
+
 class PaymentOutcome(StrEnum):
     PAID = "paid"
     DUPLICATE = "duplicate"
@@ -76,8 +79,13 @@ def payment_claim_success(*, payment_id: int, transaction_id: str, paid_at: date
                 payment_id,
                 transaction_id,
             )
-            Payment.objects.filter(pk=payment_id).update(
-                trade_state="SUCCESS", anomaly=f"订单已有成功支付，本笔重复支付（{transaction_id}）需退款"[:200]
+            # Recording the transaction id makes later deliveries of it duplicates, and the
+            # duplicate-payment sweep gives the money back (payments.refunds).
+            Payment.objects.filter(pk=payment_id, transaction_id__isnull=True).update(
+                trade_state="SUCCESS",
+                transaction_id=transaction_id,
+                paid_at=paid_at or now,
+                anomaly=f"{DOUBLE_PAYMENT_ANOMALY}（{transaction_id}），自动全额退款"[:200],
             )
             return PaymentOutcome.DOUBLE_PAYMENT
         if not claimed:

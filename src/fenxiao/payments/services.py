@@ -19,9 +19,11 @@ from fenxiao.payments.reconciliation import (
 )
 from fenxiao.payments.refunds import (
     refund_create,
+    refund_duplicate_payment,
     refund_submit,
     refund_submit_pending,
     refund_sync,
+    sweep_duplicate_payments,
     sweep_processing_refunds,
 )
 from fenxiao.payments.sandbox import SandboxPayment, sandbox_payment_succeed
@@ -36,10 +38,12 @@ __all__ = [
     "payment_prepare",
     "payment_sync",
     "refund_create",
+    "refund_duplicate_payment",
     "refund_submit",
     "refund_submit_pending",
     "refund_sync",
     "sandbox_payment_succeed",
+    "sweep_duplicate_payments",
     "sweep_expired_payments",
     "sweep_processing_refunds",
     "sweep_unconfirmed_payments",
