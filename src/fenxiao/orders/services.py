@@ -24,7 +24,7 @@ from fenxiao.core.events import publish_on_commit
 from fenxiao.inventory.reservations import Hold, stock_consume, stock_release, stock_reserve, stock_retake
 from fenxiao.orders.checkout import LineRequest, checkout_quote
 from fenxiao.orders.errors import OrderError, order_not_found
-from fenxiao.orders.models import AfterSale, AfterSaleStatus, Order, OrderLine, OrderStatus
+from fenxiao.orders.models import AfterSale, AfterSaleStatus, Order, OrderEvent, OrderLine, OrderStatus
 from fenxiao.orders.transitions import order_event_add, order_transition
 
 OPEN_AFTER_SALE = (
@@ -39,13 +39,16 @@ OPEN_AFTER_SALE = (
 
 @dataclass(frozen=True)
 class PlacedOrder:
+    """What placing an order wrote, so the answer needs no read-back."""
+
     lines: list[OrderLine]
-    events: list
+    events: list[OrderEvent]
 
 
 def new_order_no(prefix: str = "") -> str:
-    """Time first (sortable, readable by support staff), then ten random digits: at 1,000 orders a
-    second two numbers collide about once in 2·10⁷ seconds, and a collision is retried anyway."""
+    """Time first (sortable, readable by support staff), then ten random digits. Two orders of the
+    same second clash with odds 10⁻¹⁰ a pair: at 300 orders a second about once in 2·10⁵ seconds,
+    and ``order_create`` places the order again when it happens."""
     return f"{prefix}{timezone.localtime():%Y%m%d%H%M%S}{secrets.randbelow(10**10):010d}"
 
 
@@ -122,7 +125,7 @@ def order_create(
             # Two submits with the same key raced: the loser answers with the winner's order.
             if key and (existing := _replayed(user, key, fingerprint)):
                 return existing
-            # A drawn order number clashed (about once in 10¹⁰ per second): place it again. The
+            # A drawn order number clashed (see ``new_order_no``): place it again. The
             # whole placement is retried rather than the insert alone, which would cost every
             # order a savepoint.
             if "order_no" not in str(exc) or attempt == ORDER_NO_ATTEMPTS - 1:
