@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from fenxiao.core.admin_mixins import ReadOnlyAdmin
 from fenxiao.inventory.models import StockMovement
 
 
 @admin.register(StockMovement)
-class StockMovementAdmin(admin.ModelAdmin):
+class StockMovementAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "sku", "product_title", "delta", "stock_after", "reason", "actor", "note")
     list_filter = ("reason", "created_at")
     list_select_related = ("sku__product", "actor")
@@ -20,12 +21,3 @@ class StockMovementAdmin(admin.ModelAdmin):
     @admin.display(description="商品", ordering="sku__product__title")
     def product_title(self, obj: StockMovement) -> str:
         return obj.sku.product.title
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

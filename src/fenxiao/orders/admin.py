@@ -17,14 +17,15 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from fenxiao.core.admin_mixins import ReadOnlyInline, ServiceOnlyAdmin
 from fenxiao.core.errors import DomainError
 from fenxiao.core.money import fen_to_yuan
 from fenxiao.orders import aftersale_admin, shipping_template_admin  # noqa: F401  (register their admins)
-from fenxiao.orders.models import Order, OrderEvent, OrderLine, OrderStatus, Shipment
+from fenxiao.orders.models import Order, OrderEvent, OrderLine, OrderStatus, Shipment, event_label
 from fenxiao.orders.services import order_cancel
 from fenxiao.orders.shipping import order_ship, shippable_quantities
 from fenxiao.orders.tracking import CARRIERS
-from fenxiao.orders.transitions import event_label, status_label
+from fenxiao.orders.transitions import status_label
 from fenxiao.orders.wechat_shipping import shipment_upload_retry
 
 
@@ -42,17 +43,6 @@ def yuan_column(field: str, label: str):
         return yuan(getattr(obj, field))
 
     return column
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class OrderLineInline(ReadOnlyInline):
@@ -182,7 +172,7 @@ class ShipForm(forms.Form):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(ServiceOnlyAdmin):
     change_form_template = "admin/orders/order/change_form.html"
     list_display = (
         "order_no",
@@ -220,22 +210,6 @@ class OrderAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return flatten_fieldsets(self.fieldsets)  # every field: orders change through the services only
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def save_model(self, request, obj, form, change) -> None:
-        """Nothing on an order is edited here; the services change it."""
-
-    def save_related(self, request, form, formsets, change) -> None:
-        pass
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        hide = {"show_save": False, "show_save_and_continue": False, "show_save_and_add_another": False}
-        return super().change_view(request, object_id, form_url, {**hide, **(extra_context or {})})
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html, format_html_join
 
+from fenxiao.core.admin_mixins import ReadOnlyInline, ServiceOnlyAdmin
 from fenxiao.core.money import fen_to_yuan
 from fenxiao.orders import aftersale_selectors as sel
 from fenxiao.orders.aftersale_admin_views import STEPS, RejectForm, render_step_page, run_bulk, step_view
@@ -22,20 +23,12 @@ from fenxiao.orders.models import AfterSale, AfterSaleLine
 PHOTO = '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="" style="height:80px;border-radius:4px"></a>'
 
 
-class AfterSaleLineInline(admin.TabularInline):
+class AfterSaleLineInline(ReadOnlyInline):
     model = AfterSaleLine
     fields = ("product", "unit_price", "quantity", "refund")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     verbose_name = "售后商品"
     verbose_name_plural = "售后商品"
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.display(description="商品")
     def product(self, line: AfterSaleLine) -> str:
@@ -52,7 +45,7 @@ class AfterSaleLineInline(admin.TabularInline):
 
 
 @admin.register(AfterSale)
-class AfterSaleAdmin(admin.ModelAdmin):
+class AfterSaleAdmin(ServiceOnlyAdmin):
     list_display = ("after_sale_no", "order_link", "buyer_name", "kind", "status", "refund", "created_at",
                     "handled_by", "operations")  # fmt: skip
     list_filter = ("status", "kind", "created_at")
@@ -74,24 +67,8 @@ class AfterSaleAdmin(admin.ModelAdmin):
                        "refund_state", "refunded_at", "return_carrier_name", "return_tracking_no", "restocked",
                        "handled_by", "reject_reason", "timeline")  # fmt: skip
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def save_model(self, request, obj, form, change) -> None:
-        """Nothing is edited here; the steps change an after-sale."""
-
-    def save_related(self, request, form, formsets, change) -> None:
-        pass
-
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("lines__order_line")
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        hide = {"show_save": False, "show_save_and_continue": False, "show_save_and_add_another": False}
-        return super().change_view(request, object_id, form_url, {**hide, **(extra_context or {})})
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

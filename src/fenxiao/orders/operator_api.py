@@ -15,7 +15,7 @@ from pydantic import StringConstraints
 from fenxiao.accounts.auth import staff_auth
 from fenxiao.orders import selectors, services
 from fenxiao.orders.models import AfterSale, Order, Shipment
-from fenxiao.orders.schemas import line_dict
+from fenxiao.orders.schemas import OrderLineOut, line_dict
 from fenxiao.orders.shipping import order_ship, shipment_update, shippable_quantities
 from fenxiao.orders.tracking import CARRIERS
 from fenxiao.orders.wechat_shipping import shipment_upload_retry
@@ -69,24 +69,7 @@ class BuyerOut(Schema):
     phone: str
 
 
-class OperatorLineOut(Schema):
-    id: int
-    sku_id: int
-    product_id: int
-    title: str
-    specs: str
-    image: str
-    unit_price_fen: int
-    quantity: int
-    goods_fen: int
-    discount_fen: int
-    paid_fen: int
-    shipped_quantity: int
-    refunded_quantity: int
-    refunded_fen: int
-
-
-class DetailLineOut(OperatorLineOut):
+class DetailLineOut(OrderLineOut):
     sku_code: str
     # Units that may ship now (not shipped, not refunded, not under an open after-sale).
     shippable_quantity: int
@@ -138,7 +121,7 @@ class OperatorOrderOut(Schema):
     closed_at: datetime | None
     item_count: int
     shipment_count: int
-    lines: list[OperatorLineOut]
+    lines: list[OrderLineOut]
 
 
 class OperatorOrderPageOut(Schema):

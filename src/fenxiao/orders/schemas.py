@@ -9,9 +9,8 @@ from ninja import Field, Schema
 from pydantic import StringConstraints
 
 from fenxiao.core.media import media_url
-from fenxiao.orders.models import Order, OrderLine
+from fenxiao.orders.models import Order, OrderLine, event_label
 from fenxiao.orders.pricing import Quote
-from fenxiao.orders.transitions import event_label
 
 Quantity = Annotated[int, Field(ge=1, le=999)]
 
@@ -112,18 +111,8 @@ class QuoteOut(Schema):
     address: QuoteAddressOut | None
 
 
-class OrderLineOut(Schema):
+class OrderLineOut(QuoteLineOut):
     id: int
-    sku_id: int
-    product_id: int
-    title: str
-    specs: str
-    image: str
-    unit_price_fen: int
-    quantity: int
-    goods_fen: int
-    discount_fen: int
-    paid_fen: int
     shipped_quantity: int
     refunded_quantity: int
     refunded_fen: int

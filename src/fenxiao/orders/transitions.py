@@ -44,39 +44,6 @@ REFUSALS = {
 }
 
 
-# What each event type is called where people read the trail (admin, order page).
-EVENT_LABELS = {
-    "created": "提交订单",
-    "paid": "支付成功",
-    "paid_after_cancel": "取消后到账（待退款）",
-    "cancelled": "取消订单",
-    "partially_shipped": "部分发货",
-    "shipped": "发货",
-    "shipment_updated": "修改物流",
-    "wechat_shipping_uploaded": "已上传微信发货信息",
-    "wechat_shipping_upload_failed": "微信发货信息上传失败",
-    "received": "确认收货",
-    "auto_received": "自动确认收货",
-    "completed": "交易完成",
-    "closed": "订单关闭",
-    "after_sale_requested": "申请售后",
-    "after_sale_cancelled": "撤销售后",
-    "after_sale_approved": "售后审核通过",
-    "after_sale_rejected": "售后驳回",
-    "after_sale_return_shipped": "买家寄回商品",
-    "after_sale_return_received": "商家收到退货",
-    "after_sale_refunded": "退款成功",
-    "after_sale_refund_failed": "退款异常",
-    "after_sale_refund_retried": "重新发起退款",
-    "late_payment_refunded": "取消后到账已退款",
-    "late_payment_refund_failed": "取消后到账退款异常",
-}
-
-
-def event_label(event_type: str) -> str:
-    return EVENT_LABELS.get(event_type, event_type)
-
-
 def status_label(status: str) -> str:
     return OrderStatus(status).label if status in OrderStatus.values else status
 

@@ -7,20 +7,10 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from fenxiao.core.admin_mixins import ReadOnlyAdmin
 from fenxiao.core.errors import DomainError
 from fenxiao.payments.models import Notification, Payment, Refund
 from fenxiao.payments.services import payment_sync, refund_sync
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 def _run(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet, sync, key: str) -> None:

@@ -22,6 +22,13 @@ def transaction_mismatch(*, tx: Transaction, out_trade_no: str, amount_fen: int,
     return None
 
 
+def payment_mismatch(*, tx: Transaction, payment, mchid: str, appid: str) -> str | None:
+    """``transaction_mismatch`` against the payment we recorded."""
+    return transaction_mismatch(
+        tx=tx, out_trade_no=payment.out_trade_no, amount_fen=payment.amount_fen, mchid=mchid, appid=appid
+    )
+
+
 def refund_mismatch(
     *, state: RefundState, out_refund_no: str, out_trade_no: str, amount_fen: int, mchid: str | None
 ) -> str | None:

@@ -24,7 +24,7 @@ from fenxiao.integrations.wechat.pay_gateway import (
 )
 from fenxiao.payments.claims import FINAL_REFUND_STATUS, payment_claim_success, refund_claim_final
 from fenxiao.payments.errors import NotificationRejected
-from fenxiao.payments.matching import refund_mismatch, transaction_mismatch
+from fenxiao.payments.matching import payment_mismatch, refund_mismatch
 from fenxiao.payments.models import Notification, Payment, Refund
 
 logger = logging.getLogger(__name__)
@@ -52,10 +52,9 @@ def _payment_notified(gateway: WechatPayGateway, note: PayNotification) -> Notif
     if payment is None:
         logger.error("wechatpay notification %s: unknown out_trade_no %r", note.id, tx.out_trade_no)
         raise _refuse("unknown_payment", "商户订单号不存在")
-    problem = transaction_mismatch(
+    problem = payment_mismatch(
         tx=tx,
-        out_trade_no=payment.out_trade_no,
-        amount_fen=payment.amount_fen,
+        payment=payment,
         mchid=gateway.mchid,
         appid=gateway.appid,
     )

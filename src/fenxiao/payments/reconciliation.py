@@ -18,7 +18,7 @@ from django.utils import timezone
 from fenxiao.integrations.wechat.pay_gateway import NOT_FOUND, ORDERPAID, Transaction, WechatPayError, pay_gateway
 from fenxiao.payments.claims import payment_claim_success
 from fenxiao.payments.errors import payment_not_found
-from fenxiao.payments.matching import transaction_mismatch
+from fenxiao.payments.matching import payment_mismatch
 from fenxiao.payments.models import Payment, PaymentStatus
 from fenxiao.payments.selectors import QUERY_INTERVAL, payments_awaiting_confirmation, payments_expired
 
@@ -43,10 +43,9 @@ def _mark_closed(payment_id: int, trade_state: str) -> None:
 def _apply(payment: Payment, tx: Transaction) -> None:
     gateway = pay_gateway()
     if tx.trade_state == "SUCCESS":
-        problem = transaction_mismatch(
+        problem = payment_mismatch(
             tx=tx,
-            out_trade_no=payment.out_trade_no,
-            amount_fen=payment.amount_fen,
+            payment=payment,
             mchid=gateway.mchid,
             appid=gateway.appid,
         )
