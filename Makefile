@@ -35,5 +35,8 @@ format: install
 	$(BIN)/ruff format src tests bench scripts
 	$(BIN)/ruff check --fix src tests bench scripts
 
+ledger-check: install
+	$(BIN)/fenxiao ledger-check
+
 clean:
 	rm -rf $(VENV) var

@@ -7,6 +7,9 @@ from fenxiao.catalog.api import router as catalog_router
 from fenxiao.catalog.operator_api import router as catalog_operator_router
 from fenxiao.core.api import api
 from fenxiao.core.health import router as health_router
+from fenxiao.distribution.api import notify_router as distribution_notify_router
+from fenxiao.distribution.api import router as distribution_router
+from fenxiao.distribution.operator_api import router as distribution_operator_router
 from fenxiao.inventory.operator_api import router as inventory_operator_router
 from fenxiao.orders.aftersale_api import router as aftersale_router
 from fenxiao.orders.aftersale_operator_api import router as aftersale_operator_router
@@ -30,5 +33,8 @@ api.add_router("/v1", aftersale_router)
 api.add_router("/v1/admin", orders_operator_router)
 api.add_router("/v1/admin", aftersale_operator_router)
 api.add_router("/v1", payments_router)
+api.add_router("/v1/distribution", distribution_router)
+api.add_router("/v1/distribution", distribution_notify_router)
+api.add_router("/v1/admin", distribution_operator_router)
 
 __all__ = ["api"]

@@ -68,9 +68,12 @@ INSTALLED_APPS = [
     "fenxiao.integrations.wechat",
     "fenxiao.accounts",
     "fenxiao.catalog",
+    "fenxiao.ledger",
     "fenxiao.inventory",
     "fenxiao.payments",
     "fenxiao.orders",
+    "fenxiao.risk",
+    "fenxiao.distribution",
     "fenxiao.demo",
     "fenxiao.storefront",
 ]
@@ -242,6 +245,50 @@ if WECHAT_MODE == "live" and not (
         "WECHAT_MODE=live needs WECHATPAY_MCHID, WECHATPAY_SERIAL_NO, WECHATPAY_PRIVATE_KEY(_FILE), "
         "WECHATPAY_APIV3_KEY, WECHATPAY_NOTIFY_URL and WECHATPAY_PUBLIC_KEY(_FILE) or WECHATPAY_PLATFORM_CERTS_DIR."
     )
+
+# WeChat Pay merchant transfer (商家转账, user-confirm mode), which pays distributor withdrawals out.
+# Checked when a transfer is started, not at start-up: a mall that pays out by bank only needs none.
+# Where WeChat posts MCHTRANSFER.BILL.FINISHED (https, public, no query string); required in live mode.
+WECHATPAY_TRANSFER_NOTIFY_URL = os.environ.get("WECHATPAY_TRANSFER_NOTIFY_URL", "")
+# The scene granted on the merchant platform; 1005 is 佣金报酬 (commission and remuneration).
+WECHATPAY_TRANSFER_SCENE_ID = os.environ.get("WECHATPAY_TRANSFER_SCENE_ID", "1005")
+
+
+def _transfer_scene_report_infos() -> list[dict[str, str]]:
+    """The scene's report items as JSON ``[{"info_type": ..., "info_content": ...}]``. Scene 1005
+    wants 岗位类型 and 报酬说明; info_type is fixed by WeChat (≤ 15 characters), info_content ours (≤ 32)."""
+    import json
+
+    raw = os.environ.get("WECHATPAY_TRANSFER_SCENE_REPORT_INFOS", "")
+    if not raw:
+        return [
+            {"info_type": "岗位类型", "info_content": "分销员"},
+            {"info_type": "报酬说明", "info_content": "分销佣金提现"},
+        ]
+    try:
+        items = json.loads(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured("WECHATPAY_TRANSFER_SCENE_REPORT_INFOS must be a JSON list.") from exc
+    if not isinstance(items, list) or not all(
+        isinstance(item, dict)
+        and isinstance(item.get("info_type"), str)
+        and isinstance(item.get("info_content"), str)
+        and 0 < len(item["info_type"]) <= 15
+        and 0 < len(item["info_content"]) <= 32
+        for item in items
+    ):
+        raise ImproperlyConfigured(
+            "WECHATPAY_TRANSFER_SCENE_REPORT_INFOS must be a list of {info_type (≤15), info_content (≤32)}."
+        )
+    return [{"info_type": item["info_type"], "info_content": item["info_content"]} for item in items]
+
+
+WECHATPAY_TRANSFER_SCENE_REPORT_INFOS = _transfer_scene_report_infos()
+# What the payee reads as the reason on WeChat's confirm page; empty lets WeChat show the scene's
+# default. Must be one of the values WeChat allows for the scene (e.g. 劳务报酬 for 1005).
+WECHATPAY_TRANSFER_USER_RECV_PERCEPTION = os.environ.get("WECHATPAY_TRANSFER_USER_RECV_PERCEPTION", "")
+# From this amount on WeChat requires the payee's real name (encrypted); 2,000 yuan today.
+WECHATPAY_TRANSFER_USER_NAME_MIN_FEN = env_int("WECHATPAY_TRANSFER_USER_NAME_MIN_FEN", 200_000)
 
 # Background work: Celery with a broker in production; without one, tasks run eagerly and the
 # periodic sweeps run in a thread of the web process (see orders/sweeps.py and fenxiao/celery.py).

@@ -18,7 +18,18 @@ from PIL import Image
 
 from fenxiao.accounts.models import Address, User
 from fenxiao.catalog.models import Category, Product, ProductImage, Sku, Supplier
+from fenxiao.distribution.models import (
+    CommissionRecord,
+    Distributor,
+    DistributorApplication,
+    OrderReferral,
+    Referral,
+    ReferralChange,
+    ReferralTouch,
+    Withdrawal,
+)
 from fenxiao.inventory.models import StockReservation
+from fenxiao.ledger.models import Account, LedgerTransaction, Leg
 from fenxiao.orders.models import AfterSale, AfterSaleLine, Order, ShippingTemplate
 from fenxiao.payments.models import Notification, Payment, Refund
 
@@ -62,8 +73,34 @@ def catalogue_digest() -> str:
     return h.hexdigest()
 
 
+def clear_ledger_and_distribution() -> None:
+    """The ledger is append-only (PostgreSQL refuses DELETE by trigger): emptied with TRUNCATE,
+    which is how a test database is flushed too."""
+    from django.db import connection
+
+    for model in (
+        Withdrawal,
+        CommissionRecord,
+        OrderReferral,
+        ReferralChange,
+        ReferralTouch,
+        Referral,
+        DistributorApplication,
+        Distributor,
+    ):
+        model.objects.all().delete()
+    tables = [Leg._meta.db_table, LedgerTransaction._meta.db_table, Account._meta.db_table]
+    with connection.cursor() as cursor:
+        for table in tables:
+            if connection.vendor == "postgresql":
+                cursor.execute(f'TRUNCATE TABLE "{table}" CASCADE')
+            else:
+                cursor.execute(f'DELETE FROM "{table}"')
+
+
 def clear_everything() -> None:
     # Money records protect the orders they belong to, and orders protect what they sold.
+    clear_ledger_and_distribution()
     for model in (Refund, Payment, Notification, AfterSaleLine, AfterSale, Order, StockReservation):
         model.objects.all().delete()
     Product.objects.all().delete()
@@ -222,3 +259,25 @@ def test_demo_orders_fill_every_tab_through_the_real_services(django_capture_on_
     assert Payment.objects.filter(order__in=paid, status="succeeded").count() == 3
     assert AfterSale.objects.get(buyer=alice).status == "requested"
     assert ShippingTemplate.objects.get(is_default=True).rules.count() == 3
+
+
+def test_demo_distribution_has_money_in_every_state(django_capture_on_commit_callbacks):
+    from fenxiao.distribution import accounts
+    from fenxiao.ledger.checks import ledger_check
+    from fenxiao.ledger.selectors import account_balance
+
+    with django_capture_on_commit_callbacks(execute=True):
+        out = seed("--skus", "200")
+    assert "分销演示" in out
+    carol = Distributor.objects.get(user__openid="sandbox-carol")
+    bob = Distributor.objects.get(user__openid="sandbox-bob")
+    statuses = set(CommissionRecord.objects.filter(distributor=carol).values_list("status", flat=True))
+    assert statuses == {"pending", "settled"}
+    assert CommissionRecord.objects.filter(clawback_fen__gt=0).exists()
+    assert sorted(Withdrawal.objects.filter(distributor=carol).values_list("status", flat=True)) == [
+        "approved",
+        "paid",
+    ]
+    assert account_balance(accounts.pending(carol.id)) > 0 and account_balance(accounts.available(bob.id)) > 0
+    assert DistributorApplication.objects.get(user__openid="sandbox-alice").status == "pending"
+    assert ledger_check() == []

@@ -12,6 +12,7 @@ Event names and payloads are a published contract:
 - ``order_created(order_id)``
 - ``order_paid(order_id)``
 - ``order_cancelled(order_id)``
+- ``order_received(order_id)`` (by the buyer or automatically; the after-sales window starts)
 - ``order_line_refunded(order_id, order_line_id, amount_fen, quantity, refund_id)``
 - ``order_closed(order_id)``
 - ``order_completed(order_id)``

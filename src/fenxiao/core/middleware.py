@@ -36,7 +36,7 @@ class ApiJsonBodyMiddleware:
     METHODS = frozenset({"POST", "PUT", "PATCH"})
     # WeChat Pay notifications are verified on their raw bytes and answered in WeChat's own
     # {"code": "FAIL"} shape by their handler, before anything parses them.
-    EXEMPT_PREFIXES = ("/api/v1/payments/wechat/",)
+    EXEMPT_PREFIXES = ("/api/v1/payments/wechat/", "/api/v1/distribution/wechat/")
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response

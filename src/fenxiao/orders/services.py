@@ -281,6 +281,7 @@ def order_confirm_receipt(*, order_id: int, by: User | None, at: datetime | None
         note="" if by else "超时自动确认收货",
         at=at,
     )
+    publish_on_commit("order_received", order_id=order.id)
     return order
 
 

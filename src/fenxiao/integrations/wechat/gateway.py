@@ -16,7 +16,7 @@ from django.utils import timezone
 from redis.exceptions import RedisError
 
 from fenxiao.core.redis import redis_client
-from fenxiao.integrations.wechat.client import PhoneNumber, WechatClient, WechatSession
+from fenxiao.integrations.wechat.client import PhoneNumber, WechatClient, WechatSession, validate_wxacode_request
 from fenxiao.integrations.wechat.errors import TOKEN_ERRCODES, WechatError
 from fenxiao.integrations.wechat.models import CachedAccessToken
 from fenxiao.integrations.wechat.sandbox import SandboxWechat
@@ -117,3 +117,17 @@ def user_phone_number(code: str) -> PhoneNumber:
 def upload_shipping_info(payload: dict) -> None:
     client = wechat_client()
     with_access_token(lambda token: client.upload_shipping_info(access_token=token, payload=payload))
+
+
+def wxacode_unlimited(
+    *, scene: str, page: str, width: int = 430, check_path: bool = True, env_version: str = "release"
+) -> bytes:
+    """PNG bytes of the mini-program code opening ``page`` with ``scene``; a bad scene is refused
+    before any token is fetched, an expired token is refreshed once."""
+    validate_wxacode_request(scene=scene, page=page, width=width, env_version=env_version)
+    client = wechat_client()
+    return with_access_token(
+        lambda token: client.get_wxacode_unlimited(
+            access_token=token, scene=scene, page=page, width=width, check_path=check_path, env_version=env_version
+        )
+    )

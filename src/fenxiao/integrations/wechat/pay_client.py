@@ -104,13 +104,23 @@ class WechatPayClient:
 
     # -- transport -------------------------------------------------------------------------------
 
-    def _call(self, method: str, path: str, *, params: Mapping[str, str] | None = None, payload: Any = None) -> dict:
+    def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        payload: Any = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> dict:
         body = "" if payload is None else json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
         if body:
             headers["Content-Type"] = "application/json"
         if self._public_key_id:
             headers["Wechatpay-Serial"] = self._public_key_id
+        # A request carrying an encrypted field names the key it was encrypted with (transfers).
+        headers.update(extra_headers or {})
         request = self._http.build_request(
             method, path, params=params, content=body.encode() if body else None, headers=headers
         )

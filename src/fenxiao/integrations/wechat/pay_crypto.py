@@ -145,3 +145,24 @@ def encrypt_resource(*, api_v3_key: str | bytes, nonce: str, associated_data: st
     key = api_v3_key.encode() if isinstance(api_v3_key, str) else api_v3_key
     sealed = AESGCM(key).encrypt(nonce.encode(), plaintext, associated_data.encode() if associated_data else None)
     return base64.b64encode(sealed).decode()
+
+
+def encrypt_sensitive(public_key: rsa.RSAPublicKey, plaintext: str) -> str:
+    """A sensitive request field (a payee's real name) as WeChat wants it: RSAES-OAEP with SHA-1
+    and MGF1, under the WeChat Pay public key or platform certificate named in ``Wechatpay-Serial``."""
+    sealed = public_key.encrypt(
+        plaintext.encode(), padding.OAEP(mgf=padding.MGF1(algorithm=hashes.SHA1()), algorithm=hashes.SHA1(), label=None)
+    )
+    return base64.b64encode(sealed).decode()
+
+
+def decrypt_sensitive(private_key: rsa.RSAPrivateKey, ciphertext_b64: str) -> str:
+    """The inverse, as WeChat's side does it (used by the sandbox, which holds "WeChat's" key)."""
+    try:
+        plaintext = private_key.decrypt(
+            base64.b64decode(ciphertext_b64, validate=True),
+            padding.OAEP(mgf=padding.MGF1(algorithm=hashes.SHA1()), algorithm=hashes.SHA1(), label=None),
+        )
+        return plaintext.decode()
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise PayCryptoError("sensitive field does not decrypt with this key") from exc

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from fenxiao.catalog.models import Product
 from fenxiao.demo.commerce import seed_demo_orders
+from fenxiao.demo.distribution import seed_demo_distribution
 from fenxiao.demo.seed import DEFAULT_SEED, DEFAULT_SKUS, SeedResult, demo_products_exist, seed_demo
 from fenxiao.demo.users import ADMIN_PASSWORD, ADMIN_USERNAME
 
@@ -46,6 +47,11 @@ class Command(BaseCommand):
         template = "已创建默认模板 default template created" if orders.template_created else "已有默认模板 kept"
         self.stdout.write(f"  运费模板 Shipping: {template}")
         self.stdout.write(f"  演示订单 Orders  : {orders.orders}（sandbox-alice 的各状态订单 in every state）")
+        network = seed_demo_distribution()
+        self.stdout.write(
+            f"  分销演示 Distribution: {network.distributors} 位分销商 distributors,"
+            f" {network.orders} 笔推广订单 orders, {network.withdrawals} 笔提现 withdrawals"
+        )
 
     def _report(self, r: SeedResult) -> None:
         w = self.stdout.write

@@ -1,0 +1,29 @@
+from django.apps import AppConfig
+
+
+class DistributionConfig(AppConfig):
+    name = "fenxiao.distribution"
+    verbose_name = "分销"
+
+    def ready(self) -> None:
+        from fenxiao.core.events import subscribe
+        from fenxiao.core.sweeps import register_sweep
+        from fenxiao.distribution import handlers
+
+        subscribe("order_created", handlers.on_order_created)
+        subscribe("order_paid", handlers.on_order_paid)
+        subscribe("order_received", handlers.on_order_received)
+        subscribe("order_line_refunded", handlers.on_order_line_refunded)
+
+        # Repairs first (a missed event is caught up), then settlement, then payouts.
+        register_sweep("distribution.unbooked_orders", handlers.sweep_unbooked_orders)
+        register_sweep("distribution.unsynced_refunds", handlers.sweep_unsynced_refunds)
+        register_sweep("distribution.unscheduled_commission", handlers.sweep_unscheduled_commission)
+        register_sweep("distribution.settle_commission", handlers.sweep_settle_commission)
+        register_sweep("distribution.payouts", handlers.sweep_payouts)
+
+        # The transfer sandbox delivers its MCHTRANSFER.BILL.FINISHED notifications to the same
+        # handler as the notify URL. Harmless in live mode: the live gateway never calls it.
+        from fenxiao.integrations.wechat.transfer_sandbox import set_transfer_notification_sink
+
+        set_transfer_notification_sink(handlers.deliver_sandbox_transfer_notification)

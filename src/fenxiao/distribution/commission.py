@@ -1,0 +1,225 @@
+"""Commission booking (DESIGN §5): the order's referral chain is snapshotted when it is placed,
+and commission is booked when it is paid, on what was actually paid for each line.
+
+Both are handlers of order events and both are idempotent: the snapshot is one row per order,
+and booking claims that row (``booked_at``) in the transaction that writes the records and the
+ledger entry, so a replayed ``order_paid`` or the repair sweep adds nothing."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from fenxiao.distribution import accounts
+from fenxiao.distribution.binding import referral_bind_from_touch, referral_chain
+from fenxiao.distribution.commission_rules import (
+    ChainMember,
+    CommissionPolicy,
+    LineInput,
+    ProductOverride,
+    commission_chain,
+    compute_commission,
+)
+from fenxiao.distribution.config import distribution_settings
+from fenxiao.distribution.models import (
+    BindOn,
+    CommissionRecord,
+    CommissionStatus,
+    Distributor,
+    DistributorStatus,
+    OrderReferral,
+    ProductCommission,
+)
+from fenxiao.ledger.services import ledger_post
+from fenxiao.orders.models import Order, OrderLine
+
+logger = logging.getLogger(__name__)
+
+# Discount kinds that make an order an activity order, whose commission the settings switch.
+ACTIVITY_KINDS = ("seckill", "group_buy", "invite")
+REPAIR_BATCH = 500
+
+
+def _levels(row) -> int:
+    return min(row.levels, 3 if row.level3_enabled else 2)
+
+
+def order_referral_snapshot(*, order_id: int) -> OrderReferral:
+    """Handler of ``order_created``: the chain as it stands now. When binding waits for the first
+    order, the remembered share becomes the binding first."""
+    existing = OrderReferral.objects.filter(order_id=order_id).first()
+    if existing:
+        return existing
+    order = Order.objects.only("id", "buyer_id").get(pk=order_id)
+    row = distribution_settings()
+    if row.bind_on == BindOn.FIRST_ORDER:
+        referral_bind_from_touch(user_id=order.buyer_id)
+    levels = _levels(row)
+    buyer = Distributor.objects.filter(user_id=order.buyer_id).values_list("id", "status").first()
+    buyer_id, buyer_active = (buyer[0], buyer[1] == DistributorStatus.ACTIVE) if buyer else (None, False)
+    chain = commission_chain(
+        buyer_distributor_id=buyer_id,
+        buyer_is_active_distributor=buyer_active,
+        referrer_chain=referral_chain(user_id=order.buyer_id, depth=levels),
+        self_purchase_allowed=row.self_purchase_commission,
+        levels=levels,
+    )
+    self_purchase = bool(chain) and chain[0] == buyer_id
+    try:
+        with transaction.atomic():
+            return OrderReferral.objects.create(
+                order_id=order_id, buyer_id=order.buyer_id, chain=chain, self_purchase=self_purchase
+            )
+    except IntegrityError:
+        return OrderReferral.objects.get(order_id=order_id)
+
+
+def _line_activities(order: Order, line_count: int) -> dict[int, str]:
+    """Line index → activity kind. A provider may name its lines (``data.line_indexes``);
+    otherwise an activity discount marks every line of the order."""
+    activities: dict[int, str] = {}
+    for adjustment in order.adjustments or []:
+        kind = adjustment.get("kind")
+        if kind not in ACTIVITY_KINDS:
+            continue
+        indexes = (adjustment.get("data") or {}).get("line_indexes")
+        for index in indexes if indexes is not None else range(line_count):
+            activities.setdefault(int(index), kind)
+    return activities
+
+
+def settle_after_for(received_at: datetime | None, freeze_days: int) -> datetime | None:
+    return received_at + timedelta(days=freeze_days) if received_at else None
+
+
+@transaction.atomic
+def commission_book(*, order_id: int) -> list[CommissionRecord]:
+    """Handler of ``order_paid``: pending commission for every line and level of the chain, and
+    one ledger entry moving it from the platform's expense to each distributor's pending."""
+    order_referral_snapshot(order_id=order_id)
+    snapshot = OrderReferral.objects.select_for_update().get(order_id=order_id)
+    if snapshot.booked_at is not None:
+        return []
+    order = Order.objects.get(pk=order_id)
+    if order.paid_at is None:
+        return []
+    row = distribution_settings()
+    now = timezone.now()
+    records: list[CommissionRecord] = []
+    distributors = Distributor.objects.select_related("tier").in_bulk(snapshot.chain)
+    members = [
+        ChainMember(distributor_id=d.id, level=level, rates_bps=d.tier.rates_bps)
+        for level, distributor_id in enumerate(snapshot.chain, start=1)
+        if (d := distributors.get(distributor_id)) is not None and d.status == DistributorStatus.ACTIVE
+    ]
+    if members:
+        lines = list(OrderLine.objects.filter(order_id=order_id).order_by("id"))
+        activities = _line_activities(order, len(lines))
+        overrides = {
+            o.product_id: ProductOverride(
+                mode=o.mode,
+                level_bps=(o.level1_bps, o.level2_bps, o.level3_bps),
+                level_fixed_fen=(o.level1_fixed_fen, o.level2_fixed_fen, o.level3_fixed_fen),
+            )
+            for o in ProductCommission.objects.filter(product_id__in={line.product_id for line in lines})
+        }
+        computed = compute_commission(
+            lines=[
+                LineInput(
+                    order_line_id=line.id,
+                    product_id=line.product_id,
+                    quantity=line.quantity,
+                    paid_fen=line.paid_fen,
+                    activity=activities.get(index),
+                )
+                for index, line in enumerate(lines)
+            ],
+            chain=members,
+            overrides=overrides,
+            policy=CommissionPolicy(
+                levels=_levels(row), cap_bps=row.cap_bps, activity_allowed=dict(row.activity_commission or {})
+            ),
+        )
+        settle_after = settle_after_for(order.received_at, row.freeze_days)
+        records = CommissionRecord.objects.bulk_create(
+            CommissionRecord(
+                distributor_id=c.distributor_id,
+                order_id=order_id,
+                order_line_id=c.order_line_id,
+                buyer_id=order.buyer_id,
+                level=c.level,
+                base_fen=c.base_fen,
+                rate_bps=c.rate_bps,
+                fixed_unit_fen=c.fixed_unit_fen,
+                amount_fen=c.amount_fen,
+                settle_after=settle_after,
+            )
+            for c in computed
+        )
+        _post_accrual(order_id, records)
+    snapshot.booked_at = now
+    snapshot.save(update_fields=["booked_at"])
+    return records
+
+
+def _post_accrual(order_id: int, records: list[CommissionRecord]) -> None:
+    if not records:
+        return
+    per_distributor: dict[int, int] = defaultdict(int)
+    for record in records:
+        per_distributor[record.distributor_id] += record.amount_fen
+    names: dict[str, str] = {}
+    for distributor_id in per_distributor:
+        names.update(accounts.names_for(distributor_id))
+    ledger_post(
+        kind="commission_accrue",
+        reference=f"commission:accrue:order:{order_id}",
+        legs=[
+            *((accounts.pending(d), amount) for d, amount in sorted(per_distributor.items())),
+            (accounts.COMMISSION_EXPENSE, -sum(per_distributor.values())),
+        ],
+        memo=f"订单 {order_id} 佣金入账（冻结）",
+        names=names,
+    )
+
+
+def commission_schedule_settlement(*, order_id: int) -> int:
+    """Handler of ``order_received``: the freeze runs from receipt; each record learns the day it
+    may settle (idempotent: only records that do not know it yet)."""
+    order = Order.objects.only("id", "received_at").get(pk=order_id)
+    settle_after = settle_after_for(order.received_at, distribution_settings().freeze_days)
+    if settle_after is None:
+        return 0
+    return CommissionRecord.objects.filter(
+        order_id=order_id, status=CommissionStatus.PENDING, settle_after__isnull=True
+    ).update(settle_after=settle_after)
+
+
+def sweep_unbooked_orders(*, now: datetime) -> int:
+    """Repair: a paid order whose ``order_paid`` handler failed (a crash between commit and
+    delivery) is booked here. Booking is idempotent, so racing the handler is harmless."""
+    due = list(
+        OrderReferral.objects.filter(booked_at__isnull=True, order__paid_at__isnull=False)
+        .order_by("id")
+        .values_list("order_id", flat=True)[:REPAIR_BATCH]
+    )
+    for order_id in due:
+        commission_book(order_id=order_id)
+    return len(due)
+
+
+def sweep_unscheduled_commission(*, now: datetime) -> int:
+    """Repair: records of received orders that never learnt their settle date."""
+    order_ids = list(
+        CommissionRecord.objects.filter(
+            status=CommissionStatus.PENDING, settle_after__isnull=True, order__received_at__isnull=False
+        )
+        .order_by("order_id")
+        .values_list("order_id", flat=True)
+        .distinct()[:REPAIR_BATCH]
+    )
+    return sum(commission_schedule_settlement(order_id=order_id) for order_id in order_ids)

@@ -1,0 +1,55 @@
+"""Where order events and sweeps reach distribution: each handler loads by id and calls one
+idempotent service (DESIGN §2), so a replayed event or a repair sweep adds nothing."""
+
+from __future__ import annotations
+
+from fenxiao.distribution.commission import (
+    commission_book,
+    commission_schedule_settlement,
+    order_referral_snapshot,
+    sweep_unbooked_orders,
+    sweep_unscheduled_commission,
+)
+from fenxiao.distribution.commission_refunds import commission_refund_sync, sweep_unsynced_refunds
+from fenxiao.distribution.enrolment import distributor_qualify_by_spend
+from fenxiao.distribution.payouts import sweep_payouts, withdrawal_transfer_notified
+from fenxiao.distribution.settlement import sweep_settle_commission
+from fenxiao.integrations.wechat.pay_gateway import SignedMessage
+from fenxiao.orders.models import Order
+
+
+def on_order_created(*, order_id: int) -> None:
+    order_referral_snapshot(order_id=order_id)
+
+
+def on_order_paid(*, order_id: int) -> None:
+    commission_book(order_id=order_id)
+    buyer_id = Order.objects.filter(pk=order_id).values_list("buyer_id", flat=True).first()
+    if buyer_id is not None:
+        distributor_qualify_by_spend(user_id=buyer_id)
+
+
+def on_order_received(*, order_id: int) -> None:
+    commission_schedule_settlement(order_id=order_id)
+
+
+def on_order_line_refunded(*, order_line_id: int, **_payload) -> None:
+    commission_refund_sync(order_line_id=order_line_id)
+
+
+def deliver_sandbox_transfer_notification(message: SignedMessage) -> None:
+    """The sandbox's transfer notify URL: what WeChat would POST to us, through the same path."""
+    withdrawal_transfer_notified(headers=message.headers, body=message.body)
+
+
+__all__ = [
+    "on_order_created",
+    "on_order_line_refunded",
+    "on_order_paid",
+    "on_order_received",
+    "sweep_payouts",
+    "sweep_settle_commission",
+    "sweep_unbooked_orders",
+    "sweep_unscheduled_commission",
+    "sweep_unsynced_refunds",
+]

@@ -1,0 +1,249 @@
+"""Request and answer shapes of the distributor's writes and the operator API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from ninja import Schema
+from pydantic import Field, StrictInt, StringConstraints
+
+from fenxiao.distribution.models import Withdrawal, WithdrawalMethod, WithdrawalStatus
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True)]
+
+
+class ApplyIn(Schema):
+    real_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=32)]
+    phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=20)]
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
+
+
+class ApplicationOut(Schema):
+    id: int
+    status: str
+    status_label: str
+    distributor_code: str | None
+
+
+class BindIn(Schema):
+    code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
+    source: Literal["link", "poster", "qrcode"] = "link"
+
+
+class BindOut(Schema):
+    status: str
+    message: str
+    referrer_code: str
+
+
+class BankIn(Schema):
+    bank_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)]
+    bank_account_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=32)]
+    bank_account_no: Annotated[str, StringConstraints(strip_whitespace=True, max_length=32)]
+
+
+class WithdrawIn(Schema):
+    amount_fen: StrictInt = Field(gt=0, le=10**12)
+    method: Literal["wechat", "bank"]
+    bank: BankIn | None = None
+
+
+class WithdrawalOut(Schema):
+    id: int
+    out_bill_no: str
+    amount_fen: int
+    fee_fen: int
+    net_fen: int
+    method: str
+    method_label: str
+    status: str
+    status_label: str
+    reject_reason: str
+    fail_reason: str
+    bank_account_no: str
+    created_at: datetime
+    paid_at: datetime | None
+
+
+class WithdrawalCreatedOut(WithdrawalOut):
+    # What the mini-program passes to wx.requestMerchantTransfer while the payee may confirm.
+    confirm_params: dict[str, str] | None = None
+
+
+def mask_account_no(number: str) -> str:
+    return f"**** {number[-4:]}" if number else ""
+
+
+def withdrawal_dict(w: Withdrawal) -> dict[str, Any]:
+    return {
+        "id": w.id,
+        "out_bill_no": w.out_bill_no,
+        "amount_fen": w.amount_fen,
+        "fee_fen": w.fee_fen,
+        "net_fen": w.net_fen,
+        "method": w.method,
+        "method_label": WithdrawalMethod(w.method).label,
+        "status": w.status,
+        "status_label": WithdrawalStatus(w.status).label,
+        "reject_reason": w.reject_reason,
+        "fail_reason": w.fail_reason,
+        "bank_account_no": mask_account_no(w.bank_account_no),
+        "created_at": w.created_at,
+        "paid_at": w.paid_at,
+    }
+
+
+class ShareOut(Schema):
+    code: str
+    share_path: str
+    product_path: str | None
+    code_url: str
+    poster_url: str | None
+
+
+class NotifyAck(Schema):
+    code: str
+    message: str
+
+
+# -- operator ---------------------------------------------------------------------------------
+
+
+class SettingsBody(Schema):
+    """Every field optional: a PUT changes what it names. ``entry_fee_fen`` and
+    ``purchase_required`` exist only to be refused (no entry fee, no purchase condition)."""
+
+    become_policy: Literal["everyone", "apply", "spend"] | None = None
+    spend_threshold_fen: StrictInt | None = None
+    binding_policy: Literal["first_touch", "rebind_after_days", "last_touch"] | None = None
+    rebind_after_days: StrictInt | None = None
+    bind_on: Literal["visit", "first_order"] | None = None
+    levels: StrictInt | None = None
+    level3_enabled: bool | None = None
+    cap_bps: StrictInt | None = None
+    self_purchase_commission: bool | None = None
+    freeze_days: StrictInt | None = None
+    withdraw_min_fen: StrictInt | None = None
+    withdraw_fee_bps: StrictInt | None = None
+    withdraw_fee_min_fen: StrictInt | None = None
+    withdraw_daily_limit_fen: StrictInt | None = None
+    withdraw_auto_approve_max_fen: StrictInt | None = None
+    activity_commission: dict[Literal["seckill", "group_buy", "invite"], bool] | None = None
+    entry_fee_fen: StrictInt | None = None
+    purchase_required: bool | None = None
+
+
+class RuleNote(Schema):
+    code: str
+    message: str
+    field: str | None
+
+
+class SettingsOut(Schema):
+    become_policy: str
+    spend_threshold_fen: int
+    binding_policy: str
+    rebind_after_days: int
+    bind_on: str
+    levels: int
+    level3_enabled: bool
+    cap_bps: int
+    self_purchase_commission: bool
+    freeze_days: int
+    withdraw_min_fen: int
+    withdraw_fee_bps: int
+    withdraw_fee_min_fen: int
+    withdraw_daily_limit_fen: int
+    withdraw_auto_approve_max_fen: int
+    activity_commission: dict[str, bool]
+    updated_at: datetime | None
+    warnings: list[RuleNote] = []
+
+
+class TierBody(Schema):
+    name: Text | None = None
+    rank: StrictInt | None = None
+    level1_bps: StrictInt | None = None
+    level2_bps: StrictInt | None = None
+    level3_bps: StrictInt | None = None
+    min_sales_fen: StrictInt | None = None
+    min_customers: StrictInt | None = None
+    min_orders: StrictInt | None = None
+
+
+class TierOut(Schema):
+    id: int
+    name: str
+    rank: int
+    level1_bps: int
+    level2_bps: int
+    level3_bps: int
+    min_sales_fen: int
+    min_customers: int
+    min_orders: int
+    distributor_count: int = 0
+    warnings: list[RuleNote] = []
+
+
+class ProductCommissionBody(Schema):
+    mode: Literal["rate", "fixed"]
+    level1_bps: StrictInt = 0
+    level2_bps: StrictInt = 0
+    level3_bps: StrictInt = 0
+    level1_fixed_fen: StrictInt = 0
+    level2_fixed_fen: StrictInt = 0
+    level3_fixed_fen: StrictInt = 0
+
+
+class ProductCommissionOut(ProductCommissionBody):
+    product_id: int
+    product_title: str
+
+
+class ReasonIn(Schema):
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
+
+
+class MarkPaidIn(Schema):
+    reference: Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)] = ""
+
+
+class ApplicationAdminOut(Schema):
+    id: int
+    user_id: int
+    nickname: str
+    real_name: str
+    phone: str
+    reason: str
+    status: str
+    status_label: str
+    reject_reason: str
+    created_at: datetime
+    reviewed_at: datetime | None
+
+
+class DistributorAdminOut(Schema):
+    id: int
+    user_id: int
+    code: str
+    nickname: str
+    real_name: str
+    phone: str
+    status: str
+    status_label: str
+    tier: str
+    team_size: int
+    suspend_reason: str
+    joined_at: datetime
+
+
+class WithdrawalAdminOut(WithdrawalOut):
+    distributor_id: int
+    distributor_code: str
+    real_name: str
+    bank_name: str
+    bank_account_name: str
+    transfer_state: str
+    paid_reference: str
+    reviewed_at: datetime | None

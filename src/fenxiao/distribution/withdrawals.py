@@ -1,0 +1,288 @@
+"""Withdrawals (DESIGN §5): a distributor asks for part of their available balance; it moves to
+``withdrawing`` at once, is reviewed above the auto-approve threshold, and is paid out by WeChat
+merchant transfer (``payouts``) or by bank transfer an operator records. Rejection or a failed
+payout returns the money to ``available``.
+
+A withdrawal can never overdraw: the distributor row is locked (one request at a time per
+distributor, which also makes the daily limit exact) and the ledger refuses to take
+``available`` below zero. A balance made negative by a clawback blocks every withdrawal until
+later commission has repaid it."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from fenxiao.accounts.models import User
+from fenxiao.core.errors import NotFound
+from fenxiao.core.money import fen_to_yuan as format_yuan
+from fenxiao.distribution import accounts
+from fenxiao.distribution.config import distribution_settings
+from fenxiao.distribution.errors import DistributionConflict, DistributionError, NotADistributor
+from fenxiao.distribution.models import Distributor, Withdrawal, WithdrawalMethod, WithdrawalStatus
+from fenxiao.ledger.errors import InsufficientBalance
+from fenxiao.ledger.selectors import account_balance
+from fenxiao.ledger.services import ledger_post
+from fenxiao.risk.audit import audit_record
+
+RETURNED = (WithdrawalStatus.FAILED, WithdrawalStatus.REJECTED)
+BANK_FIELDS = ("bank_name", "bank_account_name", "bank_account_no")
+
+
+def withdrawal_fee(*, amount_fen: int, fee_bps: int, fee_min_fen: int) -> int:
+    """Fee in fen: the rate rounded down, never below the minimum fee (when there is a fee)."""
+    if fee_bps <= 0 and fee_min_fen <= 0:
+        return 0
+    return max(amount_fen * fee_bps // 10_000, fee_min_fen)
+
+
+def new_out_bill_no(now: datetime) -> str:
+    """``W`` + local time to the second + 10 random digits: 25 characters, unique in practice and
+    by the database constraint, and readable in WeChat's merchant console."""
+    return f"W{timezone.localtime(now):%Y%m%d%H%M%S}{secrets.randbelow(10**10):010d}"
+
+
+def day_start(now: datetime) -> datetime:
+    local = timezone.localtime(now)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def withdrawn_today_fen(distributor_id: int, now: datetime) -> int:
+    start = day_start(now)
+    total = (
+        Withdrawal.objects.filter(
+            distributor_id=distributor_id, created_at__gte=start, created_at__lt=start + timedelta(days=1)
+        )
+        .exclude(status__in=RETURNED)
+        .aggregate(total=Sum("amount_fen"))["total"]
+    )
+    return int(total or 0)
+
+
+def _lock_distributor_of(user_id: int) -> Distributor:
+    distributor = Distributor.objects.select_for_update().filter(user_id=user_id).first()
+    if distributor is None:
+        raise NotADistributor()
+    return distributor
+
+
+def _clean_bank(method: str, bank: Mapping[str, str] | None) -> dict[str, str]:
+    if method != WithdrawalMethod.BANK:
+        return {}
+    values = {name: str((bank or {}).get(name, "")).strip() for name in BANK_FIELDS}
+    missing = [name for name, value in values.items() if not value]
+    if missing:
+        raise DistributionError("WITHDRAW_BANK_INFO_REQUIRED", "银行卡提现请填写开户行、户名和卡号", field=missing[0])
+    if not values["bank_account_no"].isdigit() or not 12 <= len(values["bank_account_no"]) <= 30:
+        raise DistributionError("WITHDRAW_BANK_ACCOUNT_INVALID", "银行卡号应为 12-30 位数字", field="bank_account_no")
+    return values
+
+
+@transaction.atomic
+def withdrawal_request(
+    *, user_id: int, amount_fen: int, method: str, bank: Mapping[str, str] | None = None, now: datetime | None = None
+) -> Withdrawal:
+    now = now or timezone.now()
+    row = distribution_settings()
+    if method not in WithdrawalMethod.values:
+        raise DistributionError("WITHDRAW_METHOD_INVALID", "提现方式只能是 wechat 或 bank", field="method")
+    if amount_fen < max(row.withdraw_min_fen, 1):
+        raise DistributionError(
+            "WITHDRAW_BELOW_MINIMUM",
+            f"单笔提现不能低于 {format_yuan(max(row.withdraw_min_fen, 1))} 元",
+            field="amount_fen",
+        )
+    bank_values = _clean_bank(method, bank)
+    distributor = _lock_distributor_of(user_id)
+    openid = ""
+    if method == WithdrawalMethod.WECHAT:
+        openid = User.objects.filter(pk=user_id).values_list("openid", flat=True).first() or ""
+        if not openid:
+            raise DistributionError("WITHDRAW_WECHAT_UNBOUND", "您的账号未绑定微信，无法提现到微信零钱")
+    fee = withdrawal_fee(amount_fen=amount_fen, fee_bps=row.withdraw_fee_bps, fee_min_fen=row.withdraw_fee_min_fen)
+    if fee >= amount_fen:
+        raise DistributionError(
+            "WITHDRAW_FEE_EXCEEDS_AMOUNT", f"手续费 {format_yuan(fee)} 元不低于提现金额", field="amount_fen"
+        )
+    used = withdrawn_today_fen(distributor.id, now)
+    if used + amount_fen > row.withdraw_daily_limit_fen:
+        left = max(row.withdraw_daily_limit_fen - used, 0)
+        raise DistributionConflict("WITHDRAW_DAILY_LIMIT", f"超出每日提现上限，今日还可提现 {format_yuan(left)} 元")
+    auto = amount_fen <= row.withdraw_auto_approve_max_fen
+    withdrawal = Withdrawal.objects.create(
+        distributor=distributor,
+        amount_fen=amount_fen,
+        fee_fen=fee,
+        method=method,
+        status=WithdrawalStatus.APPROVED if auto else WithdrawalStatus.REVIEWING,
+        out_bill_no=new_out_bill_no(now),
+        openid=openid,
+        reviewed_at=now if auto else None,
+        **bank_values,
+    )
+    available = accounts.available(distributor.id)
+    try:
+        ledger_post(
+            kind="withdrawal_request",
+            reference=f"withdrawal:request:{withdrawal.id}",
+            legs=[(available, -amount_fen), (accounts.withdrawing(distributor.id), amount_fen)],
+            floors={available: 0},
+            memo=f"提现申请 {withdrawal.out_bill_no}",
+            names=accounts.names_for(distributor.id),
+        )
+    except InsufficientBalance as exc:
+        balance = account_balance(available)
+        if balance < 0:
+            message = f"您有 {format_yuan(-balance)} 元退款追回的佣金待抵扣，抵扣完成前不能提现"
+        else:
+            message = f"可提现余额不足，当前可提现 {format_yuan(balance)} 元"
+        raise DistributionConflict("WITHDRAW_INSUFFICIENT_BALANCE", message) from exc
+    if auto and method == WithdrawalMethod.WECHAT:
+        _payout_after_commit(withdrawal.id)
+    return withdrawal
+
+
+def _payout_after_commit(withdrawal_id: int) -> None:
+    """The transfer is an HTTP call to WeChat: never inside our transaction (DESIGN §4)."""
+    from fenxiao.distribution.payouts import withdrawal_payout_submit
+
+    transaction.on_commit(lambda: withdrawal_payout_submit(withdrawal_id=withdrawal_id))
+
+
+def lock_withdrawal(withdrawal_id: int) -> Withdrawal:
+    withdrawal = Withdrawal.objects.select_for_update().filter(pk=withdrawal_id).first()
+    if withdrawal is None:
+        raise NotFound("WITHDRAWAL_NOT_FOUND", "提现记录不存在")
+    return withdrawal
+
+
+@transaction.atomic
+def withdrawal_approve(*, withdrawal_id: int, actor_id: int) -> Withdrawal:
+    withdrawal = lock_withdrawal(withdrawal_id)
+    if withdrawal.status != WithdrawalStatus.REVIEWING:
+        raise DistributionConflict("WITHDRAW_NOT_REVIEWING", "该提现不在待审核状态")
+    withdrawal.status = WithdrawalStatus.APPROVED
+    withdrawal.reviewed_by_id = actor_id
+    withdrawal.reviewed_at = timezone.now()
+    withdrawal.save(update_fields=["status", "reviewed_by", "reviewed_at", "updated_at"])
+    audit_record(
+        actor_id=actor_id,
+        action="distribution.withdrawal_approve",
+        target_type="withdrawal",
+        target_id=withdrawal.pk,
+        summary=f"通过提现 {withdrawal.out_bill_no}（{format_yuan(withdrawal.amount_fen)} 元）",
+    )
+    if withdrawal.method == WithdrawalMethod.WECHAT:
+        _payout_after_commit(withdrawal.id)
+    return withdrawal
+
+
+def _return_money(withdrawal: Withdrawal, *, kind: str, memo: str) -> None:
+    distributor_id = withdrawal.distributor_id
+    ledger_post(
+        kind=kind,
+        reference=f"withdrawal:return:{withdrawal.id}",
+        legs=[
+            (accounts.withdrawing(distributor_id), -withdrawal.amount_fen),
+            (accounts.available(distributor_id), withdrawal.amount_fen),
+        ],
+        memo=memo,
+        names=accounts.names_for(distributor_id),
+    )
+
+
+def _book_paid(withdrawal: Withdrawal) -> None:
+    distributor_id = withdrawal.distributor_id
+    ledger_post(
+        kind="withdrawal_paid",
+        reference=f"withdrawal:paid:{withdrawal.id}",
+        legs=[
+            (accounts.withdrawing(distributor_id), -withdrawal.amount_fen),
+            (accounts.PAYOUT, withdrawal.net_fen),
+            (accounts.WITHDRAWAL_FEES, withdrawal.fee_fen),
+        ],
+        memo=f"提现到账 {withdrawal.out_bill_no}",
+        names=accounts.names_for(distributor_id),
+    )
+
+
+@transaction.atomic
+def withdrawal_reject(*, withdrawal_id: int, actor_id: int, reason: str) -> Withdrawal:
+    """Before any money left: under review, or an approved bank withdrawal not yet paid."""
+    reason = reason.strip()
+    if not reason:
+        raise DistributionError("WITHDRAW_REJECT_REASON_REQUIRED", "驳回时请填写原因", field="reason")
+    withdrawal = lock_withdrawal(withdrawal_id)
+    rejectable = withdrawal.status == WithdrawalStatus.REVIEWING or (
+        withdrawal.status == WithdrawalStatus.APPROVED and withdrawal.method == WithdrawalMethod.BANK
+    )
+    if not rejectable:
+        raise DistributionConflict("WITHDRAW_NOT_REJECTABLE", "该提现已进入打款流程，不能驳回")
+    now = timezone.now()
+    withdrawal.status = WithdrawalStatus.REJECTED
+    withdrawal.reject_reason = reason[:200]
+    withdrawal.reviewed_by_id = actor_id
+    withdrawal.reviewed_at = withdrawal.reviewed_at or now
+    withdrawal.closed_at = now
+    withdrawal.save(update_fields=["status", "reject_reason", "reviewed_by", "reviewed_at", "closed_at", "updated_at"])
+    _return_money(withdrawal, kind="withdrawal_reject", memo=f"提现驳回退回 {withdrawal.out_bill_no}")
+    audit_record(
+        actor_id=actor_id,
+        action="distribution.withdrawal_reject",
+        target_type="withdrawal",
+        target_id=withdrawal.pk,
+        summary=f"驳回提现 {withdrawal.out_bill_no}：{reason[:100]}",
+    )
+    return withdrawal
+
+
+@transaction.atomic
+def withdrawal_mark_bank_paid(*, withdrawal_id: int, actor_id: int, reference: str) -> Withdrawal:
+    reference = reference.strip()
+    if not reference:
+        raise DistributionError("WITHDRAW_REFERENCE_REQUIRED", "请填写银行打款凭证号", field="reference")
+    withdrawal = lock_withdrawal(withdrawal_id)
+    if withdrawal.method != WithdrawalMethod.BANK:
+        raise DistributionConflict("WITHDRAW_NOT_BANK", "微信提现由微信转账完成，不能手工标记已打款")
+    if withdrawal.status != WithdrawalStatus.APPROVED:
+        raise DistributionConflict("WITHDRAW_NOT_APPROVED", "只有已审核通过、待打款的提现可以标记已打款")
+    withdrawal.status = WithdrawalStatus.PAID
+    withdrawal.paid_reference = reference[:64]
+    withdrawal.paid_at = timezone.now()
+    withdrawal.save(update_fields=["status", "paid_reference", "paid_at", "updated_at"])
+    _book_paid(withdrawal)
+    audit_record(
+        actor_id=actor_id,
+        action="distribution.withdrawal_mark_paid",
+        target_type="withdrawal",
+        target_id=withdrawal.pk,
+        summary=f"银行打款 {withdrawal.out_bill_no}，凭证 {reference[:64]}",
+    )
+    return withdrawal
+
+
+def withdrawal_finish(withdrawal: Withdrawal, *, paid: bool, reason: str = "", at: datetime | None = None) -> bool:
+    """A WeChat payout reached its end (called with the withdrawal row locked). Returns False when
+    it had already ended: a repeated notification or a query racing it changes nothing."""
+    if withdrawal.status != WithdrawalStatus.PAYING:
+        return False
+    at = at or timezone.now()
+    if paid:
+        withdrawal.status = WithdrawalStatus.PAID
+        withdrawal.paid_at = at
+        withdrawal.save(update_fields=["status", "paid_at", "transfer_state", "transfer_bill_no", "updated_at"])
+        _book_paid(withdrawal)
+    else:
+        withdrawal.status = WithdrawalStatus.FAILED
+        withdrawal.fail_reason = reason[:200]
+        withdrawal.closed_at = at
+        withdrawal.save(
+            update_fields=["status", "fail_reason", "closed_at", "transfer_state", "transfer_bill_no", "updated_at"]
+        )
+        _return_money(withdrawal, kind="withdrawal_failed", memo=f"提现失败退回 {withdrawal.out_bill_no}")
+    return True

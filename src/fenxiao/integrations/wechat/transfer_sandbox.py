@@ -1,0 +1,195 @@
+"""Merchant transfer offline (``WECHAT_MODE=sandbox``): the live transfer client talking to a local
+stand-in of WeChat's transfer API through an httpx transport, with the payment sandbox's throwaway
+keys, so requests are signed, answers verified, the payee's name encrypted and notifications
+encrypted and signed exactly as in production.
+
+WeChat's side is ``transfer_sandbox_server.SandboxTransferServer``; bills live in
+``var/wechatpay-sandbox/transfers/`` so every worker sees the same bill. A create answers
+WAIT_USER_CONFIRM with a package_info; the payee's side is played by ``sandbox_transfer_confirm``
+(→ SUCCESS) and ``sandbox_transfer_fail`` (→ FAIL). A cancel answers CANCELING and the bill is
+CANCELLED right after. Each final state sends a MCHTRANSFER.BILL.FINISHED notification to the sink
+registered with ``set_transfer_notification_sink`` (the app's handler plays the notify URL), after
+the caller's transaction commits.
+
+``sandbox_transfer_next_create`` makes the next create end badly (a lost answer, a 5xx, an
+ACCEPTED answer without package_info, a NOT_ENOUGH refusal), with or without the bill having been
+created behind it, so callers can prove they query before doing anything else."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+from django.conf import settings
+from django.db import transaction
+
+from fenxiao.core.errors import NotFound
+from fenxiao.integrations.wechat.pay_crypto import MerchantSigner
+from fenxiao.integrations.wechat.pay_gateway import PayKeyring, SignedMessage
+from fenxiao.integrations.wechat.pay_sandbox import (
+    SANDBOX_APPID,
+    SANDBOX_BASE_URL,
+    SANDBOX_MCHID,
+)
+from fenxiao.integrations.wechat.pay_sandbox_keys import SandboxKeys, sandbox_dir
+from fenxiao.integrations.wechat.transfer_client import WechatTransferClient
+from fenxiao.integrations.wechat.transfer_gateway import (
+    TransferBill,
+    TransferState,
+    scene_report_infos_from_settings,
+    transfer_gateway,
+)
+from fenxiao.integrations.wechat.transfer_sandbox_server import CREATE_OUTCOMES, SandboxTransferServer
+
+logger = logging.getLogger(__name__)
+
+SANDBOX_TRANSFER_NOTIFY_URL = "https://sandbox.invalid/api/v1/distribution/wechat/transfer-notify"
+
+TransferNotificationSink = Callable[[SignedMessage], None]
+_sink: TransferNotificationSink | None = None
+
+
+def set_transfer_notification_sink(sink: TransferNotificationSink | None) -> None:
+    """Where the sandbox delivers MCHTRANSFER.BILL.FINISHED notifications: the app that pays out
+    registers its notification handler here (in ``AppConfig.ready``), playing the notify URL."""
+    global _sink
+    _sink = sink
+
+
+class SandboxWechatTransfer(WechatTransferClient):
+    """The live transfer client, wired to ``SandboxTransferServer`` instead of WeChat."""
+
+    mode = "sandbox"
+
+    def __init__(
+        self,
+        *,
+        keys: SandboxKeys,
+        folder: Path,
+        mchid: str = SANDBOX_MCHID,
+        appid: str = SANDBOX_APPID,
+        transfer_notify_url: str = SANDBOX_TRANSFER_NOTIFY_URL,
+        scene_id: str = "1005",
+        scene_report_infos: list[dict[str, str]] | None = None,
+        user_recv_perception: str = "",
+        user_name_min_fen: int = 200_000,
+    ):
+        self.keys = keys
+        self.server = SandboxTransferServer(
+            keys=keys, mchid=mchid, appid=appid, folder=folder, user_name_min_fen=user_name_min_fen
+        )
+        super().__init__(
+            transfer_notify_url=transfer_notify_url,
+            scene_id=scene_id,
+            scene_report_infos=scene_report_infos
+            if scene_report_infos is not None
+            else scene_report_infos_from_settings(),
+            user_recv_perception=user_recv_perception,
+            user_name_min_fen=user_name_min_fen,
+            encryption_key=(keys.public_key_id, keys.wechatpay_key.public_key()),
+            mchid=mchid,
+            appid=appid,
+            signer=MerchantSigner(mchid=mchid, serial_no=keys.merchant_serial, private_key=keys.merchant_key),
+            keyring=PayKeyring.build({keys.public_key_id: keys.wechatpay_key.public_key()}),
+            api_v3_key=keys.api_v3_key,
+            public_key_id=keys.public_key_id,
+            base_url=SANDBOX_BASE_URL,
+            transport=httpx.MockTransport(self.server.handle),
+        )
+
+    @classmethod
+    def from_settings(cls) -> SandboxWechatTransfer:  # type: ignore[override]
+        folder = sandbox_dir()
+        return cls(
+            keys=SandboxKeys.load_or_create(folder),
+            folder=folder,
+            mchid=settings.WECHATPAY_MCHID or SANDBOX_MCHID,
+            appid=settings.WECHATPAY_APPID or SANDBOX_APPID,
+            transfer_notify_url=settings.WECHATPAY_TRANSFER_NOTIFY_URL or SANDBOX_TRANSFER_NOTIFY_URL,
+            scene_id=settings.WECHATPAY_TRANSFER_SCENE_ID,
+            scene_report_infos=scene_report_infos_from_settings(),
+            user_recv_perception=settings.WECHATPAY_TRANSFER_USER_RECV_PERCEPTION,
+            user_name_min_fen=settings.WECHATPAY_TRANSFER_USER_NAME_MIN_FEN,
+        )
+
+    def cancel_transfer_bill(self, out_bill_no: str) -> TransferBill:
+        bill = super().cancel_transfer_bill(out_bill_no)
+        messages, self.server.outbox = self.server.outbox, []
+        for message in messages:
+            _deliver_after_commit(message)
+        return bill
+
+    def _settle(self, out_bill_no: str, *, state: str, fail_reason: str = "") -> TransferBill:
+        record, message = self.server.settle(out_bill_no, state=state, fail_reason=fail_reason)
+        if message is not None:
+            _deliver_after_commit(message)
+        return TransferBill.from_wechat(self.server.query_view(record))
+
+
+def _deliver_after_commit(message: SignedMessage) -> None:
+    # A real notification arrives after the answer, so never inside the caller's transaction; with
+    # no transaction open it goes at once (and no database connection is needed to know that).
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: _deliver(message))
+    else:
+        _deliver(message)
+
+
+def _deliver(message: SignedMessage) -> None:
+    if _sink is None:
+        logger.warning("wechatpay sandbox: no transfer notification sink registered; notification dropped")
+        return
+    try:
+        _sink(message)
+    except Exception:  # WeChat would retry; the caller's query sweep catches up instead
+        logger.exception("wechatpay sandbox: transfer notification delivery failed")
+
+
+# -- sandbox-only controls (the payee's side and WeChat's bad days) -------------------------------
+
+
+def _sandbox() -> SandboxWechatTransfer:
+    gateway = transfer_gateway()
+    if not isinstance(gateway, SandboxWechatTransfer):
+        raise NotFound("WECHATPAY_SANDBOX_ONLY", "仅沙箱模式可用")
+    return gateway
+
+
+def sandbox_transfer_confirm(out_bill_no: str) -> TransferBill:
+    """The payee confirms in WeChat and is paid: the bill is SUCCESS and its notification goes to
+    the sink. Confirming again changes nothing."""
+    return _sandbox()._settle(out_bill_no, state=TransferState.SUCCESS)
+
+
+def sandbox_transfer_fail(out_bill_no: str, reason: str = "PAYEE_ACCOUNT_ABNORMAL") -> TransferBill:
+    """WeChat fails the transfer (the payee's account is abnormal, the 24 h to confirm ran out:
+    ``OVERDUE_CLOSE``, ...): the bill is FAIL with ``reason`` and its notification goes to the sink."""
+    if not reason:
+        raise ValueError("a FAIL needs a reason")
+    return _sandbox()._settle(out_bill_no, state=TransferState.FAIL, fail_reason=reason)
+
+
+def sandbox_transfer_next_create(outcome: str, *, bill_created: bool = True) -> None:
+    """Make the next create call end with ``outcome`` (one of ``CREATE_OUTCOMES``). With
+    ``bill_created`` (the default, and the dangerous case) WeChat made the bill before the answer
+    went wrong; ``accepted`` always makes it and ``not_enough`` never does."""
+    _sandbox().server.set_next_create(outcome, bill_created=bill_created)
+
+
+def sandbox_transfer_notification(out_bill_no: str) -> SignedMessage:
+    """The final-state notification of a bill again, as WeChat re-sends it (not delivered)."""
+    return _sandbox().server.final_notification(out_bill_no)
+
+
+__all__ = [
+    "CREATE_OUTCOMES",
+    "SandboxTransferServer",
+    "SandboxWechatTransfer",
+    "sandbox_transfer_confirm",
+    "sandbox_transfer_fail",
+    "sandbox_transfer_next_create",
+    "sandbox_transfer_notification",
+    "set_transfer_notification_sink",
+]

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+
+from tests.catalog_factories import SkuFactory
+from tests.distribution.support import assert_ledger_clean, make_distributor, make_user
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """``with commit(): ...`` runs what would run after the transaction commits (event handlers,
+    payouts), including what those callbacks schedule in turn."""
+
+    @contextmanager
+    def run():
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+
+    return run
+
+
+@pytest.fixture(autouse=True)
+def _ledger_balanced(request):
+    """The ledger invariant holds after every distribution test that touched the database."""
+    yield
+    if "db" in request.fixturenames or "transactional_db" in request.fixturenames:
+        assert_ledger_clean()
+
+
+@pytest.fixture
+def sku(db):
+    return SkuFactory(price_fen=10_000, stock=1_000, weight_g=100)
+
+
+@pytest.fixture
+def sku2(db):
+    return SkuFactory(price_fen=3_333, stock=1_000, weight_g=100)
+
+
+@pytest.fixture
+def top(db):
+    """A, the top of the chain."""
+    return make_distributor("alice", real_name="李娜")
+
+
+@pytest.fixture
+def mid(top):
+    """B, bound under A."""
+    return make_distributor("bob", under=top, real_name="王强")
+
+
+@pytest.fixture
+def buyer(mid):
+    """A shopper bound under B: B earns level 1, A level 2."""
+    from fenxiao.distribution.binding import referral_bind
+
+    user = make_user("carol")
+    referral_bind(user_id=user.id, code=mid.code, source="link")
+    return user

@@ -1,0 +1,426 @@
+"""The distributor centre through the API, exact to the fen, as the mini-program sees it.
+
+The chain of the shared fixtures: A (``top``, alice) ← B (``mid``, bob) ← carol (``buyer``).
+Default tier 普通 pays level 1 10% and level 2 5%; ``sku`` costs ¥100.00, ``sku2`` ¥33.33, so
+carol's order of one of each earns B 1000 + 333 = 1333 fen and A 500 + 166 = 666 fen."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from fenxiao.distribution.config import settings_update
+from fenxiao.distribution.enrolment import application_reject, application_submit, distributor_suspend
+from fenxiao.distribution.models import Withdrawal, WithdrawalStatus
+from fenxiao.distribution.withdrawals import withdrawal_mark_bank_paid, withdrawal_reject, withdrawal_request
+from tests.distribution.centre_support import api_for, lines_of, member, refund_line, settle
+from tests.distribution.support import make_distributor, make_user, paid_order, receive
+from tests.factories import StaffUserFactory
+from tests.support import Api
+
+pytestmark = pytest.mark.django_db
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+BASE = "/api/v1/distribution"
+CENTRE_ENDPOINTS = ["team", "customers", "orders", "commissions", "rankings", "tier", "withdrawals"]
+MEMBER_FIELDS = {"id", "name", "phone", "avatar_url", "bound_at", "is_distributor", "order_count", "sales_fen"}
+BANK = {"bank_name": "招商银行", "bank_account_name": "王强", "bank_account_no": "6225880212345678"}
+
+
+@pytest.fixture
+def staff(db):
+    return StaffUserFactory()
+
+
+@pytest.fixture
+def two_line_order(commit, buyer, sku, sku2):
+    return paid_order(commit, buyer, (sku.id, 1), (sku2.id, 1))
+
+
+def body(response, status: int = 200) -> dict:
+    assert response.status_code == status, response.content.decode()
+    return response.json()
+
+
+# -- /me -------------------------------------------------------------------------------------
+
+
+def test_me_for_a_shopper_who_never_applied_is_not_an_error(db):
+    shopper = make_user("路人")
+
+    found = body(api_for(shopper).get(f"{BASE}/me"))
+
+    assert found == {
+        "is_distributor": False,
+        "status": "none",
+        "status_label": "未开通分销",
+        "can_apply": True,
+        "tier": None,
+        "code": None,
+        "share_path": None,
+        "balances": None,
+        "application": None,
+        "joined_at": None,
+    }
+
+
+def test_me_shows_a_pending_then_a_rejected_application(db, staff):
+    shopper = make_user("申请人")
+    application = application_submit(user_id=shopper.id, real_name="刘洋", phone="13900001111", reason="想推广")
+
+    pending = body(api_for(shopper).get(f"{BASE}/me"))
+    assert (pending["status"], pending["status_label"], pending["can_apply"]) == ("applying", "申请审核中", False)
+    assert pending["application"]["status"] == "pending" and pending["application"]["status_label"] == "待审核"
+
+    application_reject(application_id=application.id, actor_id=staff.id, reason="资料不完整")
+    rejected = body(api_for(shopper).get(f"{BASE}/me"))
+    assert (rejected["status"], rejected["can_apply"], rejected["is_distributor"]) == ("rejected", True, False)
+    assert rejected["application"]["reject_reason"] == "资料不完整"
+    assert rejected["application"]["status_label"] == "已驳回"
+
+
+def test_me_balances_follow_the_money_exactly(commit, mid, top, staff, two_line_order):
+    me = api_for(mid.user)
+    first = body(me.get(f"{BASE}/me"))
+    assert first["is_distributor"] is True
+    assert (first["status"], first["status_label"]) == ("active", "正常")
+    assert first["code"] == mid.code and first["share_path"] == f"pages/index/index?ref={mid.code}"
+    assert first["tier"] == {"id": mid.tier_id, "name": "普通", "rank": 0, "rates_bps": [1000, 500, 0]}
+    assert first["balances"] == {"pending_fen": 1333, "available_fen": 0, "withdrawing_fen": 0, "withdrawn_fen": 0}
+    assert body(api_for(top.user).get(f"{BASE}/me"))["balances"]["pending_fen"] == 666
+
+    order = receive(commit, two_line_order)
+    settle(order)
+    assert body(me.get(f"{BASE}/me"))["balances"] == {
+        "pending_fen": 0,
+        "available_fen": 1333,
+        "withdrawing_fen": 0,
+        "withdrawn_fen": 0,
+    }
+
+    with commit():
+        withdrawal = withdrawal_request(user_id=mid.user_id, amount_fen=1000, method="bank", bank=BANK)
+    assert body(me.get(f"{BASE}/me"))["balances"] == {
+        "pending_fen": 0,
+        "available_fen": 333,
+        "withdrawing_fen": 1000,
+        "withdrawn_fen": 0,
+    }
+
+    withdrawal_mark_bank_paid(withdrawal_id=withdrawal.id, actor_id=staff.id, reference="BANK-0001")
+    assert body(me.get(f"{BASE}/me"))["balances"] == {
+        "pending_fen": 0,
+        "available_fen": 333,
+        "withdrawing_fen": 0,
+        "withdrawn_fen": 1000,
+    }
+
+
+def test_a_suspended_distributor_still_sees_their_centre(mid, staff):
+    distributor_suspend(distributor_id=mid.id, actor_id=staff.id, reason="投诉核查")
+
+    found = body(api_for(mid.user).get(f"{BASE}/me"))
+
+    assert (found["status"], found["status_label"], found["is_distributor"]) == ("suspended", "已暂停", True)
+    assert api_for(mid.user).get(f"{BASE}/commissions").status_code == 200
+
+
+# -- who may read what -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("endpoint", CENTRE_ENDPOINTS)
+def test_centre_pages_need_a_distributor(db, endpoint):
+    shopper = make_user("顾客")
+
+    response = api_for(shopper).get(f"{BASE}/{endpoint}")
+
+    assert response.status_code == 403
+    assert response.json() == {"code": "NOT_A_DISTRIBUTOR", "message": "您还不是分销商"}
+
+
+@pytest.mark.parametrize("endpoint", ["me", *CENTRE_ENDPOINTS])
+def test_centre_pages_need_a_login(db, endpoint):
+    assert Api().get(f"{BASE}/{endpoint}").status_code == 401
+
+
+def test_another_distributor_sees_nothing_of_my_team_orders_or_money(commit, mid, top, two_line_order):
+    stranger = make_distributor("stranger", real_name="赵六")
+    member("路过的人", under=stranger, phone="13700000000")
+    them = api_for(stranger.user)
+
+    team = body(them.get(f"{BASE}/team"))
+    assert (team["level1_count"], team["level2_count"]) == (1, 0)
+    assert [m["phone"] for m in team["items"]] == ["137****0000"]
+    assert body(them.get(f"{BASE}/orders"))["count"] == 0
+    assert body(them.get(f"{BASE}/commissions"))["count"] == 0
+    assert body(them.get(f"{BASE}/customers"))["count"] == 0
+    assert body(them.get(f"{BASE}/me"))["balances"]["pending_fen"] == 0
+
+
+def test_another_distributors_withdrawal_is_not_found(commit, mid, two_line_order):
+    settle(receive(commit, two_line_order))
+    withdrawal = withdrawal_request(user_id=mid.user_id, amount_fen=500, method="bank", bank=BANK)
+    stranger = make_distributor("stranger", real_name="赵六")
+
+    response = api_for(stranger.user).get(f"{BASE}/withdrawals/{withdrawal.id}")
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "WITHDRAWAL_NOT_FOUND"
+    assert api_for(mid.user).get(f"{BASE}/withdrawals/{withdrawal.id}").status_code == 200
+
+
+# -- team, customers -------------------------------------------------------------------------
+
+
+def test_team_counts_levels_and_masks_every_member(commit, top, mid, buyer, sku):
+    member("欧阳娜娜", under=top, phone="13912345678", avatar_url="https://img.example/a.png")
+    member("王小明", under=mid, phone="13698765432")
+    paid_order(commit, buyer, (sku.id, 2))
+    me = api_for(top.user)
+
+    level1 = body(me.get(f"{BASE}/team", {"level": 1}))
+    level2 = body(me.get(f"{BASE}/team", {"level": 2}))
+
+    assert (level1["level1_count"], level1["level2_count"], level1["count"]) == (2, 2, 2)
+    assert [(m["name"], m["phone"], m["is_distributor"]) for m in level1["items"]] == [
+        ("欧***", "139****5678", False),
+        ("b**", "", True),
+    ]
+    assert level1["items"][0]["avatar_url"] == "https://img.example/a.png"
+    assert (level2["level"], level2["count"]) == (2, 2)
+    assert [(m["name"], m["phone"], m["order_count"], m["sales_fen"]) for m in level2["items"]] == [
+        ("王**", "136****5432", 0, 0),
+        ("c****", "", 1, 20_000),
+    ]
+    assert set(level1["items"][0]) == MEMBER_FIELDS  # no raw phone, no address, no order ids
+    raw = json.dumps([level1, level2], ensure_ascii=False)
+    assert "13912345678" not in raw and "13698765432" not in raw and "欧阳娜娜" not in raw
+
+
+def test_team_rejects_a_level_it_does_not_have(mid):
+    response = api_for(mid.user).get(f"{BASE}/team", {"level": 3})
+
+    assert response.status_code == 422
+    assert response.json()["code"] == "VALIDATION_ERROR"
+
+
+def test_team_pages(mid):
+    for n in range(5):
+        member(f"成员{n}", under=mid, phone=f"1380000000{n}")
+
+    page = body(api_for(mid.user).get(f"{BASE}/team", {"page": 2, "page_size": 2}))
+
+    assert (page["count"], page["page"], page["page_size"]) == (5, 2, 2)
+    assert [m["phone"] for m in page["items"]] == ["138****0002", "138****0001"]
+
+
+def test_customers_are_level_one_buyers_with_what_they_kept(commit, mid, top, buyer, sku, sku2):
+    first = paid_order(commit, buyer, (sku.id, 1))
+    second = paid_order(commit, buyer, (sku2.id, 3))
+    other = member("钱多多", under=mid, phone="13511112222")
+    paid_order(commit, other, (sku.id, 1))
+    refund_line(lines_of(first)[0], 4_000)
+
+    found = body(api_for(mid.user).get(f"{BASE}/customers"))
+
+    assert found["count"] == 2
+    assert [(c["name"], c["order_count"], c["sales_fen"]) for c in found["items"]] == [
+        ("钱**", 1, 10_000),
+        ("c****", 2, 6_000 + 9_999),
+    ]
+    assert abs(parse_datetime(found["items"][1]["last_order_at"]) - second.created_at) < timedelta(milliseconds=1)
+    # A level-2 earner has no customers of its own here.
+    assert body(api_for(top.user).get(f"{BASE}/customers"))["count"] == 0
+
+
+# -- orders and commission records -----------------------------------------------------------
+
+
+def test_orders_through_me_are_one_row_per_order_masked(mid, top, two_line_order, sku):
+    found = body(api_for(mid.user).get(f"{BASE}/orders"))
+
+    assert found["count"] == 1
+    row = found["items"][0]
+    no = two_line_order.order_no
+    assert row["order_no"] == f"{no[:6]}****{no[-4:]}" and no not in json.dumps(found)
+    assert row["buyer_name"] == "c****"
+    raw = json.dumps(found, ensure_ascii=False)
+    assert "order_id" not in row and "深圳市" not in raw and two_line_order.receiver not in raw
+    assert (row["goods_title"], row["goods_quantity"]) == (sku.product.title, 2)
+    assert row["goods_summary"] == f"{sku.product.title} 等2件"
+    assert (row["level"], row["sales_fen"], row["commission_fen"]) == (1, 13_333, 1333)
+    assert (row["status"], row["status_label"]) == ("pending", "待结算")
+    top_row = body(api_for(top.user).get(f"{BASE}/orders"))["items"][0]
+    assert (top_row["level"], top_row["commission_fen"]) == (2, 666)
+
+
+def test_orders_filter_by_what_happened_to_my_commission(commit, mid, buyer, sku, sku2):
+    kept = paid_order(commit, buyer, (sku.id, 1))
+    refunded = paid_order(commit, buyer, (sku2.id, 1))
+    refund_line(lines_of(refunded)[0], 3_333)
+    settle(receive(commit, kept))
+    me = api_for(mid.user)
+
+    def numbers(status):
+        page = body(me.get(f"{BASE}/orders", {"status": status}))
+        return [(r["commission_fen"], r["status"]) for r in page["items"]]
+
+    assert numbers("settled") == [(1000, "settled")]
+    assert numbers("cancelled") == [(0, "cancelled")]
+    assert numbers("pending") == []
+    assert body(me.get(f"{BASE}/orders"))["count"] == 2
+    assert me.get(f"{BASE}/orders", {"status": "paid"}).status_code == 422
+
+
+def test_commission_records_tell_when_they_settle(commit, mid, two_line_order):
+    me = api_for(mid.user)
+
+    before = body(me.get(f"{BASE}/commissions"))["items"]
+    assert [(r["level"], r["base_fen"], r["rate_bps"], r["amount_fen"], r["net_fen"]) for r in before] == [
+        (1, 3_333, 1000, 333, 333),
+        (1, 10_000, 1000, 1000, 1000),
+    ]
+    assert {(r["status_label"], r["settle_after"], r["settle_note"]) for r in before} == {
+        ("待结算", None, "确认收货后 7 天结算")
+    }
+
+    order = receive(commit, two_line_order)
+    received = body(me.get(f"{BASE}/commissions"))["items"]
+    expected_day = f"{timezone.localtime(order.received_at + timedelta(days=7)):%Y-%m-%d}"
+    assert {r["settle_note"] for r in received} == {f"预计 {expected_day} 结算"}
+    assert all(r["settle_after"] is not None for r in received)
+
+    settle(order)
+    settled = body(me.get(f"{BASE}/commissions", {"status": "settled"}))
+    assert settled["count"] == 2
+    assert {(r["status_label"], r["settle_note"]) for r in settled["items"]} == {("已结算", "")}
+    assert all(r["settled_at"] for r in settled["items"])
+    assert body(me.get(f"{BASE}/commissions", {"status": "pending"}))["count"] == 0
+
+
+def test_refunds_show_as_reversed_before_settlement_and_clawback_after(commit, mid, two_line_order):
+    big, small = lines_of(two_line_order)
+    refund_line(big, 2_500)  # a quarter of the ¥100 line before settlement
+    order = receive(commit, two_line_order)
+    settle(order)
+    refund_line(small, 3_333)  # the whole ¥33.33 line after settlement
+    me = api_for(mid.user)
+
+    rows = {r["base_fen"]: r for r in body(me.get(f"{BASE}/commissions"))["items"]}
+
+    assert (rows[10_000]["reversed_fen"], rows[10_000]["clawback_fen"], rows[10_000]["net_fen"]) == (250, 0, 750)
+    assert rows[10_000]["refunded_base_fen"] == 2_500
+    assert (rows[3_333]["reversed_fen"], rows[3_333]["clawback_fen"], rows[3_333]["net_fen"]) == (0, 333, 0)
+    assert rows[3_333]["status"] == "settled"
+    order_row = body(me.get(f"{BASE}/orders"))["items"][0]
+    assert (order_row["commission_fen"], order_row["sales_fen"]) == (750, 7_500)
+    assert body(me.get(f"{BASE}/me"))["balances"]["available_fen"] == 750
+
+
+# -- rankings and tier -----------------------------------------------------------------------
+
+
+def test_rankings_name_no_one_and_place_me(commit, top, mid, buyer, sku, sku2):
+    with time_machine.travel("2024-05-15 10:00 +0800", tick=False):
+        paid_order(commit, buyer, (sku.id, 1))  # B 1000, A 500
+        rival = make_distributor("rival", real_name="孙七")
+        paid_order(commit, member("孙的客户", under=rival), (sku.id, 3))  # rival 3000
+        me = api_for(mid.user)
+
+        board = body(me.get(f"{BASE}/rankings", {"period": "week", "by": "commission"}))
+
+    assert [(e["rank"], e["name"], e["figure_fen"], e["is_me"]) for e in board["entries"]] == [
+        (1, "r****", 3000, False),
+        (2, "b**", 1000, True),
+        (3, "a****", 500, False),
+    ]
+    assert (board["my_rank"], board["my_figure_fen"]) == (2, 1000)
+    assert parse_datetime(board["start"]) == datetime(2024, 5, 13, tzinfo=SHANGHAI)  # Monday, local time
+    assert parse_datetime(board["end"]) == datetime(2024, 5, 20, tzinfo=SHANGHAI)
+    raw = json.dumps(board, ensure_ascii=False)
+    assert rival.code not in raw and mid.code not in raw and "孙七" not in raw
+
+
+def test_rankings_by_sales_count_only_level_one_and_only_this_period(commit, top, mid, buyer, sku):
+    with time_machine.travel("2024-04-30 23:30 +0800", tick=False):
+        paid_order(commit, buyer, (sku.id, 5))  # last month
+    with time_machine.travel("2024-05-01 00:10 +0800", tick=False):
+        paid_order(commit, buyer, (sku.id, 1))
+        top_board = body(api_for(top.user).get(f"{BASE}/rankings", {"period": "month", "by": "sales"}))
+        mid_board = body(api_for(mid.user).get(f"{BASE}/rankings", {"period": "month", "by": "sales"}))
+
+    assert [(e["name"], e["figure_fen"]) for e in mid_board["entries"]] == [("b**", 10_000)]
+    assert (mid_board["my_rank"], mid_board["my_figure_fen"]) == (1, 10_000)
+    assert (top_board["my_rank"], top_board["my_figure_fen"]) == (None, 0)
+
+
+def test_tier_shows_what_is_left_and_that_recruiting_never_counts(commit, mid, buyer, sku):
+    for name in ("甲", "乙"):
+        member(name, under=mid)  # recruits: they change nothing below
+    settle(receive(commit, paid_order(commit, buyer, (sku.id, 3))))
+
+    found = body(api_for(mid.user).get(f"{BASE}/tier"))
+
+    assert found["current"]["name"] == "普通" and found["next"]["name"] == "银牌"
+    assert found["progress"] == {"sales_fen": 30_000, "customers": 1, "orders": 1}
+    assert found["remaining"] == {"sales_fen": 70_000, "customers": 4, "orders": 9}
+    assert [t["name"] for t in found["tiers"]] == ["普通", "银牌", "金牌"]
+    assert found["next"]["rates_bps"] == [1200, 600, 0]
+    assert "不计入" in found["note"] and "下级" in found["note"]
+
+
+# -- withdrawals -----------------------------------------------------------------------------
+
+
+def test_withdrawals_list_mine_with_labels_fees_and_reasons(commit, mid, staff, two_line_order):
+    settings_update(actor_id=None, changes={"withdraw_fee_bps": 100, "withdraw_fee_min_fen": 5})  # 1%, at least 5 fen
+    settle(receive(commit, two_line_order))
+    withdrawal_request(user_id=mid.user_id, amount_fen=1_200, method="bank", bank=BANK)
+    rejected = withdrawal_request(user_id=mid.user_id, amount_fen=133, method="bank", bank=BANK)
+    withdrawal_reject(withdrawal_id=rejected.id, actor_id=staff.id, reason="户名不符")
+
+    page = body(api_for(mid.user).get(f"{BASE}/withdrawals"))
+
+    assert page["count"] == 2
+    latest, first = page["items"]
+    assert (latest["amount_fen"], latest["status"], latest["status_label"], latest["reject_reason"]) == (
+        133,
+        "rejected",
+        "已驳回（已退回）",
+        "户名不符",
+    )
+    assert (first["amount_fen"], first["fee_fen"], first["net_fen"]) == (1_200, 12, 1_188)
+    assert first["status_label"] == "待打款"
+    assert (latest["fee_fen"], latest["net_fen"]) == (5, 128)
+    assert (first["method_label"], first["bank_name"], first["bank_account_no"]) == ("银行卡", "招商银行", "**** 5678")
+    assert "6225880212345678" not in json.dumps(page)
+
+
+def test_a_wechat_withdrawal_waiting_for_confirmation_carries_its_confirm_params(commit, mid, two_line_order):
+    settle(receive(commit, two_line_order))
+    with commit():
+        withdrawal = withdrawal_request(user_id=mid.user_id, amount_fen=1000, method="wechat")
+    withdrawal.refresh_from_db()
+    assert withdrawal.status == WithdrawalStatus.PAYING
+
+    found = body(api_for(mid.user).get(f"{BASE}/withdrawals/{withdrawal.id}"))
+
+    assert (found["status"], found["status_label"], found["method_label"]) == ("paying", "打款中", "微信零钱")
+    assert found["confirm_params"]["package"] == Withdrawal.objects.get(pk=withdrawal.id).package_info
+    assert set(found["confirm_params"]) == {"mchId", "appId", "package"}
+
+
+def test_a_withdrawal_under_review_has_no_confirm_params(commit, mid, two_line_order):
+    settings_update(actor_id=None, changes={"withdraw_auto_approve_max_fen": 100})
+    settle(receive(commit, two_line_order))
+    withdrawal = withdrawal_request(user_id=mid.user_id, amount_fen=1000, method="wechat")
+
+    found = body(api_for(mid.user).get(f"{BASE}/withdrawals/{withdrawal.id}"))
+
+    assert (found["status_label"], found["confirm_params"]) == ("待审核", None)
