@@ -222,3 +222,17 @@ def test_a_small_posting_takes_a_few_queries(django_assert_max_num_queries):
         accrue(100, "second")
 
     assert account_balance(PENDING) == 200
+
+
+def test_one_posting_with_thousands_of_legs_over_new_and_existing_accounts():
+    """More codes than one SQLite statement may carry: looked up, created and moved in chunks."""
+    ledger_post(kind="t", reference="warm", legs=[*((f"d:{i}", 1) for i in range(0, 3000, 2)), ("sink", -1500)])
+
+    legs = [(f"d:{i}", 10) for i in range(3000)] + [(f"d:{i}", -3) for i in range(0, 3000, 3)] + [("sink", -27_000)]
+    tx = ledger_post(kind="settle", reference="big", legs=legs)
+
+    assert tx.legs.count() == 3001
+    balances = account_balances(["d:0", "d:1", "d:2", "d:3", "sink"])
+    assert balances == {"d:0": 8, "d:1": 10, "d:2": 11, "d:3": 7, "sink": -28_500}
+    assert ledger_check() == []
+    assert ledger_post(kind="settle", reference="big", legs=legs).pk == tx.pk
