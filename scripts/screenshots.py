@@ -48,6 +48,9 @@ def main() -> None:
             "api-docs.png": "/api/docs",
             "admin-orders.png": "/admin/orders/order/",
             "admin-aftersales.png": "/admin/orders/aftersale/",
+            "admin-distributors.png": "/admin/distribution/distributor/",
+            "admin-withdrawals.png": "/admin/distribution/withdrawal/?status=all",
+            "admin-commissions.png": "/admin/distribution/commissionrecord/",
         }
         for name, path in shots.items():
             desk.goto(f"{args.base}{path}")
@@ -62,6 +65,9 @@ def main() -> None:
         desk.locator("#result_list tbody a").first.click()
         desk.wait_for_load_state("networkidle")
         desk.screenshot(path=OUT / "admin-order.png", full_page=True)
+        desk.goto(f"{args.base}/admin/distribution/distributionsettings/")
+        desk.wait_for_load_state("networkidle")
+        desk.screenshot(path=OUT / "admin-distribution-settings.png", full_page=True)
         browser.close()
     print(f"saved to {OUT}")
 
