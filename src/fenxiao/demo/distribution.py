@@ -5,13 +5,12 @@ and the ledger have something to show on a first ``make run``.
 share. Dave's orders earn carol level 1 and bob level 2: one paid (frozen), one received and
 settled, one refunded in part after settlement (a clawback). Carol has withdrawn once through the
 WeChat transfer sandbox and has a bank withdrawal waiting for review; alice has applied to join.
-Everything goes through the real services; only the settlement clock is moved forward, which
-the sandbox allows (``fenxiao sweep --as-of`` does the same)."""
+Everything goes through the real services; only the freeze of the two delivered orders is cut
+short, so their commission settles at once."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.db.models import F
 from django.utils import timezone
@@ -20,9 +19,8 @@ from fenxiao.accounts.models import User
 from fenxiao.distribution.binding import referral_bind
 from fenxiao.distribution.commission import commission_book, commission_schedule_settlement, order_referral_snapshot
 from fenxiao.distribution.commission_refunds import commission_refund_sync
-from fenxiao.distribution.config import distribution_settings
 from fenxiao.distribution.enrolment import application_submit, distributor_create
-from fenxiao.distribution.models import Distributor, DistributorApplication
+from fenxiao.distribution.models import CommissionRecord, Distributor, DistributorApplication
 from fenxiao.distribution.payouts import withdrawal_payout_submit
 from fenxiao.distribution.settlement import commission_settle_batch
 from fenxiao.distribution.withdrawals import withdrawal_request
@@ -82,8 +80,10 @@ def seed_demo_distribution() -> DistributionResult:
     buy((skus[0], 1))  # paid: commission frozen
     settled = deliver(buy((skus[1], 2), (skus[2], 1)), "SF1400000000101")
     clawed = deliver(buy((skus[3], 3)), "SF1400000000102")
-    freeze = timedelta(days=distribution_settings().freeze_days, seconds=1)
-    commission_settle_batch(now=max(settled.received_at, clawed.received_at) + freeze)
+    # The demo lets the freeze of these two orders end now (a real mall waits freeze_days).
+    now = timezone.now()
+    CommissionRecord.objects.filter(order__in=[settled, clawed]).update(settle_after=now)
+    commission_settle_batch(now=now)
     # One unit of three comes back after settlement: its commission is clawed back.
     line = OrderLine.objects.filter(order=clawed).first()
     OrderLine.objects.filter(pk=line.pk).update(refunded_fen=F("refunded_fen") + line.paid_fen // line.quantity)
