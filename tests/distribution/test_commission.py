@@ -238,3 +238,27 @@ def test_a_suspended_distributor_earns_nothing_new_but_keeps_what_was_earned(
     first = receive(commit, first)
     commission_settle_batch(now=after_freeze(first))
     assert balances(mid).available == 1000
+
+
+def test_settlement_upgrades_a_tier_on_real_sales_only(commit, buyer, mid, top, sku, django_user_model):
+    from fenxiao.distribution.models import Distributor
+    from fenxiao.distribution.settlement import sweep_settle_commission
+    from fenxiao.risk.models import AuditEntry
+
+    silver = Tier.objects.get(rank=1)
+    tier_save(actor_id=None, tier_id=silver.id, values={"min_sales_fen": 20_000, "min_customers": 1, "min_orders": 2})
+    for name in ("r1", "r2", "r3"):
+        make_distributor(name, under=mid)  # recruits alone change nothing
+    first = receive(commit, paid_order(commit, buyer, (sku.id, 1)))
+    sweep_settle_commission(now=after_freeze(first))
+    assert Distributor.objects.get(pk=mid.pk).tier.rank == 0
+
+    second = receive(commit, paid_order(commit, buyer, (sku.id, 1)))
+    assert sweep_settle_commission(now=after_freeze(second)) == 2
+
+    assert Distributor.objects.get(pk=mid.pk).tier == silver  # 2 orders, ¥200 of own sales
+    assert Distributor.objects.get(pk=top.pk).tier.rank == 0  # level-2 sales never count
+    assert AuditEntry.objects.filter(action="distribution.tier_upgrade", target_id=str(mid.pk)).count() == 1
+    third = receive(commit, paid_order(commit, buyer, (sku.id, 1)))
+    sweep_settle_commission(now=after_freeze(third))
+    assert records(third)[(1, mid.id)].rate_bps == 1200  # the new tier's rate from the next order on

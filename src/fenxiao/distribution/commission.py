@@ -29,6 +29,7 @@ from fenxiao.distribution.models import (
     BindOn,
     CommissionRecord,
     CommissionStatus,
+    DistributionSettings,
     Distributor,
     DistributorStatus,
     OrderReferral,
@@ -97,17 +98,19 @@ def settle_after_for(received_at: datetime | None, freeze_days: int) -> datetime
 
 
 @transaction.atomic
-def commission_book(*, order_id: int) -> list[CommissionRecord]:
+def commission_book(*, order_id: int, row: DistributionSettings | None = None) -> list[CommissionRecord]:
     """Handler of ``order_paid``: pending commission for every line and level of the chain, and
     one ledger entry moving it from the platform's expense to each distributor's pending."""
-    order_referral_snapshot(order_id=order_id)
-    snapshot = OrderReferral.objects.select_for_update().get(order_id=order_id)
+    snapshot = OrderReferral.objects.select_for_update().filter(order_id=order_id).first()
+    if snapshot is None:  # order_created was never handled: the chain as it stands now
+        order_referral_snapshot(order_id=order_id)
+        snapshot = OrderReferral.objects.select_for_update().get(order_id=order_id)
     if snapshot.booked_at is not None:
         return []
-    order = Order.objects.get(pk=order_id)
+    order = Order.objects.only("id", "buyer_id", "paid_at", "received_at", "adjustments").get(pk=order_id)
     if order.paid_at is None:
         return []
-    row = distribution_settings()
+    row = row or distribution_settings()
     now = timezone.now()
     records: list[CommissionRecord] = []
     distributors = Distributor.objects.select_related("tier").in_bulk(snapshot.chain)
@@ -117,7 +120,9 @@ def commission_book(*, order_id: int) -> list[CommissionRecord]:
         if (d := distributors.get(distributor_id)) is not None and d.status == DistributorStatus.ACTIVE
     ]
     if members:
-        lines = list(OrderLine.objects.filter(order_id=order_id).order_by("id"))
+        lines = list(
+            OrderLine.objects.filter(order_id=order_id).only("id", "product_id", "quantity", "paid_fen").order_by("id")
+        )
         activities = _line_activities(order, len(lines))
         overrides = {
             o.product_id: ProductOverride(

@@ -11,7 +11,9 @@ from fenxiao.distribution.commission import (
     sweep_unscheduled_commission,
 )
 from fenxiao.distribution.commission_refunds import commission_refund_sync, sweep_unsynced_refunds
+from fenxiao.distribution.config import distribution_settings
 from fenxiao.distribution.enrolment import distributor_qualify_by_spend
+from fenxiao.distribution.models import BecomePolicy
 from fenxiao.distribution.payouts import sweep_payouts, withdrawal_transfer_notified
 from fenxiao.distribution.settlement import sweep_settle_commission
 from fenxiao.integrations.wechat.pay_gateway import SignedMessage
@@ -23,10 +25,12 @@ def on_order_created(*, order_id: int) -> None:
 
 
 def on_order_paid(*, order_id: int) -> None:
-    commission_book(order_id=order_id)
-    buyer_id = Order.objects.filter(pk=order_id).values_list("buyer_id", flat=True).first()
-    if buyer_id is not None:
-        distributor_qualify_by_spend(user_id=buyer_id)
+    row = distribution_settings()
+    commission_book(order_id=order_id, row=row)
+    if row.become_policy == BecomePolicy.SPEND:
+        buyer_id = Order.objects.filter(pk=order_id).values_list("buyer_id", flat=True).first()
+        if buyer_id is not None:
+            distributor_qualify_by_spend(user_id=buyer_id)
 
 
 def on_order_received(*, order_id: int) -> None:
