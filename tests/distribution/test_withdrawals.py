@@ -224,3 +224,38 @@ def test_a_debt_from_clawback_blocks_withdrawal_until_repaid(dist):
     fund(dist, 10_100)  # later commission settles: first it repays the 100.00 debt
     assert balances(dist).available == 100
     assert ask(dist, 100).amount_fen == 100
+
+
+def test_refund_after_withdrawal_leaves_a_debt_that_the_next_commission_repays(commit, buyer, mid, sku):
+    """Withdrawn commission is never simply lost: the clawback takes available below zero, every
+    withdrawal is refused meanwhile, and the next settled commission repays the debt first."""
+    from fenxiao.distribution.commission_refunds import commission_refund_sync
+    from fenxiao.distribution.settlement import commission_settle_batch
+    from fenxiao.orders.models import OrderLine
+    from tests.distribution.support import after_freeze, paid_order, receive
+
+    settings_update(actor_id=None, changes={"freeze_days": 0})
+    first = receive(commit, paid_order(commit, buyer, (sku.id, 2)))  # mid earns 2000
+    commission_settle_batch(now=after_freeze(first, days=0))
+    with commit():
+        w = ask(mid, 2_000)
+    with commit():
+        sandbox_transfer_confirm(w.out_bill_no)
+    assert balances(mid) == Balances(pending=0, available=0, withdrawing=0)
+
+    line = first.lines.get()
+    OrderLine.objects.filter(pk=line.pk).update(refunded_fen=20_000)  # both units come back
+    commission_refund_sync(order_line_id=line.pk)
+    assert balances(mid).available == -2_000
+
+    second = receive(commit, paid_order(commit, buyer, (sku.id, 3)))  # mid earns 3000
+    with pytest.raises(DomainError) as exc:
+        ask(mid, 100)
+    assert exc.value.code == "WITHDRAW_INSUFFICIENT_BALANCE" and "20.00" in exc.value.message
+
+    commission_settle_batch(now=after_freeze(second, days=0))
+    assert balances(mid).available == 1_000  # 3000 earned, 2000 of it repaid the debt
+    with pytest.raises(DomainError):
+        ask(mid, 1_001)
+    with commit():
+        assert ask(mid, 1_000).amount_fen == 1_000
