@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from fenxiao.accounts.models import User
 from fenxiao.core.errors import NotFound
+from fenxiao.core.masking import mask_order_no
 from fenxiao.distribution import centre_earnings, centre_standing, selectors
 from fenxiao.distribution.config import settings_update
 from fenxiao.distribution.enrolment import distributor_suspend
@@ -48,7 +49,7 @@ def local(*args) -> datetime:
     ],
 )
 def test_order_numbers_keep_their_first_six_and_last_four(order_no, masked):
-    assert selectors.mask_order_no(order_no) == masked
+    assert mask_order_no(order_no) == masked
 
 
 @pytest.mark.parametrize(

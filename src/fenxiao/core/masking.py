@@ -17,3 +17,16 @@ def mask_name(name: str) -> str:
     if not name:
         return ""
     return name[0] + "*" * max(len(name) - 1, 1)
+
+
+def mask_account_no(number: str) -> str:
+    """Only the last four digits of a bank card: enough to tell cards apart in a list."""
+    return f"**** {number[-4:]}" if len(number) > 4 else ("*" * len(number))
+
+
+def mask_order_no(order_no: str) -> str:
+    """``202405011230451234567890 -> 202405****7890``: enough to match a buyer's screenshot,
+    not enough to look the order up."""
+    if len(order_no) <= 10:
+        return order_no[:2] + "*" * max(len(order_no) - 2, 0)
+    return f"{order_no[:6]}****{order_no[-4:]}"

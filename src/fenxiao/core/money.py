@@ -32,3 +32,8 @@ def fen_to_yuan(fen: int) -> str:
     sign = "-" if fen < 0 else ""
     whole, part = divmod(abs(fen), FEN_PER_YUAN)
     return f"{sign}{whole}.{part:02d}"
+
+
+def yuan(fen: int | None) -> str:
+    """For admin columns: ``1299 -> "12.99"``, nothing known -> ``"-"``."""
+    return "-" if fen is None else fen_to_yuan(fen)

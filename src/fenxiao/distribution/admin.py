@@ -12,9 +12,10 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
+from fenxiao.core.money import yuan
 from fenxiao.distribution import admin_queues, admin_records, config  # noqa: F401  (register their admins)
 from fenxiao.distribution.admin_forms import LEVEL3_WARNING, ProductCommissionForm, SettingsForm, TierForm
-from fenxiao.distribution.admin_views import ServiceFormAdmin, yuan
+from fenxiao.distribution.admin_views import ServiceFormAdmin
 from fenxiao.distribution.errors import SettingsInvalid
 from fenxiao.distribution.models import DistributionSettings, ProductCommission, Tier
 from fenxiao.distribution.settings_rules import bps_percent

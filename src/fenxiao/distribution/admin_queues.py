@@ -14,7 +14,8 @@ from django.db.models.functions import Coalesce
 from django.utils.html import format_html, format_html_join
 
 from fenxiao.core.admin_mixins import ServiceOnlyAdmin
-from fenxiao.core.masking import mask_phone
+from fenxiao.core.masking import mask_account_no, mask_phone
+from fenxiao.core.money import yuan
 from fenxiao.distribution import accounts, enrolment, withdrawals
 from fenxiao.distribution.admin_forms import BankPaidForm, ConfirmForm, reason_form
 from fenxiao.distribution.admin_views import (
@@ -23,8 +24,6 @@ from fenxiao.distribution.admin_views import (
     StepAdmin,
     admin_link,
     changelist_link,
-    mask_account_no,
-    yuan,
 )
 from fenxiao.distribution.models import (
     ApplicationStatus,

@@ -8,7 +8,8 @@ from django.contrib import admin
 from django.db.models import F
 
 from fenxiao.core.admin_mixins import ReadOnlyAdmin
-from fenxiao.distribution.admin_views import admin_link, yuan
+from fenxiao.core.money import yuan
+from fenxiao.distribution.admin_views import admin_link
 from fenxiao.distribution.models import CommissionRecord, Distributor, OrderReferral, Referral, ReferralChange
 from fenxiao.distribution.settings_rules import bps_percent
 

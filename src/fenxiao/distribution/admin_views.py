@@ -30,7 +30,6 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html, format_html_join
 
 from fenxiao.core.errors import DomainError
-from fenxiao.core.money import fen_to_yuan
 from fenxiao.distribution.admin_forms import ServiceForm
 from fenxiao.distribution.settings_rules import RuleViolation
 
@@ -105,15 +104,6 @@ class ServiceFormAdmin(admin.ModelAdmin):
 
 
 # ---- columns and filters -----------------------------------------------------------------------
-
-
-def yuan(fen: int | None) -> str:
-    return "-" if fen is None else fen_to_yuan(fen)
-
-
-def mask_account_no(number: str) -> str:
-    """Only the last four digits: enough to tell cards apart in a list."""
-    return f"**** {number[-4:]}" if len(number) > 4 else ("*" * len(number))
 
 
 def admin_link(viewname: str, args: list[Any], text: str) -> str:

@@ -14,9 +14,10 @@ from django.db.models import Count, F, Min, Q, Sum
 from django.utils import timezone
 
 from fenxiao.catalog.selectors import Page
+from fenxiao.core.masking import mask_order_no
 from fenxiao.distribution.config import distribution_settings
 from fenxiao.distribution.models import CommissionRecord, CommissionStatus, Distributor
-from fenxiao.distribution.selectors import NET_FEN, SALES_FEN, mask_order_no, paged, person_name
+from fenxiao.distribution.selectors import NET_FEN, SALES_FEN, paged, person_name
 from fenxiao.orders.models import Order, OrderLine
 
 CommissionFilter = Literal["pending", "settled", "cancelled"]

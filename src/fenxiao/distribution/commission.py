@@ -24,7 +24,7 @@ from fenxiao.distribution.commission_rules import (
     commission_chain,
     compute_commission,
 )
-from fenxiao.distribution.config import distribution_settings
+from fenxiao.distribution.config import distribution_settings, enabled_levels
 from fenxiao.distribution.models import (
     BindOn,
     CommissionRecord,
@@ -45,10 +45,6 @@ ACTIVITY_KINDS = ("seckill", "group_buy", "invite")
 REPAIR_BATCH = 500
 
 
-def _levels(row) -> int:
-    return min(row.levels, 3 if row.level3_enabled else 2)
-
-
 def order_referral_snapshot(*, order_id: int) -> OrderReferral:
     """Handler of ``order_created``: the chain as it stands now. When binding waits for the first
     order, the remembered share becomes the binding first."""
@@ -59,7 +55,7 @@ def order_referral_snapshot(*, order_id: int) -> OrderReferral:
     row = distribution_settings()
     if row.bind_on == BindOn.FIRST_ORDER:
         referral_bind_from_touch(user_id=order.buyer_id)
-    levels = _levels(row)
+    levels = enabled_levels(row)
     buyer = Distributor.objects.filter(user_id=order.buyer_id).values_list("id", "status").first()
     buyer_id, buyer_active = (buyer[0], buyer[1] == DistributorStatus.ACTIVE) if buyer else (None, False)
     chain = commission_chain(
@@ -146,7 +142,7 @@ def commission_book(*, order_id: int, row: DistributionSettings | None = None) -
             chain=members,
             overrides=overrides,
             policy=CommissionPolicy(
-                levels=_levels(row), cap_bps=row.cap_bps, activity_allowed=dict(row.activity_commission or {})
+                levels=enabled_levels(row), cap_bps=row.cap_bps, activity_allowed=dict(row.activity_commission or {})
             ),
         )
         settle_after = settle_after_for(order.received_at, row.freeze_days)

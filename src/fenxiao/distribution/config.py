@@ -56,6 +56,12 @@ def distribution_settings() -> DistributionSettings:
     return row
 
 
+def enabled_levels(row: DistributionSettings | None = None) -> int:
+    """How many levels earn: the configured number, level 3 only behind its switch."""
+    row = row or distribution_settings()
+    return min(row.levels, 3 if row.level3_enabled else 2)
+
+
 def _tier_rates(tiers: list[Tier]) -> tuple[TierRates, ...]:
     return tuple(TierRates(name=t.name, level_bps=t.rates_bps) for t in tiers)
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from ninja import Schema
 from pydantic import Field, StrictInt, StringConstraints
 
+from fenxiao.core.masking import mask_account_no
 from fenxiao.distribution.models import Withdrawal, WithdrawalMethod, WithdrawalStatus
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True)]
@@ -69,10 +70,6 @@ class WithdrawalOut(Schema):
 class WithdrawalCreatedOut(WithdrawalOut):
     # What the mini-program passes to wx.requestMerchantTransfer while the payee may confirm.
     confirm_params: dict[str, str] | None = None
-
-
-def mask_account_no(number: str) -> str:
-    return f"**** {number[-4:]}" if number else ""
 
 
 def withdrawal_dict(w: Withdrawal) -> dict[str, Any]:

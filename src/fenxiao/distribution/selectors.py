@@ -21,7 +21,7 @@ from fenxiao.catalog.selectors import Page
 from fenxiao.core.errors import NotFound
 from fenxiao.core.masking import mask_name, mask_phone
 from fenxiao.distribution import accounts
-from fenxiao.distribution.config import distribution_settings
+from fenxiao.distribution.config import enabled_levels
 from fenxiao.distribution.errors import NotADistributor
 from fenxiao.distribution.models import (
     ApplicationStatus,
@@ -71,20 +71,6 @@ def paged(qs: QuerySet, page: int, page_size: int) -> tuple[list, int, int, int]
 def person_name(nickname: str | None) -> str:
     """Someone else's name as the centre shows it: masked, never empty."""
     return mask_name(nickname) if nickname else ANONYMOUS
-
-
-def mask_order_no(order_no: str) -> str:
-    """``202405011230451234567890 -> 202405****7890``: enough to match a buyer's screenshot,
-    not enough to look the order up."""
-    if len(order_no) <= 10:
-        return order_no[:2] + "*" * max(len(order_no) - 2, 0)
-    return f"{order_no[:6]}****{order_no[-4:]}"
-
-
-def enabled_levels() -> int:
-    """How many levels the settings let earn (level 3 only behind its switch), as booking uses."""
-    row = distribution_settings()
-    return min(row.levels, 3 if row.level3_enabled else 2)
 
 
 def effective_rates(tier: Tier, levels: int) -> list[int]:

@@ -19,7 +19,7 @@ from django.utils.html import format_html
 
 from fenxiao.core.admin_mixins import ReadOnlyInline, ServiceOnlyAdmin
 from fenxiao.core.errors import DomainError
-from fenxiao.core.money import fen_to_yuan
+from fenxiao.core.money import yuan
 from fenxiao.orders import aftersale_admin, shipping_template_admin  # noqa: F401  (register their admins)
 from fenxiao.orders.models import Order, OrderEvent, OrderLine, OrderStatus, Shipment, event_label
 from fenxiao.orders.services import order_cancel
@@ -28,11 +28,8 @@ from fenxiao.orders.tracking import CARRIERS
 from fenxiao.orders.transitions import status_label
 from fenxiao.orders.wechat_shipping import shipment_upload_retry
 
-
 # Province-level names as WeChat's address picker writes them (the shipping rule matches the
 # order's province exactly), and the short forms operators type.
-def yuan(fen: int | None) -> str:
-    return "-" if fen is None else fen_to_yuan(fen)
 
 
 def yuan_column(field: str, label: str):

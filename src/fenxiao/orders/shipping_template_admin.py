@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count
 
-from fenxiao.core.money import fen_to_yuan, yuan_to_fen
+from fenxiao.core.money import fen_to_yuan, yuan, yuan_to_fen
 from fenxiao.orders.models import ShippingRule, ShippingTemplate
 
 PROVINCES = (
@@ -21,10 +21,6 @@ PROVINCES = (
 _SUFFIX = re.compile(r"(省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)$")
 PROVINCE_BY_NAME = {**{_SUFFIX.sub("", p): p for p in PROVINCES}, **{p: p for p in PROVINCES}}
 _SEPARATORS = re.compile(r"[,，、;；\s]+")
-
-
-def yuan(fen: int | None) -> str:
-    return "-" if fen is None else fen_to_yuan(fen)
 
 
 def parse_provinces(text: str) -> list[str]:
