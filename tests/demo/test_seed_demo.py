@@ -91,11 +91,16 @@ def clear_ledger_and_distribution() -> None:
         model.objects.all().delete()
     tables = [Leg._meta.db_table, LedgerTransaction._meta.db_table, Account._meta.db_table]
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Run the ledger's deferred zero-sum checks now: TRUNCATE is refused while they wait.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for table in tables:
             if connection.vendor == "postgresql":
                 cursor.execute(f'TRUNCATE TABLE "{table}" CASCADE')
             else:
                 cursor.execute(f'DELETE FROM "{table}"')
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # back to how they were declared
 
 
 def clear_everything() -> None:

@@ -308,3 +308,37 @@ def test_a_tier_in_use_or_the_last_one_cannot_be_deleted(staff_api):
     last = staff_api.delete(f"/api/v1/admin/distribution/tiers/{Tier.objects.get().id}")
     assert last.json()["code"] == "DIST_TIER_LAST"
     assert AuditEntry.objects.filter(action="distribution.tier_delete").count() == 2
+
+
+def test_a_genuine_transfer_notification_posted_twice_pays_once(commit):
+    """WeChat may deliver MCHTRANSFER.BILL.FINISHED again: verified, then it changes nothing."""
+    from fenxiao.integrations.wechat.transfer_sandbox import sandbox_transfer_confirm, sandbox_transfer_notification
+    from fenxiao.ledger.selectors import account_balance
+
+    d = make_distributor("quin")
+    ledger_post(
+        kind="test_seed",
+        reference="test:seed:quin",
+        legs=[(accounts.available(d.id), 5_000), (accounts.COMMISSION_EXPENSE, -5_000)],
+    )
+    with commit():
+        api_for(d.user).post("/api/v1/distribution/withdrawals", {"amount_fen": 5_000, "method": "wechat"})
+    w = Withdrawal.objects.get()
+    with commit():
+        sandbox_transfer_confirm(w.out_bill_no)
+    message = sandbox_transfer_notification(w.out_bill_no)
+    headers = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in message.headers.items()}
+    for _ in range(2):
+        r = Api().client.post(
+            "/api/v1/distribution/wechat/transfer-notify", message.body, content_type="application/json", **headers
+        )
+        assert r.status_code == 200 and r.json()["code"] == "SUCCESS"
+    w.refresh_from_db()
+    assert w.status == "paid" and account_balance(accounts.PAYOUT) == 5_000
+    assert balances(d).withdrawing == 0
+
+    tampered = message.body.replace(b'"ciphertext":"', b'"ciphertext":"A')
+    bad = Api().client.post(
+        "/api/v1/distribution/wechat/transfer-notify", tampered, content_type="application/json", **headers
+    )
+    assert bad.status_code == 401 and bad.json()["code"] == "FAIL"

@@ -262,3 +262,21 @@ def test_settlement_upgrades_a_tier_on_real_sales_only(commit, buyer, mid, top, 
     third = receive(commit, paid_order(commit, buyer, (sku.id, 1)))
     sweep_settle_commission(now=after_freeze(third))
     assert records(third)[(1, mid.id)].rate_bps == 1200  # the new tier's rate from the next order on
+
+
+class Seckill(Coupon):
+    kind = "seckill"
+
+
+def test_activity_orders_pay_commission_only_when_the_activity_allows(commit, buyer, mid, sku):
+    provider = Seckill(1_000)
+    register_provider(provider)
+    try:
+        blocked = paid_order(commit, buyer, (sku.id, 1))
+        assert not CommissionRecord.objects.filter(order=blocked).exists()  # seckill pays none by default
+
+        settings_update(actor_id=None, changes={"activity_commission": {"seckill": True, "group_buy": True}})
+        allowed = paid_order(commit, buyer, (sku.id, 1))
+    finally:
+        unregister_provider(provider.kind)
+    assert records(allowed)[(1, mid.id)].base_fen == 9_000 and records(allowed)[(1, mid.id)].amount_fen == 900
