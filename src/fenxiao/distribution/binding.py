@@ -37,25 +37,20 @@ class BindOutcome:
 
 
 def referral_chain(*, user_id: int, depth: int) -> list[int]:
-    """Distributor ids above ``user_id``: their referrer, the referrer's referrer, ... Stops at
-    ``depth``, at the top, or at a repeat (a loop in bad data never loops here)."""
+    """Distributor ids above ``user_id``: their referrer, the referrer's referrer, ... in one query
+    (a join per level; depth is at most 3). Stops at ``depth``, at the top, or at a repeat, so a
+    loop in bad data never loops here."""
+    if depth <= 0:
+        return []
+    paths = ["distributor_id"]
+    for _ in range(depth - 1):
+        paths.append(paths[-1].removesuffix("_id") + "__user__referral__distributor_id")
+    row = Referral.objects.filter(user_id=user_id).values_list(*paths).first()
     chain: list[int] = []
-    current_user = user_id
-    seen_users = {user_id}
-    while len(chain) < depth:
-        row = (
-            Referral.objects.filter(user_id=current_user).values_list("distributor_id", "distributor__user_id").first()
-        )
-        if row is None:
-            break
-        distributor_id, distributor_user_id = row
-        if distributor_id in chain:
+    for distributor_id in row or ():
+        if distributor_id is None or distributor_id in chain:
             break
         chain.append(distributor_id)
-        if distributor_user_id in seen_users:
-            break
-        seen_users.add(distributor_user_id)
-        current_user = distributor_user_id
     return chain
 
 

@@ -11,7 +11,7 @@ import logging
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from fenxiao.distribution import accounts
@@ -45,12 +45,10 @@ ACTIVITY_KINDS = ("seckill", "group_buy", "invite")
 REPAIR_BATCH = 500
 
 
-def order_referral_snapshot(*, order_id: int) -> OrderReferral:
+def order_referral_snapshot(*, order_id: int) -> None:
     """Handler of ``order_created``: the chain as it stands now. When binding waits for the first
-    order, the remembered share becomes the binding first."""
-    existing = OrderReferral.objects.filter(order_id=order_id).first()
-    if existing:
-        return existing
+    order, the remembered share becomes the binding first. Idempotent: the first snapshot of an
+    order stays (a replay computes a chain and writes nothing)."""
     order = Order.objects.only("id", "buyer_id").get(pk=order_id)
     row = distribution_settings()
     if row.bind_on == BindOn.FIRST_ORDER:
@@ -66,13 +64,11 @@ def order_referral_snapshot(*, order_id: int) -> OrderReferral:
         levels=levels,
     )
     self_purchase = bool(chain) and chain[0] == buyer_id
-    try:
-        with transaction.atomic():
-            return OrderReferral.objects.create(
-                order_id=order_id, buyer_id=order.buyer_id, chain=chain, self_purchase=self_purchase
-            )
-    except IntegrityError:
-        return OrderReferral.objects.get(order_id=order_id)
+    # One statement whether or not a concurrent handler wrote it first (no savepoint needed).
+    OrderReferral.objects.bulk_create(
+        [OrderReferral(order_id=order_id, buyer_id=order.buyer_id, chain=chain, self_purchase=self_purchase)],
+        ignore_conflicts=True,
+    )
 
 
 def _line_activities(order: Order, line_count: int) -> dict[int, str]:
