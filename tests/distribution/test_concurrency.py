@@ -37,6 +37,7 @@ from fenxiao.ledger.models import LedgerTransaction, Leg
 from fenxiao.ledger.selectors import account_balance
 from fenxiao.ledger.services import ledger_post
 from fenxiao.orders.models import Order, OrderEvent, OrderLine
+from fenxiao.orders.placement_hooks import register_placement_hook, unregister_placement_hook
 from fenxiao.payments.models import Payment, PaymentStatus
 from fenxiao.payments.notifications import notification_handle
 from fenxiao.payments.prepare import payment_prepare
@@ -110,12 +111,12 @@ def test_twenty_concurrent_bookings_of_one_order_book_one_set(
     buyer, mid, top, sku, sku2, payment_handlers_off, snapshot_first
 ):
     if not snapshot_first:
-        # The order_created handler never ran: the twenty bookings race to snapshot the chain too.
-        events.unsubscribe("order_created", handlers.on_order_created)
+        # Placed before distribution existed: the twenty bookings race to snapshot the chain too.
+        unregister_placement_hook("distribution.referral_snapshot")
     try:
         order = place_order(buyer, (sku.id, 1), (sku2.id, 3))
     finally:
-        events.subscribe("order_created", handlers.on_order_created)
+        register_placement_hook("distribution.referral_snapshot", handlers.on_order_placed)
     mark_paid(order)
     assert OrderReferral.objects.filter(order=order).exists() is snapshot_first
     assert not CommissionRecord.objects.filter(order=order).exists()

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from fenxiao.accounts.models import User
 from fenxiao.distribution.binding import referral_bind
-from fenxiao.distribution.commission import commission_book, commission_schedule_settlement, order_referral_snapshot
+from fenxiao.distribution.commission import commission_book, commission_schedule_settlement
 from fenxiao.distribution.commission_refunds import commission_refund_sync
 from fenxiao.distribution.enrolment import application_submit, distributor_create
 from fenxiao.distribution.models import CommissionRecord, Distributor, DistributorApplication
@@ -65,7 +65,6 @@ def seed_demo_distribution() -> DistributionResult:
     # too (each is idempotent) so the demo does not depend on when the caller's transaction ends.
     def buy(*lines) -> Order:
         order = order_create(user=dave, lines=[LineRequest(s.id, q) for s, q in lines], address_id=address.id)
-        order_referral_snapshot(order_id=order.id)
         sandbox_payment_succeed(order=order)
         commission_book(order_id=order.id)
         return order

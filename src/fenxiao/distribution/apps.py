@@ -10,7 +10,10 @@ class DistributionConfig(AppConfig):
         from fenxiao.core.sweeps import register_sweep
         from fenxiao.distribution import handlers
 
-        subscribe("order_created", handlers.on_order_created)
+        # The referral chain is written with the order, in its transaction (see placement_hooks).
+        from fenxiao.orders.placement_hooks import register_placement_hook
+
+        register_placement_hook("distribution.referral_snapshot", handlers.on_order_placed)
         subscribe("order_paid", handlers.on_order_paid)
         subscribe("order_received", handlers.on_order_received)
         subscribe("order_line_refunded", handlers.on_order_line_refunded)

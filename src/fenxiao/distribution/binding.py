@@ -36,22 +36,32 @@ class BindOutcome:
     message: str
 
 
-def referral_chain(*, user_id: int, depth: int) -> list[int]:
-    """Distributor ids above ``user_id``: their referrer, the referrer's referrer, ... in one query
-    (a join per level; depth is at most 3). Stops at ``depth``, at the top, or at a repeat, so a
-    loop in bad data never loops here."""
-    if depth <= 0:
-        return []
-    paths = ["distributor_id"]
+def chain_lookups(depth: int, *, prefix: str = "") -> list[str]:
+    """The lookups that reach the referrer ``1..depth`` levels above a Referral (or, with
+    ``prefix="referral__"``, above a User): one join per level, read in one query."""
+    paths = [f"{prefix}distributor_id"]
     for _ in range(depth - 1):
         paths.append(paths[-1].removesuffix("_id") + "__user__referral__distributor_id")
-    row = Referral.objects.filter(user_id=user_id).values_list(*paths).first()
+    return paths if depth > 0 else []
+
+
+def chain_from_row(ids) -> list[int]:
+    """Cut the ids read by ``chain_lookups`` at the top (None) or at a repeat: a loop in bad data
+    never loops here."""
     chain: list[int] = []
-    for distributor_id in row or ():
+    for distributor_id in ids or ():
         if distributor_id is None or distributor_id in chain:
             break
         chain.append(distributor_id)
     return chain
+
+
+def referral_chain(*, user_id: int, depth: int) -> list[int]:
+    """Distributor ids above ``user_id``: their referrer, the referrer's referrer, ... (at most
+    ``depth``), in one query."""
+    if depth <= 0:
+        return []
+    return chain_from_row(Referral.objects.filter(user_id=user_id).values_list(*chain_lookups(depth)).first())
 
 
 def _would_loop(*, user_id: int, distributor: Distributor) -> bool:

@@ -14,8 +14,9 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from fenxiao.accounts.models import User
 from fenxiao.distribution import accounts
-from fenxiao.distribution.binding import referral_bind_from_touch, referral_chain
+from fenxiao.distribution.binding import chain_from_row, chain_lookups, referral_bind_from_touch
 from fenxiao.distribution.commission_rules import (
     ChainMember,
     CommissionPolicy,
@@ -45,30 +46,41 @@ ACTIVITY_KINDS = ("seckill", "group_buy", "invite")
 REPAIR_BATCH = 500
 
 
-def order_referral_snapshot(*, order_id: int) -> None:
-    """Handler of ``order_created``: the chain as it stands now. When binding waits for the first
-    order, the remembered share becomes the binding first. Idempotent: the first snapshot of an
-    order stays (a replay computes a chain and writes nothing)."""
-    order = Order.objects.only("id", "buyer_id").get(pk=order_id)
+def order_referral_snapshot(*, order_id: int, buyer_id: int | None = None) -> None:
+    """The chain as it stands now, written once per order. Runs inside the order's transaction
+    (``on_order_placed``); booking calls it too for an order placed before distribution existed.
+    When binding waits for the first order, the remembered share becomes the binding first."""
+    if buyer_id is None:
+        buyer_id = Order.objects.filter(pk=order_id).values_list("buyer_id", flat=True).get()
     row = distribution_settings()
     if row.bind_on == BindOn.FIRST_ORDER:
-        referral_bind_from_touch(user_id=order.buyer_id)
+        referral_bind_from_touch(user_id=buyer_id)
     levels = enabled_levels(row)
-    buyer = Distributor.objects.filter(user_id=order.buyer_id).values_list("id", "status").first()
-    buyer_id, buyer_active = (buyer[0], buyer[1] == DistributorStatus.ACTIVE) if buyer else (None, False)
+    # The buyer's own distributor row and the referrers above them, in one query.
+    found = (
+        User.objects.filter(pk=buyer_id)
+        .values_list("distributor__id", "distributor__status", *chain_lookups(levels, prefix="referral__"))
+        .get()
+    )
+    buyer_distributor, buyer_active = found[0], found[1] == DistributorStatus.ACTIVE
     chain = commission_chain(
-        buyer_distributor_id=buyer_id,
+        buyer_distributor_id=buyer_distributor,
         buyer_is_active_distributor=buyer_active,
-        referrer_chain=referral_chain(user_id=order.buyer_id, depth=levels),
+        referrer_chain=chain_from_row(found[2:]),
         self_purchase_allowed=row.self_purchase_commission,
         levels=levels,
     )
-    self_purchase = bool(chain) and chain[0] == buyer_id
-    # One statement whether or not a concurrent handler wrote it first (no savepoint needed).
+    self_purchase = bool(chain) and chain[0] == buyer_distributor
+    # One statement whether or not a concurrent call wrote it first (no savepoint needed).
     OrderReferral.objects.bulk_create(
-        [OrderReferral(order_id=order_id, buyer_id=order.buyer_id, chain=chain, self_purchase=self_purchase)],
+        [OrderReferral(order_id=order_id, buyer_id=buyer_id, chain=chain, self_purchase=self_purchase)],
         ignore_conflicts=True,
     )
+
+
+def on_order_placed(order: Order) -> None:
+    """The placement hook (``orders.placement_hooks``)."""
+    order_referral_snapshot(order_id=order.id, buyer_id=order.buyer_id)
 
 
 def _line_activities(order: Order, line_count: int) -> dict[int, str]:

@@ -6,10 +6,12 @@ fit the number of levels and the cap the settings choose."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from itertools import pairwise
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 from django.forms.models import model_to_dict
 
@@ -49,11 +51,41 @@ FORBIDDEN_FIELDS = ("entry_fee_fen", "purchase_required")
 TIER_FIELDS = ("name", "rank", "level1_bps", "level2_bps", "level3_bps", "min_sales_fen", "min_customers", "min_orders")
 
 
+logger = logging.getLogger(__name__)
+SETTINGS_CACHE_KEY = "distribution:settings:1"
+SETTINGS_CACHE_SECONDS = 60
+
+
 def distribution_settings() -> DistributionSettings:
+    """The settings row, read through the shared cache: every order placement and payment needs
+    it and it changes a few times a year. ``settings_update`` drops the cached copy at once and
+    again after commit. The answer is for reading; only ``settings_update`` writes the row."""
+    try:
+        cached = cache.get(SETTINGS_CACHE_KEY)
+    except Exception:  # the cache being down never stops an order
+        logger.warning("distribution settings cache unreachable", exc_info=True)
+        cached = None
+    if cached is not None:
+        return DistributionSettings(pk=1, **cached)
     row = DistributionSettings.objects.filter(pk=1).first()
     if row is None:
         row, _ = DistributionSettings.objects.get_or_create(pk=1)
+    try:
+        cache.set(
+            SETTINGS_CACHE_KEY,
+            {**settings_values(row), "updated_at": row.updated_at, "updated_by_id": row.updated_by_id},
+            SETTINGS_CACHE_SECONDS,
+        )
+    except Exception:
+        logger.warning("distribution settings not cached", exc_info=True)
     return row
+
+
+def _forget_cached_settings() -> None:
+    try:
+        cache.delete(SETTINGS_CACHE_KEY)
+    except Exception:
+        logger.warning("cached distribution settings not dropped", exc_info=True)
 
 
 def enabled_levels(row: DistributionSettings | None = None) -> int:
@@ -104,7 +136,7 @@ def settings_update(
     unknown = set(changes) - set(SETTINGS_FIELDS) - set(FORBIDDEN_FIELDS)
     if unknown:
         raise DistributionError("DIST_SETTINGS_UNKNOWN_FIELD", f"未知的设置项：{', '.join(sorted(unknown))}")
-    distribution_settings()
+    DistributionSettings.objects.get_or_create(pk=1)
     row = DistributionSettings.objects.select_for_update().get(pk=1)
     before = settings_values(row)
     values = {**before, **changes}
@@ -113,6 +145,8 @@ def settings_update(
         setattr(row, name, values[name])
     row.updated_by_id = actor_id
     row.save()
+    _forget_cached_settings()
+    transaction.on_commit(_forget_cached_settings)
     diff = changed_fields(before, settings_values(row))
     if diff:
         audit_record(

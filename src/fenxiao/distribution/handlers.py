@@ -6,7 +6,7 @@ from __future__ import annotations
 from fenxiao.distribution.commission import (
     commission_book,
     commission_schedule_settlement,
-    order_referral_snapshot,
+    on_order_placed,
     sweep_unbooked_orders,
     sweep_unscheduled_commission,
 )
@@ -18,10 +18,6 @@ from fenxiao.distribution.payouts import sweep_payouts, withdrawal_transfer_noti
 from fenxiao.distribution.settlement import sweep_settle_commission
 from fenxiao.integrations.wechat.pay_gateway import SignedMessage
 from fenxiao.orders.models import Order
-
-
-def on_order_created(*, order_id: int) -> None:
-    order_referral_snapshot(order_id=order_id)
 
 
 def on_order_paid(*, order_id: int) -> None:
@@ -47,9 +43,9 @@ def deliver_sandbox_transfer_notification(message: SignedMessage) -> None:
 
 
 __all__ = [
-    "on_order_created",
     "on_order_line_refunded",
     "on_order_paid",
+    "on_order_placed",
     "on_order_received",
     "sweep_payouts",
     "sweep_settle_commission",

@@ -25,6 +25,7 @@ from fenxiao.inventory.reservations import Hold, stock_consume, stock_release, s
 from fenxiao.orders.checkout import LineRequest, checkout_quote
 from fenxiao.orders.errors import OrderError, order_not_found
 from fenxiao.orders.models import AfterSale, AfterSaleStatus, Order, OrderEvent, OrderLine, OrderStatus
+from fenxiao.orders.placement_hooks import placement_hooks
 from fenxiao.orders.transitions import order_event_add, order_transition
 
 OPEN_AFTER_SALE = (
@@ -196,6 +197,8 @@ def _order_place(
     )
     for provider, discount in priced.granted:
         provider.commit(priced.ctx, [discount], order)
+    for hook in placement_hooks():
+        hook(order)
     created = order_event_add(
         order, type="created", actor=user, to_status=order.status, data={"fingerprint": fingerprint}
     )
