@@ -49,3 +49,23 @@ def sandbox_dir(settings, tmp_path, _sandbox_key_files):
     gateway_module.reset_pay_gateway()
     yield folder
     gateway_module.reset_pay_gateway()
+
+
+@pytest.fixture(autouse=True)
+def _ledger_invariant(request):
+    """Never lose or invent a fen: after every test that used the database, every ledger
+    transaction sums to zero and every cached balance equals its legs. The ledger's own tests
+    corrupt the book on purpose to see the check catch it, and check it themselves."""
+    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames)
+    if not uses_db or request.node.nodeid.startswith("tests/ledger/"):
+        yield
+        return
+    request.getfixturevalue("db")  # set up first, so the check below runs before the rollback
+    yield
+    from fenxiao.ledger.checks import ledger_check
+
+    # A test may have patched the database connection itself (to play an outage): the patches go
+    # now rather than at the monkeypatch fixture's own teardown, which comes after this one.
+    request.getfixturevalue("monkeypatch").undo()
+    problems = ledger_check()
+    assert problems == [], [p.description for p in problems]

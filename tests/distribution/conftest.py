@@ -5,7 +5,7 @@ from contextlib import contextmanager
 import pytest
 
 from tests.catalog_factories import SkuFactory
-from tests.distribution.support import assert_ledger_clean, make_distributor, make_user
+from tests.distribution.support import make_distributor, make_user
 
 
 @pytest.fixture
@@ -19,14 +19,6 @@ def commit(django_capture_on_commit_callbacks):
             yield
 
     return run
-
-
-@pytest.fixture(autouse=True)
-def _ledger_balanced(request):
-    """The ledger invariant holds after every distribution test that touched the database."""
-    yield
-    if "db" in request.fixturenames or "transactional_db" in request.fixturenames:
-        assert_ledger_clean()
 
 
 @pytest.fixture
