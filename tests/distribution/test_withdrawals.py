@@ -7,6 +7,7 @@ import itertools
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from fenxiao.core.errors import DomainError
@@ -259,3 +260,47 @@ def test_refund_after_withdrawal_leaves_a_debt_that_the_next_commission_repays(c
         ask(mid, 1_001)
     with commit():
         assert ask(mid, 1_000).amount_fen == 1_000
+
+
+def test_unfinished_payouts_are_asked_about_less_often_as_they_age(commit, dist, monkeypatch):
+    from fenxiao.distribution import payouts
+
+    start = timezone.now()
+    with time_machine.travel(start, tick=False), commit():
+        w = ask(dist, 10_000)  # waiting for the payee to confirm
+    asked: list = []
+    real_query = payouts.withdrawal_payout_query
+    monkeypatch.setattr(payouts, "withdrawal_payout_query", lambda **kw: asked.append(kw) or real_query(**kw))
+
+    def sweep_at(minutes: float) -> int:
+        moment = start + timedelta(minutes=minutes)
+        with time_machine.travel(moment, tick=False):
+            sweep_payouts(now=moment)
+        return len(asked)
+
+    assert sweep_at(1) == 0  # queried at creation: not again within 2 minutes
+    assert sweep_at(3) == 1  # a young bill: every 2 minutes
+    assert sweep_at(20) == 2  # older than 10 minutes: every 15
+    assert sweep_at(30) == 2
+    assert sweep_at(36) == 3
+    assert sweep_at(200) == 4  # older than 2 hours: hourly
+    assert sweep_at(230) == 4
+    w.refresh_from_db()
+    assert w.status == WithdrawalStatus.PAYING
+
+
+def test_a_bill_for_another_amount_is_left_for_an_operator(commit, dist):
+    from dataclasses import replace
+
+    from fenxiao.distribution.payouts import withdrawal_apply_bill
+    from fenxiao.integrations.wechat.transfer_gateway import transfer_gateway
+
+    with commit():
+        w = ask(dist, 10_000)
+    bill = transfer_gateway().query_transfer_bill(w.out_bill_no)
+    withdrawal_apply_bill(withdrawal_id=w.id, bill=replace(bill, state="SUCCESS", amount_fen=99_999))
+
+    w.refresh_from_db()
+    assert w.status == WithdrawalStatus.PAYING and "99999" in w.anomaly
+    assert balances(dist).withdrawing == 10_000  # nothing booked on a bill we cannot explain
+    assert sweep_payouts(now=timezone.now() + timedelta(days=1)) == 0  # no longer followed automatically

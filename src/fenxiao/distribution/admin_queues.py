@@ -282,7 +282,8 @@ class WithdrawalAdmin(StepAdmin, ServiceOnlyAdmin):
         ("提现", {"fields": (("out_bill_no", "status"), ("distributor_link", "method"), ("amount", "fee", "net"),
                             "created_at")}),
         ("银行卡", {"fields": ("bank_name", "bank_account_name", "bank_account_no", "paid_reference")}),
-        ("微信转账", {"fields": ("transfer_bill_no", "transfer_state", "submitted_at", "last_queried_at")}),
+        ("微信转账", {"fields": ("transfer_bill_no", "transfer_state", "submitted_at", "last_queried_at",
+                                 "anomaly")}),
         ("审核与结果", {"fields": (("reviewed_by", "reviewed_at"), "reject_reason", "fail_reason",
                                    ("paid_at", "closed_at"), "operations")}),
     )  # fmt: skip

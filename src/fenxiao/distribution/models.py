@@ -394,6 +394,9 @@ class Withdrawal(models.Model):
     paid_reference = models.CharField("打款凭证号", max_length=64, blank=True, default="")
     reject_reason = models.CharField("驳回原因", max_length=200, blank=True, default="")
     fail_reason = models.CharField("失败原因", max_length=200, blank=True, default="")
+    # Set when WeChat reports something our records cannot explain (another amount): the payout
+    # stops being followed automatically and waits for an operator.
+    anomaly = models.CharField("异常说明", max_length=200, blank=True, default="")
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -35,7 +35,10 @@ from fenxiao.payments.errors import NotificationRejected
 logger = logging.getLogger(__name__)
 
 REMARK = "佣金提现"
-QUERY_AFTER = timedelta(minutes=2)  # give a fresh bill time before asking about it
+# How long to wait before asking WeChat about a bill again, by how long it has been out: a fresh
+# bill soon (the answer may have been lost), one waiting for the payee (up to 24 h) rarely.
+QUERY_INTERVALS = ((timedelta(minutes=10), timedelta(minutes=2)), (timedelta(hours=2), timedelta(minutes=15)))
+QUERY_INTERVAL_LATE = timedelta(hours=1)
 SUBMIT_STALE_AFTER = timedelta(minutes=1)  # an approved payout whose after-commit call never ran
 SWEEP_BATCH = 200
 
@@ -95,6 +98,8 @@ def withdrawal_apply_bill(*, withdrawal_id: int, bill: TransferBill) -> Withdraw
             bill.amount_fen,
             withdrawal.net_fen,
         )
+        withdrawal.anomaly = f"微信报告金额 {bill.amount_fen} 分，与应付 {withdrawal.net_fen} 分不符，请人工核对"[:200]
+        withdrawal.save(update_fields=["anomaly", "updated_at"])
         return withdrawal
     if withdrawal.status != WithdrawalStatus.PAYING:
         return withdrawal
@@ -172,15 +177,27 @@ def sweep_payouts(*, now: datetime) -> int:
     for withdrawal_id in list(stale):
         withdrawal_payout_submit(withdrawal_id=withdrawal_id)
         handled += 1
+    shortest = QUERY_INTERVALS[0][1]
     waiting = (
-        Withdrawal.objects.filter(status=WithdrawalStatus.PAYING)
-        .filter(Q(last_queried_at__isnull=True) | Q(last_queried_at__lte=now - QUERY_AFTER))
-        .values_list("id", flat=True)[:SWEEP_BATCH]
+        Withdrawal.objects.filter(status=WithdrawalStatus.PAYING, anomaly="")
+        .filter(Q(last_queried_at__isnull=True) | Q(last_queried_at__lte=now - shortest))
+        .order_by("last_queried_at", "id")
+        .values_list("id", "submitted_at", "last_queried_at")[:SWEEP_BATCH]
     )
-    for withdrawal_id in list(waiting):
+    for withdrawal_id, submitted_at, last_queried_at in list(waiting):
+        if last_queried_at is not None and now - last_queried_at < query_interval(now - (submitted_at or now)):
+            continue
         withdrawal_payout_query(withdrawal_id=withdrawal_id)
         handled += 1
     return handled
+
+
+def query_interval(age: timedelta) -> timedelta:
+    """Every 2 minutes for a bill under 10 minutes old, every 15 under 2 hours, then hourly."""
+    for limit, interval in QUERY_INTERVALS:
+        if age < limit:
+            return interval
+    return QUERY_INTERVAL_LATE
 
 
 def withdrawal_confirm_params(withdrawal: Withdrawal) -> dict[str, str] | None:
