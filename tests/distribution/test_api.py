@@ -342,3 +342,14 @@ def test_a_genuine_transfer_notification_posted_twice_pays_once(commit):
         "/api/v1/distribution/wechat/transfer-notify", tampered, content_type="application/json", **headers
     )
     assert bad.status_code == 401 and bad.json()["code"] == "FAIL"
+
+
+def test_a_settings_edit_based_on_an_old_copy_is_refused(staff_api):
+    loaded = staff_api.get("/api/v1/admin/distribution/settings").json()["updated_at"]
+    first = staff_api.put("/api/v1/admin/distribution/settings", {"freeze_days": 9, "if_updated_at": loaded})
+    assert first.status_code == 200
+
+    stale = staff_api.put("/api/v1/admin/distribution/settings", {"withdraw_min_fen": 300, "if_updated_at": loaded})
+    assert stale.status_code == 409 and stale.json()["code"] == "DIST_SETTINGS_CHANGED"
+    now = staff_api.get("/api/v1/admin/distribution/settings").json()
+    assert (now["freeze_days"], now["withdraw_min_fen"]) == (9, 100)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from datetime import datetime, timedelta
 from itertools import pairwise
 from typing import Any
 
@@ -17,7 +18,7 @@ from django.forms.models import model_to_dict
 
 from fenxiao.catalog.models import Product
 from fenxiao.core.errors import NotFound
-from fenxiao.distribution.errors import DistributionError, SettingsInvalid
+from fenxiao.distribution.errors import DistributionConflict, DistributionError, SettingsInvalid
 from fenxiao.distribution.models import DistributionSettings, OverrideMode, ProductCommission, Tier
 from fenxiao.distribution.settings_rules import (
     RuleViolation,
@@ -129,15 +130,19 @@ def settings_check(*, changes: Mapping[str, Any]) -> list[RuleViolation]:
 
 @transaction.atomic
 def settings_update(
-    *, actor_id: int | None, changes: Mapping[str, Any]
+    *, actor_id: int | None, changes: Mapping[str, Any], expected_updated_at: datetime | None = None
 ) -> tuple[DistributionSettings, list[RuleViolation]]:
     """Apply ``changes`` (any subset of the fields) if the result obeys every rule; returns the
-    row and the non-blocking warnings (level 3 on, a tier above 20%)."""
+    row and the non-blocking warnings (level 3 on, a tier above 20%). With ``expected_updated_at``
+    (what the editor loaded) a change made by someone else meanwhile is refused, not overwritten."""
     unknown = set(changes) - set(SETTINGS_FIELDS) - set(FORBIDDEN_FIELDS)
     if unknown:
         raise DistributionError("DIST_SETTINGS_UNKNOWN_FIELD", f"未知的设置项：{', '.join(sorted(unknown))}")
     DistributionSettings.objects.get_or_create(pk=1)
     row = DistributionSettings.objects.select_for_update().get(pk=1)
+    # The API shows times to the millisecond, so that is the precision compared.
+    if expected_updated_at is not None and abs(row.updated_at - expected_updated_at) >= timedelta(milliseconds=1):
+        raise DistributionConflict("DIST_SETTINGS_CHANGED", "分销设置已被他人修改，请刷新后再提交")
     before = settings_values(row)
     values = {**before, **changes}
     warnings = _check(values, list(Tier.objects.order_by("rank")))

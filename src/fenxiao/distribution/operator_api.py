@@ -97,8 +97,10 @@ def settings_get(request: HttpRequest):
 
 @router.put("/distribution/settings", response=SettingsOut, summary="修改分销设置")
 def settings_put(request: HttpRequest, body: SettingsBody):
-    changes = body.model_dump(exclude_none=True)
-    _row, warnings = config.settings_update(actor_id=request.auth.id, changes=changes)
+    changes = body.model_dump(exclude_none=True, exclude={"if_updated_at"})
+    _row, warnings = config.settings_update(
+        actor_id=request.auth.id, changes=changes, expected_updated_at=body.if_updated_at
+    )
     return _settings_out(warnings)
 
 

@@ -129,6 +129,8 @@ class SettingsBody(Schema):
     activity_commission: dict[Literal["seckill", "group_buy", "invite"], bool] | None = None
     entry_fee_fen: StrictInt | None = None
     purchase_required: bool | None = None
+    # The updated_at the editor loaded: when given, a change made meanwhile is refused (409).
+    if_updated_at: datetime | None = None
 
 
 class RuleNote(Schema):
