@@ -106,7 +106,7 @@ def test_self_purchase_pays_level_one_only_when_allowed(commit, mid, top, sku):
 
 
 class Coupon:
-    kind = "test_coupon"  # not "coupon": that kind belongs to the promotions app
+    kind = "test_distribution_coupon"  # not "coupon": that kind belongs to the promotions app
 
     def __init__(self, amount_fen: int):
         self.amount_fen = amount_fen
