@@ -18,6 +18,8 @@ from fenxiao.orders.cart_api import router as cart_router
 from fenxiao.orders.operator_api import router as orders_operator_router
 from fenxiao.orders.shipping_api import router as shipping_router
 from fenxiao.payments.api import router as payments_router
+from fenxiao.promotions.api import router as coupons_router
+from fenxiao.promotions.operator_api import router as coupons_operator_router
 
 api.add_router("/v1", health_router)
 api.add_router("/v1/auth", auth_router)
@@ -36,5 +38,7 @@ api.add_router("/v1", payments_router)
 api.add_router("/v1/distribution", distribution_router)
 api.add_router("/v1/distribution", distribution_notify_router)
 api.add_router("/v1/admin", distribution_operator_router)
+api.add_router("/v1/coupons", coupons_router)
+api.add_router("/v1/admin", coupons_operator_router)
 
 __all__ = ["api"]

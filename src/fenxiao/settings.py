@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "fenxiao.orders",
     "fenxiao.risk",
     "fenxiao.distribution",
+    "fenxiao.promotions",
     "fenxiao.demo",
     "fenxiao.storefront",
 ]

@@ -22,14 +22,14 @@ class FullReductionCoupon:
         self.committed: list[tuple[int, int]] = []
 
     def discounts(self, ctx):
-        if "coupon_id" not in ctx.options:
+        if "test_coupon_id" not in ctx.options:
             return []
-        if ctx.options["coupon_id"] != 1:
+        if ctx.options["test_coupon_id"] != 1:
             raise DomainError("COUPON_NOT_FOUND", "优惠券不存在")
         if sum(line.paid_fen for line in ctx.lines) < 5000:
             return []
         amounts = spread_discount(2000, ctx.lines, range(len(ctx.lines)))
-        return [Discount(kind=self.kind, label="满50减20", line_amounts=amounts, data={"coupon_id": 1})]
+        return [Discount(kind=self.kind, label="满50减20", line_amounts=amounts, data={"test_coupon_id": 1})]
 
     def commit(self, ctx, discounts, order):
         self.committed.append((order.id, sum(d.amount_fen for d in discounts)))
@@ -58,7 +58,7 @@ def published():
 def test_quote_applies_the_providers_discount_exactly_across_lines(buyer_api, sku, sku2, coupon):
     body = {
         "lines": [{"sku_id": sku.id, "quantity": 1}, {"sku_id": sku2.id, "quantity": 2}],
-        "options": {"coupon_id": 1},
+        "options": {"test_coupon_id": 1},
     }
     quote = buyer_api.post("/api/v1/checkout/quote", body).json()
     assert quote["discounts"] == [{"kind": "test_coupon", "label": "满50减20", "amount_fen": 2000}]
@@ -72,13 +72,13 @@ def test_quote_applies_the_providers_discount_exactly_across_lines(buyer_api, sk
 
 def test_a_providers_refusal_is_the_shoppers_error(buyer_api, sku, coupon):
     res = buyer_api.post(
-        "/api/v1/checkout/quote", {"lines": [{"sku_id": sku.id, "quantity": 2}], "options": {"coupon_id": 9}}
+        "/api/v1/checkout/quote", {"lines": [{"sku_id": sku.id, "quantity": 2}], "options": {"test_coupon_id": 9}}
     )
     assert (res.status_code, res.json()["code"]) == (400, "COUPON_NOT_FOUND")
 
 
 def test_the_order_keeps_the_discount_per_line_and_tells_the_provider(buyer, sku, sku2, coupon):
-    order = place_order(buyer, (sku.id, 1), (sku2.id, 2), options={"coupon_id": 1})
+    order = place_order(buyer, (sku.id, 1), (sku2.id, 2), options={"test_coupon_id": 1})
 
     assert order.discount_fen == 2000
     assert order.payable_fen == order.goods_fen - 2000
@@ -86,7 +86,7 @@ def test_the_order_keeps_the_discount_per_line_and_tells_the_provider(buyer, sku
     assert [(ln.discount_fen, ln.paid_fen) for ln in lines] == [(1230, 2760), (770, 1730)]
     assert sum(ln.paid_fen for ln in lines) == order.payable_fen  # no shipping template: free
     assert order.adjustments == [
-        {"kind": "test_coupon", "label": "满50减20", "amount_fen": 2000, "data": {"coupon_id": 1}}
+        {"kind": "test_coupon", "label": "满50减20", "amount_fen": 2000, "data": {"test_coupon_id": 1}}
     ]
     assert coupon.committed == [(order.id, 2000)]
 

@@ -1,0 +1,1 @@
+"""Promotions: coupons plugged into checkout through the pricing hook (DESIGN §2)."""

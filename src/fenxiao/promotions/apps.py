@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+
+class PromotionsConfig(AppConfig):
+    name = "fenxiao.promotions"
+    verbose_name = "营销"
+
+    def ready(self) -> None:
+        from fenxiao.core.events import subscribe
+        from fenxiao.core.sweeps import register_sweep
+        from fenxiao.orders.pricing_hooks import register_provider
+        from fenxiao.promotions import handlers
+        from fenxiao.promotions.coupon_pricing import CouponProvider
+
+        register_provider(CouponProvider())
+        # A cancelled order, or one closed because every unit was refunded, gives its coupon back.
+        subscribe("order_cancelled", handlers.on_order_undone)
+        subscribe("order_closed", handlers.on_order_undone)
+        register_sweep("promotions.expire_coupons", handlers.sweep_expire_coupons)

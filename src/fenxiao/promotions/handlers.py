@@ -1,0 +1,16 @@
+"""Subscribers to order events and the expiry sweep (registered in PromotionsConfig.ready)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fenxiao.promotions.claims import coupons_return_for_order, user_coupons_expire
+
+
+def on_order_undone(*, order_id: int, **_: object) -> None:
+    """``order_cancelled`` and ``order_closed`` (every unit refunded): give the coupon back."""
+    coupons_return_for_order(order_id=order_id)
+
+
+def sweep_expire_coupons(*, now: datetime) -> int:
+    return user_coupons_expire(now=now)
