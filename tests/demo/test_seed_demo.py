@@ -106,6 +106,10 @@ def clear_ledger_and_distribution() -> None:
 def clear_everything() -> None:
     # Money records protect the orders they belong to, and orders protect what they sold.
     clear_ledger_and_distribution()
+    from fenxiao.promotions.models import CouponTemplate, UserCoupon
+
+    UserCoupon.objects.all().delete()
+    CouponTemplate.objects.all().delete()
     for model in (Refund, Payment, Notification, AfterSaleLine, AfterSale, Order, StockReservation):
         model.objects.all().delete()
     Product.objects.all().delete()
@@ -286,3 +290,12 @@ def test_demo_distribution_has_money_in_every_state(django_capture_on_commit_cal
     assert account_balance(accounts.pending(carol.id)) > 0 and account_balance(accounts.available(bob.id)) > 0
     assert DistributorApplication.objects.get(user__openid="sandbox-alice").status == "pending"
     assert ledger_check() == []
+
+
+def test_demo_coupons_are_claimable_and_alice_holds_one_of_each():
+    from fenxiao.promotions.models import CouponTemplate, UserCoupon
+
+    out = seed("--skus", "20")
+    assert "优惠券" in out
+    assert CouponTemplate.objects.count() == 3
+    assert UserCoupon.objects.filter(user__openid="sandbox-alice", status="unused").count() == 3

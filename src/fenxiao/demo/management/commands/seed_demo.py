@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from fenxiao.catalog.models import Product
 from fenxiao.demo.commerce import seed_demo_orders
 from fenxiao.demo.distribution import seed_demo_distribution
+from fenxiao.demo.promotions import seed_demo_coupons
 from fenxiao.demo.seed import DEFAULT_SEED, DEFAULT_SKUS, SeedResult, demo_products_exist, seed_demo
 from fenxiao.demo.users import ADMIN_PASSWORD, ADMIN_USERNAME
 
@@ -52,6 +53,8 @@ class Command(BaseCommand):
             f"  分销演示 Distribution: {network.distributors} 位分销商 distributors,"
             f" {network.orders} 笔推广订单 orders, {network.withdrawals} 笔提现 withdrawals"
         )
+        coupons = seed_demo_coupons()
+        self.stdout.write(f"  优惠券 Coupons  : {coupons} 种（sandbox-alice 各领一张 alice holds one of each）")
 
     def _report(self, r: SeedResult) -> None:
         w = self.stdout.write
