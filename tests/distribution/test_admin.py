@@ -524,3 +524,18 @@ def test_bulk_reject_asks_for_one_reason(console, bank_withdrawal):
     bank_withdrawal.refresh_from_db()
     assert bank_withdrawal.status == WithdrawalStatus.REJECTED
     assert balances(bank_withdrawal.distributor_id) == (80_000, 0)
+
+
+def test_a_settings_page_left_open_while_a_colleague_saved_cannot_overwrite_their_change(console):
+    import re
+
+    page = console.get(SETTINGS_URL).content.decode()
+    loaded_at = re.search(r'name="loaded_at" value="([^"]+)"', page).group(1)
+    first = console.post(SETTINGS_URL, settings_form(freeze_days="9", loaded_at=loaded_at), follow=True)
+    assert first.status_code == 200 and DistributionSettings.objects.get(pk=1).freeze_days == 9
+
+    stale = console.post(SETTINGS_URL, settings_form(freeze_days="7", withdraw_min_yuan="3", loaded_at=loaded_at))
+
+    assert "已被他人修改" in stale.content.decode()
+    row = DistributionSettings.objects.get(pk=1)
+    assert (row.freeze_days, row.withdraw_min_fen) == (9, 100)

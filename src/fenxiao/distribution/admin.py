@@ -51,7 +51,7 @@ class DistributionSettingsAdmin(ServiceFormAdmin):
                 )
             },
         ),
-        ("最后修改", {"fields": ("updated_at", "updated_by")}),
+        ("最后修改", {"fields": ("updated_at", "updated_by", "loaded_at")}),
     )  # fmt: skip
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -75,7 +75,9 @@ class DistributionSettingsAdmin(ServiceFormAdmin):
         changes = form.changes()
         if not changes:
             return obj, []
-        return config.settings_update(actor_id=request.user.pk, changes=changes)
+        return config.settings_update(
+            actor_id=request.user.pk, changes=changes, expected_updated_at=form.loaded_updated_at()
+        )
 
 
 @admin.register(Tier)

@@ -7,10 +7,12 @@ A form field maps to the service field it feeds (``SERVICE_FIELDS``), so a refus
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
 from django import forms
+from django.utils.dateparse import parse_datetime
 
 from fenxiao.core.errors import DomainError
 from fenxiao.core.money import fen_to_yuan, yuan_to_fen
@@ -159,6 +161,9 @@ class SettingsForm(ServiceForm):
     withdraw_auto_approve_max_yuan = YuanField(
         label="免审核提现上限(元)", help_text="不超过此金额的提现自动通过，超过需人工审核"
     )
+    # When the page was loaded: a save based on an older copy is refused, not overwriting a
+    # colleague's change made meanwhile.
+    loaded_at = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = DistributionSettings
@@ -181,10 +186,15 @@ class SettingsForm(ServiceForm):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.before = settings_values(self.instance)
+        if self.instance.updated_at:
+            self.initial.setdefault("loaded_at", self.instance.updated_at.isoformat())
         _initial_from(self.instance, self.CONVERTED, self.initial)
         activity = dict(self.before["activity_commission"] or {})
         for kind in ACTIVITY_LABELS:
             self.initial.setdefault(f"activity_{kind}", bool(activity.get(kind, False)))
+
+    def loaded_updated_at(self) -> datetime | None:
+        return parse_datetime(self.cleaned_data.get("loaded_at") or "")
 
     def field_for(self, service_field: str | None) -> str | None:
         if service_field == "activity_commission":
