@@ -85,13 +85,18 @@ def on_order_placed(order: Order) -> None:
 
 def _line_activities(order: Order, line_count: int) -> dict[int, str]:
     """Line index → activity kind. A provider may name its lines (``data.line_indexes``);
-    otherwise an activity discount marks every line of the order."""
+    otherwise an activity discount marks every line of the order. An activity that itself turned
+    commission off (``data.commission_allowed`` false) marks its lines with a kind no setting
+    allows, so they pay nothing whatever the platform switch says: both must allow it."""
     activities: dict[int, str] = {}
     for adjustment in order.adjustments or []:
         kind = adjustment.get("kind")
         if kind not in ACTIVITY_KINDS:
             continue
-        indexes = (adjustment.get("data") or {}).get("line_indexes")
+        data = adjustment.get("data") or {}
+        if data.get("commission_allowed") is False:
+            kind = f"{kind}:no_commission"
+        indexes = data.get("line_indexes")
         for index in indexes if indexes is not None else range(line_count):
             activities.setdefault(int(index), kind)
     return activities

@@ -9,7 +9,8 @@ from django.contrib import admin, messages
 from fenxiao.core.admin_mixins import ReadOnlyAdmin
 from fenxiao.core.errors import DomainError
 from fenxiao.promotions import templates
-from fenxiao.promotions.models import CouponTemplate, UserCoupon
+from fenxiao.promotions.models import CouponTemplate, SeckillActivity, SeckillPurchase, UserCoupon
+from fenxiao.promotions.seckill_admin import SeckillActivityAdmin, SeckillPurchaseAdmin
 
 
 class CouponTemplateForm(forms.ModelForm):
@@ -88,3 +89,7 @@ class UserCouponAdmin(ReadOnlyAdmin):
     search_fields = ("template__name", "user__nickname")
     list_select_related = ("template", "user", "used_order")
     raw_id_fields = ("user", "template", "used_order")
+
+
+admin.site.register(SeckillActivity, SeckillActivityAdmin)
+admin.site.register(SeckillPurchase, SeckillPurchaseAdmin)

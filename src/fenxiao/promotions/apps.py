@@ -11,9 +11,15 @@ class PromotionsConfig(AppConfig):
         from fenxiao.orders.pricing_hooks import register_provider
         from fenxiao.promotions import handlers
         from fenxiao.promotions.coupon_pricing import CouponProvider
+        from fenxiao.promotions.seckill import on_order_cancelled as seckill_on_order_cancelled
+        from fenxiao.promotions.seckill_pricing import SeckillProvider
 
+        # The seckill price comes first: a coupon (if ever allowed with it) sees the seckill price.
+        register_provider(SeckillProvider())
         register_provider(CouponProvider())
         # A cancelled order, or one closed because every unit was refunded, gives its coupon back.
         subscribe("order_cancelled", handlers.on_order_undone)
         subscribe("order_closed", handlers.on_order_undone)
+        # An unpaid seckill order cancelled or timed out gives its unit back.
+        subscribe("order_cancelled", seckill_on_order_cancelled)
         register_sweep("promotions.expire_coupons", handlers.sweep_expire_coupons)
