@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import shutil
+from contextlib import contextmanager
 
 import pytest
 from django.core.cache import cache
@@ -13,6 +14,19 @@ def _isolated_cache(settings, tmp_path):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """``with commit(): ...`` runs what would run after the transaction commits (event handlers,
+    payouts), including what those callbacks schedule in turn."""
+
+    @contextmanager
+    def run():
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+
+    return run
 
 
 @pytest.fixture(autouse=True)

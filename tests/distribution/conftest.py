@@ -1,24 +1,9 @@
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
 
 from tests.catalog_factories import SkuFactory
 from tests.distribution.support import make_distributor, make_user
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """``with commit(): ...`` runs what would run after the transaction commits (event handlers,
-    payouts), including what those callbacks schedule in turn."""
-
-    @contextmanager
-    def run():
-        with django_capture_on_commit_callbacks(execute=True):
-            yield
-
-    return run
 
 
 @pytest.fixture

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
 
 from fenxiao.accounts.models import User
@@ -9,18 +7,6 @@ from fenxiao.accounts.tokens import token_pair_issue
 from tests.catalog_factories import SkuFactory
 from tests.order_support import address_for
 from tests.support import Api
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """``with commit(): ...`` runs what would run after the transaction commits (event handlers)."""
-
-    @contextmanager
-    def run():
-        with django_capture_on_commit_callbacks(execute=True):
-            yield
-
-    return run
 
 
 @pytest.fixture
