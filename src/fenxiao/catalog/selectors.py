@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from django.conf import settings
 from django.db.models import Count, IntegerField, Min, Prefetch, Q, QuerySet, Sum
@@ -12,6 +10,7 @@ from django.db.models.functions import Coalesce
 
 from fenxiao.catalog.errors import product_not_found
 from fenxiao.catalog.models import Category, Product, ProductImage, Sku
+from fenxiao.core.paging import Page
 
 ProductSort = Literal["default", "sales", "price", "price_desc", "new"]
 
@@ -22,23 +21,6 @@ SORTS: dict[str, tuple[str, ...]] = {
     "price_desc": ("-min_price_fen", "-id"),
     "new": ("-created_at", "-id"),
 }
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list
-    count: int
-    page: int
-    page_size: int
-
-    def shaped(self, shape: Callable[[Any], dict]) -> dict:
-        """The paged answer every list endpoint gives: ``{"items", "count", "page", "page_size"}``."""
-        return {
-            "items": [shape(i) for i in self.items],
-            "count": self.count,
-            "page": self.page,
-            "page_size": self.page_size,
-        }
 
 
 def category_tree() -> list[Category]:

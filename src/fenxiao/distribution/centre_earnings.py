@@ -6,15 +6,15 @@ every one left is settled, cancelled when refunds took them all."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Literal
 
 from django.db.models import Count, F, Min, Q, Sum
 from django.utils import timezone
 
-from fenxiao.catalog.selectors import Page
 from fenxiao.core.masking import mask_order_no
+from fenxiao.core.paging import Page
 from fenxiao.distribution.config import distribution_settings
 from fenxiao.distribution.models import CommissionRecord, CommissionStatus, Distributor
 from fenxiao.distribution.selectors import NET_FEN, SALES_FEN, paged, person_name
@@ -88,7 +88,8 @@ def referred_order_list(
     )
     if status:
         qs = qs.filter(_ORDER_STATUS_FILTERS[status])
-    rows, count, page, page_size = paged(qs, page, page_size)
+    found = paged(qs, page, page_size)
+    rows = found.items
     order_ids = [r["order_id"] for r in rows]
     orders = {
         o["id"]: o
@@ -121,7 +122,7 @@ def referred_order_list(
                 status_label=CommissionStatus(row_status).label,
             )
         )
-    return Page(items=items, count=count, page=page, page_size=page_size)
+    return replace(found, items=items)
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,8 @@ def commission_list(
     qs = qs.order_by("-id").values(
         *COMMISSION_FIELDS, order_no=F("order__order_no"), product_title=F("order_line__product_title")
     )
-    rows, count, page, page_size = paged(qs, page, page_size)
+    found = paged(qs, page, page_size)
+    rows = found.items
     freeze_days = distribution_settings().freeze_days if rows else 0
     items = [
         CommissionRow(
@@ -179,4 +181,4 @@ def commission_list(
         )
         for r in rows
     ]
-    return Page(items=items, count=count, page=page, page_size=page_size)
+    return replace(found, items=items)

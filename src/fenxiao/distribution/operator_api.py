@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from fenxiao.accounts.auth import staff_auth
-from fenxiao.catalog.selectors import Page
 from fenxiao.core.errors import NotFound
 from fenxiao.core.masking import mask_phone
+from fenxiao.core.paging import paginate
 from fenxiao.distribution import config, enrolment, withdrawals
 from fenxiao.distribution.errors import SettingsInvalid
 from fenxiao.distribution.models import (
@@ -66,12 +66,6 @@ class DistributorPageOut(PageOut):
 
 class WithdrawalPageOut(PageOut):
     items: list[WithdrawalAdminOut]
-
-
-def _paged(qs: QuerySet, q: PageQuery) -> Page:
-    count = qs.count()
-    offset = (q.page - 1) * q.page_size
-    return Page(items=list(qs[offset : offset + q.page_size]), count=count, page=q.page, page_size=q.page_size)
 
 
 def _notes(violations) -> list[dict[str, Any]]:
@@ -187,7 +181,7 @@ def applications(request: HttpRequest, q: Query[PageQuery]):
     qs = DistributorApplication.objects.select_related("user").order_by("-id")
     if q.status:
         qs = qs.filter(status=q.status)
-    return _paged(qs, q).shaped(_application_out)
+    return paginate(qs, page=q.page, page_size=q.page_size).shaped(_application_out)
 
 
 @router.post("/distributor-applications/{application_id}/approve", response=ApplicationAdminOut, summary="通过申请")
@@ -231,7 +225,7 @@ def distributors(request: HttpRequest, q: Query[DistributorQuery]):
     if q.search:
         term = q.search.strip()
         qs = qs.filter(Q(code__iexact=term) | Q(user__nickname__icontains=term) | Q(phone=term) | Q(real_name=term))
-    return _paged(qs, q).shaped(_distributor_out)
+    return paginate(qs, page=q.page, page_size=q.page_size).shaped(_distributor_out)
 
 
 def _distributor(distributor_id: int) -> dict[str, Any]:
@@ -284,7 +278,7 @@ def withdrawal_queue(request: HttpRequest, q: Query[PageQuery]):
     qs = Withdrawal.objects.select_related("distributor").order_by("-id")
     if q.status:
         qs = qs.filter(status=q.status)
-    return _paged(qs, q).shaped(_withdrawal_out)
+    return paginate(qs, page=q.page, page_size=q.page_size).shaped(_withdrawal_out)
 
 
 @router.post("/withdrawals/{withdrawal_id}/approve", response=WithdrawalAdminOut, summary="通过提现")

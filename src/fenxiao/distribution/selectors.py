@@ -11,15 +11,15 @@ rows carry masked values and never the raw ones."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.db.models import Count, Exists, F, Max, OuterRef, QuerySet, Sum
 
 from fenxiao.accounts.models import User
-from fenxiao.catalog.selectors import Page
 from fenxiao.core.errors import NotFound
 from fenxiao.core.masking import mask_name, mask_phone
+from fenxiao.core.paging import Page, paginate
 from fenxiao.distribution import accounts
 from fenxiao.distribution.config import enabled_levels
 from fenxiao.distribution.errors import NotADistributor
@@ -59,13 +59,8 @@ SALES_FEN = F("base_fen") - F("refunded_base_fen")
 # -- shared ----------------------------------------------------------------------------------
 
 
-def paged(qs: QuerySet, page: int, page_size: int) -> tuple[list, int, int, int]:
-    page = max(page, 1)
-    page_size = min(max(page_size or DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE)
-    count = qs.count()
-    offset = (page - 1) * page_size
-    rows = list(qs[offset : offset + page_size]) if offset < count else []
-    return rows, count, page, page_size
+def paged(qs: QuerySet, page: int, page_size: int) -> Page:
+    return paginate(qs, page=page, page_size=page_size, default_size=DEFAULT_PAGE_SIZE, max_size=MAX_PAGE_SIZE)
 
 
 def person_name(nickname: str | None) -> str:
@@ -203,7 +198,8 @@ def team_member_list(*, distributor: Distributor, level: int, page: int = 1, pag
     """One page of level-1 or level-2 members, newest binding first, in four queries whatever the
     team's size: the bindings are sorted and cut before any person is read."""
     qs = (_level1(distributor) if level == 1 else _level2(distributor)).order_by("-bound_at", "-id")
-    rows, count, page, page_size = paged(qs.values("id", "user_id", "bound_at"), page, page_size)
+    found = paged(qs.values("id", "user_id", "bound_at"), page, page_size)
+    rows = found.items
     user_ids = [r["user_id"] for r in rows]
     people = {
         u["id"]: u
@@ -228,7 +224,7 @@ def team_member_list(*, distributor: Distributor, level: int, page: int = 1, pag
                 sales_fen=sales_fen,
             )
         )
-    return Page(items=items, count=count, page=page, page_size=page_size)
+    return replace(found, items=items)
 
 
 @dataclass(frozen=True)
@@ -252,7 +248,8 @@ def customer_list(*, distributor: Distributor, page: int = 1, page_size: int = 0
         )
         .order_by("-last_order_at", "-buyer_id")
     )
-    rows, count, page, page_size = paged(qs, page, page_size)
+    found = paged(qs, page, page_size)
+    rows = found.items
     users = {
         u["id"]: u
         for u in User.objects.filter(pk__in=[r["buyer_id"] for r in rows]).values("id", "nickname", "avatar_url")
@@ -267,7 +264,7 @@ def customer_list(*, distributor: Distributor, page: int = 1, page_size: int = 0
         )
         for r in rows
     ]
-    return Page(items=items, count=count, page=page, page_size=page_size)
+    return replace(found, items=items)
 
 
 # -- withdrawals -----------------------------------------------------------------------------
@@ -275,8 +272,7 @@ def customer_list(*, distributor: Distributor, page: int = 1, page_size: int = 0
 
 def withdrawal_list(*, distributor: Distributor, page: int = 1, page_size: int = 0) -> Page:
     qs = Withdrawal.objects.filter(distributor_id=distributor.id).order_by("-id")
-    rows, count, page, page_size = paged(qs, page, page_size)
-    return Page(items=rows, count=count, page=page, page_size=page_size)
+    return paged(qs, page, page_size)
 
 
 def withdrawal_get(*, distributor: Distributor, withdrawal_id: int) -> Withdrawal:

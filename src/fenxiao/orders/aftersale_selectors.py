@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q, QuerySet
 
 from fenxiao.accounts.models import User
-from fenxiao.catalog.selectors import Page
+from fenxiao.core.paging import Page, paginate
 from fenxiao.orders.aftersale_errors import AfterSaleError, aftersale_not_found
 from fenxiao.orders.models import AfterSale, AfterSaleLine, AfterSaleStatus, Order, OrderEvent
 from fenxiao.orders.services import OPEN_AFTER_SALE
@@ -37,10 +37,7 @@ def _with_lines(qs: QuerySet[AfterSale]) -> QuerySet[AfterSale]:
 
 
 def _page(qs: QuerySet[AfterSale], *, page: int, page_size: int) -> Page:
-    count = qs.count()
-    offset = (page - 1) * page_size
-    items = list(_with_lines(qs.order_by("-created_at", "-id"))[offset : offset + page_size]) if offset < count else []
-    return Page(items=items, count=count, page=page, page_size=page_size)
+    return paginate(_with_lines(qs.order_by("-created_at", "-id")), page=page, page_size=page_size)
 
 
 def _status_filter(status: str | None) -> Q:

@@ -9,8 +9,8 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from fenxiao.accounts.models import User
-from fenxiao.catalog.selectors import Page
 from fenxiao.core.errors import NotFound
+from fenxiao.core.paging import Page, paginate
 from fenxiao.orders.errors import OrderError, order_not_found
 from fenxiao.orders.models import AfterSale, Order, OrderEvent, OrderLine, OrderStatus, Shipment, ShipmentLine
 from fenxiao.payments.models import Payment
@@ -41,12 +41,7 @@ def shipment_not_found() -> NotFound:
 
 
 def _paged(qs: QuerySet[Order], page: int, page_size: int) -> Page:
-    page = max(page, 1)
-    page_size = min(page_size or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
-    count = qs.count()
-    offset = (page - 1) * page_size
-    items = list(qs[offset : offset + page_size]) if offset < count else []
-    return Page(items=items, count=count, page=page, page_size=page_size)
+    return paginate(qs, page=page, page_size=page_size, default_size=DEFAULT_PAGE_SIZE, max_size=MAX_PAGE_SIZE)
 
 
 def _lines() -> Prefetch:

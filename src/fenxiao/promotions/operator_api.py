@@ -12,6 +12,7 @@ from pydantic import Field
 
 from fenxiao.accounts.auth import staff_auth
 from fenxiao.core.errors import NotFound
+from fenxiao.core.paging import paginate
 from fenxiao.promotions import selectors, templates
 from fenxiao.promotions.coupon_rules import label_for
 from fenxiao.promotions.models import CouponTemplate
@@ -56,13 +57,7 @@ def template_list(request: HttpRequest, q: Query[ListQuery]):
     qs = CouponTemplate.objects.prefetch_related("categories", "products").order_by("-id")
     if q.status:
         qs = qs.filter(status=q.status)
-    offset = (q.page - 1) * q.page_size
-    return {
-        "items": [_out(t) for t in qs[offset : offset + q.page_size]],
-        "count": qs.count(),
-        "page": q.page,
-        "page_size": q.page_size,
-    }
+    return paginate(qs, page=q.page, page_size=q.page_size).shaped(lambda t: _out(t))
 
 
 @router.get("/coupon-templates/{template_id}", response=TemplateAdminOut, summary="优惠券详情")

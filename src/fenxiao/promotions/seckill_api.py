@@ -12,6 +12,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from fenxiao.accounts.auth import staff_auth, user_auth
+from fenxiao.core.paging import paginate
 from fenxiao.orders.schemas import OrderDetailOut, order_dict
 from fenxiao.promotions import seckill_activities as activities
 from fenxiao.promotions.models import SeckillActivity, SeckillStatus
@@ -155,13 +156,7 @@ def activity_list(request: HttpRequest, q: Query[ListQuery]):
     qs = SeckillActivity.objects.select_related("sku").order_by("-id")
     if q.status:
         qs = qs.filter(status=q.status)
-    offset = (q.page - 1) * q.page_size
-    return {
-        "items": [_out(a, admin=True) for a in qs[offset : offset + q.page_size]],
-        "count": qs.count(),
-        "page": q.page,
-        "page_size": q.page_size,
-    }
+    return paginate(qs, page=q.page, page_size=q.page_size).shaped(lambda a: _out(a, admin=True))
 
 
 @operator_router.get("/seckill-activities/{activity_id}", response=ActivityAdminOut, summary="秒杀活动详情")
