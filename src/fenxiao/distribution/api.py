@@ -3,13 +3,10 @@ transfer notify URL. Reads of the distributor centre live in ``centre_api``, on 
 
 from __future__ import annotations
 
-import logging
-
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
-from fenxiao.core.api import error_response
-from fenxiao.core.errors import DomainError, Forbidden, NotFound
+from fenxiao.core.errors import Forbidden, NotFound
 from fenxiao.distribution.binding import referral_bind
 from fenxiao.distribution.centre_api import router
 from fenxiao.distribution.enrolment import application_submit
@@ -21,7 +18,6 @@ from fenxiao.distribution.schemas import (
     ApplyIn,
     BindIn,
     BindOut,
-    NotifyAck,
     ShareOut,
     WithdrawalCreatedOut,
     WithdrawIn,
@@ -29,8 +25,8 @@ from fenxiao.distribution.schemas import (
 )
 from fenxiao.distribution.sharing import share_assets
 from fenxiao.distribution.withdrawals import withdrawal_request
-
-logger = logging.getLogger(__name__)
+from fenxiao.payments.api import wechat_notify_answer
+from fenxiao.payments.schemas import NotifyAck
 
 # One router for the whole distributor centre (``router``, from centre_api): Ninja makes one URL
 # pattern per path per router, so GET /withdrawals there and POST /withdrawals here must share it.
@@ -112,12 +108,4 @@ notify_router = Router(tags=["分销"])
     "/wechat/transfer-notify", auth=None, response=NotifyAck, summary="商家转账结果通知", include_in_schema=False
 )
 def transfer_notify(request: HttpRequest) -> HttpResponse | dict:
-    # The raw bytes first: the signature covers them exactly.
-    try:
-        withdrawal_transfer_notified(headers=request.headers, body=request.body)
-    except DomainError:
-        raise  # NotificationRejected → {"code": "FAIL", "message"} with its status
-    except Exception:
-        logger.exception("transfer notification: handling failed")
-        return error_response(500, "FAIL", "处理失败，请稍后重试")
-    return {"code": "SUCCESS", "message": "成功"}
+    return wechat_notify_answer(request, withdrawal_transfer_notified)

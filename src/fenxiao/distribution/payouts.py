@@ -30,7 +30,7 @@ from fenxiao.integrations.wechat.transfer_gateway import (
     TransferState,
     transfer_gateway,
 )
-from fenxiao.payments.errors import NotificationRejected
+from fenxiao.payments.errors import notification_refused
 
 logger = logging.getLogger(__name__)
 
@@ -154,9 +154,7 @@ def withdrawal_transfer_notified(*, headers: Mapping[str, str], body: str | byte
         notification = transfer_gateway().open_transfer_notification(headers, body)
     except NotificationError as exc:
         logger.warning("transfer notification refused (%s): %s", exc.kind, exc.reason)
-        if exc.kind == "signature":
-            raise NotificationRejected(status=401, reason="signature", message="签名验证失败") from exc
-        raise NotificationRejected(status=400, reason="malformed", message="通知格式不正确") from exc
+        raise notification_refused(exc.kind) from exc
     bill = notification.bill
     withdrawal_id = Withdrawal.objects.filter(out_bill_no=bill.out_bill_no).values_list("id", flat=True).first()
     if withdrawal_id is None:

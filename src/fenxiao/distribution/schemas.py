@@ -99,11 +99,6 @@ class ShareOut(Schema):
     poster_url: str | None
 
 
-class NotifyAck(Schema):
-    code: str
-    message: str
-
-
 # -- operator ---------------------------------------------------------------------------------
 
 

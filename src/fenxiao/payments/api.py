@@ -4,6 +4,7 @@ now" button. Mounted at ``/api/v1``."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -42,17 +43,22 @@ def pay_order(request: HttpRequest, order_id: int):
     return {"payment_no": prepared.payment.out_trade_no, "params": prepared.params}
 
 
-def _notify(request: HttpRequest) -> HttpResponse | dict:
-    # The raw bytes, before anything else: the signature covers them exactly.
-    body = request.body
+def wechat_notify_answer(request: HttpRequest, handle: Callable[..., object]) -> HttpResponse | dict:
+    """A WeChat Pay notify URL: ``handle(headers=, body=)`` gets the raw bytes (the signature covers
+    them exactly) and verifies before anything else. WeChat is answered in its own shape: SUCCESS,
+    or FAIL (a refusal with its status, or 500 on a crash) so it delivers the notification again."""
     try:
-        notification_handle(headers=request.headers, body=body)
+        handle(headers=request.headers, body=request.body)
     except DomainError:
         raise  # NotificationRejected → {"code": "FAIL", "message"} with its status
     except Exception:
-        logger.exception("wechatpay notification: handling failed")
+        logger.exception("wechatpay notification: handling failed (%s)", request.path)
         return error_response(500, "FAIL", "处理失败，请稍后重试")
     return {"code": "SUCCESS", "message": "成功"}
+
+
+def _notify(request: HttpRequest) -> HttpResponse | dict:
+    return wechat_notify_answer(request, notification_handle)
 
 
 @router.post(

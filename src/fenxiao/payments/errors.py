@@ -55,3 +55,11 @@ class NotificationRejected(DomainError):
     def __init__(self, *, status: int, reason: str, message: str):
         super().__init__("FAIL", message, status=status)
         self.reason = reason
+
+
+def notification_refused(kind: str) -> NotificationRejected:
+    """What a notification that failed verification (``NotificationError.kind``) is answered with:
+    401 for a signature that does not prove WeChat sent it, 400 for anything unreadable."""
+    if kind == "signature":
+        return NotificationRejected(status=401, reason="signature", message="签名验证失败")
+    return NotificationRejected(status=400, reason="malformed", message="通知格式不正确")

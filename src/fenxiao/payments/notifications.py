@@ -23,7 +23,7 @@ from fenxiao.integrations.wechat.pay_gateway import (
     pay_gateway,
 )
 from fenxiao.payments.claims import FINAL_REFUND_STATUS, payment_claim_success, refund_claim_final
-from fenxiao.payments.errors import NotificationRejected
+from fenxiao.payments.errors import NotificationRejected, notification_refused
 from fenxiao.payments.matching import payment_mismatch, refund_mismatch
 from fenxiao.payments.models import Notification, Payment, Refund
 
@@ -110,9 +110,7 @@ def notification_handle(*, headers: Mapping[str, str], body: bytes) -> Notificat
         note = gateway.open_notification(headers=headers, body=body)
     except NotificationError as exc:
         logger.warning("wechatpay notification refused (%s): %s", exc.kind, exc.reason)
-        if exc.kind == "signature":
-            raise _refuse("signature", "签名验证失败", status=401) from exc
-        raise _refuse("malformed", "通知格式不正确") from exc
+        raise notification_refused(exc.kind) from exc
 
     record = Notification.objects.create(
         notification_id=note.id, event_type=note.event_type, resource=note.resource, outcome="received"
