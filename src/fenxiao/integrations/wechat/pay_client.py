@@ -80,25 +80,10 @@ class WechatPayClient:
 
     @classmethod
     def from_settings(cls, *, transport: httpx.BaseTransport | None = None) -> WechatPayClient:
-        private_pem = settings.WECHATPAY_PRIVATE_KEY or Path(settings.WECHATPAY_PRIVATE_KEY_FILE).read_text()
         return cls(
-            mchid=settings.WECHATPAY_MCHID,
-            appid=settings.WECHATPAY_APPID,
-            signer=MerchantSigner(
-                mchid=settings.WECHATPAY_MCHID,
-                serial_no=settings.WECHATPAY_SERIAL_NO,
-                private_key=pay_crypto.load_private_key(private_pem),
-            ),
-            keyring=live_keyring(),
-            api_v3_key=settings.WECHATPAY_APIV3_KEY,
-            # Public-key mode names the key in every request; certificate mode leaves it out.
-            public_key_id=settings.WECHATPAY_PUBLIC_KEY_ID
-            if (settings.WECHATPAY_PUBLIC_KEY or settings.WECHATPAY_PUBLIC_KEY_FILE)
-            else "",
+            **live_merchant_credentials(),
             notify_url=settings.WECHATPAY_NOTIFY_URL,
             refund_notify_url=settings.WECHATPAY_REFUND_NOTIFY_URL,
-            base_url=settings.WECHATPAY_API_BASE,
-            timeout=settings.WECHAT_HTTP_TIMEOUT,
             transport=transport,
         )
 
@@ -246,3 +231,25 @@ class WechatPayClient:
         return open_notification(
             keyring=self._keyring, api_v3_key=self._api_v3_key, headers=headers, body=body, now=now
         )
+
+
+def live_merchant_credentials() -> dict[str, Any]:
+    """Who the live clients (payments, transfers) sign as and whom they trust, from the settings."""
+    private_pem = settings.WECHATPAY_PRIVATE_KEY or Path(settings.WECHATPAY_PRIVATE_KEY_FILE).read_text()
+    return {
+        "mchid": settings.WECHATPAY_MCHID,
+        "appid": settings.WECHATPAY_APPID,
+        "signer": MerchantSigner(
+            mchid=settings.WECHATPAY_MCHID,
+            serial_no=settings.WECHATPAY_SERIAL_NO,
+            private_key=pay_crypto.load_private_key(private_pem),
+        ),
+        "keyring": live_keyring(),
+        "api_v3_key": settings.WECHATPAY_APIV3_KEY,
+        # Public-key mode names the key in every request; certificate mode leaves it out.
+        "public_key_id": settings.WECHATPAY_PUBLIC_KEY_ID
+        if (settings.WECHATPAY_PUBLIC_KEY or settings.WECHATPAY_PUBLIC_KEY_FILE)
+        else "",
+        "base_url": settings.WECHATPAY_API_BASE,
+        "timeout": settings.WECHAT_HTTP_TIMEOUT,
+    }

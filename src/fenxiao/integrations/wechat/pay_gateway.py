@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
@@ -21,6 +21,8 @@ from django.conf import settings
 from fenxiao.core.errors import UpstreamError
 from fenxiao.integrations.wechat import pay_crypto
 from fenxiao.integrations.wechat.pay_crypto import PayCryptoError
+
+T = TypeVar("T")
 
 ALGORITHM = "AEAD_AES_256_GCM"
 
@@ -337,19 +339,32 @@ def live_keyring() -> PayKeyring:
     return PayKeyring.build(entries)
 
 
-_gateway: WechatPayGateway | None = None
-_gateway_key: tuple[str, ...] | None = None
+class PerConfiguration(Generic[T]):
+    """A client built once per process and per configuration: ``build()`` runs again only when
+    ``key()`` (the settings it depends on; secrets as a digest) changes, so a rotated key takes
+    effect without a restart and tests can switch modes."""
+
+    def __init__(self, key: Callable[[], tuple[str, ...]], build: Callable[[], T]):
+        self._key = key
+        self._build = build
+        self._value: T | None = None
+        self._built_for: tuple[str, ...] | None = None
+
+    def get(self) -> T:
+        key = self._key()
+        if self._value is None or self._built_for != key:
+            self._value = self._build()
+            self._built_for = key
+        return self._value
+
+    def reset(self) -> None:
+        self._value = None
+        self._built_for = None
 
 
-def _settings_key() -> tuple[str, ...]:
-    # Secrets enter the key as a digest only, so a rotated key takes effect without a restart.
-    secret = "|".join(
-        [
-            settings.WECHATPAY_PRIVATE_KEY,
-            settings.WECHATPAY_APIV3_KEY,
-            settings.WECHATPAY_PUBLIC_KEY,
-        ]
-    )
+def merchant_settings_key() -> tuple[str, ...]:
+    """The merchant settings every WeChat Pay client (payments, transfers) is built from."""
+    secret = "|".join([settings.WECHATPAY_PRIVATE_KEY, settings.WECHATPAY_APIV3_KEY, settings.WECHATPAY_PUBLIC_KEY])
     return (
         settings.WECHAT_MODE,
         settings.WECHATPAY_MCHID,
@@ -360,33 +375,33 @@ def _settings_key() -> tuple[str, ...]:
         settings.WECHATPAY_PUBLIC_KEY_ID,
         settings.WECHATPAY_PLATFORM_CERTS_DIR,
         settings.WECHATPAY_API_BASE,
-        settings.WECHATPAY_NOTIFY_URL,
-        settings.WECHATPAY_REFUND_NOTIFY_URL,
         str(getattr(settings, "WECHATPAY_SANDBOX_DIR", "")),
         str(settings.WECHAT_HTTP_TIMEOUT),
         hashlib.sha256(secret.encode()).hexdigest(),
     )
 
 
+def _build_pay_gateway() -> WechatPayGateway:
+    if settings.WECHAT_MODE == "live":
+        from fenxiao.integrations.wechat.pay_client import WechatPayClient
+
+        return WechatPayClient.from_settings()
+    from fenxiao.integrations.wechat.pay_sandbox import SandboxWechatPay
+
+    return SandboxWechatPay.from_settings()
+
+
+_pay_gateway: PerConfiguration[WechatPayGateway] = PerConfiguration(
+    lambda: (*merchant_settings_key(), settings.WECHATPAY_NOTIFY_URL, settings.WECHATPAY_REFUND_NOTIFY_URL),
+    _build_pay_gateway,
+)
+
+
 def pay_gateway() -> WechatPayGateway:
     """The gateway for the configured mode, built once per process and per configuration."""
-    global _gateway, _gateway_key
-    key = _settings_key()
-    if _gateway is None or _gateway_key != key:
-        if settings.WECHAT_MODE == "live":
-            from fenxiao.integrations.wechat.pay_client import WechatPayClient
-
-            _gateway = WechatPayClient.from_settings()
-        else:
-            from fenxiao.integrations.wechat.pay_sandbox import SandboxWechatPay
-
-            _gateway = SandboxWechatPay.from_settings()
-        _gateway_key = key
-    return _gateway
+    return _pay_gateway.get()
 
 
 def reset_pay_gateway() -> None:
     """Forget the cached gateway (tests switch modes and key folders)."""
-    global _gateway, _gateway_key
-    _gateway = None
-    _gateway_key = None
+    _pay_gateway.reset()

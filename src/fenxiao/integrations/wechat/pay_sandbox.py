@@ -384,6 +384,23 @@ class SandboxPayServer:
         )
 
 
+def sandbox_merchant_credentials(
+    keys: SandboxKeys, *, mchid: str, appid: str, handle: Callable[[httpx.Request], httpx.Response]
+) -> dict[str, Any]:
+    """The sandbox clients (payments, transfers) sign with the throwaway merchant key, trust the
+    throwaway "WeChat Pay" key, and talk to the fake server ``handle`` instead of the network."""
+    return {
+        "mchid": mchid,
+        "appid": appid,
+        "signer": MerchantSigner(mchid=mchid, serial_no=keys.merchant_serial, private_key=keys.merchant_key),
+        "keyring": PayKeyring.build({keys.public_key_id: keys.wechatpay_key.public_key()}),
+        "api_v3_key": keys.api_v3_key,
+        "public_key_id": keys.public_key_id,
+        "base_url": SANDBOX_BASE_URL,
+        "transport": httpx.MockTransport(handle),
+    }
+
+
 class SandboxWechatPay(WechatPayClient):
     """The live client, wired to ``SandboxPayServer`` instead of api.mch.weixin.qq.com."""
 
@@ -393,16 +410,9 @@ class SandboxWechatPay(WechatPayClient):
         self.keys = keys
         self.server = SandboxPayServer(keys=keys, mchid=mchid, appid=appid, folder=folder)
         super().__init__(
-            mchid=mchid,
-            appid=appid,
-            signer=MerchantSigner(mchid=mchid, serial_no=keys.merchant_serial, private_key=keys.merchant_key),
-            keyring=PayKeyring.build({keys.public_key_id: keys.wechatpay_key.public_key()}),
-            api_v3_key=keys.api_v3_key,
-            public_key_id=keys.public_key_id,
+            **sandbox_merchant_credentials(keys, mchid=mchid, appid=appid, handle=self.server.handle),
             notify_url="https://sandbox.invalid/api/v1/payments/wechat/notify",
             refund_notify_url="https://sandbox.invalid/api/v1/payments/wechat/refund-notify",
-            base_url=SANDBOX_BASE_URL,
-            transport=httpx.MockTransport(self.server.handle),
         )
 
     @classmethod

@@ -22,9 +22,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 from fenxiao.core.errors import Conflict
 from fenxiao.integrations.wechat import pay_crypto
-from fenxiao.integrations.wechat.pay_client import WechatPayClient
-from fenxiao.integrations.wechat.pay_crypto import MerchantSigner
-from fenxiao.integrations.wechat.pay_gateway import BAD_ANSWER, WechatPayError, live_keyring
+from fenxiao.integrations.wechat.pay_client import WechatPayClient, live_merchant_credentials
+from fenxiao.integrations.wechat.pay_gateway import BAD_ANSWER, WechatPayError
 from fenxiao.integrations.wechat.transfer_gateway import (
     USER_NAME_REQUIRED,
     TransferBill,
@@ -129,8 +128,6 @@ class WechatTransferClient(WechatPayClient):
         missing = _missing_live_settings()
         if missing:
             raise ImproperlyConfigured(f"WeChat merchant transfer (WECHAT_MODE=live) needs {', '.join(missing)}.")
-        private_pem = settings.WECHATPAY_PRIVATE_KEY or Path(settings.WECHATPAY_PRIVATE_KEY_FILE).read_text()
-        public_key_mode = bool(settings.WECHATPAY_PUBLIC_KEY or settings.WECHATPAY_PUBLIC_KEY_FILE)
         return cls(
             transfer_notify_url=settings.WECHATPAY_TRANSFER_NOTIFY_URL,
             scene_id=settings.WECHATPAY_TRANSFER_SCENE_ID,
@@ -138,18 +135,7 @@ class WechatTransferClient(WechatPayClient):
             user_recv_perception=settings.WECHATPAY_TRANSFER_USER_RECV_PERCEPTION,
             user_name_min_fen=settings.WECHATPAY_TRANSFER_USER_NAME_MIN_FEN,
             encryption_key=live_encryption_key(),
-            mchid=settings.WECHATPAY_MCHID,
-            appid=settings.WECHATPAY_APPID,
-            signer=MerchantSigner(
-                mchid=settings.WECHATPAY_MCHID,
-                serial_no=settings.WECHATPAY_SERIAL_NO,
-                private_key=pay_crypto.load_private_key(private_pem),
-            ),
-            keyring=live_keyring(),
-            api_v3_key=settings.WECHATPAY_APIV3_KEY,
-            public_key_id=settings.WECHATPAY_PUBLIC_KEY_ID if public_key_mode else "",
-            base_url=settings.WECHATPAY_API_BASE,
-            timeout=settings.WECHAT_HTTP_TIMEOUT,
+            **live_merchant_credentials(),
             transport=transport,
         )
 

@@ -15,7 +15,6 @@ number. Nothing here knows about withdrawals; callers hand in numbers and string
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -33,7 +32,9 @@ from fenxiao.integrations.wechat.pay_gateway import (
     UNAVAILABLE,
     NotificationError,
     PayKeyring,
+    PerConfiguration,
     WechatPayError,
+    merchant_settings_key,
     open_notification,
     parse_time,
 )
@@ -269,72 +270,35 @@ class WechatTransferGateway(Protocol):
     def transfer_client_params(self, bill: TransferBill) -> dict[str, str]: ...
 
 
-_gateway: WechatTransferGateway | None = None
-_gateway_key: tuple[str, ...] | None = None
+def _build_transfer_gateway() -> WechatTransferGateway:
+    """In live mode it refuses to be built without the merchant keys (``ImproperlyConfigured``)."""
+    if settings.WECHAT_MODE == "live":
+        from fenxiao.integrations.wechat.transfer_client import WechatTransferClient
+
+        return WechatTransferClient.from_settings()
+    from fenxiao.integrations.wechat.transfer_sandbox import SandboxWechatTransfer
+
+    return SandboxWechatTransfer.from_settings()
 
 
-def _settings_key() -> tuple[str, ...]:
-    # Secrets enter the key as a digest only, so a rotated key takes effect without a restart.
-    secret = "|".join([settings.WECHATPAY_PRIVATE_KEY, settings.WECHATPAY_APIV3_KEY, settings.WECHATPAY_PUBLIC_KEY])
-    return (
-        settings.WECHAT_MODE,
-        settings.WECHATPAY_MCHID,
-        settings.WECHATPAY_APPID,
-        settings.WECHATPAY_SERIAL_NO,
-        settings.WECHATPAY_PRIVATE_KEY_FILE,
-        settings.WECHATPAY_PUBLIC_KEY_FILE,
-        settings.WECHATPAY_PUBLIC_KEY_ID,
-        settings.WECHATPAY_PLATFORM_CERTS_DIR,
-        settings.WECHATPAY_API_BASE,
+_transfer_gateway: PerConfiguration[WechatTransferGateway] = PerConfiguration(
+    lambda: (
+        *merchant_settings_key(),
         settings.WECHATPAY_TRANSFER_NOTIFY_URL,
         settings.WECHATPAY_TRANSFER_SCENE_ID,
         json.dumps(settings.WECHATPAY_TRANSFER_SCENE_REPORT_INFOS, ensure_ascii=False, sort_keys=True),
         settings.WECHATPAY_TRANSFER_USER_RECV_PERCEPTION,
         str(settings.WECHATPAY_TRANSFER_USER_NAME_MIN_FEN),
-        str(getattr(settings, "WECHATPAY_SANDBOX_DIR", "")),
-        str(settings.WECHAT_HTTP_TIMEOUT),
-        hashlib.sha256(secret.encode()).hexdigest(),
-    )
+    ),
+    _build_transfer_gateway,
+)
 
 
 def transfer_gateway() -> WechatTransferGateway:
-    """The transfer gateway for the configured mode, built once per process and configuration.
-    In live mode it refuses to be built without the merchant keys (``ImproperlyConfigured``)."""
-    global _gateway, _gateway_key
-    key = _settings_key()
-    if _gateway is None or _gateway_key != key:
-        if settings.WECHAT_MODE == "live":
-            from fenxiao.integrations.wechat.transfer_client import WechatTransferClient
-
-            _gateway = WechatTransferClient.from_settings()
-        else:
-            from fenxiao.integrations.wechat.transfer_sandbox import SandboxWechatTransfer
-
-            _gateway = SandboxWechatTransfer.from_settings()
-        _gateway_key = key
-    return _gateway
+    """The transfer gateway for the configured mode, built once per process and configuration."""
+    return _transfer_gateway.get()
 
 
 def reset_transfer_gateway() -> None:
     """Forget the cached gateway (tests switch modes and key folders)."""
-    global _gateway, _gateway_key
-    _gateway = None
-    _gateway_key = None
-
-
-__all__ = [
-    "DEFINITE_REFUSALS",
-    "EVENT_BILL_FINISHED",
-    "USER_NAME_REQUIRED",
-    "TransferBill",
-    "TransferError",
-    "TransferNotFound",
-    "TransferNotification",
-    "TransferState",
-    "WechatTransferGateway",
-    "missing_transfer_settings",
-    "open_transfer_message",
-    "reset_transfer_gateway",
-    "transfer_gateway",
-    "transfer_settings_missing",
-]
+    _transfer_gateway.reset()

@@ -21,17 +21,15 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-import httpx
 from django.conf import settings
 from django.db import transaction
 
 from fenxiao.core.errors import NotFound
-from fenxiao.integrations.wechat.pay_crypto import MerchantSigner
-from fenxiao.integrations.wechat.pay_gateway import PayKeyring, SignedMessage
+from fenxiao.integrations.wechat.pay_gateway import SignedMessage
 from fenxiao.integrations.wechat.pay_sandbox import (
     SANDBOX_APPID,
-    SANDBOX_BASE_URL,
     SANDBOX_MCHID,
+    sandbox_merchant_credentials,
 )
 from fenxiao.integrations.wechat.pay_sandbox_keys import SandboxKeys, sandbox_dir
 from fenxiao.integrations.wechat.transfer_client import WechatTransferClient
@@ -89,14 +87,7 @@ class SandboxWechatTransfer(WechatTransferClient):
             user_recv_perception=user_recv_perception,
             user_name_min_fen=user_name_min_fen,
             encryption_key=(keys.public_key_id, keys.wechatpay_key.public_key()),
-            mchid=mchid,
-            appid=appid,
-            signer=MerchantSigner(mchid=mchid, serial_no=keys.merchant_serial, private_key=keys.merchant_key),
-            keyring=PayKeyring.build({keys.public_key_id: keys.wechatpay_key.public_key()}),
-            api_v3_key=keys.api_v3_key,
-            public_key_id=keys.public_key_id,
-            base_url=SANDBOX_BASE_URL,
-            transport=httpx.MockTransport(self.server.handle),
+            **sandbox_merchant_credentials(keys, mchid=mchid, appid=appid, handle=self.server.handle),
         )
 
     @classmethod
