@@ -9,8 +9,6 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.utils import timezone
-
 from fenxiao.accounts.models import User
 from fenxiao.distribution import accounts
 from fenxiao.distribution.binding import referral_bind
@@ -92,7 +90,3 @@ def withdrawn_fen(distributor: Distributor) -> int:
 def assert_ledger_clean() -> None:
     problems = ledger_check()
     assert problems == [], problems
-
-
-def now():
-    return timezone.now()
