@@ -19,6 +19,8 @@ from fenxiao.orders.operator_api import router as orders_operator_router
 from fenxiao.orders.shipping_api import router as shipping_router
 from fenxiao.payments.api import router as payments_router
 from fenxiao.promotions.api import router as coupons_router
+from fenxiao.promotions.group_buy_api import operator_router as group_buy_operator_router
+from fenxiao.promotions.group_buy_api import router as group_buy_router
 from fenxiao.promotions.operator_api import router as coupons_operator_router
 from fenxiao.promotions.seckill_api import operator_router as seckill_operator_router
 from fenxiao.promotions.seckill_api import router as seckill_router
@@ -43,6 +45,8 @@ api.add_router("/v1/admin", distribution_operator_router)
 api.add_router("/v1/coupons", coupons_router)
 api.add_router("/v1/admin", coupons_operator_router)
 api.add_router("/v1/seckill", seckill_router)
+api.add_router("/v1/group-buy", group_buy_router)
+api.add_router("/v1/admin", group_buy_operator_router)
 api.add_router("/v1/admin", seckill_operator_router)
 
 __all__ = ["api"]

@@ -181,7 +181,7 @@ class OrderAdmin(ServiceOnlyAdmin):
         "created_at",
         "ship_link",
     )
-    list_filter = ("status", BuyerFilter)
+    list_filter = ("status", "fulfilment_hold", BuyerFilter)
     list_select_related = ("buyer",)
     date_hierarchy = "created_at"
     search_fields = ("order_no", "receiver", "receiver_phone", "buyer__username", "buyer__nickname")
@@ -193,7 +193,7 @@ class OrderAdmin(ServiceOnlyAdmin):
             "订单",
             {
                 "fields": (
-                    ("order_no", "status"),
+                    ("order_no", "status", "fulfilment_hold"),
                     "buyer",
                     ("created_at", "paid_at", "shipped_at"),
                     ("received_at", "completed_at"),
@@ -234,6 +234,8 @@ class OrderAdmin(ServiceOnlyAdmin):
     def ship_link(self, order: Order) -> str:
         if order.status != OrderStatus.PAID:
             return "-"
+        if order.fulfilment_hold:
+            return order.get_fulfilment_hold_display()
         return format_html('<a href="{}">发货</a>', reverse("admin:orders_order_ship", args=[order.pk]))
 
     def ship_view(self, request: HttpRequest, object_id: str) -> HttpResponse:

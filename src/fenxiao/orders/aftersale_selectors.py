@@ -31,6 +31,12 @@ def late_payment_purpose(order_id: int) -> str:
     return f"late_payment:{order_id}"
 
 
+def void_purpose(order_id: int) -> str:
+    """A paid order voided before it shipped because its promotion failed (a group-buy that did
+    not fill): one refund of everything paid, whoever asks and however often."""
+    return f"void:{order_id}"
+
+
 def _with_lines(qs: QuerySet[AfterSale]) -> QuerySet[AfterSale]:
     lines = AfterSaleLine.objects.select_related("order_line").order_by("order_line_id", "id")
     return qs.select_related("order", "buyer", "handled_by").prefetch_related(Prefetch("lines", queryset=lines))

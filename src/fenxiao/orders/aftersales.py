@@ -140,6 +140,12 @@ def _ensure_order_accepts(order: Order, now) -> None:
         raise AfterSaleConflict("AFTER_SALES_WINDOW_CLOSED", f"已超过售后期限（确认收货后 {days} 天），无法申请售后")
     if order.status not in ELIGIBLE_ORDER_STATUSES:
         raise AfterSaleConflict("AFTER_SALE_NOT_ALLOWED", "该订单当前状态不能申请售后")
+    if order.fulfilment_hold:
+        # A forming group-buy: a member leaving would reopen a seat others counted on, and a
+        # failed group refunds everyone in full anyway.
+        raise AfterSaleConflict(
+            "AFTER_SALE_ORDER_ON_HOLD", f"{order.get_fulfilment_hold_display()}，暂不能申请售后；未成团将自动全额退款"
+        )
 
 
 def _clean_request(

@@ -112,6 +112,14 @@ class OrderStatus(models.TextChoices):
     CLOSED = "closed", "已关闭"
 
 
+class OrderHold(models.TextChoices):
+    """Why a paid order may not ship yet. Promotions set and release it through
+    ``orders.services.order_hold_set``/``order_hold_release``; orders only names the reasons."""
+
+    NONE = "", "无"
+    GROUP_BUY = "group_buy", "拼团中，成团后发货"
+
+
 class Order(models.Model):
     order_no = models.CharField("订单号", max_length=32, unique=True)
     buyer = models.ForeignKey(
@@ -129,6 +137,11 @@ class Order(models.Model):
     # Discounts as the pricing hook explained them (coupon ids, activity ids), for promotions to
     # read back on cancel or refund.
     adjustments = models.JSONField("优惠明细", default=list, blank=True)
+    # A promotion that must finish before the order ships (a group-buy waiting to fill): paid but
+    # not shippable, and not open to after-sales, while set. Empty means nothing holds it.
+    fulfilment_hold = models.CharField(
+        "履约暂停", max_length=16, choices=OrderHold.choices, blank=True, default=OrderHold.NONE
+    )
     receiver = models.CharField("收货人", max_length=32)
     receiver_phone = models.CharField("收货电话", max_length=20)
     province = models.CharField("省", max_length=32)
@@ -243,6 +256,9 @@ EVENT_LABELS = {
     "after_sale_refund_retried": "重新发起退款",
     "late_payment_refunded": "取消后到账已退款",
     "late_payment_refund_failed": "取消后到账退款异常",
+    "hold_released": "可以发货",
+    "voided": "订单作废，已全额退款",
+    "void_refund_failed": "作废退款异常",
 }
 
 

@@ -9,6 +9,8 @@ Two kinds of refund come from orders, told apart by the ``purpose`` they carry a
   and is no commission base), and an order with every unit refunded is closed (``order_closed``).
 - ``late_payment:<order_id>`` — a payment that arrived after its order was cancelled and its
   stock sold to someone else: the whole payment goes back.
+- ``void:<order_id>`` — a paid order still held by its promotion (a group-buy that failed to
+  fill) is voided: the whole payment goes back, the units go back on sale, the order closes.
 
 Payments is asked (``refund_create``) only after our transaction committed and while we hold no
 row lock, because it calls WeChat. Payments calls ``refund_finished_for_order`` inside its own
@@ -28,10 +30,11 @@ from django.utils import timezone
 from fenxiao.core.errors import DomainError
 from fenxiao.core.events import publish_on_commit
 from fenxiao.core.money import fen_to_yuan
-from fenxiao.orders.aftersale_selectors import aftersale_purpose, late_payment_purpose
+from fenxiao.inventory.reservations import stock_restock
+from fenxiao.orders.aftersale_selectors import aftersale_purpose, late_payment_purpose, void_purpose
 from fenxiao.orders.aftersales import aftersale_move, lock_aftersale
 from fenxiao.orders.errors import OrderError
-from fenxiao.orders.models import AfterSale, AfterSaleStatus, Order, OrderLine, OrderStatus
+from fenxiao.orders.models import AfterSale, AfterSaleStatus, Order, OrderHold, OrderLine, OrderStatus
 from fenxiao.orders.services import lock_order
 from fenxiao.orders.transitions import can_transition, order_event_add, order_transition
 from fenxiao.payments.models import Refund, RefundStatus
@@ -250,12 +253,79 @@ def _late_payment_refund_finished(refund: Refund, order_id: int) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# a held order voided because its promotion failed
+
+
+def order_void_refund(*, order_id: int, reason: str) -> Refund | None:
+    """Ask for the whole payment of a paid, held, unshipped order back (a group-buy that failed).
+    Call it after your own transaction committed: it calls WeChat. Payments keeps one refund per
+    purpose, so the promotion's sweep may ask again and again and the buyer is paid back once.
+    Returns the refund, or None when the order is not (or no longer) voidable."""
+    order = Order.objects.filter(pk=order_id).first()
+    if order is None or order.status != OrderStatus.PAID or not order.fulfilment_hold:
+        return None
+    amount = order.paid_fen - order.refunded_fen
+    if amount <= 0:
+        return None
+    refund = _refund_create(order_id=order.id, amount_fen=amount, reason=reason, purpose=void_purpose(order.id))
+    if refund.status == RefundStatus.SUCCEEDED:
+        refund_finished_for_order(refund=refund)  # final already (a repeat ask): booking it again is a no-op
+    return refund
+
+
+def _void_refund_finished(refund: Refund, order_id: int) -> None:
+    order = lock_order(order_id)
+    if refund.status != RefundStatus.SUCCEEDED:
+        if not order.events.filter(type="void_refund_failed", data__refund_id=refund.id).exists():
+            order_event_add(
+                order,
+                type="void_refund_failed",
+                note=FAILURE_MESSAGES.get(refund.status, SUBMIT_FAILED),
+                data={"refund_id": refund.id},
+            )
+        return
+    if order.status == OrderStatus.CLOSED and order.refunded_fen >= order.paid_fen:
+        return  # already booked (the same refund told twice)
+    if order.status != OrderStatus.PAID:
+        logger.error("void refund %s succeeded for order %s in status %s", refund.id, order.id, order.status)
+        return
+    if refund.amount_fen != order.paid_fen - order.refunded_fen:
+        raise OrderError("REFUND_AMOUNT_MISMATCH", "退款金额与订单实付金额不一致")
+    lines = [line for line in order.lines.order_by("id") if line.refunded_quantity < line.quantity]
+    for line in lines:
+        OrderLine.objects.filter(pk=line.pk).update(refunded_quantity=F("quantity"), refunded_fen=F("paid_fen"))
+        stock_restock(
+            sku_id=line.sku_id, quantity=line.quantity - line.refunded_quantity, note=f"订单 {order.order_no} 作废退款"
+        )
+    order.refunded_fen = order.paid_fen
+    order.fulfilment_hold = OrderHold.NONE
+    order_transition(
+        order,
+        to=OrderStatus.CLOSED,
+        event="voided",
+        note=f"{refund.reason or '订单作废'}，已全额退款 {fen_to_yuan(refund.amount_fen)} 元",
+        extra_fields=("refunded_fen", "fulfilment_hold"),
+        data={"refund_id": refund.id, "amount_fen": refund.amount_fen},
+    )
+    for line in lines:
+        publish_on_commit(
+            "order_line_refunded",
+            order_id=order.id,
+            order_line_id=line.pk,
+            amount_fen=line.paid_fen - line.refunded_fen,
+            quantity=line.quantity - line.refunded_quantity,
+            refund_id=refund.id,
+        )
+    publish_on_commit("order_closed", order_id=order.id)
+
+
+# ---------------------------------------------------------------------------------------------
 # payments' handler and the sweep
 
 
 def _target(purpose: str) -> tuple[str, int] | None:
     kind, _, ident = purpose.partition(":")
-    if kind in {"after_sale", "late_payment"} and ident.isdigit():
+    if kind in {"after_sale", "late_payment", "void"} and ident.isdigit():
         return kind, int(ident)
     return None
 
@@ -271,6 +341,8 @@ def refund_finished_for_order(*, refund: Refund) -> None:
     kind, ident = target
     if kind == "after_sale":
         _after_sale_refund_finished(refund, ident)
+    elif kind == "void":
+        _void_refund_finished(refund, ident)
     else:
         _late_payment_refund_finished(refund, ident)
 

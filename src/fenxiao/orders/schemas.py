@@ -131,6 +131,8 @@ class OrderOut(Schema):
     order_no: str
     status: str
     status_label: str
+    hold: str = ""
+    hold_label: str = ""
     goods_fen: int
     shipping_fen: int
     discount_fen: int
@@ -207,6 +209,8 @@ def order_dict(order: Order, request, *, events: bool = False) -> dict:
         "receiver_phone": order.receiver_phone,
         "address": f"{order.province}{order.city}{order.district}{order.address_detail}",
         "remark": order.remark,
+        "hold": order.fulfilment_hold,
+        "hold_label": order.get_fulfilment_hold_display() if order.fulfilment_hold else "",
         "payment_deadline": order.payment_deadline if order.status == "pending_payment" else None,
         "created_at": order.created_at,
         "paid_at": order.paid_at,

@@ -24,7 +24,7 @@ from fenxiao.core.events import publish_on_commit
 from fenxiao.inventory.reservations import Hold, stock_consume, stock_release, stock_reserve, stock_retake
 from fenxiao.orders.checkout import LineRequest, checkout_quote
 from fenxiao.orders.errors import OrderError, order_not_found
-from fenxiao.orders.models import AfterSale, AfterSaleStatus, Order, OrderEvent, OrderLine, OrderStatus
+from fenxiao.orders.models import AfterSale, AfterSaleStatus, Order, OrderEvent, OrderHold, OrderLine, OrderStatus
 from fenxiao.orders.placement_hooks import placement_hooks
 from fenxiao.orders.transitions import order_event_add, order_transition
 
@@ -286,6 +286,26 @@ def order_confirm_receipt(*, order_id: int, by: User | None, at: datetime | None
     )
     publish_on_commit("order_received", order_id=order.id)
     return order
+
+
+def order_hold_set(*, order: Order, hold: OrderHold) -> None:
+    """A promotion placing ``order`` (inside the placement transaction) keeps it from shipping
+    until the promotion succeeds: a group-buy must fill first, or every member is refunded."""
+    Order.objects.filter(pk=order.pk).update(fulfilment_hold=hold)
+    order.fulfilment_hold = hold
+
+
+@transaction.atomic
+def order_hold_release(*, order_id: int, hold: OrderHold, note: str) -> bool:
+    """The promotion succeeded: the order joins the shipping queue. Releasing twice, or a hold
+    the order does not carry, changes nothing (returns False)."""
+    order = lock_order(order_id)
+    if order.fulfilment_hold != hold:
+        return False
+    order.fulfilment_hold = OrderHold.NONE
+    order.save(update_fields=["fulfilment_hold", "updated_at"])
+    order_event_add(order, type="hold_released", note=note, data={"hold": str(hold)})
+    return True
 
 
 def has_open_after_sale(order: Order) -> bool:

@@ -136,6 +136,8 @@ def _order_ship(
     order = lock_order(order_id)
     if order.status != OrderStatus.PAID:
         raise Conflict("ORDER_NOT_SHIPPABLE", "订单当前状态不能发货")
+    if order.fulfilment_hold:
+        raise Conflict("ORDER_ON_HOLD", f"订单暂不能发货：{order.get_fulfilment_hold_display()}")
     order_lines = list(order.lines.order_by("id"))
     plan = _plan(order, order_lines, lines)
     _ensure_unused(carrier, tracking_no)

@@ -9,7 +9,8 @@ from django.contrib import admin, messages
 from fenxiao.core.admin_mixins import ReadOnlyAdmin
 from fenxiao.core.errors import DomainError
 from fenxiao.promotions import templates
-from fenxiao.promotions.models import CouponTemplate, SeckillActivity, SeckillPurchase, UserCoupon
+from fenxiao.promotions.group_buy_admin import GroupBuyGroupAdmin
+from fenxiao.promotions.models import CouponTemplate, GroupBuyGroup, SeckillActivity, SeckillPurchase, UserCoupon
 from fenxiao.promotions.seckill_admin import SeckillActivityAdmin, SeckillPurchaseAdmin
 
 
@@ -93,3 +94,4 @@ class UserCouponAdmin(ReadOnlyAdmin):
 
 admin.site.register(SeckillActivity, SeckillActivityAdmin)
 admin.site.register(SeckillPurchase, SeckillPurchaseAdmin)
+admin.site.register(GroupBuyGroup, GroupBuyGroupAdmin)

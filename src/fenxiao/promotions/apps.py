@@ -9,13 +9,15 @@ class PromotionsConfig(AppConfig):
         from fenxiao.core.events import subscribe
         from fenxiao.core.sweeps import register_sweep
         from fenxiao.orders.pricing_hooks import register_provider
-        from fenxiao.promotions import handlers
+        from fenxiao.promotions import group_buy, handlers
         from fenxiao.promotions.coupon_pricing import CouponProvider
+        from fenxiao.promotions.group_buy_pricing import GroupBuyProvider
         from fenxiao.promotions.seckill import on_order_cancelled as seckill_on_order_cancelled
         from fenxiao.promotions.seckill_pricing import SeckillProvider
 
         # The seckill price comes first: a coupon (if ever allowed with it) sees the seckill price.
         register_provider(SeckillProvider())
+        register_provider(GroupBuyProvider())
         register_provider(CouponProvider())
         # A cancelled order, or one closed because every unit was refunded, gives its coupon back.
         subscribe("order_cancelled", handlers.on_order_undone)
@@ -23,3 +25,9 @@ class PromotionsConfig(AppConfig):
         # An unpaid seckill order cancelled or timed out gives its unit back.
         subscribe("order_cancelled", seckill_on_order_cancelled)
         register_sweep("promotions.expire_coupons", handlers.sweep_expire_coupons)
+        # 拼团: a paid seat counts (or is refunded), a cancelled one frees up, a voided order's
+        # refund finishes the seat; the sweep fails groups at their deadline.
+        subscribe("order_paid", handlers.on_group_order_paid)
+        subscribe("order_cancelled", handlers.on_group_order_cancelled)
+        subscribe("order_closed", handlers.on_group_order_closed)
+        register_sweep("promotions.group_buy_deadlines", group_buy.sweep_group_deadlines)

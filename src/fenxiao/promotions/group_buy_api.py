@@ -1,0 +1,427 @@
+"""拼团 over HTTP: the shopper's ``/api/v1/group-buy`` (activities, joinable groups, open, join,
+a group's page, my groups) and the operator's ``/api/v1/admin/group-buy-activities`` (create,
+list, update, pause, resume, report, groups). A group's page is readable by any signed-in
+shopper (it is what a share link opens), so members appear only as masked nicknames."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from django.db.models import Prefetch
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from fenxiao.accounts.auth import staff_auth, user_auth
+from fenxiao.core.masking import mask_name
+from fenxiao.core.paging import paginate
+from fenxiao.orders.schemas import OrderDetailOut, order_dict
+from fenxiao.promotions import group_buy_activities as activities
+from fenxiao.promotions.group_buy import Placed, group_join, group_not_found, group_open
+from fenxiao.promotions.models import (
+    GroupBuyActivity,
+    GroupBuyGroup,
+    GroupBuyMember,
+    GroupBuyStatus,
+    GroupMemberStatus,
+    GroupStatus,
+)
+
+router = Router(tags=["拼团"], auth=user_auth)
+operator_router = Router(tags=["拼团运营"], auth=staff_auth)
+
+SHARE_PAGE = "/pages/group-buy/group"
+LIVE_SEATS = (GroupMemberStatus.RESERVED, GroupMemberStatus.PAID)
+
+
+class ActivityOut(Schema):
+    id: int
+    name: str
+    sku_id: int
+    product_id: int
+    title: str
+    image: str
+    price_fen: int
+    group_price_fen: int
+    leader_price_fen: int | None
+    group_size: int
+    time_limit_minutes: int
+    max_quantity: int
+    starts_at: datetime
+    ends_at: datetime
+    state: str
+
+
+class ActivityAdminOut(ActivityOut):
+    payment_minutes: int
+    max_groups: int | None
+    groups_opened: int
+    commission_allowed: bool
+    status: str
+
+
+class ActivityIn(Schema):
+    name: Annotated[str, Field(min_length=1, max_length=64)]
+    sku_id: int
+    group_size: Annotated[int, Field(ge=2, le=100)]
+    group_price_fen: Annotated[int, Field(ge=0)]
+    leader_price_fen: Annotated[int, Field(ge=0)] | None = None
+    time_limit_minutes: Annotated[int, Field(ge=1, le=7 * 24 * 60)] = 24 * 60
+    payment_minutes: Annotated[int, Field(ge=1, le=1440)] = 15
+    max_quantity: Annotated[int, Field(ge=1, le=99)] = 1
+    max_groups: Annotated[int, Field(ge=1)] | None = None
+    starts_at: datetime
+    ends_at: datetime
+    commission_allowed: bool = True
+
+
+class ActivityPatch(Schema):
+    name: Annotated[str, Field(min_length=1, max_length=64)] | None = None
+    sku_id: int | None = None
+    group_size: Annotated[int, Field(ge=2, le=100)] | None = None
+    group_price_fen: Annotated[int, Field(ge=0)] | None = None
+    leader_price_fen: Annotated[int, Field(ge=0)] | None = None
+    time_limit_minutes: Annotated[int, Field(ge=1, le=7 * 24 * 60)] | None = None
+    payment_minutes: Annotated[int, Field(ge=1, le=1440)] | None = None
+    max_quantity: Annotated[int, Field(ge=1, le=99)] | None = None
+    max_groups: Annotated[int, Field(ge=1)] | None = None
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    commission_allowed: bool | None = None
+
+
+class ActivityPageOut(Schema):
+    items: list[ActivityAdminOut]
+    count: int
+    page: int
+    page_size: int
+
+
+class ListQuery(Schema):
+    status: GroupBuyStatus | None = None
+    page: Annotated[int, Field(ge=1)] = 1
+    page_size: Annotated[int, Field(ge=1, le=100)] = 20
+
+
+class ReportOut(Schema):
+    activity_id: int
+    name: str
+    status: str
+    groups_opened: int
+    groups_forming: int
+    groups_succeeded: int
+    groups_failed: int
+    success_rate_bps: int
+    success_rate: str
+    paid_members: int
+    refunding_members: int
+    refunded_members: int
+    succeeded_revenue_fen: int
+
+
+class MemberOut(Schema):
+    nickname: str
+    avatar_url: str
+    is_leader: bool
+    paid: bool
+
+
+class GroupOut(Schema):
+    id: int
+    activity_id: int
+    activity_name: str
+    status: str
+    status_label: str
+    size: int
+    seats_taken: int
+    seats_left: int
+    paid_count: int
+    expires_at: datetime | None
+    leader: str
+    members: list[MemberOut]
+    joined: bool
+    share_path: str
+
+
+class GroupAdminOut(Schema):
+    id: int
+    status: str
+    leader_id: int
+    size: int
+    seats_taken: int
+    paid_count: int
+    created_at: datetime
+    opened_at: datetime | None
+    expires_at: datetime | None
+    finished_at: datetime | None
+
+
+class GroupPageOut(Schema):
+    items: list[GroupAdminOut]
+    count: int
+    page: int
+    page_size: int
+
+
+class GroupListQuery(Schema):
+    status: GroupStatus | None = None
+    page: Annotated[int, Field(ge=1)] = 1
+    page_size: Annotated[int, Field(ge=1, le=100)] = 20
+
+
+class BuyIn(Schema):
+    quantity: Annotated[int, Field(ge=1, le=99)] = 1
+    address_id: int | None = None
+    remark: Annotated[str, Field(max_length=200)] = ""
+    ref: Annotated[str, Field(max_length=16)] | None = None
+    ref_source: str = "link"
+
+
+class PlacedOut(Schema):
+    group: GroupOut
+    order: OrderDetailOut
+
+
+class MyGroupOut(Schema):
+    group: GroupOut
+    order_id: int | None
+    member_status: str
+    member_status_label: str
+
+
+def _activity_out(a: GroupBuyActivity, *, admin: bool = False) -> dict:
+    body = {
+        "id": a.pk,
+        "name": a.name,
+        "sku_id": a.sku_id,
+        "product_id": a.sku.product_id,
+        "title": a.sku.product.title,
+        "image": a.sku.image or a.sku.product.main_image or "",
+        "price_fen": a.sku.price_fen,
+        "group_price_fen": a.group_price_fen,
+        "leader_price_fen": a.leader_price_fen,
+        "group_size": a.group_size,
+        "time_limit_minutes": a.time_limit_minutes,
+        "max_quantity": a.max_quantity,
+        "starts_at": a.starts_at,
+        "ends_at": a.ends_at,
+        "state": activities.group_buy_window_state(a, timezone.now()),
+    }
+    if admin:
+        body |= {
+            "payment_minutes": a.payment_minutes,
+            "max_groups": a.max_groups,
+            "groups_opened": a.groups_opened,
+            "commission_allowed": a.commission_allowed,
+            "status": a.status,
+        }
+    return body
+
+
+def _share_path(group: GroupBuyGroup, user) -> str:
+    """The group's mini-program page; an active distributor's own code rides along, so whoever
+    opens it is bound to them and they earn on every member's order."""
+    from fenxiao.distribution.models import Distributor, DistributorStatus  # same layer, read only
+
+    path = f"{SHARE_PAGE}?group_id={group.pk}"
+    code = Distributor.objects.filter(user=user, status=DistributorStatus.ACTIVE).values_list("code", flat=True).first()
+    return f"{path}&ref={code}" if code else path
+
+
+def _group_out(group: GroupBuyGroup, request: HttpRequest) -> dict:
+    seats = [m for m in group.members.all() if m.status in LIVE_SEATS]
+    me = request.auth
+    leader = next((m.user for m in seats if m.is_leader), group.leader)
+    return {
+        "id": group.pk,
+        "activity_id": group.activity_id,
+        "activity_name": group.activity.name,
+        "status": group.status,
+        "status_label": group.get_status_display(),
+        "size": group.size,
+        "seats_taken": group.seats_taken,
+        "seats_left": group.size - group.seats_taken,
+        "paid_count": group.paid_count,
+        "expires_at": group.expires_at,
+        "leader": mask_name(leader.nickname or "微信用户"),
+        "members": [
+            {
+                "nickname": m.user.nickname if m.user_id == me.pk else mask_name(m.user.nickname or "微信用户"),
+                "avatar_url": m.user.avatar_url,
+                "is_leader": m.is_leader,
+                "paid": m.status == GroupMemberStatus.PAID,
+            }
+            for m in seats
+        ],
+        "joined": any(m.user_id == me.pk for m in seats),
+        "share_path": _share_path(group, me),
+    }
+
+
+def _groups():
+    return GroupBuyGroup.objects.select_related("activity", "leader").prefetch_related(
+        Prefetch("members", queryset=GroupBuyMember.objects.select_related("user").order_by("id"))
+    )
+
+
+def _group(group_id: int) -> GroupBuyGroup:
+    group = _groups().filter(pk=group_id).first()
+    if group is None:
+        raise group_not_found()
+    return group
+
+
+def _activity(activity_id: int) -> GroupBuyActivity:
+    a = GroupBuyActivity.objects.select_related("sku__product").filter(pk=activity_id).first()
+    if a is None:
+        raise activities.activity_not_found()
+    return a
+
+
+def _placed_out(placed: Placed, request: HttpRequest) -> dict:
+    return {
+        "group": _group_out(_group(placed.group.pk), request),
+        "order": order_dict(placed.order, request, events=True),
+    }
+
+
+@router.get("", response=list[ActivityOut], summary="拼团活动列表")
+def shopper_list(request: HttpRequest):
+    """Running and upcoming activities that are not paused, soonest first."""
+    found = GroupBuyActivity.objects.select_related("sku__product").filter(
+        status=GroupBuyStatus.ACTIVE, ends_at__gt=timezone.now()
+    )
+    return [_activity_out(a) for a in found.order_by("starts_at", "pk")[:100]]
+
+
+@router.get("/mine", response=list[MyGroupOut], summary="我的拼团")
+def mine(request: HttpRequest):
+    seats = (
+        GroupBuyMember.objects.filter(user=request.auth)
+        .exclude(status=GroupMemberStatus.RELEASED)
+        .select_related("group")
+        .order_by("-id")[:100]
+    )
+    groups = {g.pk: g for g in _groups().filter(pk__in=[s.group_id for s in seats])}
+    return [
+        {
+            "group": _group_out(groups[s.group_id], request),
+            "order_id": s.order_id,
+            "member_status": s.status,
+            "member_status_label": s.get_status_display(),
+        }
+        for s in seats
+    ]
+
+
+@router.get("/groups/{group_id}", response=GroupOut, summary="拼团详情（分享页）")
+def group_detail(request: HttpRequest, group_id: int):
+    return _group_out(_group(group_id), request)
+
+
+@router.post("/groups/{group_id}/members", response={201: PlacedOut}, summary="参团下单")
+def join(request: HttpRequest, group_id: int, body: BuyIn):
+    placed = group_join(
+        user=request.auth,
+        group_id=group_id,
+        quantity=body.quantity,
+        address_id=body.address_id,
+        remark=body.remark,
+        ref=body.ref,
+        ref_source=body.ref_source,
+    )
+    return Status(201, _placed_out(placed, request))
+
+
+@router.get("/{activity_id}", response=ActivityOut, summary="拼团活动详情")
+def shopper_detail(request: HttpRequest, activity_id: int):
+    return _activity_out(_activity(activity_id))
+
+
+@router.get("/{activity_id}/groups", response=list[GroupOut], summary="可参加的团")
+def joinable(request: HttpRequest, activity_id: int):
+    """Forming groups with a seat left, closest to filling first (the 拼团广场)."""
+    now = timezone.now()
+    found = _groups().filter(activity_id=activity_id, status=GroupStatus.FORMING, expires_at__gt=now)
+    return [_group_out(g, request) for g in found.order_by("-seats_taken", "expires_at")[:20] if g.seats_taken < g.size]
+
+
+@router.post("/{activity_id}/groups", response={201: PlacedOut}, summary="开团下单")
+def open_group(request: HttpRequest, activity_id: int, body: BuyIn):
+    placed = group_open(
+        user=request.auth,
+        activity_id=activity_id,
+        quantity=body.quantity,
+        address_id=body.address_id,
+        remark=body.remark,
+        ref=body.ref,
+        ref_source=body.ref_source,
+    )
+    return Status(201, _placed_out(placed, request))
+
+
+@operator_router.post("/group-buy-activities", response={201: ActivityAdminOut}, summary="创建拼团活动")
+def create(request: HttpRequest, body: ActivityIn):
+    a = activities.group_buy_activity_create(fields=body.model_dump())
+    return Status(201, _activity_out(_activity(a.pk), admin=True))
+
+
+@operator_router.get("/group-buy-activities", response=ActivityPageOut, summary="拼团活动列表")
+def activity_list(request: HttpRequest, q: Query[ListQuery]):
+    qs = GroupBuyActivity.objects.select_related("sku__product").order_by("-id")
+    if q.status:
+        qs = qs.filter(status=q.status)
+    return paginate(qs, page=q.page, page_size=q.page_size).shaped(lambda a: _activity_out(a, admin=True))
+
+
+@operator_router.get("/group-buy-activities/{activity_id}", response=ActivityAdminOut, summary="拼团活动详情")
+def detail(request: HttpRequest, activity_id: int):
+    return _activity_out(_activity(activity_id), admin=True)
+
+
+@operator_router.patch("/group-buy-activities/{activity_id}", response=ActivityAdminOut, summary="修改拼团活动")
+def update(request: HttpRequest, activity_id: int, body: ActivityPatch):
+    activities.group_buy_activity_update(activity_id=activity_id, fields=body.model_dump(exclude_unset=True))
+    return _activity_out(_activity(activity_id), admin=True)
+
+
+@operator_router.post("/group-buy-activities/{activity_id}/pause", response=ActivityAdminOut, summary="暂停拼团")
+def pause(request: HttpRequest, activity_id: int):
+    activities.group_buy_activity_pause(activity_id=activity_id)
+    return _activity_out(_activity(activity_id), admin=True)
+
+
+@operator_router.post("/group-buy-activities/{activity_id}/resume", response=ActivityAdminOut, summary="恢复拼团")
+def resume(request: HttpRequest, activity_id: int):
+    activities.group_buy_activity_resume(activity_id=activity_id)
+    return _activity_out(_activity(activity_id), admin=True)
+
+
+@operator_router.get("/group-buy-activities/{activity_id}/report", response=ReportOut, summary="拼团统计")
+def report(request: HttpRequest, activity_id: int):
+    a = _activity(activity_id)
+    return {"activity_id": a.pk, "name": a.name, "status": a.status, **activities.group_buy_activity_report(activity=a)}
+
+
+@operator_router.get("/group-buy-activities/{activity_id}/groups", response=GroupPageOut, summary="拼团记录")
+def group_list(request: HttpRequest, activity_id: int, q: Query[GroupListQuery]):
+    _activity(activity_id)
+    qs = GroupBuyGroup.objects.filter(activity_id=activity_id).order_by("-id")
+    if q.status:
+        qs = qs.filter(status=q.status)
+    return paginate(qs, page=q.page, page_size=q.page_size).shaped(
+        lambda g: {
+            "id": g.pk,
+            "status": g.status,
+            "leader_id": g.leader_id,
+            "size": g.size,
+            "seats_taken": g.seats_taken,
+            "paid_count": g.paid_count,
+            "created_at": g.created_at,
+            "opened_at": g.opened_at,
+            "expires_at": g.expires_at,
+            "finished_at": g.finished_at,
+        }
+    )
