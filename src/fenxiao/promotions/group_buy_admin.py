@@ -5,39 +5,33 @@ payments, cancellations and the deadline sweep."""
 
 from __future__ import annotations
 
-from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 
 from fenxiao.core.admin_mixins import ReadOnlyAdmin, ReadOnlyInline
-from fenxiao.core.errors import DomainError
 from fenxiao.core.money import yuan
 from fenxiao.promotions import group_buy_activities as activities
+from fenxiao.promotions.activity_admin import ActivityAdmin, ActivityForm, form_fields
 from fenxiao.promotions.models import GroupBuyActivity, GroupBuyMember
 
 
-class GroupBuyActivityForm(forms.ModelForm):
+class GroupBuyActivityForm(ActivityForm):
+    problems = staticmethod(activities.activity_problems)
+    counters = ("groups_opened",)
+
     class Meta:
         model = GroupBuyActivity
-        fields = tuple(name.removesuffix("_id") for name in activities.EDITABLE)
-
-    def clean(self):
-        data = super().clean()
-        values = {k: data.get(k) for k in self.Meta.fields if k in data}
-        sku = values.pop("sku", None)
-        probe = GroupBuyActivity(
-            groups_opened=self.instance.groups_opened if self.instance.pk else 0,
-            sku_id=sku.pk if sku else None,
-            **values,
-        )
-        problems = activities.activity_problems(probe)
-        if problems:
-            raise forms.ValidationError(problems)
-        return data
+        fields = form_fields(activities.EDITABLE)
 
 
 @admin.register(GroupBuyActivity)
-class GroupBuyActivityAdmin(admin.ModelAdmin):
+class GroupBuyActivityAdmin(ActivityAdmin):
     form = GroupBuyActivityForm
+    noun = "拼团活动"
+    editable = activities.EDITABLE
+    create = staticmethod(activities.group_buy_activity_create)
+    update = staticmethod(activities.group_buy_activity_update)
+    pause = staticmethod(activities.group_buy_activity_pause)
+    resume = staticmethod(activities.group_buy_activity_resume)
     list_display = (
         "name",
         "sku",
@@ -54,10 +48,6 @@ class GroupBuyActivityAdmin(admin.ModelAdmin):
     list_select_related = ("sku",)
     raw_id_fields = ("sku",)
     readonly_fields = ("groups_opened", "status", "report")
-    actions = ("pause_selected", "resume_selected")
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False  # groups and orders point at it; pause it instead
 
     @admin.display(description="拼团价(元)")
     def group_price(self, a: GroupBuyActivity) -> str:
@@ -78,36 +68,6 @@ class GroupBuyActivityAdmin(admin.ModelAdmin):
             f"已退款 {r['refunded_members']}，退款中 {r['refunding_members']}；"
             f"成团实收 {yuan(r['succeeded_revenue_fen'])} 元"
         )
-
-    def save_model(self, request, obj, form, change) -> None:
-        fields = {
-            name: (form.cleaned_data["sku"].pk if name == "sku_id" else form.cleaned_data.get(name))
-            for name in activities.EDITABLE
-        }
-        if change:
-            saved = activities.group_buy_activity_update(activity_id=obj.pk, fields=fields)
-        else:
-            saved = activities.group_buy_activity_create(fields=fields)
-        obj.pk = saved.pk
-
-    def _each(self, request, queryset, step) -> None:
-        done = 0
-        for a in queryset:
-            try:
-                step(activity_id=a.pk)
-                done += 1
-            except DomainError as exc:
-                self.message_user(request, f"{a.name}：{exc.message}", messages.ERROR)
-        if done:
-            self.message_user(request, f"已处理 {done} 个拼团活动", messages.SUCCESS)
-
-    @admin.action(description="暂停所选拼团活动", permissions=["change"])
-    def pause_selected(self, request, queryset):
-        self._each(request, queryset, activities.group_buy_activity_pause)
-
-    @admin.action(description="恢复所选拼团活动", permissions=["change"])
-    def resume_selected(self, request, queryset):
-        self._each(request, queryset, activities.group_buy_activity_resume)
 
 
 class GroupBuyMemberInline(ReadOnlyInline):

@@ -1,36 +1,73 @@
-"""Seckill in the Django admin: read only here (``sold`` and the Redis stock must move together,
-so activities are created and changed through the operator API's services); pausing and resuming
-are actions."""
+"""Seckill in the Django admin. Activities are created and changed through the same services as
+the operator API (so a changed quota moves the Redis stock with the database, and the form shows
+every broken rule at once); pausing and resuming are actions; the list shows sell-through.
+Purchases are read only: they move with orders."""
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
+from django.contrib import admin
 
-from fenxiao.core.admin_mixins import ReadOnlyAdmin, ServiceOnlyAdmin
+from fenxiao.core.admin_mixins import ReadOnlyAdmin
+from fenxiao.core.money import yuan
 from fenxiao.promotions import seckill_activities as activities
+from fenxiao.promotions.activity_admin import ActivityAdmin, ActivityForm, form_fields
 from fenxiao.promotions.models import SeckillActivity
 
 
-class SeckillActivityAdmin(ServiceOnlyAdmin):
-    list_display = ("name", "sku", "seckill_price_fen", "stock", "sold", "per_user_limit", "starts_at", "status")
-    readonly_fields = tuple(f.name for f in SeckillActivity._meta.fields)
+class SeckillActivityForm(ActivityForm):
+    problems = staticmethod(activities.activity_problems)
+    counters = ("sold",)
+
+    class Meta:
+        model = SeckillActivity
+        fields = form_fields(activities.EDITABLE)
+
+
+class SeckillActivityAdmin(ActivityAdmin):
+    form = SeckillActivityForm
+    noun = "秒杀活动"
+    editable = activities.EDITABLE
+    create = staticmethod(activities.seckill_activity_create)
+    update = staticmethod(activities.seckill_activity_update)
+    pause = staticmethod(activities.seckill_activity_pause)
+    resume = staticmethod(activities.seckill_activity_resume)
+    list_display = (
+        "name",
+        "sku",
+        "seckill_price",
+        "stock",
+        "sold",
+        "sell_through",
+        "per_user_limit",
+        "starts_at",
+        "ends_at",
+        "status",
+    )
     list_filter = ("status",)
     search_fields = ("name",)
     list_select_related = ("sku",)
-    actions = ("pause_selected", "resume_selected")
+    raw_id_fields = ("sku",)
+    readonly_fields = ("sold", "status", "report")
 
-    def _each(self, request, queryset, step) -> None:
-        for a in queryset:
-            step(activity_id=a.pk)
-        self.message_user(request, f"已处理 {queryset.count()} 个秒杀活动", messages.SUCCESS)
+    @admin.display(description="秒杀价(元)")
+    def seckill_price(self, a: SeckillActivity) -> str:
+        return yuan(a.seckill_price_fen)
 
-    @admin.action(description="暂停所选秒杀活动")
-    def pause_selected(self, request, queryset):
-        self._each(request, queryset, activities.seckill_activity_pause)
+    @admin.display(description="售罄率")
+    def sell_through(self, a: SeckillActivity) -> str:
+        bps = a.sold * 10_000 // a.stock if a.stock else 0
+        return f"{bps // 100}.{bps % 100:02d}%"
 
-    @admin.action(description="恢复所选秒杀活动")
-    def resume_selected(self, request, queryset):
-        self._each(request, queryset, activities.seckill_activity_resume)
+    @admin.display(description="活动数据")
+    def report(self, a: SeckillActivity) -> str:
+        if not a.pk:
+            return "-"
+        r = activities.seckill_activity_report(activity=a)
+        redis = "" if r["redis_remaining"] is None else f"（Redis 剩余 {r['redis_remaining']}）"
+        return (
+            f"库存 {r['stock']}，已售 {r['sold']}，剩余 {r['remaining']}{redis}；"
+            f"订单 {r['orders']}，已付款 {r['paid_orders']}，未付款退回 {r['returned']}"
+        )
 
 
 class SeckillPurchaseAdmin(ReadOnlyAdmin):
