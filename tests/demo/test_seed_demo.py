@@ -106,10 +106,20 @@ def clear_ledger_and_distribution() -> None:
 def clear_everything() -> None:
     # Money records protect the orders they belong to, and orders protect what they sold.
     clear_ledger_and_distribution()
-    from fenxiao.promotions.models import CouponTemplate, UserCoupon
+    from fenxiao.promotions.models import (
+        CouponTemplate,
+        GroupBuyActivity,
+        GroupBuyGroup,
+        GroupBuyMember,
+        SeckillActivity,
+        SeckillPurchase,
+        UserCoupon,
+    )
 
-    UserCoupon.objects.all().delete()
-    CouponTemplate.objects.all().delete()
+    for model in (UserCoupon, CouponTemplate, GroupBuyMember, GroupBuyGroup, SeckillPurchase):
+        model.objects.all().delete()
+    GroupBuyActivity.objects.all().delete()
+    SeckillActivity.objects.all().delete()
     for model in (Refund, Payment, Notification, AfterSaleLine, AfterSale, Order, StockReservation):
         model.objects.all().delete()
     Product.objects.all().delete()
@@ -299,3 +309,16 @@ def test_demo_coupons_are_claimable_and_alice_holds_one_of_each():
     assert "优惠券" in out
     assert CouponTemplate.objects.count() == 3
     assert UserCoupon.objects.filter(user__openid="sandbox-alice", status="unused").count() == 3
+
+
+def test_demo_activities_run_and_bob_has_a_group_waiting_for_members(django_capture_on_commit_callbacks):
+    from fenxiao.promotions.models import GroupBuyGroup, SeckillActivity
+
+    with django_capture_on_commit_callbacks(execute=True):
+        out = seed("--skus", "40")
+    assert "营销活动" in out
+    seckill = SeckillActivity.objects.get()
+    assert (seckill.stock, seckill.sold, seckill.status) == (50, 0, "active")
+    group = GroupBuyGroup.objects.get()
+    assert (group.leader.openid, group.status, group.paid_count, group.size) == ("sandbox-bob", "forming", 1, 3)
+    assert group.members.get().order.fulfilment_hold == "group_buy"

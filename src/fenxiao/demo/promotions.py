@@ -1,11 +1,21 @@
-"""Demo coupons, so the coupon centre and the checkout's coupon choice have something to show:
-a 满减, a capped discount and a no-threshold coupon, made and claimed through the real services."""
+"""Demo promotions, made through the real services: coupons for the coupon centre and the
+checkout's coupon choice (a 满减, a capped discount, a no-threshold coupon), a running seckill and
+a running group-buy with a group waiting for members."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 from fenxiao.accounts.models import User
+from fenxiao.catalog.models import Sku
+from fenxiao.payments.services import sandbox_payment_succeed
 from fenxiao.promotions.claims import coupon_claim
-from fenxiao.promotions.models import CouponTemplate
+from fenxiao.promotions.group_buy import group_open
+from fenxiao.promotions.group_buy_activities import group_buy_activity_create
+from fenxiao.promotions.models import CouponTemplate, GroupBuyActivity, SeckillActivity
+from fenxiao.promotions.seckill_activities import seckill_activity_create
 from fenxiao.promotions.templates import coupon_template_create
 
 DEMO_TEMPLATES = (
@@ -31,3 +41,54 @@ def seed_demo_coupons() -> int:
         for template in templates:
             coupon_claim(user=alice, template_id=template.id)
     return len(templates)
+
+
+def _on_shelf_skus(count: int) -> list[Sku]:
+    return list(
+        Sku.objects.filter(is_active=True, product__is_on_shelf=True, stock__gte=100, price_fen__gte=2_000).order_by(
+            "id"
+        )[:count]
+    )
+
+
+def seed_demo_activities() -> tuple[int, int]:
+    """A running seckill (50 units at about 40% of the price) and a running three-person
+    group-buy with a forming group that bob opened and paid, so the share page has a group to
+    join. Skipped when any activity exists. Returns (seckill activities, group-buy activities)."""
+    if SeckillActivity.objects.exists() or GroupBuyActivity.objects.exists():
+        return 0, 0
+    skus = _on_shelf_skus(2)
+    if len(skus) < 2:
+        return 0, 0
+    now = timezone.now()
+    seckill, group_sku = skus
+    seckill_activity_create(
+        fields={
+            "name": "整点秒杀",
+            "sku_id": seckill.id,
+            "seckill_price_fen": seckill.price_fen * 4 // 10,
+            "stock": 50,
+            "per_user_limit": 1,
+            "starts_at": now - timedelta(minutes=5),
+            "ends_at": now + timedelta(days=3),
+            "payment_minutes": 15,
+        }
+    )
+    activity = group_buy_activity_create(
+        fields={
+            "name": "三人拼团",
+            "sku_id": group_sku.id,
+            "group_size": 3,
+            "group_price_fen": group_sku.price_fen * 7 // 10,
+            "leader_price_fen": group_sku.price_fen * 6 // 10,
+            "time_limit_minutes": 24 * 60,
+            "payment_minutes": 15,
+            "starts_at": now - timedelta(minutes=5),
+            "ends_at": now + timedelta(days=7),
+        }
+    )
+    bob = User.objects.filter(openid="sandbox-bob").first()
+    if bob is not None and bob.addresses.exists():
+        placed = group_open(user=bob, activity_id=activity.pk)
+        sandbox_payment_succeed(order=placed.order)
+    return 1, 1

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from fenxiao.catalog.models import Product
 from fenxiao.demo.commerce import seed_demo_orders
 from fenxiao.demo.distribution import seed_demo_distribution
-from fenxiao.demo.promotions import seed_demo_coupons
+from fenxiao.demo.promotions import seed_demo_activities, seed_demo_coupons
 from fenxiao.demo.seed import DEFAULT_SEED, DEFAULT_SKUS, SeedResult, demo_products_exist, seed_demo
 from fenxiao.demo.users import ADMIN_PASSWORD, ADMIN_USERNAME
 
@@ -55,6 +55,10 @@ class Command(BaseCommand):
         )
         coupons = seed_demo_coupons()
         self.stdout.write(f"  优惠券 Coupons  : {coupons} 种（sandbox-alice 各领一张 alice holds one of each）")
+        seckills, group_buys = seed_demo_activities()
+        self.stdout.write(
+            f"  营销活动 Activities: {seckills} 个秒杀 seckill, {group_buys} 个拼团 group-buy（bob 已开团）"
+        )
 
     def _report(self, r: SeedResult) -> None:
         w = self.stdout.write
