@@ -33,7 +33,6 @@ router = Router(tags=["拼团"], auth=user_auth)
 operator_router = Router(tags=["拼团运营"], auth=staff_auth)
 
 SHARE_PAGE = "/pages/group-buy/group"
-LIVE_SEATS = (GroupMemberStatus.RESERVED, GroupMemberStatus.PAID)
 
 
 class ActivityOut(Schema):
@@ -231,7 +230,8 @@ def _share_path(group: GroupBuyGroup, user) -> str:
 
 
 def _group_out(group: GroupBuyGroup, request: HttpRequest) -> dict:
-    seats = [m for m in group.members.all() if m.status in LIVE_SEATS]
+    # Everyone who held a seat, paid or not; a seat given up (cancelled unpaid) is gone.
+    seats = [m for m in group.members.all() if m.status != GroupMemberStatus.RELEASED]
     me = request.auth
     leader = next((m.user for m in seats if m.is_leader), group.leader)
     return {
@@ -251,7 +251,7 @@ def _group_out(group: GroupBuyGroup, request: HttpRequest) -> dict:
                 "nickname": m.user.nickname if m.user_id == me.pk else mask_name(m.user.nickname or "微信用户"),
                 "avatar_url": m.user.avatar_url,
                 "is_leader": m.is_leader,
-                "paid": m.status == GroupMemberStatus.PAID,
+                "paid": m.paid_at is not None,
             }
             for m in seats
         ],
