@@ -21,6 +21,8 @@ from fenxiao.payments.api import router as payments_router
 from fenxiao.promotions.api import router as coupons_router
 from fenxiao.promotions.group_buy_api import operator_router as group_buy_operator_router
 from fenxiao.promotions.group_buy_api import router as group_buy_router
+from fenxiao.promotions.invites.api import router as invites_router
+from fenxiao.promotions.invites.operator_api import router as invites_operator_router
 from fenxiao.promotions.operator_api import router as coupons_operator_router
 from fenxiao.promotions.seckill_api import operator_router as seckill_operator_router
 from fenxiao.promotions.seckill_api import router as seckill_router
@@ -48,5 +50,7 @@ api.add_router("/v1/seckill", seckill_router)
 api.add_router("/v1/group-buy", group_buy_router)
 api.add_router("/v1/admin", group_buy_operator_router)
 api.add_router("/v1/admin", seckill_operator_router)
+api.add_router("/v1/invites", invites_router)
+api.add_router("/v1/admin", invites_operator_router)
 
 __all__ = ["api"]

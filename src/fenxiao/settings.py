@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "fenxiao.risk",
     "fenxiao.distribution",
     "fenxiao.promotions",
+    "fenxiao.promotions.invites",
     "fenxiao.demo",
     "fenxiao.storefront",
 ]

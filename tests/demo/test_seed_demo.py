@@ -106,6 +106,7 @@ def clear_ledger_and_distribution() -> None:
 def clear_everything() -> None:
     # Money records protect the orders they belong to, and orders protect what they sold.
     clear_ledger_and_distribution()
+    from fenxiao.promotions.invites.models import Invite, InviteCampaign, InviteCode, InviteReward
     from fenxiao.promotions.models import (
         CouponTemplate,
         GroupBuyActivity,
@@ -116,6 +117,8 @@ def clear_everything() -> None:
         UserCoupon,
     )
 
+    for model in (InviteReward, Invite, InviteCode, InviteCampaign):
+        model.objects.all().delete()
     for model in (UserCoupon, CouponTemplate, GroupBuyMember, GroupBuyGroup, SeckillPurchase):
         model.objects.all().delete()
     GroupBuyActivity.objects.all().delete()
@@ -233,7 +236,7 @@ def test_an_existing_admin_keeps_its_password():
 
 def test_sandbox_shoppers_have_openids_nicknames_and_addresses():
     out = seed("--skus", "20")
-    for name in ("alice", "bob", "carol", "dave"):
+    for name in ("alice", "bob", "carol", "dave", "erin"):  # erin is the invite campaign's new user
         user = User.objects.get(openid=f"sandbox-{name}")
         assert f"sandbox-{name}" in out
         assert user.username == f"wx_sandbox-{name}"
@@ -245,7 +248,7 @@ def test_sandbox_shoppers_have_openids_nicknames_and_addresses():
         assert 1 <= len(addresses) <= 2
         assert sum(a.is_default for a in addresses) == 1
         assert all(a.province and a.city and a.district and a.detail for a in addresses)
-    assert Address.objects.count() == 6
+    assert Address.objects.count() == 7
 
 
 def test_sandbox_wechat_login_finds_the_seeded_shopper():
@@ -255,7 +258,7 @@ def test_sandbox_wechat_login_finds_the_seeded_shopper():
     alice = User.objects.get(openid="sandbox-alice")
     user, _tokens = user_login_wechat(code="sandbox-alice")
     assert user.pk == alice.pk
-    assert User.objects.filter(openid__startswith="sandbox-").count() == 4
+    assert User.objects.filter(openid__startswith="sandbox-").count() == 5
 
 
 def test_live_mode_refuses_demo_data_and_its_known_admin_password(settings):
@@ -307,7 +310,8 @@ def test_demo_coupons_are_claimable_and_alice_holds_one_of_each():
 
     out = seed("--skus", "20")
     assert "优惠券" in out
-    assert CouponTemplate.objects.count() == 3
+    assert CouponTemplate.objects.filter(public=True).count() == 3  # and two rewards of the invite campaign
+    assert CouponTemplate.objects.filter(public=False).count() == 2
     assert UserCoupon.objects.filter(user__openid="sandbox-alice", status="unused").count() == 3
 
 

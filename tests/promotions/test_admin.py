@@ -32,6 +32,7 @@ FORM = {
     "valid_days_after_claim": "7",
     "total_quantity": "100",
     "per_user_limit": "1",
+    "public": "on",
 }
 
 

@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
-from fenxiao.promotions.claims import user_coupons_expire
+from fenxiao.promotions.claims import coupon_issue, user_coupons_expire
 from fenxiao.promotions.errors import CouponConflict
 from fenxiao.promotions.models import UserCouponStatus
-from fenxiao.promotions.selectors import user_coupon_list
+from fenxiao.promotions.selectors import coupon_centre_list, user_coupon_list
 from fenxiao.promotions.templates import coupon_template_pause, coupon_template_resume
 from tests.promotions.support import claim, days, make_template
 
@@ -83,3 +83,22 @@ def test_expiry_moves_a_coupon_to_the_expired_tab_then_the_sweep_marks_it(buyer)
     uc.refresh_from_db()
     assert uc.status == UserCouponStatus.EXPIRED
     assert list(user_coupon_list(user=buyer, status="expired", now=day3)) == [uc]
+
+
+def test_a_template_kept_off_the_centre_is_not_listed_nor_claimable_but_can_be_issued(buyer):
+    reward = make_template(public=False, total_quantity=2, per_user_limit=1, valid_days_after_claim=30)
+    listed = [item["template"].pk for item in coupon_centre_list(user=buyer, now=T0)]
+    assert reward.pk not in listed
+    with pytest.raises(CouponConflict) as err:
+        claim(buyer, reward)
+    assert err.value.code == "COUPON_NOT_CLAIMABLE"
+
+    with time_machine.travel(T0, tick=False):
+        first = coupon_issue(user_id=buyer.pk, template_id=reward.pk)
+        second = coupon_issue(user_id=buyer.pk, template_id=reward.pk)  # past the per-user limit: the mall's gift
+    assert (first.claim_no, second.claim_no, first.expires_at) == (1, 2, T0 + days(30))
+    with pytest.raises(CouponConflict) as err:
+        coupon_issue(user_id=buyer.pk, template_id=reward.pk)
+    assert err.value.code == "COUPON_SOLD_OUT"
+    reward.refresh_from_db()
+    assert reward.claimed_count == reward.total_quantity == 2

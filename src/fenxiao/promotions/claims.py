@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from fenxiao.accounts.models import User
@@ -50,6 +50,27 @@ def _coupon_claim(*, user: User, template_id: int, now: datetime) -> UserCoupon:
     starts_at, expires_at = _validity(t, now)
     return UserCoupon.objects.create(
         user=user, template=t, claim_no=held + 1, claimed_at=now, starts_at=starts_at, expires_at=expires_at
+    )
+
+
+@transaction.atomic
+def coupon_issue(*, user_id: int, template_id: int, now: datetime | None = None) -> UserCoupon:
+    """The mall hands a coupon over (an invite reward) rather than the shopper claiming it: the
+    template's claim window, status, public flag and per-user limit do not apply, its total
+    quantity does, moved by the same conditional ``UPDATE`` under the same row lock as a claim,
+    so a reward never issues past what the merchant budgeted and never collides with a claim's
+    number. Raises ``COUPON_SOLD_OUT`` when none are left."""
+    now = now or timezone.now()
+    t = lock_template(template_id)
+    taken = CouponTemplate.objects.filter(pk=t.pk, claimed_count__lt=F("total_quantity")).update(
+        claimed_count=F("claimed_count") + 1
+    )
+    if not taken:
+        raise CouponConflict("COUPON_SOLD_OUT", "优惠券已被领完")
+    last = UserCoupon.objects.filter(template=t, user_id=user_id).aggregate(n=Max("claim_no"))["n"] or 0
+    starts_at, expires_at = _validity(t, now)
+    return UserCoupon.objects.create(
+        user_id=user_id, template=t, claim_no=last + 1, claimed_at=now, starts_at=starts_at, expires_at=expires_at
     )
 
 

@@ -46,6 +46,9 @@ class CouponTemplate(models.Model):
     claimed_count = models.PositiveIntegerField("已领取", default=0)
     used_count = models.PositiveIntegerField("已使用", default=0)
     stackable = models.BooleanField("可与其他优惠同享", default=False)
+    # Off for coupons the mall hands out itself (invite rewards, compensation): not listed in the
+    # coupon centre and not claimable, but issuable by ``claims.coupon_issue``.
+    public = models.BooleanField("在领券中心展示", default=True)
     status = models.CharField("状态", max_length=16, choices=TemplateStatus.choices, default=TemplateStatus.ACTIVE)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)

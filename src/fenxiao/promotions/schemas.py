@@ -119,6 +119,7 @@ class TemplateIn(Schema):
     total_quantity: Annotated[int, Field(ge=1)]
     per_user_limit: Annotated[int, Field(ge=1)] = 1
     stackable: bool = False
+    public: bool = True
 
 
 class TemplatePatch(Schema):
@@ -137,9 +138,11 @@ class TemplatePatch(Schema):
     total_quantity: Annotated[int, Field(ge=1)] | None = None
     per_user_limit: Annotated[int, Field(ge=1)] | None = None
     stackable: bool | None = None
+    public: bool | None = None
 
 
 class TemplateAdminOut(TemplateBrief):
+    public: bool
     total_quantity: int
     per_user_limit: int
     claimed_count: int
@@ -172,6 +175,7 @@ class ReportOut(Schema):
 def template_admin_dict(t: CouponTemplate, label: str) -> dict:
     return {
         **template_brief(t, label),
+        "public": t.public,
         "total_quantity": t.total_quantity,
         "per_user_limit": t.per_user_limit,
         "claimed_count": t.claimed_count,

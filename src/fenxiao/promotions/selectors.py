@@ -39,7 +39,7 @@ def coupon_spec(t: CouponTemplate) -> CouponSpec:
 def coupon_centre_list(*, user: User, now: datetime) -> list[dict]:
     """Templates a shopper can still claim now, with how many they hold and whether they can take more."""
     templates = (
-        CouponTemplate.objects.filter(status=TemplateStatus.ACTIVE)
+        CouponTemplate.objects.filter(status=TemplateStatus.ACTIVE, public=True)
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
         .annotate(held=Count("user_coupons", filter=Q(user_coupons__user=user)))
         .prefetch_related("categories", "products")

@@ -28,6 +28,7 @@ EDITABLE = (
     "total_quantity",
     "per_user_limit",
     "stackable",
+    "public",
 )
 NULLABLE = frozenset({"cap_fen", "valid_from", "valid_until", "valid_days_after_claim"})
 
@@ -146,4 +147,4 @@ def coupon_template_resume(*, template_id: int) -> CouponTemplate:
 def claim_window_open(t: CouponTemplate, now: datetime) -> bool:
     """Claimable while active and not past its fixed end date (a dated coupon may be claimed
     before it starts)."""
-    return t.status == TemplateStatus.ACTIVE and (t.valid_until is None or now < t.valid_until)
+    return t.public and t.status == TemplateStatus.ACTIVE and (t.valid_until is None or now < t.valid_until)

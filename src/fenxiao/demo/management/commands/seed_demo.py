@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from fenxiao.catalog.models import Product
 from fenxiao.demo.commerce import seed_demo_orders
 from fenxiao.demo.distribution import seed_demo_distribution
+from fenxiao.demo.invites import seed_demo_invites
 from fenxiao.demo.promotions import seed_demo_activities, seed_demo_coupons
 from fenxiao.demo.seed import DEFAULT_SEED, DEFAULT_SKUS, SeedResult, demo_products_exist, seed_demo
 from fenxiao.demo.users import ADMIN_PASSWORD, ADMIN_USERNAME
@@ -58,6 +59,11 @@ class Command(BaseCommand):
         seckills, group_buys = seed_demo_activities()
         self.stdout.write(
             f"  营销活动 Activities: {seckills} 个秒杀 seckill, {group_buys} 个拼团 group-buy（bob 已开团）"
+        )
+        invites = seed_demo_invites()
+        self.stdout.write(
+            f"  邀请有礼 Invites: {invites.campaigns} 个活动 campaign, {invites.invites} 位受邀新人 invitee"
+            "（sandbox-erin 受 alice 邀请 invited by alice）"
         )
 
     def _report(self, r: SeedResult) -> None:

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+
+class InvitesConfig(AppConfig):
+    name = "fenxiao.promotions.invites"
+    label = "invites"
+    verbose_name = "邀请有礼"
+
+    def ready(self) -> None:
+        from fenxiao.core.events import subscribe
+        from fenxiao.core.sweeps import register_sweep
+        from fenxiao.promotions.invites import handlers
+
+        # Each event only nudges the invite of the order's buyer towards what the order now is:
+        # first paid order → pending reward; completed → reward issued; refunded or closed first →
+        # revoked. The same state-driven service runs for all four and for the repair sweep.
+        for event in ("order_paid", "order_line_refunded", "order_closed", "order_completed"):
+            subscribe(event, handlers.on_order_event)
+        register_sweep("invites.repair", handlers.sweep_invites)
