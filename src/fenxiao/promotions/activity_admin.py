@@ -18,6 +18,20 @@ def form_fields(editable: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(name.removesuffix("_id") for name in editable)
 
 
+def run_each(model_admin: admin.ModelAdmin, request, queryset, step: Callable[[int], Any], noun: str) -> None:
+    """An admin action over the selected rows: ``step(pk)`` for each, a refusal reported by row
+    name without stopping the others, then how many were done."""
+    done = 0
+    for row in queryset:
+        try:
+            step(row.pk)
+            done += 1
+        except DomainError as exc:
+            model_admin.message_user(request, f"{row.name}：{exc.message}", messages.ERROR)
+    if done:
+        model_admin.message_user(request, f"已处理 {done} 个{noun}", messages.SUCCESS)
+
+
 class ActivityForm(forms.ModelForm):
     problems: ClassVar[Callable[[Any], list[str]]]
     # Counters the operator never types but the rules read (``sold``, ``groups_opened``).
@@ -55,21 +69,10 @@ class ActivityAdmin(admin.ModelAdmin):
         saved = type(self).update(activity_id=obj.pk, fields=fields) if change else type(self).create(fields=fields)
         obj.pk = saved.pk
 
-    def _each(self, request, queryset, step) -> None:
-        done = 0
-        for a in queryset:
-            try:
-                step(activity_id=a.pk)
-                done += 1
-            except DomainError as exc:
-                self.message_user(request, f"{a.name}：{exc.message}", messages.ERROR)
-        if done:
-            self.message_user(request, f"已处理 {done} 个{self.noun}", messages.SUCCESS)
-
     @admin.action(description="暂停所选活动", permissions=["change"])
     def pause_selected(self, request, queryset):
-        self._each(request, queryset, type(self).pause)
+        run_each(self, request, queryset, lambda pk: type(self).pause(activity_id=pk), self.noun)
 
     @admin.action(description="恢复所选活动", permissions=["change"])
     def resume_selected(self, request, queryset):
-        self._each(request, queryset, type(self).resume)
+        run_each(self, request, queryset, lambda pk: type(self).resume(activity_id=pk), self.noun)

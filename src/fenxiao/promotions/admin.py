@@ -4,11 +4,11 @@ form shows every broken rule); pausing and resuming are actions. User coupons ar
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 
 from fenxiao.core.admin_mixins import ReadOnlyAdmin
-from fenxiao.core.errors import DomainError
 from fenxiao.promotions import templates
+from fenxiao.promotions.activity_admin import run_each
 from fenxiao.promotions.group_buy_admin import GroupBuyGroupAdmin
 from fenxiao.promotions.models import CouponTemplate, GroupBuyGroup, SeckillActivity, SeckillPurchase, UserCoupon
 from fenxiao.promotions.seckill_admin import SeckillActivityAdmin, SeckillPurchaseAdmin
@@ -63,24 +63,13 @@ class CouponTemplateAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change) -> None:
         """The service already set the categories and products."""
 
-    def _each(self, request, queryset, step) -> None:
-        done = 0
-        for t in queryset:
-            try:
-                step(template_id=t.pk)
-                done += 1
-            except DomainError as exc:
-                self.message_user(request, f"{t.name}：{exc.message}", messages.ERROR)
-        if done:
-            self.message_user(request, f"已处理 {done} 个优惠券", messages.SUCCESS)
-
     @admin.action(description="暂停发放所选优惠券", permissions=["change"])
     def pause_selected(self, request, queryset):
-        self._each(request, queryset, templates.coupon_template_pause)
+        run_each(self, request, queryset, lambda pk: templates.coupon_template_pause(template_id=pk), "优惠券")
 
     @admin.action(description="恢复发放所选优惠券", permissions=["change"])
     def resume_selected(self, request, queryset):
-        self._each(request, queryset, templates.coupon_template_resume)
+        run_each(self, request, queryset, lambda pk: templates.coupon_template_resume(template_id=pk), "优惠券")
 
 
 @admin.register(UserCoupon)

@@ -9,10 +9,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 
 from fenxiao.core.admin_mixins import ReadOnlyAdmin, ReadOnlyInline
-from fenxiao.core.errors import DomainError
+from fenxiao.promotions.activity_admin import run_each
 from fenxiao.promotions.invites import campaigns, selectors
 from fenxiao.promotions.invites.models import CampaignStatus, Invite, InviteCampaign, InviteCode, InviteReward
 
@@ -149,24 +149,13 @@ class InviteCampaignAdmin(admin.ModelAdmin):
             saved = campaigns.invite_campaign_create(fields=service_fields(form.cleaned_data))
         obj.pk = saved.pk
 
-    def _each(self, request, queryset, step) -> None:
-        done = 0
-        for c in queryset:
-            try:
-                step(campaign_id=c.pk)
-                done += 1
-            except DomainError as exc:
-                self.message_user(request, f"{c.name}：{exc.message}", messages.ERROR)
-        if done:
-            self.message_user(request, f"已处理 {done} 个邀请活动", messages.SUCCESS)
-
     @admin.action(description="暂停所选邀请活动", permissions=["change"])
     def pause_selected(self, request, queryset):
-        self._each(request, queryset, campaigns.invite_campaign_pause)
+        run_each(self, request, queryset, lambda pk: campaigns.invite_campaign_pause(campaign_id=pk), "邀请活动")
 
     @admin.action(description="恢复所选邀请活动", permissions=["change"])
     def resume_selected(self, request, queryset):
-        self._each(request, queryset, campaigns.invite_campaign_resume)
+        run_each(self, request, queryset, lambda pk: campaigns.invite_campaign_resume(campaign_id=pk), "邀请活动")
 
 
 @admin.register(Invite)
