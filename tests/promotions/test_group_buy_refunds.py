@@ -86,6 +86,9 @@ def test_a_payment_that_lands_after_the_group_failed_is_refunded_in_full(sku):
     assert Order.objects.get(pk=late.pk).status == OrderStatus.CANCELLED
 
     pay(late)  # WeChat says it was paid after all: the order comes back, its seat does not
+    assert GroupBuyMember.objects.get(order=late).status == GroupMemberStatus.REFUNDING
+    assert not refunds_of(late)  # not inside the payment notification: the next sweep refunds it
+    sweep_group_deadlines(now=timezone.now())
 
     late.refresh_from_db()
     (refund,) = refunds_of(late)

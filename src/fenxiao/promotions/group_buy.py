@@ -246,10 +246,11 @@ def group_member_paid(*, order_id: int, now: datetime | None = None) -> str | No
             else group.status == GroupStatus.FORMING and now < group.expires_at
         )
         if not counts:
+            # Refunded by the deadline sweep, not here: this runs inside WeChat's payment
+            # notification, which must be answered within seconds, and a refund is a WeChat call.
             member.status = GroupMemberStatus.REFUNDING
             member.paid_at = now
             member.save(update_fields=["status", "paid_at"])
-            transaction.on_commit(partial(_refund, [order_id]))
             return "refunding"
         member.status = GroupMemberStatus.PAID
         member.paid_at = now
@@ -361,9 +362,7 @@ def sweep_group_deadlines(*, now: datetime) -> int:
     ).values_list("order_id", flat=True)
     _release_holds(list(held[:500]))
     owed = GroupBuyMember.objects.filter(
-        status=GroupMemberStatus.REFUNDING,
-        order__status=OrderStatus.PAID,
-        paid_at__lt=now - timedelta(minutes=2),
+        status=GroupMemberStatus.REFUNDING, order__status=OrderStatus.PAID, paid_at__lte=now
     ).values_list("order_id", flat=True)
     _refund(list(owed[:500]))
     return failed
