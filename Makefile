@@ -12,7 +12,16 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-install: $(BIN)/.installed
+# The storefront's htmx comes from npm at install time (never a CDN, never committed): `npm ci`
+# installs exactly package-lock.json, then the dist file goes to a git-ignored static folder.
+VENDOR := src/fenxiao/storefront/static/storefront/vendor
+
+$(VENDOR)/htmx.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
+
+install: $(BIN)/.installed $(VENDOR)/htmx.min.js
 
 run: install
 	$(BIN)/fenxiao migrate --noinput

@@ -5,11 +5,13 @@ from __future__ import annotations
 from fenxiao.accounts.api import addresses_router, auth_router
 from fenxiao.catalog.api import router as catalog_router
 from fenxiao.catalog.operator_api import router as catalog_operator_router
+from fenxiao.content.api import router as content_router
 from fenxiao.core.api import api
 from fenxiao.core.health import router as health_router
 from fenxiao.distribution.api import notify_router as distribution_notify_router
 from fenxiao.distribution.api import router as distribution_router
 from fenxiao.distribution.operator_api import router as distribution_operator_router
+from fenxiao.distribution.shop_api import router as distribution_shop_router
 from fenxiao.inventory.operator_api import router as inventory_operator_router
 from fenxiao.orders.aftersale_api import router as aftersale_router
 from fenxiao.orders.aftersale_operator_api import router as aftersale_operator_router
@@ -43,6 +45,7 @@ api.add_router("/v1/admin", aftersale_operator_router)
 api.add_router("/v1", payments_router)
 api.add_router("/v1/distribution", distribution_router)
 api.add_router("/v1/distribution", distribution_notify_router)
+api.add_router("/v1/distribution", distribution_shop_router)
 api.add_router("/v1/admin", distribution_operator_router)
 api.add_router("/v1/coupons", coupons_router)
 api.add_router("/v1/admin", coupons_operator_router)
@@ -52,5 +55,6 @@ api.add_router("/v1/admin", group_buy_operator_router)
 api.add_router("/v1/admin", seckill_operator_router)
 api.add_router("/v1/invites", invites_router)
 api.add_router("/v1/admin", invites_operator_router)
+api.add_router("/v1/content", content_router)
 
 __all__ = ["api"]

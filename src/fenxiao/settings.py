@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "fenxiao.distribution",
     "fenxiao.promotions",
     "fenxiao.promotions.invites",
+    "fenxiao.content",
+    "fenxiao.analytics",
     "fenxiao.demo",
     "fenxiao.storefront",
 ]
@@ -89,6 +91,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # ?ref=CODE on a storefront page binds the visitor to the sharing distributor (after login).
+    "fenxiao.storefront.referral.ReferralMiddleware",
     "fenxiao.core.middleware.ApiErrorShapeMiddleware",
     "fenxiao.core.middleware.ApiJsonBodyMiddleware",
 ]

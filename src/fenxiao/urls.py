@@ -3,21 +3,25 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
-from django.urls import path, re_path
+from django.templatetags.static import static
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from django.views.static import serve
 
 from fenxiao.api import api
 from fenxiao.core.api import error_response
-from fenxiao.storefront.views import home
 
 admin.site.site_header = "分销商城 运营后台"
 admin.site.site_title = "分销商城"
 admin.site.index_title = "运营后台"
 
 urlpatterns = [
-    path("", home, name="home"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    # Browsers ask for it on every page, the admin's included.
+    path("favicon.ico", RedirectView.as_view(url=static("storefront/favicon.png"), permanent=True)),
+    # The H5 storefront owns the rest of the site, "/" (home) included.
+    path("", include("fenxiao.storefront.urls")),
 ]
 
 if settings.SERVE_MEDIA:

@@ -5,27 +5,25 @@ shopper (it is what a share link opens), so members appear only as masked nickna
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated
 
-from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from fenxiao.accounts.auth import staff_auth, user_auth
-from fenxiao.core.masking import mask_name
 from fenxiao.core.paging import paginate
 from fenxiao.orders.schemas import OrderDetailOut, order_dict
 from fenxiao.promotions import group_buy_activities as activities
-from fenxiao.promotions.group_buy import Placed, group_join, group_not_found, group_open
+from fenxiao.promotions import group_buy_selectors
+from fenxiao.promotions.group_buy import Placed, group_join, group_open
 from fenxiao.promotions.models import (
     GroupBuyActivity,
     GroupBuyGroup,
-    GroupBuyMember,
     GroupBuyStatus,
-    GroupMemberStatus,
     GroupStatus,
 )
 
@@ -125,6 +123,7 @@ class MemberOut(Schema):
     avatar_url: str
     is_leader: bool
     paid: bool
+    is_me: bool
 
 
 class GroupOut(Schema):
@@ -219,58 +218,18 @@ def _activity_out(a: GroupBuyActivity, *, admin: bool = False) -> dict:
     return body
 
 
-def _share_path(group: GroupBuyGroup, user) -> str:
+def _share_path(group_id: int, user) -> str:
     """The group's mini-program page; an active distributor's own code rides along, so whoever
     opens it is bound to them and they earn on every member's order."""
     from fenxiao.distribution.models import Distributor, DistributorStatus  # same layer, read only
 
-    path = f"{SHARE_PAGE}?group_id={group.pk}"
+    path = f"{SHARE_PAGE}?group_id={group_id}"
     code = Distributor.objects.filter(user=user, status=DistributorStatus.ACTIVE).values_list("code", flat=True).first()
     return f"{path}&ref={code}" if code else path
 
 
-def _group_out(group: GroupBuyGroup, request: HttpRequest) -> dict:
-    # Everyone who held a seat, paid or not; a seat given up (cancelled unpaid) is gone.
-    seats = [m for m in group.members.all() if m.status != GroupMemberStatus.RELEASED]
-    me = request.auth
-    leader = next((m.user for m in seats if m.is_leader), group.leader)
-    return {
-        "id": group.pk,
-        "activity_id": group.activity_id,
-        "activity_name": group.activity.name,
-        "status": group.status,
-        "status_label": group.get_status_display(),
-        "size": group.size,
-        "seats_taken": group.seats_taken,
-        "seats_left": group.size - group.seats_taken,
-        "paid_count": group.paid_count,
-        "expires_at": group.expires_at,
-        "leader": mask_name(leader.nickname or "微信用户"),
-        "members": [
-            {
-                "nickname": m.user.nickname if m.user_id == me.pk else mask_name(m.user.nickname or "微信用户"),
-                "avatar_url": m.user.avatar_url,
-                "is_leader": m.is_leader,
-                "paid": m.paid_at is not None,
-            }
-            for m in seats
-        ],
-        "joined": any(m.user_id == me.pk for m in seats),
-        "share_path": _share_path(group, me),
-    }
-
-
-def _groups():
-    return GroupBuyGroup.objects.select_related("activity", "leader").prefetch_related(
-        Prefetch("members", queryset=GroupBuyMember.objects.select_related("user").order_by("id"))
-    )
-
-
-def _group(group_id: int) -> GroupBuyGroup:
-    group = _groups().filter(pk=group_id).first()
-    if group is None:
-        raise group_not_found()
-    return group
+def _group_out(view: group_buy_selectors.GroupView, request: HttpRequest) -> dict:
+    return {**asdict(view), "share_path": _share_path(view.id, request.auth)}
 
 
 def _activity(activity_id: int) -> GroupBuyActivity:
@@ -281,10 +240,8 @@ def _activity(activity_id: int) -> GroupBuyActivity:
 
 
 def _placed_out(placed: Placed, request: HttpRequest) -> dict:
-    return {
-        "group": _group_out(_group(placed.group.pk), request),
-        "order": order_dict(placed.order, request, events=True),
-    }
+    view = group_buy_selectors.group_get(group_id=placed.group.pk, viewer_id=request.auth.pk)
+    return {"group": _group_out(view, request), "order": order_dict(placed.order, request, events=True)}
 
 
 @router.get("", response=list[ActivityOut], summary="拼团活动列表")
@@ -298,27 +255,20 @@ def shopper_list(request: HttpRequest):
 
 @router.get("/mine", response=list[MyGroupOut], summary="我的拼团")
 def mine(request: HttpRequest):
-    seats = (
-        GroupBuyMember.objects.filter(user=request.auth)
-        .exclude(status=GroupMemberStatus.RELEASED)
-        .select_related("group")
-        .order_by("-id")[:100]
-    )
-    groups = {g.pk: g for g in _groups().filter(pk__in=[s.group_id for s in seats])}
     return [
         {
-            "group": _group_out(groups[s.group_id], request),
-            "order_id": s.order_id,
-            "member_status": s.status,
-            "member_status_label": s.get_status_display(),
+            "group": _group_out(view, request),
+            "order_id": seat.order_id,
+            "member_status": seat.status,
+            "member_status_label": seat.get_status_display(),
         }
-        for s in seats
+        for view, seat in group_buy_selectors.my_group_list(user=request.auth)
     ]
 
 
 @router.get("/groups/{group_id}", response=GroupOut, summary="拼团详情（分享页）")
 def group_detail(request: HttpRequest, group_id: int):
-    return _group_out(_group(group_id), request)
+    return _group_out(group_buy_selectors.group_get(group_id=group_id, viewer_id=request.auth.pk), request)
 
 
 @router.post("/groups/{group_id}/members", response={201: PlacedOut}, summary="参团下单")
@@ -343,9 +293,10 @@ def shopper_detail(request: HttpRequest, activity_id: int):
 @router.get("/{activity_id}/groups", response=list[GroupOut], summary="可参加的团")
 def joinable(request: HttpRequest, activity_id: int):
     """Forming groups with a seat left, closest to filling first (the 拼团广场)."""
-    now = timezone.now()
-    found = _groups().filter(activity_id=activity_id, status=GroupStatus.FORMING, expires_at__gt=now)
-    return [_group_out(g, request) for g in found.order_by("-seats_taken", "expires_at")[:20] if g.seats_taken < g.size]
+    found = group_buy_selectors.joinable_group_list(
+        activity_id=activity_id, now=timezone.now(), viewer_id=request.auth.pk
+    )
+    return [_group_out(view, request) for view in found]
 
 
 @router.post("/{activity_id}/groups", response={201: PlacedOut}, summary="开团下单")

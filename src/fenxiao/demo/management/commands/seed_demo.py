@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from fenxiao.catalog.models import Product
 from fenxiao.demo.commerce import seed_demo_orders
+from fenxiao.demo.content import seed_demo_materials
 from fenxiao.demo.distribution import seed_demo_distribution
 from fenxiao.demo.invites import seed_demo_invites
 from fenxiao.demo.promotions import seed_demo_activities, seed_demo_coupons
@@ -65,6 +66,8 @@ class Command(BaseCommand):
             f"  邀请有礼 Invites: {invites.campaigns} 个活动 campaign, {invites.invites} 位受邀新人 invitee"
             "（sandbox-erin 受 alice 邀请 invited by alice）"
         )
+        materials = seed_demo_materials()
+        self.stdout.write(f"  素材库 Materials: {materials.materials} 条 items（{materials.images} 张图片 images）")
 
     def _report(self, r: SeedResult) -> None:
         w = self.stdout.write

@@ -1,0 +1,114 @@
+"""Browser tests of the H5 storefront: the Python ``playwright`` package drives Debian's
+``/usr/bin/chromium`` headless (never a downloaded browser) against pytest-django's live server.
+
+Every page a test opens is watched: a console error or an uncaught script error fails the test.
+Without ``/usr/bin/chromium`` the tests skip, except under CI (``CI`` set), where they fail."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {"width": 375, "height": 667}
+HTMX = Path(__file__).resolve().parents[2] / "src/fenxiao/storefront/static/storefront/vendor/htmx.min.js"
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set, so the browser tests must run)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """One browser per module. Playwright's sync API runs an event loop in the test thread, so
+    Django is told the ORM may run there, for as long as the browser lives and no longer: a
+    subprocess a later test starts (``check --deploy``) must not inherit the switch."""
+    if not CHROMIUM.exists():
+        _unavailable("/usr/bin/chromium is missing: apt-get install chromium fonts-noto-cjk")
+    if not HTMX.exists():
+        pytest.fail("htmx is not installed under storefront/static/storefront/vendor: run `make install`")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright package is missing: pip install -e '.[dev]'")
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if before is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
+
+
+class Phone:
+    """One shopper's phone: a browser context at 375x667 whose pages record console errors."""
+
+    def __init__(self, browser, base_url: str):
+        self.base_url = base_url
+        self.context = browser.new_context(viewport=PHONE, locale="zh-CN")
+        self.context.set_default_timeout(15_000)
+        self.errors: list[str] = []
+        self.page = self.context.new_page()
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda exc: self.errors.append(f"{self.page.url}: {exc}"))
+
+    def _console(self, message) -> None:
+        if message.type == "error":
+            self.errors.append(f"{self.page.url}: {message.text}")
+
+    def open(self, path: str):
+        self.page.goto(f"{self.base_url}{path}")
+        self.page.wait_for_load_state("networkidle")
+        return self.page
+
+    def login(self, openid: str, next_path: str = "/") -> None:
+        self.open(f"/login/?next={next_path}")
+        self.page.click(f"[data-login='{openid}']")
+        self.page.wait_for_load_state("networkidle")
+
+    def overflow(self) -> int:
+        """How many pixels the page is wider than the phone (0: no horizontal scrolling)."""
+        return self.page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def phones(chromium, live_server) -> Iterator:
+    """``phones()`` gives a new phone; at the end no phone may have logged a console error."""
+    opened: list[Phone] = []
+
+    def new() -> Phone:
+        phone = Phone(chromium, live_server.url)
+        opened.append(phone)
+        return phone
+
+    yield new
+    errors = [e for phone in opened for e in phone.errors]
+    for phone in opened:
+        phone.close()
+    assert errors == [], errors
+
+
+@pytest.fixture
+def phone(phones) -> Phone:
+    return phones()
