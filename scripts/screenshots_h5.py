@@ -5,7 +5,10 @@
 
 Saves ``docs/screenshots/h5-*.png``. Pages that need an id (a product, an order, a group) take
 the first one the page before links to, so the demo data from ``seed_demo`` is enough. The cart
-shot adds one item to the shopper's cart first; the poster is shot as a demo distributor (``--sharer``)."""
+shot adds one item to the shopper's cart first; the poster is shot as a demo distributor (``--sharer``).
+The distributor centre (``h5-centre*.png``, ``h5-materials.png``) is shot as the demo distributor
+with a team, earnings and withdrawals (``--distributor``), and the admin home dashboard
+(``admin-dashboard.png``) at a desktop viewport, signed in as the demo operator (``--admin``)."""
 
 from __future__ import annotations
 
@@ -24,6 +27,15 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 
+CENTRE = [
+    ("h5-centre", "/centre/"),
+    ("h5-centre-earnings", "/centre/earnings/"),
+    ("h5-centre-team", "/centre/team/"),
+    ("h5-centre-share", "/centre/share/"),
+    ("h5-centre-shop", "/centre/shop/"),
+    ("h5-materials", "/centre/materials/"),
+]
+
 
 def first_link(page: Page, selector: str) -> str | None:
     found = page.locator(selector).first
@@ -35,6 +47,8 @@ def main() -> None:
     parser.add_argument("--base", default="http://127.0.0.1:8000")
     parser.add_argument("--shopper", default="sandbox-alice")
     parser.add_argument("--sharer", default="sandbox-bob", help="a demo distributor, for the share poster")
+    parser.add_argument("--distributor", default="sandbox-carol", help="a demo distributor with data, for the centre")
+    parser.add_argument("--admin", default="admin:fenxiao-demo", help="the operator's username:password")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     saved: list[str] = []
@@ -97,6 +111,27 @@ def main() -> None:
             sharer.wait_for_load_state("networkidle")
             sharer.screenshot(path=OUT / "h5-share-poster.png")
             saved.append("h5-share-poster.png")
+        # The distributor centre, as a distributor with a team, settled money and withdrawals.
+        centre = browser.new_page(viewport={"width": 375, "height": 667}, device_scale_factor=2)
+        centre.goto(f"{args.base}/login/?next=/centre/")
+        centre.click(f"[data-login='{args.distributor}']")
+        centre.wait_for_load_state("networkidle")
+        for name, path in CENTRE:
+            centre.goto(f"{args.base}{path}")
+            centre.wait_for_load_state("networkidle")
+            centre.screenshot(path=OUT / f"{name}.png", full_page=True)
+            saved.append(f"{name}.png")
+        # The admin home dashboard, on a desktop.
+        username, _, password = args.admin.partition(":")
+        desk = browser.new_page(viewport={"width": 1280, "height": 800})
+        desk.goto(f"{args.base}/admin/login/?next=/admin/")
+        desk.fill("#id_username", username)
+        desk.fill("#id_password", password)
+        desk.click("input[type=submit]")
+        desk.wait_for_url(f"{args.base}/admin/")
+        desk.wait_for_load_state("networkidle")
+        desk.screenshot(path=OUT / "admin-dashboard.png")
+        saved.append("admin-dashboard.png")
         browser.close()
     print(f"saved to {OUT}: {', '.join(saved)}")
 

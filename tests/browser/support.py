@@ -3,6 +3,7 @@ files: the live server's media URLs point at the embedded mall's folder, not the
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from django.utils import timezone
@@ -38,3 +39,16 @@ def coupon(**fields) -> CouponTemplate:
 
 def group_buy(sku: Sku) -> GroupBuyActivity:
     return make_activity(sku, ends_at=timezone.now() + timedelta(days=3))
+
+
+OPERATOR_PASSWORD = "Ops-pass-2026"
+
+
+def admin_login(phone, operator: User, next_path: str):
+    """Sign an operator in to the Django admin and land on ``next_path``."""
+    page = phone.open(f"/admin/login/?next={next_path}")
+    page.fill("#id_username", operator.username)
+    page.fill("#id_password", OPERATOR_PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(re.compile(re.escape(next_path)))
+    return page

@@ -15,13 +15,11 @@ from fenxiao.distribution.models import ApplicationStatus, Distributor, Distribu
 from fenxiao.distribution.models import WithdrawalStatus as Status
 from fenxiao.distribution.shop import shop_item_add
 from fenxiao.integrations.wechat.transfer_gateway import reset_transfer_gateway
-from tests.browser.support import sandbox_shopper, shelf_sku
+from tests.browser.support import OPERATOR_PASSWORD, admin_login, sandbox_shopper, shelf_sku
 from tests.distribution.centre_support import settle
 from tests.distribution.support import balances, make_user, paid_order, receive
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-OPERATOR_PASSWORD = "Ops-pass-2026"
 
 
 @pytest.fixture(autouse=True)
@@ -34,15 +32,6 @@ def _fresh_transfer_gateway(sandbox_dir):
 @pytest.fixture
 def operator(db) -> User:
     return User.objects.create_superuser(username="ops", password=OPERATOR_PASSWORD, email="ops@example.com")
-
-
-def admin_login(phone, operator: User, next_path: str):
-    page = phone.open(f"/admin/login/?next={next_path}")
-    page.fill("#id_username", operator.username)
-    page.fill("#id_password", OPERATOR_PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(re.compile(re.escape(next_path)))
-    return page
 
 
 def test_a_shopper_applies_and_is_approved_by_the_operator(phones, operator):
