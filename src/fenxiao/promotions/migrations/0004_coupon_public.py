@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('promotions', '0003_group_buy'),
+        ("promotions", "0003_group_buy"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='coupontemplate',
-            name='public',
-            field=models.BooleanField(default=True, verbose_name='在领券中心展示'),
+            model_name="coupontemplate",
+            name="public",
+            field=models.BooleanField(default=True, verbose_name="在领券中心展示"),
         ),
     ]
