@@ -20,7 +20,16 @@ from fenxiao.promotions.seckill_activities import (
 )
 from fenxiao.promotions.seckill_gate import gate_remaining
 from tests.order_support import place_order
-from tests.promotions.test_seckill_support import gate, make_activity, minutes, now, redis_gate, remaining, shopper
+from tests.promotions.test_seckill_support import (
+    TEST_REDIS_URL,
+    gate,
+    make_activity,
+    minutes,
+    now,
+    redis_gate,
+    remaining,
+    shopper,
+)
 
 __all__ = ["gate", "redis_gate"]  # fixtures
 pytestmark = pytest.mark.django_db
@@ -159,7 +168,7 @@ def test_the_redis_gate_is_seeded_from_the_database(redis_gate, sku, settings):
     user = shopper("a")
     settings.REDIS_URL = ""
     buy(user, activity)  # sold before Redis was there
-    settings.REDIS_URL = "redis://127.0.0.1:6379/12"
+    settings.REDIS_URL = TEST_REDIS_URL
 
     with pytest.raises(SeckillConflict) as exc:
         buy(user, activity)

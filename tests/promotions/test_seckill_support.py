@@ -1,10 +1,12 @@
 """Fixtures and builders shared by the seckill tests (imported by name; holds no tests itself).
 
 ``gate`` runs a test twice: on the database alone (the embedded default, no ``REDIS_URL``) and
-behind the Redis gate on db 12, whose seckill keys are wiped before and after."""
+behind the Redis gate on the suite's own Redis (``REDIS_URL`` when the run sets one, else db 12),
+whose seckill keys are wiped before and after."""
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,7 +20,7 @@ from fenxiao.promotions.seckill_activities import seckill_activity_create
 from fenxiao.promotions.seckill_gate import gate_remaining
 from tests.order_support import address_for
 
-TEST_REDIS_URL = "redis://127.0.0.1:6379/12"
+TEST_REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/12"
 
 
 def _wipe() -> None:

@@ -13,6 +13,7 @@ class PromotionsConfig(AppConfig):
         from fenxiao.promotions.coupon_pricing import CouponProvider
         from fenxiao.promotions.group_buy_pricing import GroupBuyProvider
         from fenxiao.promotions.seckill import on_order_cancelled as seckill_on_order_cancelled
+        from fenxiao.promotions.seckill_activities import sweep_seckill_gates
         from fenxiao.promotions.seckill_pricing import SeckillProvider
 
         # The seckill price comes first: a coupon (if ever allowed with it) sees the seckill price.
@@ -25,6 +26,8 @@ class PromotionsConfig(AppConfig):
         # An unpaid seckill order cancelled or timed out gives its unit back.
         subscribe("order_cancelled", seckill_on_order_cancelled)
         register_sweep("promotions.expire_coupons", handlers.sweep_expire_coupons)
+        # The seckill gates in Redis: seeded before a sale, reset from the database when they drift.
+        register_sweep("promotions.seckill_gates", sweep_seckill_gates)
         # 拼团: a paid seat counts (or is refunded), a cancelled one frees up, a voided order's
         # refund finishes the seat; the sweep fails groups at their deadline.
         subscribe("order_paid", handlers.on_group_order_paid)

@@ -1,29 +1,50 @@
 """Buying a seckill unit and giving it back.
 
-With Redis (``REDIS_URL`` set) the Lua gate (``seckill_gate``) takes the unit first, so only as
-many shoppers as there are units reach the database; without Redis (the embedded default) every
-request goes straight to the database. Either way the database write is the same and is the
-authority: the activity row is locked, the shopper's held units are counted, and ``sold`` moves
-only by ``UPDATE ... WHERE sold < stock``. If anything after the gate fails, the gate gets its
-unit back, so the Redis stock always equals ``stock - sold``."""
+With Redis (``REDIS_URL`` set) the Lua gate (``seckill_gate``) decides first, from Redis alone:
+paused, not started, ended, limit reached and sold out are answered without touching the
+database, and only as many shoppers as there are units get through. The buyer's token is checked
+(signature, expiry) before the gate, and the user row is loaded only once the gate lets the request
+through. Without Redis (the embedded default) every request goes straight to the database.
+
+Either way the database write is the same and is the authority. The shopper's own row is locked
+(one purchase at a time per shopper), their held units are counted against the limit, the order is
+written, and only then does ``sold`` move, by ``UPDATE ... WHERE sold < stock`` and the activity
+still open: the activity's row, which every buyer needs, is locked for the last statement and the
+commit only, not for the whole order. If anything after the gate fails, the gate gets its unit
+back, so the Redis stock equals ``stock - sold`` once nothing is in flight."""
 
 from __future__ import annotations
 
+import logging
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import redis
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import F
 from django.utils import timezone
 
 from fenxiao.accounts.models import User
+from fenxiao.accounts.selectors import token_user
+from fenxiao.accounts.tokens import TokenClaims
 from fenxiao.orders.checkout import LineRequest
 from fenxiao.orders.models import Order
 from fenxiao.orders.services import order_create
 from fenxiao.promotions import seckill_gate
 from fenxiao.promotions.models import SeckillActivity, SeckillPurchase, SeckillPurchaseStatus, SeckillStatus
-from fenxiao.promotions.seckill_activities import SeckillConflict, activity_not_found, lock_activity
+from fenxiao.promotions.seckill_activities import (
+    SeckillConflict,
+    activity_not_found,
+    epoch_ms,
+    held_units,
+    seckill_gate_seed,
+)
 from fenxiao.promotions.seckill_gate import Gate
+
+__all__ = ["TokenBuyer", "held_units", "on_order_cancelled", "seckill_buy", "seckill_return_for_order"]
+
+logger = logging.getLogger(__name__)
 
 NOT_STARTED = ("SECKILL_NOT_STARTED", "秒杀尚未开始")
 ENDED = ("SECKILL_ENDED", "秒杀已结束")
@@ -34,9 +55,27 @@ LIMIT_REACHED = ("SECKILL_LIMIT_REACHED", "您已达到该活动的限购数量"
 _GATE_ERRORS = {
     Gate.NOT_STARTED: NOT_STARTED,
     Gate.ENDED: ENDED,
+    Gate.PAUSED: PAUSED,
     Gate.SOLD_OUT: SOLD_OUT,
     Gate.LIMIT_REACHED: LIMIT_REACHED,
 }
+
+
+@dataclass(frozen=True)
+class TokenBuyer:
+    """A shopper known by a verified access token (signature, expiry and type already checked, so
+    a bad token is a 401 before anything else). The gate needs only the id; the user row (active,
+    not logged out everywhere) is loaded once the gate has let the request through, and a revoked
+    token is refused then with 401 and its unit given back."""
+
+    claims: TokenClaims
+
+    @property
+    def pk(self) -> int:
+        return self.claims.user_id
+
+    def load(self) -> User:
+        return token_user(self.claims)
 
 
 def _refuse(reason: tuple[str, str]) -> SeckillConflict:
@@ -52,65 +91,76 @@ def _ensure_open(a: SeckillActivity, now: datetime) -> None:
         raise _refuse(ENDED)
 
 
-def held_units(*, activity_id: int) -> dict[int, int]:
-    """User id → units held (not given back): what the per-user limit counts."""
-    rows = (
-        SeckillPurchase.objects.filter(activity_id=activity_id)
-        .exclude(status=SeckillPurchaseStatus.RETURNED)
-        .values("user_id")
-        .annotate(n=Count("pk"))
-    )
-    return {r["user_id"]: r["n"] for r in rows}
+def _user(buyer: User | TokenBuyer) -> User:
+    return buyer.load() if isinstance(buyer, TokenBuyer) else buyer
 
 
-def _gate_take(a: SeckillActivity, user: User, now: datetime) -> None:
-    """Take a unit at the Redis gate, seeding the keys from the database on first use."""
-    args = {
-        "activity_id": a.pk,
-        "user_id": user.pk,
-        "limit": a.per_user_limit,
-        "now": int(now.timestamp()),
-        "starts": int(a.starts_at.timestamp()),
-        "ends": int(a.ends_at.timestamp()),
-    }
+def _gate_take(activity_id: int, user_id: int, now: datetime, token: str) -> bool:
+    """Take a unit at the Redis gate, seeding it from the database on first use (404 when there is
+    no such activity). False only if the gate is still not seeded after seeding it (its keys were
+    dropped that very moment): the database, which decides anyway, decides alone then."""
+    args = {"activity_id": activity_id, "user_id": user_id, "now_ms": epoch_ms(now), "token": token}
     code = seckill_gate.gate_take(**args)
     if code == Gate.NOT_SEEDED:
-        fresh = SeckillActivity.objects.only("stock", "sold").get(pk=a.pk)
-        seckill_gate.gate_seed(activity_id=a.pk, remaining=fresh.stock - fresh.sold, held=held_units(activity_id=a.pk))
+        seckill_gate_seed(activity_id=activity_id)
         code = seckill_gate.gate_take(**args)
+    if code == Gate.NOT_SEEDED:
+        return False
     if code != Gate.TAKEN:
         raise _refuse(_GATE_ERRORS[code])
+    return True
+
+
+def _gate_finish(*, activity_id: int, user_id: int, token: str, give_back: bool) -> None:
+    """A failure here must not turn a committed order or a refusal into a server error: the token
+    stays in flight and the reconcile sweep settles the gate from the database later."""
+    try:
+        seckill_gate.gate_finish(activity_id=activity_id, user_id=user_id, token=token, give_back=give_back)
+    except redis.RedisError:
+        logger.exception("seckill %s: ending a purchase at the Redis gate failed", activity_id)
 
 
 def seckill_buy(
-    *, user: User, activity_id: int, address_id: int | None, remark: str = "", now: datetime | None = None
+    *,
+    user: User | TokenBuyer,
+    activity_id: int,
+    address_id: int | None,
+    remark: str = "",
+    now: datetime | None = None,
 ) -> Order:
     """One unit of the activity's SKU at the seckill price, as an unpaid order whose payment
     window is the activity's (if shorter than the shop's)."""
     now = now or timezone.now()
-    a = SeckillActivity.objects.filter(pk=activity_id).first()
-    if a is None:
-        raise activity_not_found()
-    _ensure_open(a, now)
     if not seckill_gate.enabled():
-        return _buy_in_db(user=user, activity_id=a.pk, address_id=address_id, remark=remark, now=now)
-    _gate_take(a, user, now)
+        return _buy_in_db(user=_user(user), activity_id=activity_id, address_id=address_id, remark=remark, now=now)
+    token = secrets.token_urlsafe(12)
+    if not _gate_take(activity_id, user.pk, now, token):
+        return _buy_in_db(user=_user(user), activity_id=activity_id, address_id=address_id, remark=remark, now=now)
     try:
-        return _buy_in_db(user=user, activity_id=a.pk, address_id=address_id, remark=remark, now=now)
+        order = _buy_in_db(user=_user(user), activity_id=activity_id, address_id=address_id, remark=remark, now=now)
     except BaseException:
-        seckill_gate.gate_give_back(activity_id=a.pk, user_id=user.pk)
+        _gate_finish(activity_id=activity_id, user_id=user.pk, token=token, give_back=True)
         raise
+    # Out of flight once the purchase is committed. If an enclosing transaction rolls back
+    # instead, the token stays in flight until the reconcile sweep finds it stale and resets.
+    transaction.on_commit(lambda: _gate_finish(activity_id=activity_id, user_id=user.pk, token=token, give_back=False))
+    return order
 
 
 @transaction.atomic
 def _buy_in_db(*, user: User, activity_id: int, address_id: int | None, remark: str, now: datetime) -> Order:
-    a = lock_activity(activity_id)
+    a = SeckillActivity.objects.filter(pk=activity_id).first()
+    if a is None:
+        raise activity_not_found()
     _ensure_open(a, now)
+    # One purchase at a time per shopper, so two requests of one shopper cannot both pass the
+    # count below. FOR NO KEY UPDATE does not block other rows' foreign keys to the user.
+    User.objects.select_for_update(no_key=True).filter(pk=user.pk).values_list("pk", flat=True).first()
     held = SeckillPurchase.objects.filter(activity=a, user=user).exclude(status=SeckillPurchaseStatus.RETURNED).count()
     if held >= a.per_user_limit:
         raise _refuse(LIMIT_REACHED)
-    if not SeckillActivity.objects.filter(pk=a.pk, sold__lt=F("stock")).update(sold=F("sold") + 1):
-        raise _refuse(SOLD_OUT)
+    if a.sold >= a.stock:
+        raise _refuse(SOLD_OUT)  # already sold out: no order to write and roll back
     purchase = SeckillPurchase.objects.create(activity=a, user=user, token=secrets.token_urlsafe(32))
     order = order_create(
         user=user,
@@ -123,7 +173,20 @@ def _buy_in_db(*, user: User, activity_id: int, address_id: int | None, remark: 
     if order.payment_deadline is None or order.payment_deadline > deadline:
         Order.objects.filter(pk=order.pk).update(payment_deadline=deadline)
         order.payment_deadline = deadline
+    _take_unit(a.pk, now)
     return order
+
+
+def _take_unit(activity_id: int, now: datetime) -> None:
+    """The last statement before the commit: ``sold`` moves only while units are left and the
+    activity is open, as the row stands now (a pause or a quota change that committed meanwhile
+    counts). Otherwise the whole purchase rolls back with the matching refusal."""
+    taken = SeckillActivity.objects.filter(
+        pk=activity_id, sold__lt=F("stock"), status=SeckillStatus.ACTIVE, starts_at__lte=now, ends_at__gt=now
+    ).update(sold=F("sold") + 1)
+    if not taken:
+        _ensure_open(SeckillActivity.objects.get(pk=activity_id), now)
+        raise _refuse(SOLD_OUT)
 
 
 def seckill_return_for_order(*, order_id: int, now: datetime | None = None) -> bool:
@@ -131,6 +194,7 @@ def seckill_return_for_order(*, order_id: int, now: datetime | None = None) -> b
     unit goes back to the activity and, after commit, to the Redis gate. The purchase flips from
     placed to returned once, so a replayed event gives nothing back twice."""
     now = now or timezone.now()
+    token = secrets.token_urlsafe(12)
     with transaction.atomic():
         row = (
             SeckillPurchase.objects.select_for_update()
@@ -140,15 +204,31 @@ def seckill_return_for_order(*, order_id: int, now: datetime | None = None) -> b
         )
         if row is None:
             return False
+        in_flight = _gate_begin(activity_id=row["activity_id"], token=token)
         SeckillPurchase.objects.filter(pk=row["pk"], status=SeckillPurchaseStatus.PLACED).update(
             status=SeckillPurchaseStatus.RETURNED, returned_at=now
         )
         SeckillActivity.objects.filter(pk=row["activity_id"], sold__gt=0).update(sold=F("sold") - 1)
-        if seckill_gate.enabled():
+        if in_flight:
             transaction.on_commit(
-                lambda: seckill_gate.gate_give_back(activity_id=row["activity_id"], user_id=row["user_id"])
+                lambda: _gate_finish(
+                    activity_id=row["activity_id"], user_id=row["user_id"], token=token, give_back=True
+                )
             )
     return True
+
+
+def _gate_begin(*, activity_id: int, token: str) -> bool:
+    """Mark the give-back in flight at the gate before the database changes, so a reset cannot read
+    the returned unit and then see it given back a second time. Without Redis, or with Redis
+    failing, the database still takes the unit back; the gate is put right by the sweep."""
+    if not seckill_gate.enabled():
+        return False
+    try:
+        return seckill_gate.gate_begin(activity_id=activity_id, now_ms=epoch_ms(timezone.now()), token=token)
+    except redis.RedisError:
+        logger.exception("seckill %s: marking a give-back at the Redis gate failed", activity_id)
+        return False
 
 
 def on_order_cancelled(*, order_id: int, **_: object) -> None:

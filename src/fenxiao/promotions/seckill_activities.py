@@ -1,18 +1,39 @@
 """Operator services for seckill activities: create, update, pause, resume, report. The operator
-API and the admin call these, so both check the same rules."""
+API and the admin call these, so both check the same rules.
+
+With Redis on, each activity's gate (``seckill_gate``) carries what refusing a request needs: the
+stock left, the units each shopper holds, the window, the limit and the pause switch. It is seeded
+from the database when the activity is created (and by the first request or the sweep if that was
+missed), every change here reaches it while the activity's row is locked, and
+``sweep_seckill_gates`` resets it from the database whenever no purchase is in flight, so a unit
+whose give-back never arrived is not lost for good."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import logging
+from datetime import datetime, timedelta
 from typing import Any
 
+import redis
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from fenxiao.catalog.models import Sku
 from fenxiao.core.errors import Conflict, DomainError, NotFound
 from fenxiao.promotions import seckill_gate
-from fenxiao.promotions.models import SeckillActivity, SeckillPurchaseStatus, SeckillStatus
+from fenxiao.promotions.models import SeckillActivity, SeckillPurchase, SeckillPurchaseStatus, SeckillStatus
+from fenxiao.promotions.seckill_gate import Reset, Rules
+
+logger = logging.getLogger(__name__)
+
+# A purchase still in flight after this long is over: gunicorn kills a request after 30 s and the
+# database rolls its transaction back. Until then a reset could race it, so none happens.
+RECONCILE_GRACE = timedelta(minutes=2)
+# Unpaid orders give units back until their payment window (at most a day) closes after the sale.
+RECONCILE_AFTER_END = timedelta(days=2)
+# Seed the gate of an activity starting within this, before the crowd arrives.
+SEED_AHEAD = timedelta(hours=1)
 
 EDITABLE = (
     "name",
@@ -76,18 +97,77 @@ def lock_activity(activity_id: int) -> SeckillActivity:
     return a
 
 
+def epoch_ms(at: datetime) -> int:
+    return int(at.timestamp() * 1000)
+
+
+def gate_rules(a: SeckillActivity) -> Rules:
+    return Rules(
+        starts_ms=epoch_ms(a.starts_at),
+        ends_ms=epoch_ms(a.ends_at),
+        limit=a.per_user_limit,
+        paused=a.status == SeckillStatus.PAUSED,
+    )
+
+
+def held_units(*, activity_id: int) -> dict[int, int]:
+    """User id → units held (not given back): what the per-user limit counts."""
+    rows = (
+        SeckillPurchase.objects.filter(activity_id=activity_id)
+        .exclude(status=SeckillPurchaseStatus.RETURNED)
+        .values("user_id")
+        .annotate(n=Count("pk"))
+    )
+    return {r["user_id"]: r["n"] for r in rows}
+
+
+def seckill_gate_seed(*, activity_id: int) -> SeckillActivity:
+    """Seed the gate from the database if it is not seeded yet. The row lock keeps an operator's
+    change (which syncs the gate under the same lock) from falling between the read and the seed."""
+    with transaction.atomic():
+        a = lock_activity(activity_id)
+        seckill_gate.gate_seed(
+            activity_id=a.pk, remaining=a.stock - a.sold, held=held_units(activity_id=a.pk), rules=gate_rules(a)
+        )
+    return a
+
+
+def _seed_after_create(activity_id: int) -> None:
+    try:
+        seckill_gate_seed(activity_id=activity_id)
+    except redis.RedisError:
+        # The first request, or the sweep within a minute, seeds it.
+        logger.exception("seckill %s: seeding the Redis gate failed", activity_id)
+
+
+def _sync_gate(a: SeckillActivity, *, stock_delta: int = 0) -> None:
+    """Called with the activity's row locked, just before the change commits: the gate refuses by
+    the new rules from the moment the change is visible (a pause turns the crowd away at once).
+    The database re-checks everything behind the gate, so a failed sync costs requests that reach
+    the database, never a wrong sale; the sweep repairs it."""
+    if not seckill_gate.enabled():
+        return
+    try:
+        seckill_gate.gate_sync(activity_id=a.pk, stock_delta=stock_delta, rules=gate_rules(a))
+    except redis.RedisError:
+        logger.exception("seckill %s: syncing the Redis gate failed", a.pk)
+
+
 @transaction.atomic
 def seckill_activity_create(*, fields: dict[str, Any]) -> SeckillActivity:
+    """The gate is seeded with the whole quota once the activity is committed."""
     a = SeckillActivity(**{k: v for k, v in fields.items() if k in EDITABLE})
     _check(a)
     a.save()
+    if seckill_gate.enabled():
+        transaction.on_commit(lambda: _seed_after_create(a.pk))
     return a
 
 
 @transaction.atomic
 def seckill_activity_update(*, activity_id: int, fields: dict[str, Any]) -> SeckillActivity:
     """The SKU cannot change once units were sold (the orders point at it); a changed quota moves
-    the Redis stock by the same amount after commit."""
+    the gate's stock by the same amount, and a changed window or limit replaces the gate's."""
     a = lock_activity(activity_id)
     before = a.stock
     if "sku_id" in fields and fields["sku_id"] != a.sku_id and a.sold:
@@ -97,9 +177,7 @@ def seckill_activity_update(*, activity_id: int, fields: dict[str, Any]) -> Seck
             setattr(a, k, v)
     _check(a)
     a.save()
-    if seckill_gate.enabled() and a.stock != before:
-        delta = a.stock - before
-        transaction.on_commit(lambda: seckill_gate.gate_adjust_stock(activity_id=a.pk, delta=delta))
+    _sync_gate(a, stock_delta=a.stock - before)
     return a
 
 
@@ -108,6 +186,7 @@ def seckill_activity_pause(*, activity_id: int) -> SeckillActivity:
     a = lock_activity(activity_id)
     a.status = SeckillStatus.PAUSED
     a.save(update_fields=["status", "updated_at"])
+    _sync_gate(a)
     return a
 
 
@@ -116,7 +195,55 @@ def seckill_activity_resume(*, activity_id: int) -> SeckillActivity:
     a = lock_activity(activity_id)
     a.status = SeckillStatus.ACTIVE
     a.save(update_fields=["status", "updated_at"])
+    _sync_gate(a)
     return a
+
+
+def seckill_gate_reconcile(*, activity_id: int) -> Reset:
+    """Reset the gate from the database when that is safe: nothing in flight younger than
+    ``RECONCILE_GRACE`` and nothing moved at the gate between the snapshot and the write (the
+    script compares the gate's sequence number). The activity's row is locked meanwhile, so no
+    purchase commits and no operator change lands between reading the database and writing Redis.
+    Repairs a give-back that never arrived (Redis lower than the database) and a unit taken by a
+    request that died before giving it back. "In flight" is measured on the wall clock (what
+    requests live by), not on a sweep's ``now``, which may be a date a demo jumped to."""
+    young_after = epoch_ms(timezone.now() - RECONCILE_GRACE)
+    before = seckill_gate.gate_snapshot(activity_id=activity_id, young_after_ms=young_after)
+    if not before.seeded:
+        return Reset.NOT_SEEDED
+    if before.young_in_flight:
+        return Reset.BUSY  # a sale is running: try again at the next sweep, without taking the lock
+    with transaction.atomic():
+        a = lock_activity(activity_id)
+        snap = seckill_gate.gate_snapshot(activity_id=activity_id, young_after_ms=young_after)
+        if not snap.seeded or snap.young_in_flight:
+            return Reset.NOT_SEEDED if not snap.seeded else Reset.BUSY
+        return seckill_gate.gate_reset(
+            activity_id=a.pk,
+            seq=snap.seq,
+            young_after_ms=young_after,
+            remaining=a.stock - a.sold,
+            held=held_units(activity_id=a.pk),
+            rules=gate_rules(a),
+        )
+
+
+def sweep_seckill_gates(*, now: datetime) -> int:
+    """Every minute: reconcile the gate of each activity still selling or taking units back, and
+    seed the gate of one about to start. Returns how many gates were seeded or corrected."""
+    if not seckill_gate.enabled():
+        return 0
+    due = SeckillActivity.objects.filter(ends_at__gt=now - RECONCILE_AFTER_END, starts_at__lte=now + SEED_AHEAD)
+    handled = 0
+    for pk, ends_at in due.order_by("pk").values_list("pk", "ends_at"):
+        result = seckill_gate_reconcile(activity_id=pk)
+        if result == Reset.CORRECTED:
+            logger.warning("seckill %s: the Redis gate differed from the database and was reset", pk)
+            handled += 1
+        elif result == Reset.NOT_SEEDED and ends_at > now:
+            seckill_gate_seed(activity_id=pk)
+            handled += 1
+    return handled
 
 
 def seckill_activity_report(*, activity: SeckillActivity) -> dict[str, int | None]:
