@@ -190,23 +190,7 @@ class MyGroupOut(Schema):
 
 
 def _activity_out(a: GroupBuyActivity, *, admin: bool = False) -> dict:
-    body = {
-        "id": a.pk,
-        "name": a.name,
-        "sku_id": a.sku_id,
-        "product_id": a.sku.product_id,
-        "title": a.sku.product.title,
-        "image": a.sku.image or a.sku.product.main_image or "",
-        "price_fen": a.sku.price_fen,
-        "group_price_fen": a.group_price_fen,
-        "leader_price_fen": a.leader_price_fen,
-        "group_size": a.group_size,
-        "time_limit_minutes": a.time_limit_minutes,
-        "max_quantity": a.max_quantity,
-        "starts_at": a.starts_at,
-        "ends_at": a.ends_at,
-        "state": activities.group_buy_window_state(a, timezone.now()),
-    }
+    body = group_buy_selectors.activity_card(a, timezone.now())
     if admin:
         body |= {
             "payment_minutes": a.payment_minutes,
@@ -233,10 +217,7 @@ def _group_out(view: group_buy_selectors.GroupView, request: HttpRequest) -> dic
 
 
 def _activity(activity_id: int) -> GroupBuyActivity:
-    a = GroupBuyActivity.objects.select_related("sku__product").filter(pk=activity_id).first()
-    if a is None:
-        raise activities.activity_not_found()
-    return a
+    return group_buy_selectors.activity_get(activity_id=activity_id)
 
 
 def _placed_out(placed: Placed, request: HttpRequest) -> dict:
@@ -247,10 +228,8 @@ def _placed_out(placed: Placed, request: HttpRequest) -> dict:
 @router.get("", response=list[ActivityOut], summary="拼团活动列表")
 def shopper_list(request: HttpRequest):
     """Running and upcoming activities that are not paused, soonest first."""
-    found = GroupBuyActivity.objects.select_related("sku__product").filter(
-        status=GroupBuyStatus.ACTIVE, ends_at__gt=timezone.now()
-    )
-    return [_activity_out(a) for a in found.order_by("starts_at", "pk")[:100]]
+    now = timezone.now()
+    return [group_buy_selectors.activity_card(a, now) for a in group_buy_selectors.running_activity_list(now=now)]
 
 
 @router.get("/mine", response=list[MyGroupOut], summary="我的拼团")

@@ -11,8 +11,16 @@ from django.db.models import Prefetch
 
 from fenxiao.accounts.models import User
 from fenxiao.core.masking import mask_name
+from fenxiao.promotions import group_buy_activities
 from fenxiao.promotions.group_buy import group_not_found
-from fenxiao.promotions.models import GroupBuyGroup, GroupBuyMember, GroupMemberStatus, GroupStatus
+from fenxiao.promotions.models import (
+    GroupBuyActivity,
+    GroupBuyGroup,
+    GroupBuyMember,
+    GroupBuyStatus,
+    GroupMemberStatus,
+    GroupStatus,
+)
 
 
 @dataclass(frozen=True)
@@ -93,3 +101,39 @@ def my_group_list(*, user: User) -> list[tuple[GroupView, GroupBuyMember]]:
     )
     groups = {g.pk: g for g in groups_with_members().filter(pk__in=[s.group_id for s in seats])}
     return [(group_view(groups[s.group_id], user.pk), s) for s in seats]
+
+
+def activity_card(a: GroupBuyActivity, now: datetime) -> dict:
+    """An activity as shoppers see it (``image`` is the stored path; each face makes it a URL)."""
+    return {
+        "id": a.pk,
+        "name": a.name,
+        "sku_id": a.sku_id,
+        "product_id": a.sku.product_id,
+        "title": a.sku.product.title,
+        "image": a.sku.image or a.sku.product.main_image or "",
+        "price_fen": a.sku.price_fen,
+        "group_price_fen": a.group_price_fen,
+        "leader_price_fen": a.leader_price_fen,
+        "group_size": a.group_size,
+        "time_limit_minutes": a.time_limit_minutes,
+        "max_quantity": a.max_quantity,
+        "starts_at": a.starts_at,
+        "ends_at": a.ends_at,
+        "state": group_buy_activities.group_buy_window_state(a, now),
+    }
+
+
+def running_activity_list(*, now: datetime, product_id: int | None = None) -> list[GroupBuyActivity]:
+    """Running and upcoming activities that are not paused, soonest first."""
+    qs = GroupBuyActivity.objects.select_related("sku__product").filter(status=GroupBuyStatus.ACTIVE, ends_at__gt=now)
+    if product_id is not None:
+        qs = qs.filter(sku__product_id=product_id)
+    return list(qs.order_by("starts_at", "pk")[:100])
+
+
+def activity_get(*, activity_id: int) -> GroupBuyActivity:
+    a = GroupBuyActivity.objects.select_related("sku__product").filter(pk=activity_id).first()
+    if a is None:
+        raise group_buy_activities.activity_not_found()
+    return a

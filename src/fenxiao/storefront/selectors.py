@@ -9,10 +9,8 @@ from datetime import datetime
 from fenxiao.accounts.models import User
 from fenxiao.core.media import media_url
 from fenxiao.orders.models import CartItem
-from fenxiao.promotions import group_buy_activities, seckill_activities
+from fenxiao.promotions import group_buy_selectors, seckill_activities
 from fenxiao.promotions.models import (
-    GroupBuyActivity,
-    GroupBuyStatus,
     SeckillActivity,
     SeckillStatus,
 )
@@ -57,37 +55,17 @@ def seckill_list(*, now: datetime, product_id: int | None = None) -> list[dict]:
     ]
 
 
-def _activity_dict(a: GroupBuyActivity, now: datetime) -> dict:
-    return {
-        "id": a.pk,
-        "name": a.name,
-        "product_id": a.sku.product_id,
-        "title": a.sku.product.title,
-        "image": media_url(a.sku.image or a.sku.product.main_image or ""),
-        "price_fen": a.sku.price_fen,
-        "group_price_fen": a.group_price_fen,
-        "leader_price_fen": a.leader_price_fen,
-        "group_size": a.group_size,
-        "time_limit_minutes": a.time_limit_minutes,
-        "max_quantity": a.max_quantity,
-        "starts_at": a.starts_at,
-        "ends_at": a.ends_at,
-        "state": group_buy_activities.group_buy_window_state(a, now),
-    }
+def _activity_dict(a, now: datetime) -> dict:
+    card = group_buy_selectors.activity_card(a, now)
+    return {**card, "image": media_url(card["image"])}
 
 
 def group_buy_list(*, now: datetime, product_id: int | None = None) -> list[dict]:
-    qs = GroupBuyActivity.objects.select_related("sku__product").filter(status=GroupBuyStatus.ACTIVE, ends_at__gt=now)
-    if product_id is not None:
-        qs = qs.filter(sku__product_id=product_id)
-    return [_activity_dict(a, now) for a in qs.order_by("starts_at", "pk")[:100]]
+    return [_activity_dict(a, now) for a in group_buy_selectors.running_activity_list(now=now, product_id=product_id)]
 
 
 def group_buy_activity_get(*, activity_id: int, now: datetime) -> dict:
-    a = GroupBuyActivity.objects.select_related("sku__product").filter(pk=activity_id).first()
-    if a is None:
-        raise group_buy_activities.activity_not_found()
-    return _activity_dict(a, now)
+    return _activity_dict(group_buy_selectors.activity_get(activity_id=activity_id), now)
 
 
 def active_distributor(*, user_id: int | None):
