@@ -28,9 +28,18 @@ def categories(request: HttpRequest):
 
 @router.get("/products", response=ProductPageOut, summary="商品列表")
 def products(request: HttpRequest, filters: Query[ProductListQuery]):
+    # Checked before the cache: a refused range is a 400 with its code, never a cached page.
+    selectors.price_range_check(min_price_fen=filters.min_price_fen, max_price_fen=filters.max_price_fen)
+
     def render() -> bytes:
         page = selectors.product_list_for_shopper(
-            category_id=filters.category, q=filters.q, sort=filters.sort, page=filters.page, page_size=filters.page_size
+            category_id=filters.category,
+            q=filters.q,
+            sort=filters.sort,
+            page=filters.page,
+            page_size=filters.page_size,
+            min_price_fen=filters.min_price_fen,
+            max_price_fen=filters.max_price_fen,
         )
         return ProductPageOut(**page.shaped(lambda product: product_card(product, request))).model_dump_json().encode()
 

@@ -33,6 +33,10 @@ class ProductListQuery(Schema):
     sort: Literal["default", "sales", "price", "price_desc", "new"] = Field("default", description="排序")
     page: int = Field(1, ge=1, le=10_000)
     page_size: int = Field(0, ge=0, le=100, description="每页条数，默认 20，最大 100")
+    # No ge/le here: a negative or reversed range is answered with PRICE_RANGE_INVALID, the same
+    # code and message the selector gives every caller.
+    min_price_fen: int | None = Field(None, description="最低价（分）：有一个在售 SKU 的价格不低于它")
+    max_price_fen: int | None = Field(None, description="最高价（分）：有一个在售 SKU 的价格不高于它")
 
 
 class ProductCardOut(Schema):

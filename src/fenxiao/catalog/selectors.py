@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 
 from fenxiao.catalog.errors import product_not_found
 from fenxiao.catalog.models import Category, Product, ProductImage, Sku
+from fenxiao.core.errors import DomainError
 from fenxiao.core.paging import Page
 
 ProductSort = Literal["default", "sales", "price", "price_desc", "new"]
@@ -68,20 +69,54 @@ def _attach_sku_aggregates(products: list[Product]) -> None:
         product.total_stock = row.get("stock") or 0
 
 
+PRICE_FILTER_MAX_FEN = 100_000_000_000  # ¥10 亿
+
+
+def price_range_check(*, min_price_fen: int | None, max_price_fen: int | None) -> None:
+    """A price filter a shopper can mean: no negative or absurd bound, and the lower one not above
+    the upper one (an empty result would hide the typo). ``PRICE_RANGE_INVALID`` names the field."""
+    for field, value in (("min_price_fen", min_price_fen), ("max_price_fen", max_price_fen)):
+        if value is not None and value < 0:
+            raise DomainError("PRICE_RANGE_INVALID", "价格不能为负数", field=field)
+        if value is not None and value > PRICE_FILTER_MAX_FEN:  # beyond any price, and beyond a BIGINT
+            raise DomainError("PRICE_RANGE_INVALID", "价格超出范围", field=field)
+    if min_price_fen is not None and max_price_fen is not None and min_price_fen > max_price_fen:
+        raise DomainError("PRICE_RANGE_INVALID", "最低价不能高于最高价", field="min_price_fen")
+
+
 def product_list_for_shopper(
-    *, category_id: int | None = None, q: str = "", sort: ProductSort = "default", page: int = 1, page_size: int = 0
+    *,
+    category_id: int | None = None,
+    q: str = "",
+    sort: ProductSort = "default",
+    page: int = 1,
+    page_size: int = 0,
+    min_price_fen: int | None = None,
+    max_price_fen: int | None = None,
 ) -> Page:
     """One page of on-shelf product cards.
 
     Except when sorting by price, the page is cut from ``catalog_product`` alone (its indexes serve
     the ORDER BY ... LIMIT) and only then are the page's SKUs aggregated: joining every SKU of every
-    product before paging would make each page cost as much as the whole catalogue."""
+    product before paging would make each page cost as much as the whole catalogue.
+
+    A price range keeps products with at least one active SKU priced inside it (bounds included).
+    It is a subquery on ``catalog_sku``, not a join, for the same reason and so that the card still
+    shows the product's own lowest price, not the lowest one inside the range."""
+    price_range_check(min_price_fen=min_price_fen, max_price_fen=max_price_fen)
     page_size = min(page_size or settings.CATALOG_PAGE_SIZE, settings.CATALOG_MAX_PAGE_SIZE)
     qs = Product.objects.filter(is_on_shelf=True)
     if category_id is not None:
         qs = qs.filter(category_id__in=_category_ids(category_id))
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(subtitle__icontains=q))
+    if min_price_fen is not None or max_price_fen is not None:
+        priced = Sku.objects.filter(is_active=True)
+        if min_price_fen is not None:
+            priced = priced.filter(price_fen__gte=min_price_fen)
+        if max_price_fen is not None:
+            priced = priced.filter(price_fen__lte=max_price_fen)
+        qs = qs.filter(pk__in=priced.values("product_id"))
     count = qs.count()
     offset = (page - 1) * page_size
     if offset >= count:

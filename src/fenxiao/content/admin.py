@@ -1,6 +1,7 @@
 """Operators write materials here: pictures inline (uploaded to MEDIA, in order), the same
 completeness rule as publishing on every save of a published material, and 发布 / 下架 as actions
-that call the services."""
+that call the services. Home banners too: a link that stays on the site and a window that ends
+after it starts, both checked by the model's ``clean`` and shown on the form."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.utils.html import format_html
 
 from fenxiao.catalog.uploads import clean_image_upload
 from fenxiao.content import services
-from fenxiao.content.models import Material, MaterialCategory, MaterialImage, MaterialKind
+from fenxiao.content.models import Banner, Material, MaterialCategory, MaterialImage, MaterialKind
 from fenxiao.core.errors import DomainError
 from fenxiao.core.media import media_url
 
@@ -123,3 +124,36 @@ class MaterialAdmin(admin.ModelAdmin):
     @admin.action(description="下架所选素材", permissions=["change"])
     def unpublish_selected(self, request, queryset):
         self._run(request, queryset, services.material_unpublish, "下架")
+
+
+class BannerForm(forms.ModelForm):
+    class Meta:
+        model = Banner
+        fields = ("title", "subtitle", "image", "link", "position", "is_active", "starts_at", "ends_at")
+
+    def clean_image(self):
+        image = self.cleaned_data.get("image")
+        if image and hasattr(image, "image"):  # a new upload, not the stored file
+            clean_image_upload(image)
+        return image
+
+
+@admin.register(Banner)
+class BannerAdmin(admin.ModelAdmin):
+    form = BannerForm
+    list_display = ("title", "preview", "link", "position", "is_active", "starts_at", "ends_at", "updated_at")
+    list_display_links = ("title",)
+    list_editable = ("position", "is_active")
+    list_filter = ("is_active", "starts_at", "ends_at")
+    search_fields = ("title", "subtitle", "link")
+    readonly_fields = ("preview", "created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("title", "subtitle", ("image", "preview"), "link")}),
+        ("展示", {"fields": (("position", "is_active"), ("starts_at", "ends_at"), ("created_at", "updated_at"))}),
+    )
+
+    @admin.display(description="预览")
+    def preview(self, obj: Banner) -> str:
+        if not obj.pk or not obj.image:
+            return "-"
+        return format_html('<img src="{}" alt="" style="height:48px;border-radius:4px">', media_url(obj.image.name))

@@ -2,11 +2,13 @@
 
 Signed in by the mini-program's bearer token or by the H5 storefront's session (whose POSTs carry
 the CSRF token in ``X-CSRFToken``, as htmx sends it), so the H5 page's one-tap copy counts through
-the same endpoint as the mini-program's."""
+the same endpoint as the mini-program's. ``/banners`` alone is public: the home carousel is shown to
+visitors who have not signed in."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Query, Router
 from ninja.security import django_auth
 
@@ -42,5 +44,10 @@ def material_detail(request: HttpRequest, material_id: int):
 )
 def material_copied(request: HttpRequest, material_id: int):
     selectors.material_reader_check(user=request.auth)
-    count = services.material_copied(material_id=material_id)
+    count = services.material_copied(material_id=material_id, user_id=request.auth.pk)
     return {"id": material_id, "copy_count": count, "message": "已复制"}
+
+
+@router.get("/banners", response=list[schemas.BannerOut], auth=None, summary="首页轮播图", url_name="content_banners")
+def banner_list(request: HttpRequest):
+    return [schemas.banner_dict(b, request) for b in selectors.home_banners(now=timezone.now())]

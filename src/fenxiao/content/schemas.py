@@ -1,4 +1,4 @@
-"""The material library as the mini-program and the H5 pages read it."""
+"""The material library and the home banners as the mini-program and the H5 pages read them."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Literal
 from django.http import HttpRequest
 from ninja import Field, Schema
 
-from fenxiao.content.models import Material, MaterialKind
+from fenxiao.content.models import Banner, Material, MaterialKind
 from fenxiao.core.media import media_url
 
 EXCERPT_CHARS = 60
@@ -71,6 +71,14 @@ class CopiedOut(Schema):
     message: str
 
 
+class BannerOut(Schema):
+    id: int
+    title: str
+    subtitle: str
+    image_url: str = Field(description="图片地址；空字符串表示文字卡片")
+    link: str = Field(description="站内路径，以“/”开头")
+
+
 def paragraphs(body: str) -> list[str]:
     """Blank-line separated paragraphs of a plain-text body (client renders each as text)."""
     blocks = body.replace("\r\n", "\n").split("\n\n")
@@ -104,3 +112,13 @@ def material_brief(material: Material, request: HttpRequest | None = None) -> di
 
 def material_dict(material: Material, request: HttpRequest | None = None) -> dict:
     return {**material_brief(material, request), "body": material.body, "paragraphs": paragraphs(material.body)}
+
+
+def banner_dict(banner: Banner, request: HttpRequest | None = None) -> dict:
+    return {
+        "id": banner.id,
+        "title": banner.title,
+        "subtitle": banner.subtitle,
+        "image_url": media_url(banner.image.name, request) if banner.image else "",
+        "link": banner.link,
+    }

@@ -1,13 +1,16 @@
 """Reads of the material library for distributors: only published materials, and only for an
-active distributor (a suspended one may not promote, so gets no promotion material either)."""
+active distributor (a suspended one may not promote, so gets no promotion material either).
+Also the operator's home banners, which anyone may see."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from datetime import datetime
+
+from django.db.models import Prefetch, Q, QuerySet
 
 from fenxiao.accounts.models import User
 from fenxiao.content.errors import MaterialNotFound
-from fenxiao.content.models import Material, MaterialCategory, MaterialImage
+from fenxiao.content.models import Banner, Material, MaterialCategory, MaterialImage
 from fenxiao.core.errors import Forbidden
 from fenxiao.core.paging import Page, paginate
 from fenxiao.distribution.models import Distributor
@@ -54,3 +57,18 @@ def material_get(*, material_id: int) -> Material:
     if material is None:
         raise MaterialNotFound()
     return material
+
+
+HOME_BANNER_LIMIT = 6
+
+
+def home_banners(*, now: datetime, limit: int = HOME_BANNER_LIMIT) -> list[Banner]:
+    """Banners to show at ``now``: switched on and inside their window (an open end means no
+    limit), by the operator's position. Capped so the activity slides still get a turn and a
+    forgotten pile of old campaigns cannot make the carousel endless."""
+    return list(
+        Banner.objects.filter(is_active=True)
+        .filter(Q(starts_at__isnull=True) | Q(starts_at__lte=now))
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+        .order_by("position", "id")[:limit]
+    )

@@ -1,12 +1,13 @@
 """Writes to the material library: publishing (only a complete material goes out), withdrawing,
-and counting a distributor's copy. Editing itself is the admin's form, checked by the same
-``material_problems`` rule that publishing enforces."""
+and counting a distributor's copy (at most one per person per material per minute). Editing itself
+is the admin's form, checked by the same ``material_problems`` rule that publishing enforces."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -74,10 +75,38 @@ def material_unpublish(*, material_id: int) -> Material:
     return material
 
 
-def material_copied(*, material_id: int) -> int:
+COPY_COUNT_WINDOW_SECONDS = 60
+
+
+def _first_copy_in_window(*, user_id: int, material_id: int, now: datetime) -> bool:
+    """True for the first copy by this user of this material in the current minute. The minute
+    is part of the key rather than left to the cache's expiry, so the window follows the clock
+    the caller passes (the same under Redis and in tests); ``cache.add`` is atomic, so two taps
+    at once still count once. A cache outage counts the copy rather than failing the tap."""
+    window = int(now.timestamp()) // COPY_COUNT_WINDOW_SECONDS
+    key = f"content:copied:{user_id}:{material_id}:{window}"
+    try:
+        return bool(cache.add(key, 1, timeout=COPY_COUNT_WINDOW_SECONDS * 2))
+    except Exception:  # the counter is a hint for operators, never a reason to refuse the copy
+        return True
+
+
+def material_copied(*, material_id: int, user_id: int | None = None, now: datetime | None = None) -> int:
     """One more copy of a published material; the new total. A single conditional UPDATE, so
-    simultaneous copies all count and a material withdrawn meanwhile counts none."""
-    updated = Material.objects.filter(pk=material_id, is_published=True).update(copy_count=F("copy_count") + 1)
-    if not updated:
+    simultaneous copies all count and a material withdrawn meanwhile counts none.
+
+    With ``user_id``, repeated taps by the same person within a minute count once (the counter
+    tells operators which pieces get used, so one person hammering the button must not inflate
+    it); the answer is still the current total, and a missing or withdrawn material is still a 404."""
+    counts = user_id is None or _first_copy_in_window(
+        user_id=user_id, material_id=material_id, now=now or timezone.now()
+    )
+    published = Material.objects.filter(pk=material_id, is_published=True)
+    if counts:
+        if not published.update(copy_count=F("copy_count") + 1):
+            raise MaterialNotFound()
+        return Material.objects.values_list("copy_count", flat=True).get(pk=material_id)
+    total = published.values_list("copy_count", flat=True).first()
+    if total is None:
         raise MaterialNotFound()
-    return Material.objects.values_list("copy_count", flat=True).get(pk=material_id)
+    return total

@@ -1,6 +1,7 @@
 """Demo 素材库: three shelves (新手培训, 产品卖点, 朋友圈文案) and six published materials — an
 onboarding article, a compliance article, a picture set with copy, a selling-points card and two
 朋友圈 copies — so the distributor's materials page and the admin list have something to show.
+Also two text-only home banners, so the carousel shows what operators can put there.
 
 Pictures are drawn with Pillow like the catalogue's (palette PNGs, Latin text only: the machine has
 no CJK font), byte-identical on every run. Published through ``material_publish``, the same rule
@@ -15,7 +16,7 @@ from django.db import transaction
 from PIL import Image, ImageDraw, ImageFont
 
 from fenxiao.catalog.models import Product
-from fenxiao.content.models import Material, MaterialCategory, MaterialImage, MaterialKind
+from fenxiao.content.models import Banner, Material, MaterialCategory, MaterialImage, MaterialKind
 from fenxiao.content.services import material_publish
 
 from . import images
@@ -97,11 +98,31 @@ MATERIALS = (
 )
 
 
+# (title, subtitle, link): text cards (no picture), pointing at pages every demo has.
+BANNERS = (
+    ("新品上架", "当季新品陆续到货，先睹为快", "/search/?sort=new"),
+    ("百元好物", "100 元以内的口碑好物，闭眼入", "/search/?max_price=100&sort=sales"),
+)
+
+
 @dataclass
 class ContentResult:
     categories: int = 0
     materials: int = 0
     images: int = 0
+    banners: int = 0
+
+
+def _seed_banners(result: ContentResult) -> None:
+    """By title, like the materials: a banner an operator has since edited or switched off is
+    left as they made it."""
+    for index, (title, subtitle, link) in enumerate(BANNERS):
+        if Banner.objects.filter(title=title).exists():
+            continue
+        banner = Banner(title=title, subtitle=subtitle, link=link, position=(index + 1) * 10)
+        banner.full_clean()  # the same link rule the admin form applies
+        banner.save()
+        result.banners += 1
 
 
 def _font(size: int):
@@ -137,8 +158,8 @@ def _image_name(index: int, picture: int) -> str:
 
 
 def seed_demo_materials() -> ContentResult:
-    """Creates the demo shelves and materials; materials already there (same title) are kept as
-    they are, so running it twice changes nothing."""
+    """Creates the demo shelves, materials and home banners; ones already there (same title) are
+    kept as they are, so running it twice changes nothing."""
     result = ContentResult()
     product = Product.objects.filter(code__startswith=CODE_PREFIX, is_on_shelf=True).order_by("id").first()
     with transaction.atomic():
@@ -167,4 +188,5 @@ def seed_demo_materials() -> ContentResult:
                 result.images += 1
             material_publish(material_id=material.id)
             result.materials += 1
+        _seed_banners(result)
     return result

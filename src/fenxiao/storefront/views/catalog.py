@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
 from fenxiao.catalog import selectors as catalog
 from fenxiao.catalog.schemas import product_card
+from fenxiao.content import selectors as content
+from fenxiao.content.models import Banner
 from fenxiao.core.errors import DomainError
 from fenxiao.core.media import media_url
-from fenxiao.core.money import fen_to_yuan
+from fenxiao.core.money import fen_to_yuan, yuan_to_fen
 from fenxiao.distribution.sharing import share_assets
 from fenxiao.storefront import selectors
 from fenxiao.storefront.shortcuts import int_param, pager, public_page, render_page
@@ -18,6 +22,7 @@ from fenxiao.storefront.shortcuts import int_param, pager, public_page, render_p
 SORTS = (("default", "综合"), ("sales", "销量"), ("price", "价格↑"), ("price_desc", "价格↓"), ("new", "新品"))
 MAX_QUERY = 50
 RECOMMENDED = 10
+MAX_BANNERS = 8
 
 
 def _cards(page, request: HttpRequest) -> list[dict]:
@@ -50,6 +55,26 @@ def _banners(seckills: list[dict], groups: list[dict]) -> list[dict]:
     return banners
 
 
+def _operator_banners(banners: list[Banner], request: HttpRequest) -> list[dict]:
+    """The operator's own slides, in the carousel's shape; ``image`` empty means a text card."""
+    return [
+        {
+            "title": b.title,
+            "text": b.subtitle,
+            "url": b.link,
+            "image": media_url(b.image.name, request) if b.image else "",
+        }
+        for b in banners
+    ]
+
+
+def _home_banners(request: HttpRequest, now: datetime, seckills: list[dict], groups: list[dict]) -> list[dict]:
+    """What the operator put up comes first (it is the campaign they chose to push), then what
+    is on now, as before; capped so the carousel stays a glance, not a slideshow."""
+    ours = _operator_banners(content.home_banners(now=now), request)
+    return (ours + _banners(seckills, groups))[:MAX_BANNERS]
+
+
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
@@ -60,7 +85,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {"id": c.id, "name": c.name, "icon": media_url(c.icon, request)} for c in catalog.category_tree()[:10]
     ]
     context = {
-        "banners": _banners(seckills, groups),
+        "banners": _home_banners(request, now, seckills, groups),
         "categories": categories,
         "seckills": seckills[:10],
         "groups": groups[:10],
@@ -87,6 +112,29 @@ def category(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _price_param(raw: str, *, field: str, label: str) -> int | None:
+    """A price bound typed in yuan (``"99"``, ``"99.9"``) as fen; empty means no bound."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    try:
+        fen = yuan_to_fen(raw)
+    except ValueError as exc:
+        raise DomainError("PRICE_INVALID", f"{label}：{exc}", field=field) from exc
+    if fen < 0:
+        raise DomainError("PRICE_RANGE_INVALID", f"{label}不能为负数", field=field)
+    return fen
+
+
+def _price_range(request: HttpRequest) -> tuple[int | None, int | None]:
+    low = _price_param(request.GET.get("min_price", ""), field="min_price", label="最低价")
+    high = _price_param(request.GET.get("max_price", ""), field="max_price", label="最高价")
+    if low is not None and high is not None and low > high:
+        raise DomainError("PRICE_RANGE_INVALID", "最低价不能高于最高价", field="min_price")
+    catalog.price_range_check(min_price_fen=low, max_price_fen=high)
+    return low, high
+
+
 @public_page
 def search(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
@@ -95,20 +143,33 @@ def search(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "default")
     sort = sort if sort in dict(SORTS) else "default"
     category_id = int_param(request.GET.get("category"))
-    page = catalog.product_list_for_shopper(
-        category_id=category_id, q=q, sort=sort, page=int_param(request.GET.get("page"), default=1)
-    )
-    tree = catalog.category_tree()
     context = {
         "q": q,
         "sort": sort,
         "sorts": SORTS,
         "category_id": category_id,
-        "tree": tree,
-        "products": _cards(page, request),
-        "pager": pager(page),
+        "tree": catalog.category_tree(),
+        "min_price": request.GET.get("min_price", "").strip(),
+        "max_price": request.GET.get("max_price", "").strip(),
     }
     title = f"搜索“{q}”" if q else "全部商品"
+    try:
+        low, high = _price_range(request)
+    except DomainError as exc:
+        # Shown above the filter with what was typed still in it, so the shopper can fix it here
+        # instead of starting over from an error page.
+        context |= {"price_error": exc.message, "price_error_field": exc.field, "products": [], "pager": None}
+        back = reverse("storefront:home")
+        return render_page(request, "storefront/search.html", context, title=title, back=back, status=400)
+    page = catalog.product_list_for_shopper(
+        category_id=category_id,
+        q=q,
+        sort=sort,
+        page=int_param(request.GET.get("page"), default=1),
+        min_price_fen=low,
+        max_price_fen=high,
+    )
+    context |= {"products": _cards(page, request), "pager": pager(page)}
     return render_page(request, "storefront/search.html", context, title=title, back=reverse("storefront:home"))
 
 
