@@ -30,6 +30,9 @@ from fenxiao.promotions.seckill_api import operator_router as seckill_operator_r
 from fenxiao.promotions.seckill_api import router as seckill_router
 
 api.add_router("/v1", health_router)
+# Django tries URL patterns in order, and a seckill crowd sends thousands of requests a second to
+# one route: resolving it first saves each of them about a hundred failed pattern matches.
+api.add_router("/v1/seckill", seckill_router)
 api.add_router("/v1/auth", auth_router)
 api.add_router("/v1/addresses", addresses_router)
 api.add_router("/v1", catalog_router)
@@ -49,7 +52,6 @@ api.add_router("/v1/distribution", distribution_shop_router)
 api.add_router("/v1/admin", distribution_operator_router)
 api.add_router("/v1/coupons", coupons_router)
 api.add_router("/v1/admin", coupons_operator_router)
-api.add_router("/v1/seckill", seckill_router)
 api.add_router("/v1/group-buy", group_buy_router)
 api.add_router("/v1/admin", group_buy_operator_router)
 api.add_router("/v1/admin", seckill_operator_router)

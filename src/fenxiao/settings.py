@@ -315,8 +315,13 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"drop_conflicts": {"()": "fenxiao.core.log_filters.DropConflictWarnings"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # httpx logs full request URLs at INFO, and WeChat puts secrets and tokens in query strings.
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # httpx logs full request URLs at INFO, and WeChat puts secrets and tokens in query strings.
+        "httpx": {"level": "WARNING"},
+        "django.request": {"filters": ["drop_conflicts"]},
+    },
 }

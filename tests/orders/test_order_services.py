@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
+import time_machine
+from django.utils import timezone
 
 from fenxiao.core.errors import Conflict
 from fenxiao.inventory.models import StockReservation
-from fenxiao.orders.models import OrderStatus
+from fenxiao.orders.models import Order, OrderStatus
 from fenxiao.orders.services import order_cancel
 from tests.order_support import mark_paid, place_order
 
@@ -25,6 +29,19 @@ def test_order_takes_stock_and_snapshots_the_lines(buyer, sku, sku2):
     sku2.refresh_from_db()
     assert (sku.stock, sku2.stock) == (98, 99)
     assert list(order.events.values_list("type", "to_status")) == [("created", "pending_payment")]
+
+
+def test_a_payment_deadline_shortens_the_shop_window_but_never_lengthens_it(buyer, sku, settings):
+    settings.ORDER_PAYMENT_WINDOW = timedelta(minutes=30)
+    with time_machine.travel(datetime(2026, 11, 26, 12, 0, tzinfo=UTC), tick=False):
+        shop = timezone.now() + timedelta(minutes=30)
+        sooner = place_order(buyer, (sku.id, 1), payment_deadline=timezone.now() + timedelta(minutes=5))
+        later = place_order(buyer, (sku.id, 1), payment_deadline=timezone.now() + timedelta(hours=2))
+        plain = place_order(buyer, (sku.id, 1))
+
+    stored = dict(Order.objects.values_list("pk", "payment_deadline"))
+    assert stored[sooner.pk] == shop - timedelta(minutes=25)
+    assert stored[later.pk] == stored[plain.pk] == shop
 
 
 def test_cancel_gives_stock_back_once(buyer, sku):

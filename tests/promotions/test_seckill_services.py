@@ -9,6 +9,7 @@ from fenxiao.catalog.models import Sku
 from fenxiao.core.errors import DomainError
 from fenxiao.core.events import deliver
 from fenxiao.orders.errors import OrderError
+from fenxiao.orders.models import Order
 from fenxiao.orders.services import order_cancel
 from fenxiao.promotions.models import SeckillPurchase, SeckillPurchaseStatus
 from fenxiao.promotions.seckill import seckill_buy, seckill_return_for_order
@@ -19,6 +20,7 @@ from fenxiao.promotions.seckill_activities import (
     seckill_activity_update,
 )
 from fenxiao.promotions.seckill_gate import gate_remaining
+from fenxiao.promotions.seckill_pricing import seckill_grant
 from tests.order_support import place_order
 from tests.promotions.test_seckill_support import (
     TEST_REDIS_URL,
@@ -161,6 +163,39 @@ def test_the_seckill_price_is_refused_outside_the_seckill_endpoint(gate, sku, to
 
     assert exc.value.code == "SECKILL_NOT_ALLOWED"
     assert remaining(activity)[0] == 10
+
+
+def test_a_grant_prices_only_its_own_shopper_activity_and_token(sku):
+    activity = make_activity(sku)
+    other = make_activity(sku)
+    a, b = shopper("a"), shopper("b")
+    a_address = a.addresses.get(is_default=True)
+
+    with seckill_grant(activity=activity, user_id=a.pk) as token:
+        attempts = [
+            (b, {"seckill_id": activity.pk, "seckill_token": token}),  # someone else's grant
+            (a, {"seckill_id": other.pk, "seckill_token": token}),  # another activity
+            (a, {"seckill_id": activity.pk, "seckill_token": token + "x"}),  # a guessed token
+        ]
+        for user, options in attempts:
+            with pytest.raises(SeckillError) as exc:
+                place_order(user, (sku.id, 1), options=options)
+            assert exc.value.code == "SECKILL_NOT_ALLOWED"
+        with pytest.raises(SeckillError):  # the price is for one unit
+            place_order(a, (sku.id, 2), address=a_address, options={"seckill_id": activity.pk, "seckill_token": token})
+    # Outside the block the token is worth nothing, even to its shopper.
+    with pytest.raises(SeckillError):
+        place_order(a, (sku.id, 1), options={"seckill_id": activity.pk, "seckill_token": token})
+    assert not SeckillPurchase.objects.exists()
+
+
+def test_the_seckill_payment_window_is_written_with_the_order(gate, sku):
+    activity = make_activity(sku, payment_minutes=5)
+    at = now()
+
+    order = buy(shopper("a"), activity, now=at)
+
+    assert Order.objects.get(pk=order.pk).payment_deadline == at + minutes(5) == order.payment_deadline
 
 
 def test_the_redis_gate_is_seeded_from_the_database(redis_gate, sku, settings):

@@ -21,8 +21,13 @@ def address_get(*, user: User, address_id: int) -> Address:
 
 def token_user(claims: TokenClaims) -> User:
     """The active user a token speaks for, unless the user has since logged out everywhere."""
-    user = User.objects.filter(pk=claims.user_id, is_active=True).first()
-    if user is None:
+    return token_user_check(claims, User.objects.filter(pk=claims.user_id).first())
+
+
+def token_user_check(claims: TokenClaims, user: User | None) -> User:
+    """``token_user`` for a caller that has already read the user's row itself (the seckill path
+    reads it with its row lock, in one statement)."""
+    if user is None or user.pk != claims.user_id or not user.is_active:
         raise Unauthorized("TOKEN_INVALID", "登录凭证无效，请重新登录")
     if user.token_version != claims.version:
         raise Unauthorized("TOKEN_REVOKED", "登录已失效，请重新登录")

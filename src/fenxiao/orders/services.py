@@ -96,11 +96,14 @@ def order_create(
     options: dict[str, Any] | None = None,
     idempotency_key: str | None = None,
     from_cart: bool = False,
+    payment_deadline: datetime | None = None,
 ) -> Order:
     """Place an order exactly as ``checkout_quote`` prices it, holding its stock until payment.
 
     With an ``Idempotency-Key`` a retried submit (the network dropped the first answer) returns
-    the order the first one made, and a key reused for a different basket is refused."""
+    the order the first one made, and a key reused for a different basket is refused. A
+    ``payment_deadline`` (a seckill's or a group-buy's own window) shortens the shop's payment
+    window, never lengthens it; it is written with the order rather than updated after it."""
     options = dict(options or {})
     key = (idempotency_key or "").strip() or None
     if key and len(key) > 64:
@@ -121,6 +124,7 @@ def order_create(
                 key=key,
                 fingerprint=fingerprint,
                 from_cart=from_cart,
+                payment_deadline=payment_deadline,
             )
         except IntegrityError as exc:
             # Two submits with the same key raced: the loser answers with the winner's order.
@@ -145,13 +149,16 @@ def _order_place(
     key: str | None,
     fingerprint: str,
     from_cart: bool,
+    payment_deadline: datetime | None,
 ) -> Order:
     # Stock is checked by the conditional update below, not by the quote: the quote's read
     # could be stale by the time we write.
     priced = checkout_quote(user=user, lines=lines, address_id=address_id, options=options, check_stock=False)
     quote, address = priced.quote, priced.address
     assert address is not None
-    now = timezone.now()
+    deadline = timezone.now() + settings.ORDER_PAYMENT_WINDOW
+    if payment_deadline is not None:
+        deadline = min(deadline, payment_deadline)
     order = Order.objects.create(
         order_no=new_order_no(),
         buyer=user,
@@ -170,7 +177,7 @@ def _order_place(
         address_detail=address.detail,
         remark=remark.strip()[:200],
         idempotency_key=key,
-        payment_deadline=now + settings.ORDER_PAYMENT_WINDOW,
+        payment_deadline=deadline,
     )
     order_lines = OrderLine.objects.bulk_create(
         OrderLine(

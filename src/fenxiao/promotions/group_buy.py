@@ -109,10 +109,8 @@ def _place(
         address_id=address_id,
         remark=remark,
         options={"group_buy_member_id": member.pk, "group_buy_token": member.token},
+        payment_deadline=deadline,
     )
-    if order.payment_deadline is None or order.payment_deadline > deadline:
-        Order.objects.filter(pk=order.pk).update(payment_deadline=deadline)
-        order.payment_deadline = deadline
     return order
 
 

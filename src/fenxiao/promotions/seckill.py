@@ -4,7 +4,8 @@ With Redis (``REDIS_URL`` set) the Lua gate (``seckill_gate``) decides first, fr
 paused, not started, ended, limit reached and sold out are answered without touching the
 database, and only as many shoppers as there are units get through. The buyer's token is checked
 (signature, expiry) before the gate, and the user row is loaded only once the gate lets the request
-through. Without Redis (the embedded default) every request goes straight to the database.
+through, by the same statement that locks it. Without Redis (the embedded default) every request
+goes straight to the database.
 
 Either way the database write is the same and is the authority. The shopper's own row is locked
 (one purchase at a time per shopper), their held units are counted against the limit, the order is
@@ -26,7 +27,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from fenxiao.accounts.models import User
-from fenxiao.accounts.selectors import token_user
+from fenxiao.accounts.selectors import token_user_check
 from fenxiao.accounts.tokens import TokenClaims
 from fenxiao.orders.checkout import LineRequest
 from fenxiao.orders.models import Order
@@ -41,6 +42,7 @@ from fenxiao.promotions.seckill_activities import (
     seckill_gate_seed,
 )
 from fenxiao.promotions.seckill_gate import Gate
+from fenxiao.promotions.seckill_pricing import seckill_grant
 
 __all__ = ["TokenBuyer", "held_units", "on_order_cancelled", "seckill_buy", "seckill_return_for_order"]
 
@@ -74,9 +76,6 @@ class TokenBuyer:
     def pk(self) -> int:
         return self.claims.user_id
 
-    def load(self) -> User:
-        return token_user(self.claims)
-
 
 def _refuse(reason: tuple[str, str]) -> SeckillConflict:
     return SeckillConflict(*reason)
@@ -89,10 +88,6 @@ def _ensure_open(a: SeckillActivity, now: datetime) -> None:
         raise _refuse(NOT_STARTED)
     if now >= a.ends_at:
         raise _refuse(ENDED)
-
-
-def _user(buyer: User | TokenBuyer) -> User:
-    return buyer.load() if isinstance(buyer, TokenBuyer) else buyer
 
 
 def _gate_take(activity_id: int, user_id: int, now: datetime, token: str) -> bool:
@@ -132,12 +127,12 @@ def seckill_buy(
     window is the activity's (if shorter than the shop's)."""
     now = now or timezone.now()
     if not seckill_gate.enabled():
-        return _buy_in_db(user=_user(user), activity_id=activity_id, address_id=address_id, remark=remark, now=now)
+        return _buy_in_db(buyer=user, activity_id=activity_id, address_id=address_id, remark=remark, now=now)
     token = secrets.token_urlsafe(12)
     if not _gate_take(activity_id, user.pk, now, token):
-        return _buy_in_db(user=_user(user), activity_id=activity_id, address_id=address_id, remark=remark, now=now)
+        return _buy_in_db(buyer=user, activity_id=activity_id, address_id=address_id, remark=remark, now=now)
     try:
-        order = _buy_in_db(user=_user(user), activity_id=activity_id, address_id=address_id, remark=remark, now=now)
+        order = _buy_in_db(buyer=user, activity_id=activity_id, address_id=address_id, remark=remark, now=now)
     except BaseException:
         _gate_finish(activity_id=activity_id, user_id=user.pk, token=token, give_back=True)
         raise
@@ -147,32 +142,40 @@ def seckill_buy(
     return order
 
 
+def _lock_buyer(buyer: User | TokenBuyer) -> User:
+    """One purchase at a time per shopper, so two requests of one shopper cannot both pass the
+    held-units count. FOR NO KEY UPDATE does not block other rows' foreign keys to the user. For a
+    token buyer the same statement reads the row the token is checked against: one read, not two."""
+    locked = User.objects.select_for_update(no_key=True).filter(pk=buyer.pk)
+    if isinstance(buyer, TokenBuyer):
+        return token_user_check(buyer.claims, locked.first())
+    locked.values_list("pk", flat=True).first()
+    return buyer
+
+
 @transaction.atomic
-def _buy_in_db(*, user: User, activity_id: int, address_id: int | None, remark: str, now: datetime) -> Order:
+def _buy_in_db(
+    *, buyer: User | TokenBuyer, activity_id: int, address_id: int | None, remark: str, now: datetime
+) -> Order:
+    user = _lock_buyer(buyer)
     a = SeckillActivity.objects.filter(pk=activity_id).first()
     if a is None:
         raise activity_not_found()
     _ensure_open(a, now)
-    # One purchase at a time per shopper, so two requests of one shopper cannot both pass the
-    # count below. FOR NO KEY UPDATE does not block other rows' foreign keys to the user.
-    User.objects.select_for_update(no_key=True).filter(pk=user.pk).values_list("pk", flat=True).first()
     held = SeckillPurchase.objects.filter(activity=a, user=user).exclude(status=SeckillPurchaseStatus.RETURNED).count()
     if held >= a.per_user_limit:
         raise _refuse(LIMIT_REACHED)
     if a.sold >= a.stock:
         raise _refuse(SOLD_OUT)  # already sold out: no order to write and roll back
-    purchase = SeckillPurchase.objects.create(activity=a, user=user, token=secrets.token_urlsafe(32))
-    order = order_create(
-        user=user,
-        lines=[LineRequest(a.sku_id, 1)],
-        address_id=address_id,
-        remark=remark,
-        options={"seckill_id": a.pk, "seckill_token": purchase.token},
-    )
-    deadline = now + timedelta(minutes=a.payment_minutes)
-    if order.payment_deadline is None or order.payment_deadline > deadline:
-        Order.objects.filter(pk=order.pk).update(payment_deadline=deadline)
-        order.payment_deadline = deadline
+    with seckill_grant(activity=a, user_id=user.pk) as grant_token:
+        order = order_create(
+            user=user,
+            lines=[LineRequest(a.sku_id, 1)],
+            address_id=address_id,
+            remark=remark,
+            options={"seckill_id": a.pk, "seckill_token": grant_token},
+            payment_deadline=now + timedelta(minutes=a.payment_minutes),
+        )
     _take_unit(a.pk, now)
     return order
 

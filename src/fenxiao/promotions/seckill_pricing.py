@@ -1,16 +1,27 @@
 """The seckill discount provider for the checkout pricing hook. It grants the seckill price only
-to an order the seckill endpoint is placing: ``options`` must carry the activity and the token of
-the purchase that endpoint reserved in the same transaction (an uncommitted row nobody else can
-see), so posting ``{"seckill_id": 3}`` to the ordinary checkout gets nothing but a refusal."""
+to an order the seckill endpoint is placing: the endpoint opens a grant (``seckill_grant``) for
+the activity it has just read and the shopper it has locked, in this very call stack, and
+``options`` must carry that grant's activity and one-time token. Posting ``{"seckill_id": 3}``
+(with any token) to the ordinary checkout finds no grant and gets nothing but a refusal.
+
+The grant lives in a context variable rather than in a reserved database row: the endpoint's
+statements are the seckill's hot path, and a row written only to be read back and updated by the
+provider in the same transaction cost three statements per winner. The purchase row is written
+once, already placed, when the order exists (``commit``)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import secrets
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from fenxiao.core.money import fen_to_yuan
 from fenxiao.orders.pricing import Discount
 from fenxiao.orders.pricing_hooks import PricingContext
-from fenxiao.promotions.models import SeckillPurchase, SeckillPurchaseStatus
+from fenxiao.promotions.models import SeckillActivity, SeckillPurchase, SeckillPurchaseStatus
 from fenxiao.promotions.seckill_activities import SeckillError
 
 if TYPE_CHECKING:
@@ -20,8 +31,42 @@ KIND = "seckill"  # what the order's adjustments call it; distribution reads thi
 PROVIDER = "promotions.seckill"
 
 
+@dataclass(frozen=True)
+class SeckillGrant:
+    activity: SeckillActivity
+    user_id: int
+    token: str
+
+
+_grant: ContextVar[SeckillGrant | None] = ContextVar("seckill_grant", default=None)
+
+
+@contextmanager
+def seckill_grant(*, activity: SeckillActivity, user_id: int) -> Iterator[str]:
+    """While the block runs, an order of ``user_id`` for one unit of the activity's SKU, whose
+    options carry the yielded token, is priced at the seckill price (once)."""
+    token = secrets.token_urlsafe(32)
+    reset = _grant.set(SeckillGrant(activity=activity, user_id=user_id, token=token))
+    try:
+        yield token
+    finally:
+        _grant.reset(reset)
+
+
 def _not_allowed() -> SeckillError:
     return SeckillError("SECKILL_NOT_ALLOWED", "秒杀价仅限通过秒杀活动下单", field="options")
+
+
+def _granted(ctx: PricingContext) -> SeckillGrant:
+    grant = _grant.get()
+    if (
+        grant is None
+        or ctx.options.get("seckill_id") != grant.activity.pk
+        or ctx.options.get("seckill_token") != grant.token
+        or ctx.user.pk != grant.user_id
+    ):
+        raise _not_allowed()
+    return grant
 
 
 class SeckillProvider:
@@ -30,20 +75,7 @@ class SeckillProvider:
     def discounts(self, ctx: PricingContext) -> Sequence[Discount]:
         if ctx.options.get("seckill_id") is None:
             return []
-        purchase = (
-            SeckillPurchase.objects.select_related("activity")
-            .filter(
-                activity_id=ctx.options["seckill_id"],
-                token=str(ctx.options.get("seckill_token") or "-"),
-                user=ctx.user,
-                status=SeckillPurchaseStatus.RESERVED,
-                order__isnull=True,
-            )
-            .first()
-        )
-        if purchase is None:
-            raise _not_allowed()
-        a = purchase.activity
+        a = _granted(ctx).activity
         if len(ctx.lines) != 1 or ctx.lines[0].sku_id != a.sku_id or ctx.lines[0].quantity != 1:
             raise _not_allowed()
         line = ctx.lines[0]
@@ -51,12 +83,11 @@ class SeckillProvider:
         return [
             Discount(
                 kind=KIND,
-                label=f"秒杀价 ¥{a.seckill_price_fen // 100}.{a.seckill_price_fen % 100:02d}",
+                label=f"秒杀价 ¥{fen_to_yuan(a.seckill_price_fen)}",
                 line_amounts={0: amount},
                 data={
                     "line_indexes": [0],
                     "activity_id": a.pk,
-                    "purchase_id": purchase.pk,
                     "name": a.name,
                     "commission_allowed": a.commission_allowed,
                 },
@@ -64,9 +95,15 @@ class SeckillProvider:
         ]
 
     def commit(self, ctx: PricingContext, discounts: Sequence[Discount], order: Order) -> None:
-        for d in discounts:
-            placed = SeckillPurchase.objects.filter(
-                pk=d.data["purchase_id"], status=SeckillPurchaseStatus.RESERVED, order__isnull=True
-            ).update(status=SeckillPurchaseStatus.PLACED, order=order)
-            if not placed:
-                raise _not_allowed()
+        """The unit the shopper won, written once and already placed with its order. The token is
+        unique, so a grant cannot place two orders even if its caller tried."""
+        if not discounts:
+            return
+        grant = _granted(ctx)
+        SeckillPurchase.objects.create(
+            activity=grant.activity,
+            user_id=grant.user_id,
+            order=order,
+            token=grant.token,
+            status=SeckillPurchaseStatus.PLACED,
+        )
