@@ -68,6 +68,7 @@ class Command(BaseCommand):
         )
         materials = seed_demo_materials()
         self.stdout.write(f"  素材库 Materials: {materials.materials} 条 items（{materials.images} 张图片 images）")
+        self.stdout.write(f"  首页轮播 Home banners: {materials.banners} 张 slides")
 
     def _report(self, r: SeedResult) -> None:
         w = self.stdout.write
