@@ -1,12 +1,17 @@
-"""A small shop for the browser tests, built through the real services. Products carry no image
-files: the live server's media URLs point at the embedded mall's folder, not the test's."""
+"""A small shop for the browser tests, built through the real services. Each product has a real
+picture in the test's own media folder, which the live server serves."""
 
 from __future__ import annotations
 
+import io
 import re
+import uuid
 from datetime import timedelta
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils import timezone
+from PIL import Image
 
 from fenxiao.accounts.models import User
 from fenxiao.catalog.models import Category, Sku
@@ -27,9 +32,18 @@ def sandbox_shopper(name: str, nickname: str, *, with_address: bool = True) -> U
     return user
 
 
+def picture(folder: str, colour: str = "#f3c6c6", size: tuple[int, int] = (200, 200)) -> str:
+    """A PNG saved to the media storage under a fresh name (so no earlier test's file of the same
+    name can stand in for it); its stored name."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, "PNG")
+    return default_storage.save(f"{folder}/{uuid.uuid4().hex}.png", ContentFile(buffer.getvalue()))
+
+
 def shelf_sku(title: str, *, price_fen: int = 12_000, **fields) -> Sku:
     category = Category.objects.filter(name="护肤").first() or CategoryFactory(name="护肤", parent__name="美妆")
-    product = ProductFactory(title=title, main_image="", category=category, sales_count=10, **fields)
+    image = picture("products")
+    product = ProductFactory(title=title, main_image=image, category=category, sales_count=10, **fields)
     return SkuFactory(product=product, price_fen=price_fen, market_price_fen=price_fen + 3_000, stock=100, image="")
 
 

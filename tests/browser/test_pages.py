@@ -8,13 +8,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from fenxiao.content.models import Banner
 from fenxiao.orders.aftersales import AfterSaleLineRequest, aftersale_request
 from fenxiao.orders.cart import cart_item_add
 from fenxiao.orders.shipping import order_ship
 from fenxiao.promotions.group_buy import group_open
 from fenxiao.promotions.models import GroupBuyGroup
 from fenxiao.promotions.seckill_activities import seckill_activity_create
-from tests.browser.support import coupon, group_buy, sandbox_shopper, shelf_sku
+from tests.browser.support import coupon, group_buy, picture, sandbox_shopper, shelf_sku
 from tests.order_support import mark_paid, place_order
 from tests.promotions.support import claim
 
@@ -41,6 +42,10 @@ def shop():
     activity = group_buy(shelf_sku("拼团电动牙刷", price_fen=8_800))
     leader = sandbox_shopper("bob", "阿博爸爸")
     mark_paid(group_open(user=leader, activity_id=activity.pk).order)
+    Banner.objects.create(title="双十二预热", subtitle="全场满199减30", link="/search/?sort=sales", position=1)
+    Banner.objects.create(
+        title="新品首发", link="/search/?sort=new", position=0, image=picture("banners", size=(750, 300))
+    )
     claim(alice, coupon())
     cart_item_add(user_id=alice.pk, sku_id=sku.id, quantity=1)
     pending = place_order(alice, (other.id, 1))
@@ -67,6 +72,7 @@ PUBLIC = [
     "/category/",
     "/search/",
     "/search/?q=精华&sort=price",
+    "/search/?min_price=10&max_price=100.5&sort=sales",
     "/products/{product}/",
     "/seckill/",
     "/group-buy/",
@@ -108,6 +114,39 @@ def _visit(phone, paths: list[str], ids: dict) -> None:
 
 def test_public_pages_render_for_a_visitor(phone, shop):
     _visit(phone, PUBLIC, shop)
+
+
+def test_the_home_page_shows_the_operator_banners_and_every_picture_loads(phone, shop):
+    page = phone.open("/")
+
+    banners = page.locator(".banners .banner")
+    assert banners.nth(0).get_attribute("href") == "/search/?sort=new"  # position 0 first
+    assert "双十二预热" in banners.nth(1).inner_text()
+    sources = page.evaluate("[...new Set([...document.images].map(i => i.src))]")
+    assert any("/media/banners/" in src for src in sources) and any("/media/products/" in src for src in sources)
+    for src in sources:  # lazy ones included, which the browser has not fetched yet
+        answer = page.request.get(src)
+        assert answer.status == 200 and answer.headers["content-type"] == "image/png", src
+
+
+def test_the_price_filter_narrows_the_search_and_a_bad_price_is_explained(phone, shop):
+    page = phone.open("/search/")
+    page.fill("input[name=min_price]", "50")
+    page.fill("input[name=max_price]", "200")
+    page.locator("input[name=max_price]").press("Enter")
+    page.wait_for_url("**max_price=200**")
+
+    found = page.inner_text("main")
+    assert "山茶花修护精华" in found and "竹纤维洗脸巾" not in found
+
+    page.fill("input[name=min_price]", "abc")
+    # The page answers 400 (with the form and its message), which the browser logs as a failed load.
+    with page.expect_console_message(lambda m: "400" in m.text) as failed:
+        page.locator("input[name=min_price]").press("Enter")
+    page.wait_for_url("**min_price=abc**")
+    assert "金额格式不正确" in page.inner_text("#price-error")
+    assert page.input_value("input[name=max_price]") == "200"  # what was typed is kept
+    phone.errors[:] = [e for e in phone.errors if not e.endswith(failed.value.text)]
 
 
 def test_shopper_pages_render_after_login(phone, shop):
