@@ -175,9 +175,10 @@ class SeckillPurchaseStatus(models.TextChoices):
 
 
 class SeckillPurchase(models.Model):
-    """One unit a shopper won. Reserved by the seckill endpoint and placed with the order in the
-    same transaction (the pricing provider only honours a reserved row with its token), returned
-    once when the unpaid order is cancelled."""
+    """One unit a shopper won, written already placed with its order by the seckill pricing
+    provider (the endpoint's grant, ``seckill_pricing.seckill_grant``, carries the token), and
+    returned once when the unpaid order is cancelled. ``reserved`` is what rows written before the
+    grant existed passed through inside their transaction; no row stays in it."""
 
     activity = models.ForeignKey(
         SeckillActivity, on_delete=models.PROTECT, related_name="purchases", verbose_name="秒杀活动"
