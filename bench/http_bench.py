@@ -42,6 +42,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -297,6 +298,39 @@ def seed_builtin(products: int = 700, seed: int = 20240501) -> None:
             product.created_at = now - timedelta(minutes=rng.randint(0, 60 * 24 * 90))
         Product.objects.bulk_update(created, ["created_at"], batch_size=500)
     print(f"  built-in seed: {len(created)} products, {len(skus)} SKUs, {len(images)} gallery images")
+
+
+def default_addresses(
+    users: list,
+    *,
+    receiver: Callable[[int], str],
+    phone: Callable[[int], str],
+    district: str,
+    street: Callable[[int], str],
+) -> dict[int, int]:
+    """Give every bench shopper without one a default address (in one batched insert) and answer
+    user id -> address id. ``receiver``, ``phone`` and ``street`` get the shopper's index in ``users``."""
+    from fenxiao.accounts.models import Address
+
+    have = set(Address.objects.filter(user__in=users, is_default=True).values_list("user_id", flat=True))
+    Address.objects.bulk_create(
+        (
+            Address(
+                user=u,
+                receiver=receiver(i),
+                phone=phone(i),
+                province="浙江省",
+                city="杭州市",
+                district=district,
+                detail=street(i),
+                is_default=True,
+            )
+            for i, u in enumerate(users)
+            if u.id not in have
+        ),
+        batch_size=1000,
+    )
+    return dict(Address.objects.filter(user__in=users, is_default=True).values_list("user_id", "id"))
 
 
 def dataset_summary() -> dict[str, int]:

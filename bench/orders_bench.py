@@ -172,7 +172,7 @@ class Fixtures:
 def prepare_fixtures(args: argparse.Namespace) -> Fixtures:
     from django.db import connection, transaction
 
-    from fenxiao.accounts.models import Address, User
+    from fenxiao.accounts.models import User
     from fenxiao.accounts.tokens import token_pair_issue
     from fenxiao.catalog.models import SKU_MAX_STOCK, Sku
 
@@ -189,22 +189,13 @@ def prepare_fixtures(args: argparse.Namespace) -> Fixtures:
                 user.set_unusable_password()
                 user.save()
             users.append(user)
-        have_default = set(Address.objects.filter(user__in=users, is_default=True).values_list("user_id", flat=True))
-        Address.objects.bulk_create(
-            Address(
-                user=u,
-                receiver=f"压测{i}",
-                phone=f"1380000{i:04d}",
-                province="浙江省",
-                city="杭州市",
-                district="西湖区",
-                detail=f"文三路{i + 1}号",
-                is_default=True,
-            )
-            for i, u in enumerate(users)
-            if u.id not in have_default
+        address_of = hb.default_addresses(
+            users,
+            receiver=lambda i: f"压测{i}",
+            phone=lambda i: f"1380000{i:04d}",
+            district="西湖区",
+            street=lambda i: f"文三路{i + 1}号",
         )
-        address_of = dict(Address.objects.filter(user__in=users, is_default=True).values_list("user_id", "id"))
         sku_ids = list(
             Sku.objects.filter(is_active=True, product__is_on_shelf=True, price_fen__gt=0)
             .order_by("id")

@@ -13,19 +13,10 @@ with a team, earnings and withdrawals (``--distributor``), and the admin home da
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
-OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from screenshots import CHROMIUM_ARGS, OUT  # the admin shots' script, beside this one
 
 CENTRE = [
     ("h5-centre", "/centre/"),

@@ -112,3 +112,22 @@ def phones(chromium, live_server) -> Iterator:
 @pytest.fixture
 def phone(phones) -> Phone:
     return phones()
+
+
+@pytest.fixture
+def fresh_transfer_gateway(sandbox_dir):
+    """Journeys that pay a withdrawal start and end with a new sandbox transfer gateway."""
+    from fenxiao.integrations.wechat.transfer_gateway import reset_transfer_gateway
+
+    reset_transfer_gateway()
+    yield
+    reset_transfer_gateway()
+
+
+@pytest.fixture
+def operator(db):
+    """A superuser who signs in to the admin with ``support.admin_login``."""
+    from fenxiao.accounts.models import User
+    from tests.browser.support import OPERATOR_PASSWORD
+
+    return User.objects.create_superuser(username="ops", password=OPERATOR_PASSWORD, email="ops@example.com")

@@ -8,30 +8,16 @@ import re
 
 import pytest
 
-from fenxiao.accounts.models import User
 from fenxiao.distribution.binding import referral_bind
 from fenxiao.distribution.enrolment import distributor_create
 from fenxiao.distribution.models import ApplicationStatus, Distributor, DistributorApplication, Withdrawal
 from fenxiao.distribution.models import WithdrawalStatus as Status
 from fenxiao.distribution.shop import shop_item_add
-from fenxiao.integrations.wechat.transfer_gateway import reset_transfer_gateway
-from tests.browser.support import OPERATOR_PASSWORD, admin_login, sandbox_shopper, shelf_sku
+from tests.browser.support import admin_login, sandbox_shopper, shelf_sku
 from tests.distribution.centre_support import settle
 from tests.distribution.support import balances, make_user, paid_order, receive
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_transfer_gateway(sandbox_dir):
-    reset_transfer_gateway()
-    yield
-    reset_transfer_gateway()
-
-
-@pytest.fixture
-def operator(db) -> User:
-    return User.objects.create_superuser(username="ops", password=OPERATOR_PASSWORD, email="ops@example.com")
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_transfer_gateway")]
 
 
 def test_a_shopper_applies_and_is_approved_by_the_operator(phones, operator):

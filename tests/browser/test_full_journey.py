@@ -15,31 +15,17 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 
-from fenxiao.accounts.models import User
 from fenxiao.core.sweeps import run_sweeps
 from fenxiao.distribution.config import distribution_settings
 from fenxiao.distribution.enrolment import distributor_create
 from fenxiao.distribution.models import CommissionRecord, CommissionStatus, Referral, Withdrawal, WithdrawalStatus
-from fenxiao.integrations.wechat.transfer_gateway import reset_transfer_gateway
 from fenxiao.orders.models import Order, OrderStatus
 from fenxiao.payments.models import Refund, RefundStatus
 from fenxiao.promotions.models import GroupBuyGroup, GroupStatus
-from tests.browser.support import OPERATOR_PASSWORD, admin_login, coupon, group_buy, sandbox_shopper, shelf_sku
+from tests.browser.support import admin_login, coupon, group_buy, sandbox_shopper, shelf_sku
 from tests.distribution.support import Balances, balances
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_transfer_gateway(sandbox_dir):
-    reset_transfer_gateway()
-    yield
-    reset_transfer_gateway()
-
-
-@pytest.fixture
-def operator(db) -> User:
-    return User.objects.create_superuser(username="ops", password=OPERATOR_PASSWORD, email="ops@example.com")
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_transfer_gateway")]
 
 
 def yuan(fen: int) -> str:
