@@ -459,6 +459,47 @@ def start_gunicorn(args: argparse.Namespace, env: dict[str, str], workdir: Path)
     return Server(proc=proc, port=port, log_path=log_path, log_file=log_file)
 
 
+def start_granian(args: argparse.Namespace, env: dict[str, str], workdir: Path) -> Server:
+    """Granian (a Rust HTTP server) serving the same WSGI app: HTTP parsing and keep-alive in Rust,
+    ``args.threads`` blocking threads per worker process run Django."""
+    tool = shutil.which("granian", path=str(VENV_BIN)) or shutil.which("granian")
+    if not tool:
+        raise BenchError("granian is not installed: .venv/bin/pip install granian")
+    port = free_port()
+    cmd = [
+        tool,
+        "--interface",
+        "wsgi",
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+        "--workers",
+        str(args.workers),
+        "--blocking-threads",
+        str(args.threads),
+        # Beyond the backpressure limit granian closes connections, and wrk silently re-sends on
+        # a new one: keep it above the number of connections.
+        "--backpressure",
+        str(args.connections * 2),
+        "--no-ws",
+        "--log-level",
+        "warning",
+        args.app,
+    ]
+    log_path = workdir / "granian.log"
+    log_file = log_path.open("w")
+    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
+    return Server(proc=proc, port=port, log_path=log_path, log_file=log_file)
+
+
+def start_server(args: argparse.Namespace, env: dict[str, str], workdir: Path) -> Server:
+    """The app server ``args.server`` names (gunicorn when the script has no such option)."""
+    if getattr(args, "server", "gunicorn") == "granian":
+        return start_granian(args, env, workdir)
+    return start_gunicorn(args, env, workdir)
+
+
 def wait_healthy(server: Server, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     url = f"http://{HOST}:{server.port}/api/v1/health"

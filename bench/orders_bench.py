@@ -73,7 +73,14 @@ class BenchError(hb.BenchError):
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawTextHelpFormatter)
-    p.add_argument("--workers", type=int, default=3, help="gunicorn sync workers (default 3)")
+    p.add_argument(
+        "--server",
+        choices=["gunicorn", "granian"],
+        default="gunicorn",
+        help="app server (default gunicorn sync; granian: see bench/README.md)",
+    )
+    p.add_argument("--workers", type=int, default=3, help="server worker processes (default 3)")
+    p.add_argument("--threads", type=int, default=1, help="granian blocking threads per worker (default 1)")
     p.add_argument("--duration", type=int, default=20, help="seconds of closed-loop load per scenario (default 20)")
     p.add_argument("--connections", type=int, default=20, help="concurrent clients for wrk (default 20)")
     p.add_argument("--rounds", type=int, default=3, help="interleaved rounds spread/hot/detail (default 3)")
@@ -124,15 +131,20 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = p.parse_args(argv)
     if args.open_loop_worker:
         return args
-    if min(args.workers, args.duration, args.connections, args.rounds, args.users, args.wrk_threads) < 1:
-        p.error("--workers, --duration, --connections, --rounds, --users and --wrk-threads must be >= 1")
+    if min(args.workers, args.duration, args.connections, args.rounds, args.users, args.wrk_threads, args.threads) < 1:
+        p.error("--workers, --duration, --connections, --rounds, --users, --wrk-threads and --threads must be >= 1")
     if not 0 < args.open_loop_fraction <= 1.5:
         p.error("--open-loop-fraction must be in (0, 1.5]")
     # the attributes http_bench's helpers read
     args.app = "fenxiao.wsgi:application"
     args.worker_class = "sync"
-    args.threads = 1
     return args
+
+
+def server_description(args: argparse.Namespace) -> str:
+    if args.server == "granian":
+        return f"granian {args.workers} x {args.threads} blocking threads"
+    return f"gunicorn {args.workers} x sync"
 
 
 def server_env(args: argparse.Namespace) -> dict[str, str]:
@@ -697,10 +709,10 @@ def main(argv: list[str] | None = None) -> int:
     files["detail"].write_text("\n".join(fx.detail_paths) + "\n")
 
     print(
-        f"server: gunicorn {args.workers} x sync, DB_CONN_MAX_AGE={args.conn_max_age}, "
+        f"server: {server_description(args)}, DB_CONN_MAX_AGE={args.conn_max_age}, "
         f"REDIS_URL={args.redis_url or '-'}, SWEEP_IN_PROCESS=false, DEBUG=false"
     )
-    server = hb.start_gunicorn(args, env, workdir)
+    server = hb.start_server(args, env, workdir)
     seed = 20261125
     per_round: dict[str, list[dict]] = {"spread": [], "hot": [], "detail": []}
     open_loop: dict[str, dict] = {}

@@ -47,3 +47,12 @@ class Api:
 
     def put(self, path: str, body: Any = None, *, raw: str | None = None):
         return self._send("put", path, {} if body is None else body, raw)
+
+
+def assert_error(response, status: int, code: str) -> dict:
+    """The API's error shape: the status, a stable code and a message for the shopper."""
+    assert response.status_code == status, response.content.decode()
+    body = response.json()
+    assert body["code"] == code, body
+    assert body["message"], body
+    return body

@@ -132,42 +132,6 @@ def server_env(args: argparse.Namespace) -> dict[str, str]:
     return env
 
 
-def start_granian(args: argparse.Namespace, env: dict[str, str], workdir: Path) -> hb.Server:
-    """Granian (a Rust HTTP server) serving the same WSGI app: HTTP parsing and keep-alive in Rust,
-    ``--threads`` blocking threads per worker process run Django."""
-    tool = shutil.which("granian", path=str(hb.VENV_BIN)) or shutil.which("granian")
-    if not tool:
-        raise BenchError("granian is not installed: .venv/bin/pip install granian")
-    port = port_in_range(*args.port_range)
-    cmd = [
-        tool,
-        "--interface",
-        "wsgi",
-        "--host",
-        HOST,
-        "--port",
-        str(port),
-        "--workers",
-        str(args.workers),
-        "--blocking-threads",
-        str(args.threads),
-        # Beyond the backpressure limit granian closes connections, and wrk silently re-sends on
-        # a new one: keep it above the number of connections.
-        "--backpressure",
-        str(args.connections * 2),
-        "--no-ws",
-        "--log-level",
-        "warning",
-        args.app,
-    ]
-    log_path = workdir / "granian.log"
-    log_file = log_path.open("w")
-    proc = subprocess.Popen(
-        cmd, env=env, cwd=hb.ROOT, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    return hb.Server(proc=proc, port=port, log_path=log_path, log_file=log_file)
-
-
 def port_in_range(lo: int, hi: int) -> int:
     for port in range(lo, hi + 1):
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
@@ -500,7 +464,7 @@ def main(argv: list[str] | None = None) -> int:
         f"server: {worker_desc}, DB_CONN_MAX_AGE={args.conn_max_age}, "
         f"REDIS_URL={args.redis_url}, SWEEP_IN_PROCESS=false, DEBUG=false"
     )
-    server = start_granian(args, env, workdir) if args.server == "granian" else hb.start_gunicorn(args, env, workdir)
+    server = hb.start_server(args, env, workdir)
     try:
         hb.wait_healthy(server)
         print(f"  listening on http://{HOST}:{server.port}")

@@ -8,7 +8,7 @@ import httpx
 
 from fenxiao.accounts.models import User
 from fenxiao.accounts.tokens import token_pair_issue
-from tests.support import HOME_ADDRESS, Api  # noqa: F401  (re-exported for the accounts tests)
+from tests.support import HOME_ADDRESS, Api, assert_error  # noqa: F401  (re-exported for the accounts tests)
 
 WECHAT_BASE = "https://api.weixin.qq.com"
 WECHAT_APPID = "wx-accounts-test"
@@ -27,9 +27,3 @@ def wechat_err(errcode: int, errmsg: str = "error") -> httpx.Response:
     return httpx.Response(200, json={"errcode": errcode, "errmsg": errmsg})
 
 
-def assert_error(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.content.decode()
-    body = response.json()
-    assert body["code"] == code, body
-    assert body["message"], body
-    return body

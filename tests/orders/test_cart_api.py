@@ -6,7 +6,7 @@ import pytest
 
 from fenxiao.orders.models import CartItem
 from tests.catalog_factories import ProductFactory, SkuFactory
-from tests.support import Api
+from tests.support import Api, assert_error
 
 ITEMS = "/api/v1/cart/items"
 
@@ -18,12 +18,6 @@ def anon() -> Api:
     return Api()
 
 
-def assert_error(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.content.decode()
-    body = response.json()
-    assert body["code"] == code, body
-    assert body["message"], body
-    return body
 
 
 def add(api, sku_id: int, quantity: int | None = None, **extra):

@@ -21,7 +21,7 @@ class MaterialQuery(Schema):
     page_size: int | None = Field(None, ge=1, le=100)
 
 
-class CategoryOut(Schema):
+class MaterialCategoryOut(Schema):
     id: int
     name: str
 
@@ -42,7 +42,7 @@ class MaterialBriefOut(Schema):
     kind: str
     kind_label: str
     title: str
-    category: CategoryOut
+    category: MaterialCategoryOut
     excerpt: str
     copy_text: str
     images: list[ImageOut]
@@ -62,7 +62,7 @@ class MaterialPageOut(Schema):
     count: int
     page: int
     page_size: int
-    categories: list[CategoryOut]
+    categories: list[MaterialCategoryOut]
 
 
 class CopiedOut(Schema):

@@ -32,7 +32,9 @@ def _lines(body: QuoteIn) -> list[LineRequest]:
 
 @checkout_router.post("/quote", response=QuoteOut, summary="结算试算")
 def quote(request: HttpRequest, body: QuoteIn):
-    priced = checkout_quote(user=request.auth, lines=_lines(body), address_id=body.address_id, options=body.options)
+    priced = checkout_quote(
+        user=request.auth, lines=_lines(body), address_id=body.address_id, options=body.options.for_pricing()
+    )
     return quote_dict(priced.quote, request)
 
 
@@ -43,7 +45,7 @@ def create(request: HttpRequest, body: OrderIn, idempotency_key: str | None = He
         lines=_lines(body),
         address_id=body.address_id,
         remark=body.remark,
-        options=body.options,
+        options=body.options.for_pricing(),
         idempotency_key=idempotency_key,
         from_cart=body.from_cart,
     )

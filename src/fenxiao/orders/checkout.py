@@ -115,10 +115,10 @@ def quote_lines(lines: Sequence[LineRequest], *, check_stock: bool = True) -> li
 def address_for(user: User, address_id: int | None) -> Address | None:
     """The chosen address (only the caller's own), else the default one, else none."""
     if address_id is not None:
-        address = Address.objects.filter(pk=address_id, user=user).first()
-        if address is None:
-            raise NotFound("ADDRESS_NOT_FOUND", "收货地址不存在")
-        return address
+        try:
+            return Address.objects.get(pk=address_id, user=user)
+        except Address.DoesNotExist:
+            raise NotFound("ADDRESS_NOT_FOUND", "收货地址不存在") from None
     return Address.objects.filter(user=user, is_default=True).first()
 
 

@@ -24,13 +24,15 @@ from fenxiao.payments.models import Payment
 router = Router(tags=["订单运营"], auth=staff_auth)
 
 Text64 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)]
+# Calendar days the filter can turn into local midnights (9999-12-31 has no next day).
+FilterDay = Annotated[date, Field(ge=date(1900, 1, 1), le=date(9998, 12, 31))]
 
 
 class OperatorOrderQuery(Schema):
     status: str | None = None
-    date_from: date | None = None
-    date_to: date | None = None
-    buyer_id: int | None = Field(None, ge=1)
+    date_from: FilterDay | None = None
+    date_to: FilterDay | None = None
+    buyer_id: int | None = Field(None, ge=1, le=2**63 - 1)
     q: Text64 = ""
     page: int = Field(1, ge=1, le=100_000)
     page_size: int = Field(0, ge=0, le=100)
@@ -141,7 +143,7 @@ class EventOut(Schema):
     created_at: datetime
 
 
-class AfterSaleLineOut(Schema):
+class AfterSaleSummaryLineOut(Schema):
     order_line_id: int
     quantity: int
     refund_fen: int
@@ -157,7 +159,7 @@ class AfterSaleSummaryOut(Schema):
     reason: str
     refund_fen: int
     created_at: datetime
-    lines: list[AfterSaleLineOut]
+    lines: list[AfterSaleSummaryLineOut]
 
 
 class PaymentOut(Schema):

@@ -3,28 +3,48 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import StringConstraints
+from pydantic import ConfigDict, StringConstraints
 
 from fenxiao.core.media import media_url
 from fenxiao.orders.models import Order, OrderLine, event_label
 from fenxiao.orders.pricing import Quote
 
 Quantity = Annotated[int, Field(ge=1, le=999)]
+# A row id as the database can hold it: a larger number is refused here rather than by PostgreSQL.
+RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+OptionToken = Annotated[str, StringConstraints(max_length=64)]
 
 
 class LineIn(Schema):
-    sku_id: int
+    sku_id: RowId
     quantity: Quantity
+
+
+class CheckoutOptions(Schema):
+    """Promotion choices for the pricing hooks. The ones the mall's own promotions read are typed
+    here, so a wrong type is a 422 at the door rather than an error deep in a provider; any other
+    key passes through untouched for providers added later."""
+
+    model_config = ConfigDict(extra="allow")
+
+    coupon_id: RowId | None = None
+    coupon: Literal["best"] | None = Field(None, description="best：自动选用优惠最大的可用券")
+    seckill_id: RowId | None = None
+    seckill_token: OptionToken | None = None
+    group_buy_member_id: RowId | None = None
+    group_buy_token: OptionToken | None = None
+
+    def for_pricing(self) -> dict[str, Any]:
+        return self.model_dump(exclude_none=True)
 
 
 class QuoteIn(Schema):
     lines: Annotated[list[LineIn], Field(min_length=1, max_length=50)]
-    address_id: int | None = None
-    # Promotion choices passed to the pricing hook untouched, e.g. {"coupon_id": 12}.
-    options: dict[str, Any] = {}
+    address_id: RowId | None = None
+    options: CheckoutOptions = Field(default_factory=CheckoutOptions)
 
 
 class OrderIn(QuoteIn):
