@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from fenxiao.core.media import media_url
 from fenxiao.orders.models import Order, OrderLine, event_label
@@ -23,10 +23,11 @@ class LineIn(Schema):
     quantity: Quantity
 
 
-class CheckoutOptions(Schema):
+class CheckoutOptions(BaseModel):
     """Promotion choices for the pricing hooks. The ones the mall's own promotions read are typed
     here, so a wrong type is a 422 at the door rather than an error deep in a provider; any other
-    key passes through untouched for providers added later."""
+    key passes through untouched for providers added later. A plain pydantic model: Ninja's
+    ``Schema`` reads fields through a getter that drops the keys it does not declare."""
 
     model_config = ConfigDict(extra="allow")
 
