@@ -25,5 +25,3 @@ def wechat_ok(**fields: Any) -> httpx.Response:
 
 def wechat_err(errcode: int, errmsg: str = "error") -> httpx.Response:
     return httpx.Response(200, json={"errcode": errcode, "errmsg": errmsg})
-
-

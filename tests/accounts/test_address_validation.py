@@ -44,6 +44,12 @@ BAD_VALUES = [
     ("detail", "路" * 201, "长度超出限制"),
     ("detail", ["科技园"], "应为字符串"),
     ("tag", "标" * 17, "长度超出限制"),
+    # one line: a parcel label has no room for line breaks or control characters
+    ("receiver", "张\u0012三", "不能包含换行或控制字符"),
+    ("city", "深圳\t市", "不能包含换行或控制字符"),
+    ("detail", "科技园\n1 号", "不能包含换行或控制字符"),
+    ("detail", "科技园\u009b1 号", "不能包含换行或控制字符"),
+    ("tag", "家\r人", "不能包含换行或控制字符"),
     # postal code: empty or six ASCII digits
     ("postal_code", "51800", "格式不正确"),
     ("postal_code", "5180001", "格式不正确"),

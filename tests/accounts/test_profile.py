@@ -57,6 +57,8 @@ def test_empty_strings_clear_the_fields(shopper_api, shopper):
         ({"avatar_url": 123}, "avatar_url"),
         ({"nickname": "长" * 65}, "nickname"),
         ({"nickname": ["小红"]}, "nickname"),
+        ({"nickname": "小\n红"}, "nickname"),
+        ({"nickname": "小\u202e红\u0007"}, "nickname"),
     ],
 )
 def test_bad_profile_input_is_refused_and_nothing_changes(shopper_api, shopper, body, field):

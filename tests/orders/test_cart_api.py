@@ -18,8 +18,6 @@ def anon() -> Api:
     return Api()
 
 
-
-
 def add(api, sku_id: int, quantity: int | None = None, **extra):
     body = {"sku_id": sku_id, **extra}
     if quantity is not None:

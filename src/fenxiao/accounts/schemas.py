@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Annotated
 
 from ninja import Field, Schema
-from pydantic import StringConstraints, field_validator
+from pydantic import AfterValidator, StringConstraints, field_validator
 
 from fenxiao.accounts.models import User
 
@@ -14,7 +14,21 @@ MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 POSTAL_CODE = r"^([0-9]{6})?$"
 HTTP_URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$")
 
-Text32 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _one_line(value: str) -> str:
+    """A name or an address is printed on a parcel label and shown to staff: a tab, a line break
+    or another control character in it is a mistake or an attack on whoever reads it."""
+    if CONTROL.search(value):
+        raise ValueError("不能包含换行或控制字符")
+    return value
+
+
+OneLine = AfterValidator(_one_line)
+Text32 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32), OneLine]
+Detail = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200), OneLine]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, max_length=16), OneLine]
 
 
 class WechatLoginIn(Schema):
@@ -35,7 +49,7 @@ class PhoneBindIn(Schema):
 
 
 class ProfileIn(Schema):
-    nickname: Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)] | None = None
+    nickname: Annotated[str, StringConstraints(strip_whitespace=True, max_length=64), OneLine] | None = None
     avatar_url: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
 
     @field_validator("avatar_url")
@@ -74,9 +88,9 @@ class AddressIn(Schema):
     province: Text32
     city: Text32
     district: Text32
-    detail: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
+    detail: Detail
     postal_code: Annotated[str, StringConstraints(strip_whitespace=True, pattern=POSTAL_CODE)] = ""
-    tag: Annotated[str, StringConstraints(strip_whitespace=True, max_length=16)] = ""
+    tag: Tag = ""
     is_default: bool = False
 
     @field_validator("phone")
@@ -93,9 +107,9 @@ class AddressPatch(Schema):
     province: Text32 | None = None
     city: Text32 | None = None
     district: Text32 | None = None
-    detail: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)] | None = None
+    detail: Detail | None = None
     postal_code: Annotated[str, StringConstraints(strip_whitespace=True, pattern=POSTAL_CODE)] | None = None
-    tag: Annotated[str, StringConstraints(strip_whitespace=True, max_length=16)] | None = None
+    tag: Tag | None = None
     is_default: bool | None = None
 
     @field_validator("phone")
