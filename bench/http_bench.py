@@ -459,6 +459,16 @@ def start_gunicorn(args: argparse.Namespace, env: dict[str, str], workdir: Path)
     return Server(proc=proc, port=port, log_path=log_path, log_file=log_file)
 
 
+def add_server_option(p: argparse.ArgumentParser) -> None:
+    """``--server``, read by ``start_server``: the benches that drive a whole app server offer both."""
+    p.add_argument(
+        "--server",
+        choices=["gunicorn", "granian"],
+        default="gunicorn",
+        help="app server (default gunicorn; granian: .venv/bin/pip install granian, see bench/README.md)",
+    )
+
+
 def start_granian(args: argparse.Namespace, env: dict[str, str], workdir: Path) -> Server:
     """Granian (a Rust HTTP server) serving the same WSGI app: HTTP parsing and keep-alive in Rust,
     ``args.threads`` blocking threads per worker process run Django."""

@@ -73,12 +73,7 @@ class BenchError(hb.BenchError):
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawTextHelpFormatter)
-    p.add_argument(
-        "--server",
-        choices=["gunicorn", "granian"],
-        default="gunicorn",
-        help="app server (default gunicorn sync; granian: see bench/README.md)",
-    )
+    hb.add_server_option(p)
     p.add_argument("--workers", type=int, default=3, help="server worker processes (default 3)")
     p.add_argument("--threads", type=int, default=1, help="granian blocking threads per worker (default 1)")
     p.add_argument("--duration", type=int, default=20, help="seconds of closed-loop load per scenario (default 20)")

@@ -72,12 +72,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--limit", type=int, default=1, help="per-user limit (default 1)")
     p.add_argument("--attempts", type=int, default=4, help="attempts per buyer (default 4)")
     p.add_argument("--connections", type=int, default=64, help="concurrent connections for wrk (default 64)")
-    p.add_argument(
-        "--server",
-        choices=["gunicorn", "granian"],
-        default="gunicorn",
-        help="app server (default gunicorn; granian: pip install granian, see bench/README.md)",
-    )
+    hb.add_server_option(p)
     p.add_argument("--workers", type=int, default=4, help="worker processes (default 4)")
     p.add_argument("--worker-class", choices=["sync", "gthread"], default="sync", help="gunicorn worker class")
     p.add_argument(
