@@ -94,7 +94,7 @@ MIDDLEWARE = [
     # ?ref=CODE on a storefront page binds the visitor to the sharing distributor (after login).
     "fenxiao.storefront.referral.ReferralMiddleware",
     "fenxiao.core.middleware.ApiErrorShapeMiddleware",
-    "fenxiao.core.middleware.ApiJsonBodyMiddleware",
+    "fenxiao.core.middleware.RequestInputMiddleware",
 ]
 
 ROOT_URLCONF = "fenxiao.urls"

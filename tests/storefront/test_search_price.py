@@ -90,3 +90,11 @@ def test_a_bad_price_is_explained_on_the_search_page(shelf, params, message, fie
 def test_empty_inputs_mean_no_range(shelf):
     _, html = page(min_price="", max_price=" ")
     assert "共 3 件商品" in html and "price-error" not in html
+
+
+@pytest.mark.parametrize("category", ["99999999999999999999999", "9223372036854775808", "-3", "abc"])
+def test_a_hand_edited_category_beyond_any_id_shows_every_product(shelf, category):
+    response, html = page(category=category)
+
+    assert response.status_code == 200
+    assert "共 3 件商品" in html

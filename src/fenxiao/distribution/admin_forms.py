@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
 from django import forms
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from fenxiao.core.errors import DomainError
@@ -192,6 +193,18 @@ class SettingsForm(ServiceForm):
         activity = dict(self.before["activity_commission"] or {})
         for kind in ACTIVITY_LABELS:
             self.initial.setdefault(f"activity_{kind}", bool(activity.get(kind, False)))
+
+    def clean_loaded_at(self) -> str:
+        # Hidden and written by the page itself: anything unreadable or without a zone means the
+        # page was not ours (or is broken), and comparing it would fail rather than refuse.
+        text = self.cleaned_data.get("loaded_at") or ""
+        try:
+            loaded = parse_datetime(text) if text else None
+        except ValueError:
+            loaded = None
+        if text and (loaded is None or timezone.is_naive(loaded)):
+            raise forms.ValidationError("页面数据已失效，请刷新后再提交")
+        return text
 
     def loaded_updated_at(self) -> datetime | None:
         return parse_datetime(self.cleaned_data.get("loaded_at") or "")

@@ -32,7 +32,7 @@ def team(request: HttpRequest, filters: Query[schemas.TeamQuery]):
 
 
 @router.get("/customers", response=schemas.CustomerPageOut, summary="我的客户")
-def customers(request: HttpRequest, filters: Query[schemas.PageQuery]):
+def customers(request: HttpRequest, filters: Query[schemas.MyPageQuery]):
     distributor = selectors.distributor_get_for_user(user=request.auth)
     page = selectors.customer_list(distributor=distributor, page=filters.page, page_size=filters.page_size)
     return page.shaped(vars)
@@ -69,8 +69,8 @@ def tier(request: HttpRequest):
     return schemas.tier_progress_dict(centre_standing.tier_overview(distributor=distributor))
 
 
-@router.get("/withdrawals", response=schemas.WithdrawalPageOut, summary="提现记录")
-def withdrawals(request: HttpRequest, filters: Query[schemas.PageQuery]):
+@router.get("/withdrawals", response=schemas.MyWithdrawalPageOut, summary="提现记录")
+def withdrawals(request: HttpRequest, filters: Query[schemas.MyPageQuery]):
     distributor = selectors.distributor_get_for_user(user=request.auth)
     page = selectors.withdrawal_list(distributor=distributor, page=filters.page, page_size=filters.page_size)
     return page.shaped(schemas.withdrawal_dict)

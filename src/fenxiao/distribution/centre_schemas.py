@@ -1,5 +1,8 @@
 """What the mini-program's distributor centre receives. Amounts are integer fen, rates basis
-points; other people arrive already masked from the selectors."""
+points; other people arrive already masked from the selectors.
+
+OpenAPI keeps one schema per class name, so a shape that shares its name with an operator or
+write-side schema takes the ``My`` prefix here (``MyTierOut`` beside the operator's ``TierOut``)."""
 
 from __future__ import annotations
 
@@ -15,16 +18,16 @@ from fenxiao.distribution.models import Tier, Withdrawal, WithdrawalMethod
 SHARE_PAGE = "pages/index/index"
 
 
-class PageQuery(Schema):
+class MyPageQuery(Schema):
     page: Annotated[int, Field(ge=1)] = 1
     page_size: Annotated[int, Field(ge=1, le=selectors.MAX_PAGE_SIZE)] = selectors.DEFAULT_PAGE_SIZE
 
 
-class TeamQuery(PageQuery):
+class TeamQuery(MyPageQuery):
     level: Annotated[int, Field(ge=1, le=2)] = 1
 
 
-class StatusQuery(PageQuery):
+class StatusQuery(MyPageQuery):
     status: Literal["pending", "settled", "cancelled"] | None = None
 
 
@@ -36,7 +39,7 @@ class RankingQuery(Schema):
 # -- me --------------------------------------------------------------------------------------
 
 
-class TierOut(Schema):
+class MyTierOut(Schema):
     id: int
     name: str
     rank: int
@@ -50,7 +53,7 @@ class BalancesOut(Schema):
     withdrawn_fen: int
 
 
-class ApplicationOut(Schema):
+class MyApplicationOut(Schema):
     status: str
     status_label: str
     reject_reason: str
@@ -62,11 +65,11 @@ class MeOut(Schema):
     status: str
     status_label: str
     can_apply: bool
-    tier: TierOut | None
+    tier: MyTierOut | None
     code: str | None
     share_path: str | None
     balances: BalancesOut | None
-    application: ApplicationOut | None
+    application: MyApplicationOut | None
     joined_at: datetime | None
 
 
@@ -218,7 +221,7 @@ class RankingOut(Schema):
     my_figure_fen: int
 
 
-class TierStepOut(TierOut):
+class TierStepOut(MyTierOut):
     min_sales_fen: int
     min_customers: int
     min_orders: int
@@ -266,18 +269,18 @@ def tier_progress_dict(view: centre_standing.TierOverview) -> dict:
 # -- withdrawals -----------------------------------------------------------------------------
 
 
-class WithdrawalOut(write_schemas.WithdrawalOut):
+class MyWithdrawalOut(write_schemas.WithdrawalOut):
     bank_name: str
     reviewed_at: datetime | None
     closed_at: datetime | None
 
 
-class WithdrawalDetailOut(WithdrawalOut):
+class WithdrawalDetailOut(MyWithdrawalOut):
     confirm_params: dict[str, str] | None
 
 
-class WithdrawalPageOut(Schema):
-    items: list[WithdrawalOut]
+class MyWithdrawalPageOut(Schema):
+    items: list[MyWithdrawalOut]
     count: int
     page: int
     page_size: int

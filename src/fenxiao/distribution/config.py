@@ -15,17 +15,22 @@ from typing import Any
 from django.core.cache import cache
 from django.db import transaction
 from django.forms.models import model_to_dict
+from django.utils import timezone
 
 from fenxiao.catalog.models import Product
 from fenxiao.core.errors import NotFound
 from fenxiao.distribution.errors import DistributionConflict, DistributionError, SettingsInvalid
 from fenxiao.distribution.models import DistributionSettings, OverrideMode, ProductCommission, Tier
 from fenxiao.distribution.settings_rules import (
+    OVERRIDE_FIXED_FIELDS,
+    OVERRIDE_RATE_FIELDS,
     RuleViolation,
     SettingsInput,
     TierRates,
+    override_amount_violations,
     settings_violations,
     settings_warnings,
+    tier_field_violations,
 )
 from fenxiao.risk.audit import audit_record, changed_fields
 
@@ -101,17 +106,19 @@ def _tier_rates(tiers: list[Tier]) -> tuple[TierRates, ...]:
 
 def _settings_input(values: Mapping[str, Any], tiers: list[Tier]) -> SettingsInput:
     return SettingsInput(
-        **{name: values[name] for name in SETTINGS_FIELDS if name not in ("freeze_days",)},
+        **{name: values[name] for name in SETTINGS_FIELDS},
         entry_fee_fen=int(values.get("entry_fee_fen") or 0),
         purchase_required=bool(values.get("purchase_required") or False),
         tiers=_tier_rates(tiers),
     )
 
 
-def _check(values: Mapping[str, Any], tiers: list[Tier]) -> list[RuleViolation]:
-    violations = settings_violations(_settings_input(values, tiers))
-    if int(values.get("freeze_days") or 0) < 0:
-        violations.append(RuleViolation("DIST_FREEZE_DAYS_INVALID", "佣金冻结期不能为负数", "freeze_days"))
+def _check(
+    values: Mapping[str, Any], tiers: list[Tier], *, also: list[RuleViolation] | None = None
+) -> list[RuleViolation]:
+    """Refuse with every broken rule (``also``: those found by the caller first); else the
+    warnings."""
+    violations = [*(also or []), *settings_violations(_settings_input(values, tiers))]
     if violations:
         raise SettingsInvalid(violations)
     return settings_warnings(_settings_input(values, tiers))
@@ -138,6 +145,10 @@ def settings_update(
     unknown = set(changes) - set(SETTINGS_FIELDS) - set(FORBIDDEN_FIELDS)
     if unknown:
         raise DistributionError("DIST_SETTINGS_UNKNOWN_FIELD", f"未知的设置项：{', '.join(sorted(unknown))}")
+    if expected_updated_at is not None and timezone.is_naive(expected_updated_at):
+        raise DistributionError(
+            "DIST_SETTINGS_VERSION_INVALID", "设置版本时间须带时区，请刷新后再提交", field="if_updated_at"
+        )
     DistributionSettings.objects.get_or_create(pk=1)
     row = DistributionSettings.objects.select_for_update().get(pk=1)
     # The API shows times to the millisecond, so that is the precision compared.
@@ -174,14 +185,16 @@ def tier_save(
     *, actor_id: int | None, tier_id: int | None, values: Mapping[str, Any]
 ) -> tuple[Tier, list[RuleViolation]]:
     """Create (tier_id None) or change a tier; the whole tier table is validated against the
-    current settings before anything is written."""
+    current settings before anything is written. A new tier without a rank goes above the
+    highest one (max rank + 1), as a merchant adding 钻石 after 金牌 expects."""
     unknown = set(values) - set(TIER_FIELDS)
     if unknown:
         raise DistributionError("DIST_TIER_UNKNOWN_FIELD", f"未知的等级字段：{', '.join(sorted(unknown))}")
     row = distribution_settings()
     tiers = list(Tier.objects.select_for_update().order_by("rank"))
     if tier_id is None:
-        tier = Tier(**{**{"level1_bps": 0, "level2_bps": 0, "level3_bps": 0}, **values})
+        next_rank = max((t.rank for t in tiers), default=-1) + 1
+        tier = Tier(**{**{"level1_bps": 0, "level2_bps": 0, "level3_bps": 0, "rank": next_rank}, **values})
         before: dict[str, Any] = {}
         proposed = [*tiers, tier]
     else:
@@ -194,7 +207,10 @@ def tier_save(
         proposed = tiers
     if any(t.rank == tier.rank and t is not tier for t in proposed):
         raise DistributionError("DIST_TIER_RANK_TAKEN", f"等级顺序 {tier.rank} 已被占用", field="rank")
-    warnings = _check(settings_values(row), proposed)
+    own = tier_field_violations(
+        rank=tier.rank, min_sales_fen=tier.min_sales_fen, min_customers=tier.min_customers, min_orders=tier.min_orders
+    )
+    warnings = _check(settings_values(row), proposed, also=own)
     tier.save()
     audit_record(
         actor_id=actor_id,
@@ -230,18 +246,7 @@ def tier_delete(*, actor_id: int | None, tier_id: int) -> None:
 
 
 def _override_values(o: ProductCommission) -> dict[str, Any]:
-    return model_to_dict(
-        o,
-        fields=(
-            "mode",
-            "level1_bps",
-            "level2_bps",
-            "level3_bps",
-            "level1_fixed_fen",
-            "level2_fixed_fen",
-            "level3_fixed_fen",
-        ),
-    )
+    return model_to_dict(o, fields=("mode", *OVERRIDE_RATE_FIELDS, *OVERRIDE_FIXED_FIELDS))
 
 
 @transaction.atomic
@@ -259,9 +264,13 @@ def product_commission_set(*, actor_id: int | None, product_id: int, values: Map
         setattr(override, name, value)
     if override.mode not in OverrideMode.values:
         raise DistributionError("DIST_OVERRIDE_MODE", "佣金方式只能是按比例或每件固定金额", field="mode")
+    amounts = override_amount_violations(
+        mode=override.mode,
+        values={name: getattr(override, name) for name in OVERRIDE_RATE_FIELDS + OVERRIDE_FIXED_FIELDS},
+    )
     if override.mode == OverrideMode.RATE:
         rates = (override.level1_bps, override.level2_bps, override.level3_bps)
-        violations = settings_violations(
+        violations = amounts + settings_violations(
             _settings_input(
                 settings_values(row),
                 [
@@ -278,9 +287,9 @@ def product_commission_set(*, actor_id: int | None, product_id: int, values: Map
         if violations:
             raise SettingsInvalid(violations)
     else:
+        if amounts:
+            raise SettingsInvalid(amounts)
         fixed = (override.level1_fixed_fen, override.level2_fixed_fen, override.level3_fixed_fen)
-        if any(f < 0 for f in fixed):
-            raise DistributionError("DIST_OVERRIDE_NEGATIVE", "固定佣金不能为负数")
         enabled = row.levels
         if any(fixed[i] for i in range(enabled, 3)):
             raise DistributionError(

@@ -44,7 +44,7 @@ from fenxiao.distribution.schemas import (
 router = Router(tags=["分销运营"], auth=staff_auth)
 
 
-class PageQuery(Schema):
+class AdminPageQuery(Schema):
     status: str | None = None
     page: Annotated[int, Field(ge=1)] = 1
     page_size: Annotated[int, Field(ge=1, le=100)] = 20
@@ -177,7 +177,7 @@ def _application_out(a: DistributorApplication) -> dict[str, Any]:
 
 
 @router.get("/distributor-applications", response=ApplicationPageOut, summary="分销商申请队列")
-def applications(request: HttpRequest, q: Query[PageQuery]):
+def applications(request: HttpRequest, q: Query[AdminPageQuery]):
     qs = DistributorApplication.objects.select_related("user").order_by("-id")
     if q.status:
         qs = qs.filter(status=q.status)
@@ -213,7 +213,7 @@ def _distributor_out(d: Distributor) -> dict[str, Any]:
     }
 
 
-class DistributorQuery(PageQuery):
+class DistributorQuery(AdminPageQuery):
     search: str | None = None
 
 
@@ -274,7 +274,7 @@ def _withdrawal(withdrawal_id: int) -> dict[str, Any]:
 
 
 @router.get("/withdrawals", response=WithdrawalPageOut, summary="提现队列")
-def withdrawal_queue(request: HttpRequest, q: Query[PageQuery]):
+def withdrawal_queue(request: HttpRequest, q: Query[AdminPageQuery]):
     qs = Withdrawal.objects.select_related("distributor").order_by("-id")
     if q.status:
         qs = qs.filter(status=q.status)

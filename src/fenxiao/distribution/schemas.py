@@ -6,12 +6,22 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import Field, StrictInt, StringConstraints
+from pydantic import AfterValidator, Field, StrictInt, StringConstraints
 
 from fenxiao.core.masking import mask_account_no
 from fenxiao.distribution.models import Withdrawal, WithdrawalMethod, WithdrawalStatus
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True)]
+TierName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=32)]  # Tier.name is 32 long
+
+
+def _with_timezone(value: datetime) -> datetime:
+    # A time without an offset cannot be compared with the stored one: which zone did it mean?
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("时间须带时区，例如 2026-01-01T08:00:00+08:00")
+    return value
+
+
+AwareTime = Annotated[datetime, AfterValidator(_with_timezone)]
 
 
 class ApplyIn(Schema):
@@ -124,8 +134,9 @@ class SettingsBody(Schema):
     activity_commission: dict[Literal["seckill", "group_buy", "invite"], bool] | None = None
     entry_fee_fen: StrictInt | None = None
     purchase_required: bool | None = None
-    # The updated_at the editor loaded: when given, a change made meanwhile is refused (409).
-    if_updated_at: datetime | None = None
+    # The updated_at the editor loaded, with its zone: when given, a change made meanwhile is
+    # refused (409).
+    if_updated_at: AwareTime | None = None
 
 
 class RuleNote(Schema):
@@ -156,8 +167,13 @@ class SettingsOut(Schema):
 
 
 class TierBody(Schema):
-    name: Text | None = None
-    rank: StrictInt | None = None
+    """Every field optional: a PUT changes what it names. On create, ``name`` is needed and a
+    missing ``rank`` puts the new tier above the highest one (max rank + 1)."""
+
+    name: TierName | None = None
+    rank: StrictInt | None = Field(
+        default=None, description="等级顺序：0 为默认等级，数字越大等级越高（0–999）；新增时不填则排在最高等级之后"
+    )
     level1_bps: StrictInt | None = None
     level2_bps: StrictInt | None = None
     level3_bps: StrictInt | None = None

@@ -13,6 +13,16 @@ from fenxiao.core.money import fen_to_yuan
 MAX_LEVELS = 3
 BPS_WHOLE = 10_000
 WARN_RATE_SUM_BPS = 2000
+# Ceilings far above any real mall and far below the columns (int, bigint), so a typo or a fuzzer
+# is named as a rule instead of failing in the database. 10**12 fen is also the most a single
+# withdrawal may ask for (WithdrawIn).
+MAX_AMOUNT_FEN = 10**12
+MAX_AMOUNT_WORDS = "100亿元"
+MAX_DAYS = 3650  # ten years: a freeze or a rebind wait longer than that is a typo
+MAX_FIXED_UNIT_FEN = 10**9  # a fixed commission of more than 1000万元 per unit is certainly a mistake
+MAX_FIXED_UNIT_WORDS = "1000万元"
+MAX_TIER_RANK = 999
+MAX_TIER_COUNT = 10_000_000  # customers or orders needed for an upgrade
 
 BECOME_POLICIES = ("everyone", "apply", "spend")
 BINDING_POLICIES = ("first_touch", "rebind_after_days", "last_touch")
@@ -50,6 +60,7 @@ class SettingsInput:
     level3_enabled: bool = False
     cap_bps: int = 3000
     self_purchase_commission: bool = False
+    freeze_days: int = 7
     withdraw_min_fen: int = 100
     withdraw_fee_bps: int = 0
     withdraw_fee_min_fen: int = 0
@@ -169,10 +180,18 @@ def _membership_violations(s: SettingsInput) -> list[RuleViolation]:
     found = []
     if s.become_policy not in BECOME_POLICIES:
         found.append(RuleViolation("DIST_BECOME_POLICY_INVALID", "成为分销商的方式无效", "become_policy"))
-    if s.become_policy == "spend" and s.spend_threshold_fen <= 0:
+    if s.become_policy == "spend" and s.spend_threshold_fen == 0:
         found.append(
             RuleViolation(
                 "DIST_SPEND_THRESHOLD_INVALID", "按累计消费成为分销商时，消费门槛须大于0元", "spend_threshold_fen"
+            )
+        )
+    if s.spend_threshold_fen < 0 or s.spend_threshold_fen > MAX_AMOUNT_FEN:
+        found.append(
+            RuleViolation(
+                "DIST_SPEND_THRESHOLD_INVALID",
+                f"累计消费门槛须在0元到{MAX_AMOUNT_WORDS}之间",
+                "spend_threshold_fen",
             )
         )
     fee_message = "不得收取入门费或以购买商品作为成为分销商的条件（《禁止传销条例》第七条）"
@@ -182,7 +201,13 @@ def _membership_violations(s: SettingsInput) -> list[RuleViolation]:
         found.append(RuleViolation("DIST_ENTRY_FEE_FORBIDDEN", fee_message, "purchase_required"))
     if s.binding_policy not in BINDING_POLICIES:
         found.append(RuleViolation("DIST_BINDING_POLICY_INVALID", "客户绑定规则无效", "binding_policy"))
-    if s.binding_policy == "rebind_after_days" and s.rebind_after_days <= 0:
+    if s.rebind_after_days < 0:
+        found.append(RuleViolation("DIST_REBIND_DAYS_INVALID", "换绑间隔天数不能为负数", "rebind_after_days"))
+    elif s.rebind_after_days > MAX_DAYS:
+        found.append(
+            RuleViolation("DIST_REBIND_DAYS_INVALID", f"换绑间隔天数不能超过{MAX_DAYS}天", "rebind_after_days")
+        )
+    elif s.binding_policy == "rebind_after_days" and s.rebind_after_days == 0:
         found.append(RuleViolation("DIST_REBIND_DAYS_INVALID", "允许换绑时，换绑间隔天数须大于0", "rebind_after_days"))
     if s.bind_on not in BIND_ON_CHOICES:
         found.append(RuleViolation("DIST_BIND_ON_INVALID", "绑定时机无效", "bind_on"))
@@ -203,6 +228,11 @@ def _withdraw_violations(s: SettingsInput) -> list[RuleViolation]:
         for name, label in _WITHDRAW_AMOUNT_LABELS.items()
         if getattr(s, name) < 0
     ]
+    found.extend(
+        RuleViolation("DIST_WITHDRAW_AMOUNT_TOO_LARGE", f"{label}不能超过{MAX_AMOUNT_WORDS}", name)
+        for name, label in _WITHDRAW_AMOUNT_LABELS.items()
+        if getattr(s, name) > MAX_AMOUNT_FEN
+    )
     if not 0 <= s.withdraw_fee_bps <= BPS_WHOLE:
         found.append(
             RuleViolation(
@@ -223,6 +253,14 @@ def _withdraw_violations(s: SettingsInput) -> list[RuleViolation]:
     return found
 
 
+def _freeze_violations(s: SettingsInput) -> list[RuleViolation]:
+    if s.freeze_days < 0:
+        return [RuleViolation("DIST_FREEZE_DAYS_INVALID", "佣金冻结期不能为负数", "freeze_days")]
+    if s.freeze_days > MAX_DAYS:
+        return [RuleViolation("DIST_FREEZE_DAYS_INVALID", f"佣金冻结期不能超过{MAX_DAYS}天", "freeze_days")]
+    return []
+
+
 def settings_violations(s: SettingsInput) -> list[RuleViolation]:
     """Every rule the settings break, in form order; empty when they may be saved."""
     return [
@@ -230,7 +268,61 @@ def settings_violations(s: SettingsInput) -> list[RuleViolation]:
         *_levels_violations(s),
         *_tier_violations(s),
         *_withdraw_violations(s),
+        *_freeze_violations(s),
     ]
+
+
+def tier_field_violations(
+    *, rank: int | None, min_sales_fen: int, min_customers: int, min_orders: int
+) -> list[RuleViolation]:
+    """A tier's own numbers besides its rates (those are checked with the settings, above)."""
+    found = []
+    if rank is None or not 0 <= rank <= MAX_TIER_RANK:
+        found.append(RuleViolation("DIST_TIER_RANK_INVALID", f"等级顺序须为0到{MAX_TIER_RANK}之间的整数", "rank"))
+    if not 0 <= min_sales_fen <= MAX_AMOUNT_FEN:
+        found.append(
+            RuleViolation(
+                "DIST_TIER_THRESHOLD_INVALID", f"升级所需结算销售额须在0元到{MAX_AMOUNT_WORDS}之间", "min_sales_fen"
+            )
+        )
+    counts = (("min_customers", "升级所需付款客户数", min_customers), ("min_orders", "升级所需订单数", min_orders))
+    for name, label, value in counts:
+        if not 0 <= value <= MAX_TIER_COUNT:
+            found.append(RuleViolation("DIST_TIER_THRESHOLD_INVALID", f"{label}须在0到{MAX_TIER_COUNT}之间", name))
+    return found
+
+
+OVERRIDE_RATE_FIELDS = ("level1_bps", "level2_bps", "level3_bps")
+OVERRIDE_FIXED_FIELDS = ("level1_fixed_fen", "level2_fixed_fen", "level3_fixed_fen")
+
+
+def override_amount_violations(*, mode: str, values: Mapping[str, int]) -> list[RuleViolation]:
+    """A product override's numbers: none may be negative or absurd whatever the mode, so a later
+    switch of mode never brings a bad stored number to life. In ``rate`` mode the rates are judged
+    like a tier's by ``settings_violations`` (sign, cap, indirect below direct), so only the fixed
+    amounts are judged here."""
+    found = []
+    for level, name in enumerate(OVERRIDE_FIXED_FIELDS, start=1):
+        if values[name] < 0:
+            found.append(RuleViolation("DIST_OVERRIDE_NEGATIVE", f"{level}级每件固定佣金不能为负数", name))
+        elif values[name] > MAX_FIXED_UNIT_FEN:
+            found.append(
+                RuleViolation(
+                    "DIST_OVERRIDE_FIXED_TOO_LARGE", f"{level}级每件固定佣金不能超过{MAX_FIXED_UNIT_WORDS}", name
+                )
+            )
+    if mode == "rate":
+        return found
+    for level, name in enumerate(OVERRIDE_RATE_FIELDS, start=1):
+        if values[name] < 0:
+            found.append(RuleViolation("DIST_RATE_NEGATIVE", f"{level}级佣金比例不能为负", name))
+        elif values[name] > BPS_WHOLE:
+            found.append(
+                RuleViolation(
+                    "DIST_OVERRIDE_RATE_INVALID", f"{level}级佣金比例{bps_percent(values[name])}须在0%到100%之间", name
+                )
+            )
+    return found
 
 
 def settings_warnings(s: SettingsInput) -> list[RuleViolation]:

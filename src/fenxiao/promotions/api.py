@@ -14,6 +14,7 @@ from fenxiao.orders.checkout import LineRequest, checkout_quote
 from fenxiao.orders.errors import OrderError
 from fenxiao.promotions import claims, selectors
 from fenxiao.promotions.coupon_rules import label_for
+from fenxiao.promotions.inputs import MAX_ROW_ID, RowId
 from fenxiao.promotions.schemas import (
     CentreItemOut,
     ClaimIn,
@@ -23,6 +24,9 @@ from fenxiao.promotions.schemas import (
     template_brief,
     user_coupon_dict,
 )
+
+MAX_LINES = 50
+MAX_QUANTITY = 999
 
 router = Router(tags=["优惠券"], auth=user_auth)
 
@@ -34,7 +38,7 @@ class MineQuery(Schema):
 class UsableQuery(Schema):
     # Each line as "sku_id:quantity", repeated: ?lines=12:2&lines=13:1
     lines: list[str]
-    address_id: int | None = None
+    address_id: RowId | None = None
 
 
 @router.get("", response=list[CentreItemOut], summary="领券中心")
@@ -66,10 +70,18 @@ def mine(request: HttpRequest, q: Query[MineQuery]):
 
 
 def _parse_lines(raw: list[str]) -> list[LineRequest]:
+    """Bounded as the checkout's own body is (50 lines, 1-999 each, ids a row can have), so a
+    number beyond a BIGINT never reaches the database."""
     try:
-        return [LineRequest(int(sku), int(qty)) for sku, qty in (item.split(":", 1) for item in raw)]
+        lines = [LineRequest(int(sku), int(qty)) for sku, qty in (item.split(":", 1) for item in raw)]
     except ValueError as exc:
         raise OrderError("LINES_INVALID", "商品参数格式应为 sku_id:数量", field="lines") from exc
+    if not 1 <= len(lines) <= MAX_LINES or any(
+        not (1 <= ln.sku_id <= MAX_ROW_ID and 1 <= ln.quantity <= MAX_QUANTITY) for ln in lines
+    ):
+        message = f"商品参数格式应为 sku_id:数量，最多 {MAX_LINES} 种，每种 1 到 {MAX_QUANTITY} 件"
+        raise OrderError("LINES_INVALID", message, field="lines")
+    return lines
 
 
 @router.get("/usable", response=UsableOut, summary="结算可用优惠券")

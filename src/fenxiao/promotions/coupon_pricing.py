@@ -7,7 +7,9 @@ What the shopper asks for, in the quote's and the order's ``options``:
 - ``{"coupon": "best"}``: the usable coupon with the largest discount (ties: the one expiring
   soonest), or none if none is usable;
 - ``{"coupon_id": 12}``: that user coupon, refused with ``COUPON_NOT_USABLE`` and the reason
-  (未满足使用门槛 / 已过期 / 不适用于这些商品 / 已使用) if it cannot be used.
+  (未满足使用门槛 / 已过期 / 不适用于这些商品 / 已使用) if it cannot be used, and with
+  ``COUPON_NOT_USABLE`` too if the id is not an integer at all (text, a list, a bool) or
+  ``coupon`` is anything but "best".
 
 One coupon per order. A coupon marked not stackable only covers lines no earlier provider
 discounted."""
@@ -19,10 +21,12 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
+from fenxiao.core.errors import DomainError
 from fenxiao.orders.pricing import Discount
 from fenxiao.orders.pricing_hooks import PricingContext
 from fenxiao.promotions.claims import coupon_use
 from fenxiao.promotions.errors import coupon_not_usable
+from fenxiao.promotions.inputs import option_id
 from fenxiao.promotions.selectors import Evaluation, best_coupon, coupon_evaluate, user_coupon_get
 
 if TYPE_CHECKING:
@@ -30,6 +34,10 @@ if TYPE_CHECKING:
 
 KIND = "coupon"  # what the order's adjustments call the discount
 PROVIDER = "promotions.coupon"  # the provider's registration name, distinct from stand-ins in tests
+
+
+def _bad_coupon_id() -> DomainError:
+    return coupon_not_usable("优惠券编号不正确")
 
 
 def _discount(e: Evaluation) -> Discount:
@@ -47,13 +55,17 @@ class CouponProvider:
 
     def discounts(self, ctx: PricingContext) -> Sequence[Discount]:
         now = timezone.now()
-        if ctx.options.get("coupon_id") is not None:
-            uc = user_coupon_get(user=ctx.user, user_coupon_id=ctx.options["coupon_id"])
+        coupon_id = option_id(ctx.options, "coupon_id", invalid=_bad_coupon_id)
+        if coupon_id is not None:
+            uc = user_coupon_get(user=ctx.user, user_coupon_id=coupon_id)
             chosen = coupon_evaluate(uc, ctx.lines, now)
             if chosen.reason is not None:
                 raise coupon_not_usable(chosen.reason)
             return [_discount(chosen)]
-        if ctx.options.get("coupon") == "best":
+        choice = ctx.options.get("coupon")
+        if choice is not None and choice != "best":
+            raise coupon_not_usable("只能选择 best（自动选用优惠最大的券）")
+        if choice == "best":
             best = best_coupon(user=ctx.user, lines=ctx.lines, now=now)
             return [_discount(best)] if best else []
         return []

@@ -11,6 +11,7 @@ from django.db.models import Count, Q, Sum
 
 from fenxiao.catalog.models import Sku
 from fenxiao.core.errors import Conflict, DomainError, NotFound
+from fenxiao.promotions.inputs import time_problem
 from fenxiao.promotions.models import GroupBuyActivity, GroupBuyMember, GroupBuyStatus, GroupMemberStatus, GroupStatus
 
 EDITABLE = (
@@ -71,8 +72,12 @@ def activity_problems(a: GroupBuyActivity) -> list[str]:
         problems.append("每单限购至少为 1 件")
     if a.max_groups is not None and a.max_groups < (a.groups_opened or 0):
         problems.append(f"最多开团数不能少于已开团数（{a.groups_opened}）")
-    if a.starts_at is None or a.ends_at is None or a.ends_at <= a.starts_at:
+    if time_problem(a.starts_at, a.ends_at):
+        problems.append("开始和结束时间须带时区")
+    elif a.starts_at is None or a.ends_at is None or a.ends_at <= a.starts_at:
         problems.append("结束时间必须晚于开始时间")
+    if a.commission_allowed is None:
+        problems.append("请选择是否参与分销佣金")
     return problems
 
 

@@ -20,6 +20,7 @@ from fenxiao.orders.schemas import OrderDetailOut, order_dict
 from fenxiao.promotions import group_buy_activities as activities
 from fenxiao.promotions import group_buy_selectors
 from fenxiao.promotions.group_buy import Placed, group_join, group_open
+from fenxiao.promotions.inputs import Fen, PatchSchema, Positive, RowId, When
 from fenxiao.promotions.models import (
     GroupBuyActivity,
     GroupBuyGroup,
@@ -33,7 +34,7 @@ operator_router = Router(tags=["拼团运营"], auth=staff_auth)
 SHARE_PAGE = "/pages/group-buy/group"
 
 
-class ActivityOut(Schema):
+class GroupBuyActivityOut(Schema):
     id: int
     name: str
     sku_id: int
@@ -51,7 +52,7 @@ class ActivityOut(Schema):
     state: str
 
 
-class ActivityAdminOut(ActivityOut):
+class GroupBuyActivityAdminOut(GroupBuyActivityOut):
     payment_minutes: int
     max_groups: int | None
     groups_opened: int
@@ -59,50 +60,55 @@ class ActivityAdminOut(ActivityOut):
     status: str
 
 
-class ActivityIn(Schema):
+class GroupBuyActivityIn(Schema):
     name: Annotated[str, Field(min_length=1, max_length=64)]
-    sku_id: int
+    sku_id: RowId
     group_size: Annotated[int, Field(ge=2, le=100)]
-    group_price_fen: Annotated[int, Field(ge=0)]
-    leader_price_fen: Annotated[int, Field(ge=0)] | None = None
+    group_price_fen: Fen
+    leader_price_fen: Fen | None = None
     time_limit_minutes: Annotated[int, Field(ge=1, le=7 * 24 * 60)] = 24 * 60
     payment_minutes: Annotated[int, Field(ge=1, le=1440)] = 15
     max_quantity: Annotated[int, Field(ge=1, le=99)] = 1
-    max_groups: Annotated[int, Field(ge=1)] | None = None
-    starts_at: datetime
-    ends_at: datetime
+    max_groups: Positive | None = None
+    starts_at: When
+    ends_at: When
     commission_allowed: bool = True
 
 
-class ActivityPatch(Schema):
+class GroupBuyActivityPatch(PatchSchema):
+    """``null`` clears the leader price (the leader pays the group price) or the group cap (no
+    limit); for any other field it is refused."""
+
+    nullable = frozenset({"leader_price_fen", "max_groups"})
+
     name: Annotated[str, Field(min_length=1, max_length=64)] | None = None
-    sku_id: int | None = None
+    sku_id: RowId | None = None
     group_size: Annotated[int, Field(ge=2, le=100)] | None = None
-    group_price_fen: Annotated[int, Field(ge=0)] | None = None
-    leader_price_fen: Annotated[int, Field(ge=0)] | None = None
+    group_price_fen: Fen | None = None
+    leader_price_fen: Fen | None = None
     time_limit_minutes: Annotated[int, Field(ge=1, le=7 * 24 * 60)] | None = None
     payment_minutes: Annotated[int, Field(ge=1, le=1440)] | None = None
     max_quantity: Annotated[int, Field(ge=1, le=99)] | None = None
-    max_groups: Annotated[int, Field(ge=1)] | None = None
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
+    max_groups: Positive | None = None
+    starts_at: When | None = None
+    ends_at: When | None = None
     commission_allowed: bool | None = None
 
 
-class ActivityPageOut(Schema):
-    items: list[ActivityAdminOut]
+class GroupBuyActivityPageOut(Schema):
+    items: list[GroupBuyActivityAdminOut]
     count: int
     page: int
     page_size: int
 
 
-class ListQuery(Schema):
+class GroupBuyListQuery(Schema):
     status: GroupBuyStatus | None = None
     page: Annotated[int, Field(ge=1)] = 1
     page_size: Annotated[int, Field(ge=1, le=100)] = 20
 
 
-class ReportOut(Schema):
+class GroupBuyReportOut(Schema):
     activity_id: int
     name: str
     status: str
@@ -169,9 +175,9 @@ class GroupListQuery(Schema):
     page_size: Annotated[int, Field(ge=1, le=100)] = 20
 
 
-class BuyIn(Schema):
+class GroupBuyBuyIn(Schema):
     quantity: Annotated[int, Field(ge=1, le=99)] = 1
-    address_id: int | None = None
+    address_id: RowId | None = None
     remark: Annotated[str, Field(max_length=200)] = ""
     ref: Annotated[str, Field(max_length=16)] | None = None
     ref_source: str = "link"
@@ -225,7 +231,7 @@ def _placed_out(placed: Placed, request: HttpRequest) -> dict:
     return {"group": _group_out(view, request), "order": order_dict(placed.order, request, events=True)}
 
 
-@router.get("", response=list[ActivityOut], summary="拼团活动列表")
+@router.get("", response=list[GroupBuyActivityOut], summary="拼团活动列表")
 def shopper_list(request: HttpRequest):
     """Running and upcoming activities that are not paused, soonest first."""
     now = timezone.now()
@@ -251,7 +257,7 @@ def group_detail(request: HttpRequest, group_id: int):
 
 
 @router.post("/groups/{group_id}/members", response={201: PlacedOut}, summary="参团下单")
-def join(request: HttpRequest, group_id: int, body: BuyIn):
+def join(request: HttpRequest, group_id: int, body: GroupBuyBuyIn):
     placed = group_join(
         user=request.auth,
         group_id=group_id,
@@ -264,7 +270,7 @@ def join(request: HttpRequest, group_id: int, body: BuyIn):
     return Status(201, _placed_out(placed, request))
 
 
-@router.get("/{activity_id}", response=ActivityOut, summary="拼团活动详情")
+@router.get("/{activity_id}", response=GroupBuyActivityOut, summary="拼团活动详情")
 def shopper_detail(request: HttpRequest, activity_id: int):
     return _activity_out(_activity(activity_id))
 
@@ -279,7 +285,7 @@ def joinable(request: HttpRequest, activity_id: int):
 
 
 @router.post("/{activity_id}/groups", response={201: PlacedOut}, summary="开团下单")
-def open_group(request: HttpRequest, activity_id: int, body: BuyIn):
+def open_group(request: HttpRequest, activity_id: int, body: GroupBuyBuyIn):
     placed = group_open(
         user=request.auth,
         activity_id=activity_id,
@@ -292,44 +298,48 @@ def open_group(request: HttpRequest, activity_id: int, body: BuyIn):
     return Status(201, _placed_out(placed, request))
 
 
-@operator_router.post("/group-buy-activities", response={201: ActivityAdminOut}, summary="创建拼团活动")
-def create(request: HttpRequest, body: ActivityIn):
+@operator_router.post("/group-buy-activities", response={201: GroupBuyActivityAdminOut}, summary="创建拼团活动")
+def create(request: HttpRequest, body: GroupBuyActivityIn):
     a = activities.group_buy_activity_create(fields=body.model_dump())
     return Status(201, _activity_out(_activity(a.pk), admin=True))
 
 
-@operator_router.get("/group-buy-activities", response=ActivityPageOut, summary="拼团活动列表")
-def activity_list(request: HttpRequest, q: Query[ListQuery]):
+@operator_router.get("/group-buy-activities", response=GroupBuyActivityPageOut, summary="拼团活动列表")
+def activity_list(request: HttpRequest, q: Query[GroupBuyListQuery]):
     qs = GroupBuyActivity.objects.select_related("sku__product").order_by("-id")
     if q.status:
         qs = qs.filter(status=q.status)
     return paginate(qs, page=q.page, page_size=q.page_size).shaped(lambda a: _activity_out(a, admin=True))
 
 
-@operator_router.get("/group-buy-activities/{activity_id}", response=ActivityAdminOut, summary="拼团活动详情")
+@operator_router.get("/group-buy-activities/{activity_id}", response=GroupBuyActivityAdminOut, summary="拼团活动详情")
 def detail(request: HttpRequest, activity_id: int):
     return _activity_out(_activity(activity_id), admin=True)
 
 
-@operator_router.patch("/group-buy-activities/{activity_id}", response=ActivityAdminOut, summary="修改拼团活动")
-def update(request: HttpRequest, activity_id: int, body: ActivityPatch):
+@operator_router.patch("/group-buy-activities/{activity_id}", response=GroupBuyActivityAdminOut, summary="修改拼团活动")
+def update(request: HttpRequest, activity_id: int, body: GroupBuyActivityPatch):
     activities.group_buy_activity_update(activity_id=activity_id, fields=body.model_dump(exclude_unset=True))
     return _activity_out(_activity(activity_id), admin=True)
 
 
-@operator_router.post("/group-buy-activities/{activity_id}/pause", response=ActivityAdminOut, summary="暂停拼团")
+@operator_router.post(
+    "/group-buy-activities/{activity_id}/pause", response=GroupBuyActivityAdminOut, summary="暂停拼团"
+)
 def pause(request: HttpRequest, activity_id: int):
     activities.group_buy_activity_pause(activity_id=activity_id)
     return _activity_out(_activity(activity_id), admin=True)
 
 
-@operator_router.post("/group-buy-activities/{activity_id}/resume", response=ActivityAdminOut, summary="恢复拼团")
+@operator_router.post(
+    "/group-buy-activities/{activity_id}/resume", response=GroupBuyActivityAdminOut, summary="恢复拼团"
+)
 def resume(request: HttpRequest, activity_id: int):
     activities.group_buy_activity_resume(activity_id=activity_id)
     return _activity_out(_activity(activity_id), admin=True)
 
 
-@operator_router.get("/group-buy-activities/{activity_id}/report", response=ReportOut, summary="拼团统计")
+@operator_router.get("/group-buy-activities/{activity_id}/report", response=GroupBuyReportOut, summary="拼团统计")
 def report(request: HttpRequest, activity_id: int):
     a = _activity(activity_id)
     return {"activity_id": a.pk, "name": a.name, "status": a.status, **activities.group_buy_activity_report(activity=a)}

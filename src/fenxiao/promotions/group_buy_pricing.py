@@ -15,6 +15,7 @@ from fenxiao.orders.pricing import Discount
 from fenxiao.orders.pricing_hooks import PricingContext
 from fenxiao.orders.services import order_hold_set
 from fenxiao.promotions.group_buy_activities import GroupBuyError
+from fenxiao.promotions.inputs import option_id
 from fenxiao.promotions.models import GroupBuyMember, GroupMemberStatus
 
 if TYPE_CHECKING:
@@ -39,13 +40,17 @@ class GroupBuyProvider:
     kind = PROVIDER
 
     def discounts(self, ctx: PricingContext) -> Sequence[Discount]:
-        if ctx.options.get("group_buy_member_id") is None:
+        member_id = option_id(ctx.options, "group_buy_member_id", invalid=_not_allowed)
+        if member_id is None:
             return []
+        token = ctx.options.get("group_buy_token")
+        if not isinstance(token, str) or not token:
+            raise _not_allowed()
         member = (
             GroupBuyMember.objects.select_related("group__activity")
             .filter(
-                pk=ctx.options["group_buy_member_id"],
-                token=str(ctx.options.get("group_buy_token") or "-"),
+                pk=member_id,
+                token=token,
                 user=ctx.user,
                 status=GroupMemberStatus.RESERVED,
                 order__isnull=True,

@@ -17,7 +17,7 @@ from fenxiao.promotions import selectors, templates
 from fenxiao.promotions.coupon_rules import label_for
 from fenxiao.promotions.models import CouponTemplate
 from fenxiao.promotions.schemas import (
-    ReportOut,
+    CouponReportOut,
     TemplateAdminOut,
     TemplateIn,
     TemplatePageOut,
@@ -28,7 +28,7 @@ from fenxiao.promotions.schemas import (
 router = Router(tags=["优惠券运营"], auth=staff_auth)
 
 
-class ListQuery(Schema):
+class CouponListQuery(Schema):
     status: str | None = None
     page: Annotated[int, Field(ge=1)] = 1
     page_size: Annotated[int, Field(ge=1, le=100)] = 20
@@ -53,7 +53,7 @@ def create(request: HttpRequest, body: TemplateIn):
 
 
 @router.get("/coupon-templates", response=TemplatePageOut, summary="优惠券列表")
-def template_list(request: HttpRequest, q: Query[ListQuery]):
+def template_list(request: HttpRequest, q: Query[CouponListQuery]):
     qs = CouponTemplate.objects.prefetch_related("categories", "products").order_by("-id")
     if q.status:
         qs = qs.filter(status=q.status)
@@ -87,7 +87,7 @@ def resume(request: HttpRequest, template_id: int):
     return _out(templates.coupon_template_resume(template_id=template_id))
 
 
-@router.get("/coupon-templates/{template_id}/report", response=ReportOut, summary="领用统计")
+@router.get("/coupon-templates/{template_id}/report", response=CouponReportOut, summary="领用统计")
 def report(request: HttpRequest, template_id: int):
     t = _get(template_id)
     return {

@@ -8,14 +8,16 @@ from typing import Annotated
 from ninja import Field, Schema
 from pydantic import StringConstraints
 
+from fenxiao.promotions.inputs import MAX_FEN, MAX_VALID_DAYS, Fen, PatchSchema, Positive, RowId, When
 from fenxiao.promotions.models import CouponTemplate, UserCoupon
 from fenxiao.promotions.selectors import Evaluation
+from fenxiao.promotions.templates import NULLABLE
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 
 
 class ClaimIn(Schema):
-    template_id: int
+    template_id: RowId
 
 
 class TemplateBrief(Schema):
@@ -103,40 +105,46 @@ def evaluation_dict(e: Evaluation) -> dict:
     }
 
 
+ScopeIds = Annotated[list[RowId], Field(max_length=500)]
+ValidDays = Annotated[int, Field(ge=1, le=MAX_VALID_DAYS)]
+
+
 class TemplateIn(Schema):
     name: Name
     kind: str
-    amount_fen: Annotated[int, Field(ge=0)] = 0
+    amount_fen: Fen = 0
     percent_bps: Annotated[int, Field(ge=0, le=10_000)] = 0
-    cap_fen: Annotated[int, Field(ge=1)] | None = None
-    threshold_fen: Annotated[int, Field(ge=0)] = 0
+    cap_fen: Annotated[int, Field(ge=1, le=MAX_FEN)] | None = None
+    threshold_fen: Fen = 0
     scope: str = "all"
-    category_ids: list[int] = []
-    product_ids: list[int] = []
-    valid_from: datetime | None = None
-    valid_until: datetime | None = None
-    valid_days_after_claim: Annotated[int, Field(ge=1)] | None = None
-    total_quantity: Annotated[int, Field(ge=1)]
-    per_user_limit: Annotated[int, Field(ge=1)] = 1
+    category_ids: ScopeIds = []
+    product_ids: ScopeIds = []
+    valid_from: When | None = None
+    valid_until: When | None = None
+    valid_days_after_claim: ValidDays | None = None
+    total_quantity: Positive
+    per_user_limit: Positive = 1
     stackable: bool = False
     public: bool = True
 
 
-class TemplatePatch(Schema):
+class TemplatePatch(PatchSchema):
+    nullable = frozenset(NULLABLE)
+
     name: Name | None = None
     kind: str | None = None
-    amount_fen: Annotated[int, Field(ge=0)] | None = None
+    amount_fen: Fen | None = None
     percent_bps: Annotated[int, Field(ge=0, le=10_000)] | None = None
-    cap_fen: Annotated[int, Field(ge=1)] | None = None
-    threshold_fen: Annotated[int, Field(ge=0)] | None = None
+    cap_fen: Annotated[int, Field(ge=1, le=MAX_FEN)] | None = None
+    threshold_fen: Fen | None = None
     scope: str | None = None
-    category_ids: list[int] | None = None
-    product_ids: list[int] | None = None
-    valid_from: datetime | None = None
-    valid_until: datetime | None = None
-    valid_days_after_claim: Annotated[int, Field(ge=1)] | None = None
-    total_quantity: Annotated[int, Field(ge=1)] | None = None
-    per_user_limit: Annotated[int, Field(ge=1)] | None = None
+    category_ids: ScopeIds | None = None
+    product_ids: ScopeIds | None = None
+    valid_from: When | None = None
+    valid_until: When | None = None
+    valid_days_after_claim: ValidDays | None = None
+    total_quantity: Positive | None = None
+    per_user_limit: Positive | None = None
     stackable: bool | None = None
     public: bool | None = None
 
@@ -160,7 +168,7 @@ class TemplatePageOut(Schema):
     page_size: int
 
 
-class ReportOut(Schema):
+class CouponReportOut(Schema):
     template_id: int
     name: str
     status: str

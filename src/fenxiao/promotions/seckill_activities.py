@@ -22,6 +22,7 @@ from django.utils import timezone
 from fenxiao.catalog.models import Sku
 from fenxiao.core.errors import Conflict, DomainError, NotFound
 from fenxiao.promotions import seckill_gate
+from fenxiao.promotions.inputs import time_problem
 from fenxiao.promotions.models import SeckillActivity, SeckillPurchase, SeckillPurchaseStatus, SeckillStatus
 from fenxiao.promotions.seckill_gate import Reset, Rules
 
@@ -79,8 +80,12 @@ def activity_problems(a: SeckillActivity) -> list[str]:
         problems.append("每人限购至少为 1")
     if not a.payment_minutes or a.payment_minutes < 1:
         problems.append("支付时限至少为 1 分钟")
-    if a.starts_at is None or a.ends_at is None or a.ends_at <= a.starts_at:
+    if time_problem(a.starts_at, a.ends_at):
+        problems.append("开始和结束时间须带时区")
+    elif a.starts_at is None or a.ends_at is None or a.ends_at <= a.starts_at:
         problems.append("结束时间必须晚于开始时间")
+    if a.commission_allowed is None:
+        problems.append("请选择是否参与分销佣金")
     return problems
 
 

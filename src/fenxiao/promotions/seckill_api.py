@@ -17,6 +17,7 @@ from fenxiao.accounts.tokens import TokenClaims, token_decode
 from fenxiao.core.paging import paginate
 from fenxiao.orders.schemas import OrderDetailOut, order_dict
 from fenxiao.promotions import seckill_activities as activities
+from fenxiao.promotions.inputs import Fen, NonNegative, PatchSchema, Positive, RowId, When
 from fenxiao.promotions.models import SeckillActivity, SeckillStatus
 from fenxiao.promotions.seckill import TokenBuyer, seckill_buy
 
@@ -38,7 +39,7 @@ operator_router = Router(tags=["秒杀运营"], auth=staff_auth)
 buyer_token_auth = BuyerTokenAuth()
 
 
-class ActivityOut(Schema):
+class SeckillActivityOut(Schema):
     id: int
     name: str
     sku_id: int
@@ -53,50 +54,52 @@ class ActivityOut(Schema):
     state: str
 
 
-class ActivityAdminOut(ActivityOut):
+class SeckillActivityAdminOut(SeckillActivityOut):
     sold: int
     status: str
     commission_allowed: bool
 
 
-class ActivityIn(Schema):
+class SeckillActivityIn(Schema):
     name: Annotated[str, Field(min_length=1, max_length=64)]
-    sku_id: int
-    seckill_price_fen: Annotated[int, Field(ge=0)]
-    stock: Annotated[int, Field(ge=0)]
-    per_user_limit: Annotated[int, Field(ge=1)] = 1
-    starts_at: datetime
-    ends_at: datetime
+    sku_id: RowId
+    seckill_price_fen: Fen
+    stock: NonNegative
+    per_user_limit: Positive = 1
+    starts_at: When
+    ends_at: When
     payment_minutes: Annotated[int, Field(ge=1, le=1440)] = 15
     commission_allowed: bool = False
 
 
-class ActivityPatch(Schema):
+class SeckillActivityPatch(PatchSchema):
+    """No field of a seckill activity may be empty: ``null`` is refused."""
+
     name: Annotated[str, Field(min_length=1, max_length=64)] | None = None
-    sku_id: int | None = None
-    seckill_price_fen: Annotated[int, Field(ge=0)] | None = None
-    stock: Annotated[int, Field(ge=0)] | None = None
-    per_user_limit: Annotated[int, Field(ge=1)] | None = None
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
+    sku_id: RowId | None = None
+    seckill_price_fen: Fen | None = None
+    stock: NonNegative | None = None
+    per_user_limit: Positive | None = None
+    starts_at: When | None = None
+    ends_at: When | None = None
     payment_minutes: Annotated[int, Field(ge=1, le=1440)] | None = None
     commission_allowed: bool | None = None
 
 
-class ActivityPageOut(Schema):
-    items: list[ActivityAdminOut]
+class SeckillActivityPageOut(Schema):
+    items: list[SeckillActivityAdminOut]
     count: int
     page: int
     page_size: int
 
 
-class ListQuery(Schema):
+class SeckillListQuery(Schema):
     status: SeckillStatus | None = None
     page: Annotated[int, Field(ge=1)] = 1
     page_size: Annotated[int, Field(ge=1, le=100)] = 20
 
 
-class ReportOut(Schema):
+class SeckillReportOut(Schema):
     activity_id: int
     name: str
     status: str
@@ -109,8 +112,8 @@ class ReportOut(Schema):
     returned: int
 
 
-class BuyIn(Schema):
-    address_id: int | None = None
+class SeckillBuyIn(Schema):
+    address_id: RowId | None = None
     remark: Annotated[str, Field(max_length=200)] = ""
 
 
@@ -141,7 +144,7 @@ def _get(activity_id: int) -> SeckillActivity:
     return a
 
 
-@router.get("", response=list[ActivityOut], summary="秒杀活动列表")
+@router.get("", response=list[SeckillActivityOut], summary="秒杀活动列表")
 def shopper_list(request: HttpRequest):
     """Running and upcoming activities that are not paused, soonest first."""
     found = SeckillActivity.objects.select_related("sku").filter(
@@ -150,57 +153,57 @@ def shopper_list(request: HttpRequest):
     return [_out(a) for a in found.order_by("starts_at", "pk")[:100]]
 
 
-@router.get("/{activity_id}", response=ActivityOut, summary="秒杀活动详情")
+@router.get("/{activity_id}", response=SeckillActivityOut, summary="秒杀活动详情")
 def shopper_detail(request: HttpRequest, activity_id: int):
     return _out(_get(activity_id))
 
 
 @router.post("/{activity_id}/orders", response={201: OrderDetailOut}, summary="秒杀下单", auth=buyer_token_auth)
-def buy(request: HttpRequest, activity_id: int, body: BuyIn):
+def buy(request: HttpRequest, activity_id: int, body: SeckillBuyIn):
     order = seckill_buy(
         user=TokenBuyer(request.auth), activity_id=activity_id, address_id=body.address_id, remark=body.remark
     )
     return Status(201, order_dict(order, request, events=True))
 
 
-@operator_router.post("/seckill-activities", response={201: ActivityAdminOut}, summary="创建秒杀活动")
-def create(request: HttpRequest, body: ActivityIn):
+@operator_router.post("/seckill-activities", response={201: SeckillActivityAdminOut}, summary="创建秒杀活动")
+def create(request: HttpRequest, body: SeckillActivityIn):
     a = activities.seckill_activity_create(fields=body.model_dump())
     return Status(201, _out(_get(a.pk), admin=True))
 
 
-@operator_router.get("/seckill-activities", response=ActivityPageOut, summary="秒杀活动列表")
-def activity_list(request: HttpRequest, q: Query[ListQuery]):
+@operator_router.get("/seckill-activities", response=SeckillActivityPageOut, summary="秒杀活动列表")
+def activity_list(request: HttpRequest, q: Query[SeckillListQuery]):
     qs = SeckillActivity.objects.select_related("sku").order_by("-id")
     if q.status:
         qs = qs.filter(status=q.status)
     return paginate(qs, page=q.page, page_size=q.page_size).shaped(lambda a: _out(a, admin=True))
 
 
-@operator_router.get("/seckill-activities/{activity_id}", response=ActivityAdminOut, summary="秒杀活动详情")
+@operator_router.get("/seckill-activities/{activity_id}", response=SeckillActivityAdminOut, summary="秒杀活动详情")
 def detail(request: HttpRequest, activity_id: int):
     return _out(_get(activity_id), admin=True)
 
 
-@operator_router.patch("/seckill-activities/{activity_id}", response=ActivityAdminOut, summary="修改秒杀活动")
-def update(request: HttpRequest, activity_id: int, body: ActivityPatch):
+@operator_router.patch("/seckill-activities/{activity_id}", response=SeckillActivityAdminOut, summary="修改秒杀活动")
+def update(request: HttpRequest, activity_id: int, body: SeckillActivityPatch):
     activities.seckill_activity_update(activity_id=activity_id, fields=body.model_dump(exclude_unset=True))
     return _out(_get(activity_id), admin=True)
 
 
-@operator_router.post("/seckill-activities/{activity_id}/pause", response=ActivityAdminOut, summary="暂停秒杀")
+@operator_router.post("/seckill-activities/{activity_id}/pause", response=SeckillActivityAdminOut, summary="暂停秒杀")
 def pause(request: HttpRequest, activity_id: int):
     activities.seckill_activity_pause(activity_id=activity_id)
     return _out(_get(activity_id), admin=True)
 
 
-@operator_router.post("/seckill-activities/{activity_id}/resume", response=ActivityAdminOut, summary="恢复秒杀")
+@operator_router.post("/seckill-activities/{activity_id}/resume", response=SeckillActivityAdminOut, summary="恢复秒杀")
 def resume(request: HttpRequest, activity_id: int):
     activities.seckill_activity_resume(activity_id=activity_id)
     return _out(_get(activity_id), admin=True)
 
 
-@operator_router.get("/seckill-activities/{activity_id}/report", response=ReportOut, summary="秒杀统计")
+@operator_router.get("/seckill-activities/{activity_id}/report", response=SeckillReportOut, summary="秒杀统计")
 def report(request: HttpRequest, activity_id: int):
     a = _get(activity_id)
     return {"activity_id": a.pk, "name": a.name, "status": a.status, **activities.seckill_activity_report(activity=a)}

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from fenxiao.core.money import fen_to_yuan
 from fenxiao.orders.pricing import Discount
 from fenxiao.orders.pricing_hooks import PricingContext
+from fenxiao.promotions.inputs import option_id
 from fenxiao.promotions.models import SeckillActivity, SeckillPurchase, SeckillPurchaseStatus
 from fenxiao.promotions.seckill_activities import SeckillError
 
@@ -73,7 +74,7 @@ class SeckillProvider:
     kind = PROVIDER
 
     def discounts(self, ctx: PricingContext) -> Sequence[Discount]:
-        if ctx.options.get("seckill_id") is None:
+        if option_id(ctx.options, "seckill_id", invalid=_not_allowed) is None:
             return []
         a = _granted(ctx).activity
         if len(ctx.lines) != 1 or ctx.lines[0].sku_id != a.sku_id or ctx.lines[0].quantity != 1:

@@ -12,6 +12,7 @@ from django.db import transaction
 from fenxiao.catalog.models import Category, Product
 from fenxiao.core.errors import NotFound
 from fenxiao.promotions.errors import CouponError
+from fenxiao.promotions.inputs import time_problem
 from fenxiao.promotions.models import CouponKind, CouponScope, CouponTemplate, TemplateStatus
 
 EDITABLE = (
@@ -60,7 +61,9 @@ def template_problems(t: CouponTemplate, *, category_ids: Iterable[int], product
         problems.append("请在固定有效期与领取后有效天数中选择一种")
     if t.valid_days_after_claim is not None and t.valid_days_after_claim < 1:
         problems.append("领取后有效天数至少为 1")
-    if t.valid_from and t.valid_until and t.valid_from >= t.valid_until:
+    if time_problem(t.valid_from, t.valid_until):
+        problems.append("生效和失效时间须带时区")
+    elif t.valid_from and t.valid_until and t.valid_from >= t.valid_until:
         problems.append("失效时间必须晚于生效时间")
     if t.total_quantity is None or t.total_quantity < 1:
         problems.append("发行总量至少为 1")

@@ -122,14 +122,18 @@ def shopper_page(view: View) -> View:
     return wrapper
 
 
+ROW_ID_MAX = 2**63 - 1  # the largest number a database id (or any integer column) can hold
+
+
 def int_param(raw: str | None, *, default: int | None = None, minimum: int = 1) -> int | None:
     """A positive integer from a query or form field; anything else is the default, because a
-    hand-edited URL should show the page rather than fail it."""
+    hand-edited URL should show the page rather than fail it. A number no database column can
+    hold counts as anything else: SQLite refuses to bind it at all."""
     try:
         value = int(raw) if raw not in (None, "") else default
     except (TypeError, ValueError):
         return default
-    if value is not None and value < minimum:
+    if value is not None and not minimum <= value <= ROW_ID_MAX:
         return default
     return value
 

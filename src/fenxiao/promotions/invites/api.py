@@ -29,7 +29,7 @@ router = Router(tags=["邀请有礼"], auth=user_auth)
 FIRST_PAGE = 20
 
 
-class PageQuery(Schema):
+class InviteePageQuery(Schema):
     page: Annotated[int, Field(ge=1)] = 1
     page_size: Annotated[int, Field(ge=1, le=100)] = FIRST_PAGE
 
@@ -52,7 +52,7 @@ def me(request: HttpRequest):
 
 
 @router.get("/me/invitees", response=InviteePageOut, summary="我邀请的好友")
-def my_invitees(request: HttpRequest, q: Query[PageQuery]):
+def my_invitees(request: HttpRequest, q: Query[InviteePageQuery]):
     return paginate(selectors.invites_sent(user=request.auth), page=q.page, page_size=q.page_size).shaped(invitee_dict)
 
 

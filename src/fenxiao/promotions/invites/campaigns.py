@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 
+from fenxiao.promotions.inputs import time_problem
 from fenxiao.promotions.invites.errors import InviteConflict, InviteError, campaign_not_found
 from fenxiao.promotions.invites.models import CampaignStatus, Invite, InviteCampaign
 from fenxiao.promotions.models import CouponTemplate
@@ -86,6 +87,8 @@ def campaign_problems(c: InviteCampaign) -> list[str]:
         problems.append("请填写活动名称")
     if c.starts_at is None or c.ends_at is None:
         problems.append("请填写开始和结束时间")
+    elif time_problem(c.starts_at, c.ends_at):
+        problems.append("开始和结束时间须带时区")
     elif c.ends_at <= c.starts_at:
         problems.append("结束时间必须晚于开始时间")
     for template_id, who in ((c.inviter_template_id, "邀请人奖励券"), (c.invitee_template_id, "新用户奖励券")):

@@ -22,7 +22,7 @@ from fenxiao.promotions.invites.schemas import (
     CampaignPageOut,
     CampaignPatch,
     InvitePageOut,
-    ReportOut,
+    InviteReportOut,
     campaign_dict,
     invite_admin_dict,
 )
@@ -30,7 +30,7 @@ from fenxiao.promotions.invites.schemas import (
 router = Router(tags=["邀请有礼运营"], auth=staff_auth)
 
 
-class ListQuery(Schema):
+class InviteCampaignListQuery(Schema):
     status: CampaignStatus | None = None
     page: Annotated[int, Field(ge=1)] = 1
     page_size: Annotated[int, Field(ge=1, le=100)] = 20
@@ -53,7 +53,7 @@ def create(request: HttpRequest, body: CampaignIn):
 
 
 @router.get("/invite-campaigns", response=CampaignPageOut, summary="邀请活动列表")
-def campaign_list(request: HttpRequest, q: Query[ListQuery]):
+def campaign_list(request: HttpRequest, q: Query[InviteCampaignListQuery]):
     qs = selectors.campaigns_with_counts().order_by("-starts_at", "-id")
     if q.status:
         qs = qs.filter(status=q.status)
@@ -83,7 +83,7 @@ def resume(request: HttpRequest, campaign_id: int):
     return _out(campaign_id)
 
 
-@router.get("/invite-campaigns/{campaign_id}/report", response=ReportOut, summary="邀请活动报表")
+@router.get("/invite-campaigns/{campaign_id}/report", response=InviteReportOut, summary="邀请活动报表")
 def report(request: HttpRequest, campaign_id: int):
     c = selectors.campaign_get(campaign_id=campaign_id)
     return {

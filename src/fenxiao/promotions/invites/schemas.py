@@ -13,7 +13,14 @@ from pydantic import StringConstraints
 from fenxiao.accounts.models import User
 from fenxiao.core.masking import mask_name, mask_phone
 from fenxiao.promotions.coupon_rules import label_for
-from fenxiao.promotions.invites.campaigns import MAX_ACCEPT_HOURS, MAX_ORDER_DAYS, CampaignState, campaign_state
+from fenxiao.promotions.inputs import Fen, PatchSchema, Positive, RowId, When
+from fenxiao.promotions.invites.campaigns import (
+    MAX_ACCEPT_HOURS,
+    MAX_ORDER_DAYS,
+    NULLABLE,
+    CampaignState,
+    campaign_state,
+)
 from fenxiao.promotions.invites.models import Invite, InviteCampaign, InviteStatus, RewardRole
 from fenxiao.promotions.invites.selectors import counts_of, reward_view
 from fenxiao.promotions.models import CouponTemplate
@@ -29,28 +36,30 @@ OrderDays = Annotated[int, Field(ge=1, le=MAX_ORDER_DAYS)]
 
 class CampaignIn(Schema):
     name: Name
-    starts_at: datetime
-    ends_at: datetime
-    inviter_template_id: int
-    invitee_template_id: int
-    max_rewards_per_inviter: Annotated[int, Field(ge=1)] | None = None
+    starts_at: When
+    ends_at: When
+    inviter_template_id: RowId
+    invitee_template_id: RowId
+    max_rewards_per_inviter: Positive | None = None
     accept_within_hours: AcceptHours = 72
     order_within_days: OrderDays = 30
-    min_order_fen: Annotated[int, Field(ge=0)] = 0
+    min_order_fen: Fen = 0
     status: Literal["active", "paused"] = "active"
 
 
-class CampaignPatch(Schema):
+class CampaignPatch(PatchSchema):
+    # Send null to remove the cap; null for any other field is refused.
+    nullable = NULLABLE
+
     name: Name | None = None
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
-    inviter_template_id: int | None = None
-    invitee_template_id: int | None = None
-    # Send null to remove the cap.
-    max_rewards_per_inviter: Annotated[int, Field(ge=1)] | None = None
+    starts_at: When | None = None
+    ends_at: When | None = None
+    inviter_template_id: RowId | None = None
+    invitee_template_id: RowId | None = None
+    max_rewards_per_inviter: Positive | None = None
     accept_within_hours: AcceptHours | None = None
     order_within_days: OrderDays | None = None
-    min_order_fen: Annotated[int, Field(ge=0)] | None = None
+    min_order_fen: Fen | None = None
 
 
 class RewardTemplateOut(Schema):
@@ -99,7 +108,7 @@ class CampaignPageOut(Schema):
     page_size: int
 
 
-class ReportOut(CampaignStatsOut):
+class InviteReportOut(CampaignStatsOut):
     campaign_id: int
     name: str
     state: str
