@@ -56,3 +56,10 @@ def test_checkout_options_document_the_promotion_choices(spec):
     body = spec["paths"]["/api/v1/checkout/quote"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     options = _component(spec, _component(spec, body)["properties"]["options"])
     assert {"coupon_id", "coupon", "group_buy_member_id", "group_buy_token"} <= set(options["properties"])
+
+
+def test_coupon_template_choices_are_listed_for_clients(spec):
+    body = spec["components"]["schemas"]["TemplateIn"]["properties"]
+
+    assert body["kind"]["enum"] == ["fixed", "percent", "no_threshold"]
+    assert body["scope"]["enum"] == ["all", "categories", "products"]

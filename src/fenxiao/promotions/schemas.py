@@ -9,11 +9,26 @@ from ninja import Field, Schema
 from pydantic import StringConstraints
 
 from fenxiao.promotions.inputs import MAX_FEN, MAX_VALID_DAYS, Fen, PatchSchema, Positive, RowId, When
-from fenxiao.promotions.models import CouponTemplate, UserCoupon
+from fenxiao.promotions.models import CouponKind, CouponScope, CouponTemplate, UserCoupon
 from fenxiao.promotions.selectors import Evaluation
 from fenxiao.promotions.templates import NULLABLE
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+# Documented as enums so API clients can see the choices; checked by the service, which names the
+# bad value in its own error (COUPON_TEMPLATE_INVALID) rather than a generic validation error.
+Kind = Annotated[
+    str,
+    Field(
+        description="满减券 fixed / 折扣券 percent / 无门槛券 no_threshold",
+        json_schema_extra={"enum": CouponKind.values},
+    ),
+]
+Scope = Annotated[
+    str,
+    Field(
+        description="全场 all / 指定分类 categories / 指定商品 products", json_schema_extra={"enum": CouponScope.values}
+    ),
+]
 
 
 class ClaimIn(Schema):
@@ -111,12 +126,12 @@ ValidDays = Annotated[int, Field(ge=1, le=MAX_VALID_DAYS)]
 
 class TemplateIn(Schema):
     name: Name
-    kind: str
+    kind: Kind
     amount_fen: Fen = 0
     percent_bps: Annotated[int, Field(ge=0, le=10_000)] = 0
     cap_fen: Annotated[int, Field(ge=1, le=MAX_FEN)] | None = None
     threshold_fen: Fen = 0
-    scope: str = "all"
+    scope: Scope = "all"
     category_ids: ScopeIds = []
     product_ids: ScopeIds = []
     valid_from: When | None = None
@@ -132,12 +147,12 @@ class TemplatePatch(PatchSchema):
     nullable = frozenset(NULLABLE)
 
     name: Name | None = None
-    kind: str | None = None
+    kind: Kind | None = None
     amount_fen: Fen | None = None
     percent_bps: Annotated[int, Field(ge=0, le=10_000)] | None = None
     cap_fen: Annotated[int, Field(ge=1, le=MAX_FEN)] | None = None
     threshold_fen: Fen | None = None
-    scope: str | None = None
+    scope: Scope | None = None
     category_ids: ScopeIds | None = None
     product_ids: ScopeIds | None = None
     valid_from: When | None = None
