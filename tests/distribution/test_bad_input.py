@@ -6,13 +6,11 @@ a Chinese message, and nothing is written. Also: one OpenAPI schema per class na
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from contextlib import contextmanager
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from ninja import Schema
 
 from fenxiao.accounts.tokens import token_pair_issue
 from fenxiao.core.errors import DomainError
@@ -268,25 +266,7 @@ def test_the_settings_page_refuses_a_broken_loaded_at(staff_api, django_user_mod
 # -- 6. one OpenAPI schema per class name ------------------------------------------------------------
 
 
-def _schema_classes(cls=Schema):
-    for sub in cls.__subclasses__():
-        yield sub
-        yield from _schema_classes(sub)
-
-
-def test_distribution_schema_names_are_unique_in_the_project():
-    import fenxiao.urls  # noqa: F401  (imports every router, so every schema class)
-
-    by_name = defaultdict(set)
-    for cls in _schema_classes():
-        if cls.__module__.startswith("fenxiao."):
-            by_name[cls.__name__].add(f"{cls.__module__}.{cls.__qualname__}")
-    clashes = {
-        name: sorted(where)
-        for name, where in by_name.items()
-        if len(where) > 1 and any(w.startswith("fenxiao.distribution.") for w in where)
-    }
-    assert clashes == {}
+# (Unique names across the project: tests/api/test_openapi_contract.py.)
 
 
 def test_the_centre_and_the_operator_api_reference_their_own_schemas():

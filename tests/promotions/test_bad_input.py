@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from django.forms.models import model_to_dict
 from django.utils import timezone
-from ninja import Schema
 
 import fenxiao.urls  # noqa: F401  (imports every router, so every schema class exists)
 from fenxiao.core.errors import DomainError
@@ -374,17 +373,3 @@ def test_every_promotions_endpoint_is_documented_with_its_own_schema(client):
     seckill_in = spec["components"]["schemas"]["SeckillActivityIn"]["properties"]
     assert "stock" in seckill_in and "group_size" not in seckill_in
     assert seckill_in["starts_at"]["format"] == "date-time"
-
-
-def test_no_two_promotions_schemas_share_a_name():
-    def walk(cls):
-        for sub in cls.__subclasses__():
-            yield sub
-            yield from walk(sub)
-
-    promotions = [s for s in walk(Schema) if s.__module__.startswith("fenxiao.")]
-    names: dict[str, set[str]] = {}
-    for s in promotions:
-        names.setdefault(s.__name__, set()).add(s.__module__)
-    shared = {n: m for n, m in names.items() if len(m) > 1 and any(x.startswith("fenxiao.promotions") for x in m)}
-    assert shared == {}
