@@ -232,7 +232,9 @@ def test_an_unsigned_notification_with_a_nul_gets_the_usual_signature_refusal(pa
 def assert_400_page(response) -> None:
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/html")
-    assert "参数包含非法字符" in response.content.decode()
+    html = response.content.decode()
+    assert "参数包含非法字符" in html
+    assert ">请求有误</h1>" in html
 
 
 @pytest.mark.parametrize(

@@ -109,7 +109,8 @@ def _nul_in_form(request: HttpRequest) -> str | None:
 
 
 def invalid_character_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "400.html", {"message": "参数包含非法字符"}, status=400)
+    context = {"message": "参数包含非法字符", "page": {"title": "请求有误", "back": None, "tab": ""}}
+    return render(request, "400.html", context, status=400)
 
 
 class RequestInputMiddleware:
