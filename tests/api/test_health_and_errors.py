@@ -69,3 +69,10 @@ def test_a_json_body_that_is_not_an_object_is_refused(anon, raw):
     assert response.status_code == 422
     assert response.json()["code"] == "VALIDATION_ERROR"
     assert response.json()["field"] == "body"
+
+
+def test_a_number_too_long_to_parse_is_explained_in_chinese(anon):
+    response = anon.get(f"/api/v1/products?page={'9' * 5000}")
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "page", "message": "数值过大"}]
