@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "fenxiao.storefront.referral.ReferralMiddleware",
     "fenxiao.core.middleware.ApiErrorShapeMiddleware",
     "fenxiao.core.middleware.RequestInputMiddleware",
+    "fenxiao.core.admin_input.AdminInputMiddleware",
 ]
 
 ROOT_URLCONF = "fenxiao.urls"

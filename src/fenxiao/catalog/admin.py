@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import Count, IntegerField, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
@@ -24,6 +25,7 @@ from fenxiao.catalog.admin_views import (
 )
 from fenxiao.catalog.models import Category, Product, ProductImage, Sku, Supplier
 from fenxiao.catalog.services import product_set_shelf
+from fenxiao.core.admin_input import is_bigint_id
 from fenxiao.core.errors import DomainError
 from fenxiao.core.media import media_url
 from fenxiao.core.money import fen_to_yuan
@@ -58,6 +60,13 @@ class ChildCategoryInline(admin.TabularInline):
     verbose_name_plural = "二级分类"
 
 
+def category_id(value: str) -> int:
+    """A category id from a list filter's query value; anything else is a bad lookup (``?e=1``)."""
+    if not is_bigint_id(value):
+        raise IncorrectLookupParameters(f"不是分类 ID：{value!r}")
+    return int(value)
+
+
 class CategoryLevelFilter(admin.SimpleListFilter):
     title = "上级分类"
     parameter_name = "parent"
@@ -70,7 +79,7 @@ class CategoryLevelFilter(admin.SimpleListFilter):
         if self.value() == "top":
             return queryset.filter(parent__isnull=True)
         if self.value():
-            return queryset.filter(parent_id=self.value())
+            return queryset.filter(parent_id=category_id(self.value()))
         return queryset
 
 
@@ -143,7 +152,8 @@ class TopCategoryFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(Q(category_id=self.value()) | Q(category__parent_id=self.value()))
+            top = category_id(self.value())
+            return queryset.filter(Q(category_id=top) | Q(category__parent_id=top))
         return queryset
 
 

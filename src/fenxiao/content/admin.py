@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.utils.html import format_html
 
 from fenxiao.catalog.uploads import clean_image_upload
 from fenxiao.content import services
 from fenxiao.content.models import Banner, Material, MaterialCategory, MaterialImage, MaterialKind
+from fenxiao.core.admin_input import is_bigint_id
 from fenxiao.core.errors import DomainError
 from fenxiao.core.media import media_url
 
@@ -88,6 +90,14 @@ class MaterialImageInline(admin.TabularInline):
         return format_html('<img src="{}" alt="" style="height:64px;border-radius:4px">', media_url(obj.image.name))
 
 
+class IdAutocompleteSelect(AutocompleteSelect):
+    """Re-showing a refused form, the chosen option is looked up by id: a value that is not one
+    (a tampered ``product=abc``, already a form error) is not looked up at all."""
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, [v for v in value if v and is_bigint_id(str(v))], attr)
+
+
 @admin.register(Material)
 class MaterialAdmin(admin.ModelAdmin):
     form = MaterialForm
@@ -105,6 +115,11 @@ class MaterialAdmin(admin.ModelAdmin):
     )
     inlines = (MaterialImageInline,)
     actions = ("publish_selected", "unpublish_selected")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.autocomplete_fields:
+            kwargs["widget"] = IdAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def _run(self, request, queryset, action, done: str) -> None:
         ok = 0

@@ -6,8 +6,8 @@ their change page opens (to hold those buttons) but saves nothing and nothing is
 
 from __future__ import annotations
 
-from django.contrib import admin
-from django.http import HttpRequest
+from django.contrib import admin, messages
+from django.http import HttpRequest, HttpResponseRedirect
 
 
 class ServiceOnlyAdmin(admin.ModelAdmin):
@@ -24,6 +24,10 @@ class ServiceOnlyAdmin(admin.ModelAdmin):
         pass
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "POST" and self.has_change_permission(request):
+            # The form saves nothing (its inlines never save either): changes go through the buttons.
+            messages.warning(request, "此页面的表单不保存修改，请使用页面上的操作按钮。")
+            return HttpResponseRedirect(request.path)
         hide = {"show_save": False, "show_save_and_continue": False, "show_save_and_add_another": False}
         return super().change_view(request, object_id, form_url, {**hide, **(extra_context or {})})
 

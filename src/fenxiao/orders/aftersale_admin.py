@@ -41,7 +41,7 @@ class AfterSaleLineInline(ReadOnlyInline):
 
     @admin.display(description="退款(元)")
     def refund(self, line: AfterSaleLine) -> str:
-        return fen_to_yuan(line.refund_fen)
+        return "-" if line.refund_fen is None else fen_to_yuan(line.refund_fen)
 
 
 @admin.register(AfterSale)
