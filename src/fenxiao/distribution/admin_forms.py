@@ -8,7 +8,6 @@ A form field maps to the service field it feeds (``SERVICE_FIELDS``), so a refus
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
 from django import forms
@@ -16,7 +15,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from fenxiao.core.errors import DomainError
-from fenxiao.core.money import fen_to_yuan, yuan_to_fen
+from fenxiao.core.money import MAX_TEXT_LENGTH, DecimalTextError, fen_to_yuan, scale_decimal_text, yuan_to_fen
 from fenxiao.distribution.config import settings_values
 from fenxiao.distribution.errors import SettingsInvalid
 from fenxiao.distribution.models import DistributionSettings, ProductCommission, Tier
@@ -56,18 +55,17 @@ class YuanField(forms.CharField):
 
 
 def percent_to_bps(text: str) -> int:
-    """``"12.5" -> 1250``; a basis point is 0.01%, so more than two decimals is refused."""
+    """``"12.5" -> 1250``; a basis point is 0.01%, so more than two decimals is refused. Plain
+    decimal text only: exponents, NaN/Infinity and over-long numbers are refused unparsed."""
     raw = text.strip().rstrip("%").strip()
     try:
-        percent = Decimal(raw)
-    except InvalidOperation as exc:
-        raise ValueError(f"比例格式不正确：{text}") from exc
-    if not percent.is_finite():
-        raise ValueError(f"比例格式不正确：{text}")
-    bps = percent * 100
-    if bps != bps.to_integral_value():
-        raise ValueError(f"比例最多两位小数：{text}")
-    return int(bps)
+        return scale_decimal_text(raw, places=2)
+    except DecimalTextError as exc:
+        if exc.kind == "places":
+            raise ValueError(f"比例最多两位小数：{text[:MAX_TEXT_LENGTH]}") from None
+        if exc.kind == "range":
+            raise ValueError("比例超出范围") from None
+        raise ValueError(f"比例格式不正确：{text[:MAX_TEXT_LENGTH]}") from None
 
 
 class PercentField(forms.CharField):

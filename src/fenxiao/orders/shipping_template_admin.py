@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count
 
+from fenxiao.catalog.import_plan import MAX_PRICE_FEN
 from fenxiao.core.money import fen_to_yuan, yuan, yuan_to_fen
 from fenxiao.orders.models import ShippingRule, ShippingTemplate
 
@@ -48,6 +49,8 @@ def parse_fen(text: str, *, required: bool = False) -> int | None:
         raise forms.ValidationError(str(exc)) from None
     if fen < 0:
         raise forms.ValidationError("金额不能为负数")
+    if fen > MAX_PRICE_FEN:  # the price ceiling: anything above is a typo and may not fit the column
+        raise forms.ValidationError(f"金额不能超过 {fen_to_yuan(MAX_PRICE_FEN)} 元")
     return fen
 
 

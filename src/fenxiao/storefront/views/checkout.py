@@ -38,8 +38,10 @@ def _options(choice: str) -> dict:
     """The coupon choice as the pricing hook reads it: best, none, or one coupon id."""
     if choice == "none":
         return {}
-    if choice.isdigit():
-        return {"coupon_id": int(choice)}
+    # ASCII digits only ("²".isdigit() is True but int("²") fails), and an id a row can have.
+    coupon_id = int_param(choice) if choice.isascii() and choice.isdigit() else None
+    if coupon_id is not None:
+        return {"coupon_id": coupon_id}
     return {"coupon": "best"}
 
 
