@@ -25,8 +25,8 @@ from fenxiao.catalog.admin_views import (
 )
 from fenxiao.catalog.models import Category, Product, ProductImage, Sku, Supplier
 from fenxiao.catalog.services import product_set_shelf
-from fenxiao.core.admin_input import is_bigint_id
 from fenxiao.core.errors import DomainError
+from fenxiao.core.limits import is_row_id_text
 from fenxiao.core.media import media_url
 from fenxiao.core.money import fen_to_yuan
 
@@ -62,7 +62,7 @@ class ChildCategoryInline(admin.TabularInline):
 
 def category_id(value: str) -> int:
     """A category id from a list filter's query value; anything else is a bad lookup (``?e=1``)."""
-    if not is_bigint_id(value):
+    if not is_row_id_text(value):
         raise IncorrectLookupParameters(f"不是分类 ID：{value!r}")
     return int(value)
 

@@ -13,8 +13,8 @@ from django.utils.html import format_html
 from fenxiao.catalog.uploads import clean_image_upload
 from fenxiao.content import services
 from fenxiao.content.models import Banner, Material, MaterialCategory, MaterialImage, MaterialKind
-from fenxiao.core.admin_input import is_bigint_id
 from fenxiao.core.errors import DomainError
+from fenxiao.core.limits import is_row_id_text
 from fenxiao.core.media import media_url
 
 
@@ -95,7 +95,7 @@ class IdAutocompleteSelect(AutocompleteSelect):
     (a tampered ``product=abc``, already a form error) is not looked up at all."""
 
     def optgroups(self, name, value, attr=None):
-        return super().optgroups(name, [v for v in value if v and is_bigint_id(str(v))], attr)
+        return super().optgroups(name, [v for v in value if v and is_row_id_text(str(v))], attr)
 
 
 @admin.register(Material)

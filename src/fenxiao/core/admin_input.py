@@ -20,18 +20,14 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
-BIGINT_MAX = 2**63 - 1
+from fenxiao.core.limits import is_row_id_text
+
 DATE_PARTS = ("__year", "__month", "__day")
 # Years whose whole year, and the next day, lie within what ``datetime`` holds in any time zone
 # (year 1 in Asia/Shanghai begins in year 0 UTC, year 9999 ends in year 10000).
 YEAR_RANGE = range(2, 9999)
 MONTH_RANGE = range(1, 13)
 DAY_RANGE = range(1, 32)
-
-
-def is_bigint_id(value: str) -> bool:
-    # The length first: int() refuses (ValueError) a text of more than 4,300 digits.
-    return value.isascii() and value.isdigit() and len(value) <= 19 and int(value) <= BIGINT_MAX
 
 
 def date_part_ok(key: str, value: str) -> bool:
@@ -60,7 +56,7 @@ class AdminInputMiddleware:
             return None
         if request.method == "POST" and ACTION_CHECKBOX_NAME in request.POST:
             selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
-            kept = [value for value in selected if is_bigint_id(value)]
+            kept = [value for value in selected if is_row_id_text(value)]
             if kept != selected:
                 post = request.POST.copy()
                 post.setlist(ACTION_CHECKBOX_NAME, kept)

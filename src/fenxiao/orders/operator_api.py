@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import StringConstraints
 
 from fenxiao.accounts.auth import staff_auth
+from fenxiao.core.limits import RowId
 from fenxiao.orders import selectors, services
 from fenxiao.orders.models import AfterSale, Order, Shipment
 from fenxiao.orders.schemas import OrderLineOut, line_dict
@@ -32,7 +33,7 @@ class OperatorOrderQuery(Schema):
     status: str | None = None
     date_from: FilterDay | None = None
     date_to: FilterDay | None = None
-    buyer_id: int | None = Field(None, ge=1, le=2**63 - 1)
+    buyer_id: RowId | None = None
     q: Text64 = ""
     page: int = Field(1, ge=1, le=100_000)
     page_size: int = Field(0, ge=0, le=100)

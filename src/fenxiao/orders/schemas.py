@@ -8,13 +8,12 @@ from typing import Annotated, Any, Literal
 from ninja import Field, Schema
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
+from fenxiao.core.limits import RowId
 from fenxiao.core.media import media_url
 from fenxiao.orders.models import Order, OrderLine, event_label
 from fenxiao.orders.pricing import Quote
 
 Quantity = Annotated[int, Field(ge=1, le=999)]
-# A row id as the database can hold it: a larger number is refused here rather than by PostgreSQL.
-RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 OptionToken = Annotated[str, StringConstraints(max_length=64)]
 
 

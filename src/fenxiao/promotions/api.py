@@ -10,11 +10,11 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from fenxiao.accounts.auth import user_auth
+from fenxiao.core.limits import BIGINT_MAX, RowId
 from fenxiao.orders.checkout import LineRequest, checkout_quote
 from fenxiao.orders.errors import OrderError
 from fenxiao.promotions import claims, selectors
 from fenxiao.promotions.coupon_rules import label_for
-from fenxiao.promotions.inputs import MAX_ROW_ID, RowId
 from fenxiao.promotions.schemas import (
     CentreItemOut,
     ClaimIn,
@@ -77,7 +77,7 @@ def _parse_lines(raw: list[str]) -> list[LineRequest]:
     except ValueError as exc:
         raise OrderError("LINES_INVALID", "商品参数格式应为 sku_id:数量", field="lines") from exc
     if not 1 <= len(lines) <= MAX_LINES or any(
-        not (1 <= ln.sku_id <= MAX_ROW_ID and 1 <= ln.quantity <= MAX_QUANTITY) for ln in lines
+        not (1 <= ln.sku_id <= BIGINT_MAX and 1 <= ln.quantity <= MAX_QUANTITY) for ln in lines
     ):
         message = f"商品参数格式应为 sku_id:数量，最多 {MAX_LINES} 种，每种 1 到 {MAX_QUANTITY} 件"
         raise OrderError("LINES_INVALID", message, field="lines")

@@ -12,23 +12,20 @@ from ninja import Schema
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator
 
 from fenxiao.core.errors import DomainError
+from fenxiao.core.limits import BIGINT_MAX, INT_MAX
+from fenxiao.core.limits import RowId as RowId  # part of this module's vocabulary
 
-# The ceiling of an IntegerField / PositiveIntegerField on every database we run on.
-MAX_COUNT = 2_147_483_647
 # ¥100 亿: beyond any price, threshold or discount a mall sets (the cap WithdrawIn uses too), and
 # far inside a BIGINT.
 MAX_FEN = 10**12
-# A BigAutoField primary key.
-MAX_ROW_ID = 2**63 - 1
 # A coupon valid for ten years after claiming is already generous; more overflows date arithmetic.
 MAX_VALID_DAYS = 3650
 EARLIEST_YEAR = 2000
 LATEST_YEAR = 2100
 
-Positive = Annotated[int, Field(ge=1, le=MAX_COUNT)]
-NonNegative = Annotated[int, Field(ge=0, le=MAX_COUNT)]
+Positive = Annotated[int, Field(ge=1, le=INT_MAX)]
+NonNegative = Annotated[int, Field(ge=0, le=INT_MAX)]
 Fen = Annotated[int, Field(ge=0, le=MAX_FEN)]
-RowId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
 
 
 def _aware_and_sane(value: datetime) -> datetime:
@@ -73,6 +70,6 @@ def option_id(options: Mapping[str, Any], key: str, *, invalid: Callable[[], Dom
     value = options.get(key)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ROW_ID:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= BIGINT_MAX:
         raise invalid()
     return value

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from fenxiao.core.errors import DomainError, NotFound
+from fenxiao.core.limits import BIGINT_MAX
 
 logger = logging.getLogger(__name__)
 
@@ -122,9 +123,6 @@ def shopper_page(view: View) -> View:
     return wrapper
 
 
-ROW_ID_MAX = 2**63 - 1  # the largest number a database id (or any integer column) can hold
-
-
 def int_param(raw: str | None, *, default: int | None = None, minimum: int = 1) -> int | None:
     """A positive integer from a query or form field; anything else is the default, because a
     hand-edited URL should show the page rather than fail it. A number no database column can
@@ -133,7 +131,7 @@ def int_param(raw: str | None, *, default: int | None = None, minimum: int = 1) 
         value = int(raw) if raw not in (None, "") else default
     except (TypeError, ValueError):
         return default
-    if value is not None and not minimum <= value <= ROW_ID_MAX:
+    if value is not None and not minimum <= value <= BIGINT_MAX:
         return default
     return value
 

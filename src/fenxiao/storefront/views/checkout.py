@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from fenxiao.accounts import selectors as accounts
+from fenxiao.core.limits import is_row_id_text
 from fenxiao.orders import cart_selectors, services
 from fenxiao.orders.checkout import LineRequest, checkout_quote
 from fenxiao.orders.errors import OrderError
@@ -39,7 +40,7 @@ def _options(choice: str) -> dict:
     if choice == "none":
         return {}
     # ASCII digits only ("²".isdigit() is True but int("²") fails), and an id a row can have.
-    coupon_id = int_param(choice) if choice.isascii() and choice.isdigit() else None
+    coupon_id = int_param(choice) if is_row_id_text(choice) else None
     if coupon_id is not None:
         return {"coupon_id": coupon_id}
     return {"coupon": "best"}
