@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from fenxiao.accounts.models import User
+from fenxiao.core.statements import rows_insert, values_first
 from fenxiao.distribution import accounts
 from fenxiao.distribution.binding import chain_from_row, chain_lookups, referral_bind_from_touch
 from fenxiao.distribution.commission_rules import (
@@ -57,11 +58,15 @@ def order_referral_snapshot(*, order_id: int, buyer_id: int | None = None) -> No
         referral_bind_from_touch(user_id=buyer_id)
     levels = enabled_levels(row)
     # The buyer's own distributor row and the referrers above them, in one query.
-    found = (
-        User.objects.filter(pk=buyer_id)
-        .values_list("distributor__id", "distributor__status", *chain_lookups(levels, prefix="referral__"))
-        .get()
+    found = values_first(
+        ("order_referral_chain", levels),
+        lambda buyer: User.objects.filter(pk=buyer).values_list(
+            "distributor__id", "distributor__status", *chain_lookups(levels, prefix="referral__")
+        ),
+        buyer_id,
     )
+    if found is None:
+        raise User.DoesNotExist(f"buyer {buyer_id} of order {order_id} does not exist")
     buyer_distributor, buyer_active = found[0], found[1] == DistributorStatus.ACTIVE
     chain = commission_chain(
         buyer_distributor_id=buyer_distributor,
@@ -72,7 +77,7 @@ def order_referral_snapshot(*, order_id: int, buyer_id: int | None = None) -> No
     )
     self_purchase = bool(chain) and chain[0] == buyer_distributor
     # One statement whether or not a concurrent call wrote it first (no savepoint needed).
-    OrderReferral.objects.bulk_create(
+    rows_insert(
         [OrderReferral(order_id=order_id, buyer_id=buyer_id, chain=chain, self_purchase=self_purchase)],
         ignore_conflicts=True,
     )

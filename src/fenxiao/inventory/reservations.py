@@ -13,12 +13,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 
 from fenxiao.accounts.models import User
 from fenxiao.catalog.cache import catalog_changed
 from fenxiao.catalog.models import SKU_MAX_STOCK, Sku
+from fenxiao.core.statements import rows_insert
 from fenxiao.inventory.errors import StockError
 from fenxiao.inventory.models import StockMovement, StockMovementReason, StockReservation
 
@@ -53,8 +54,7 @@ def stock_reserve(*, holds: Sequence[Hold], describe=None) -> list[StockReservat
         wanted[hold.sku_id] = wanted.get(hold.sku_id, 0) + hold.quantity
     shortages = []
     for sku_id in sorted(wanted):
-        taken = Sku.objects.filter(pk=sku_id, stock__gte=wanted[sku_id]).update(stock=F("stock") - wanted[sku_id])
-        if not taken:
+        if not stock_take(sku_id=sku_id, quantity=wanted[sku_id]):
             available = Sku.objects.filter(pk=sku_id).values_list("stock", flat=True).first() or 0
             shortages.append(Shortage(sku_id, wanted[sku_id], available))
     if shortages:
@@ -62,9 +62,18 @@ def stock_reserve(*, holds: Sequence[Hold], describe=None) -> list[StockReservat
             f"{describe(s.sku_id) if describe else s.sku_id}（剩余 {s.available} 件）" for s in shortages[:5]
         )
         raise StockShortage(shortages, f"库存不足：{names}")
-    return StockReservation.objects.bulk_create(
-        StockReservation(reference=h.reference, sku_id=h.sku_id, quantity=h.quantity) for h in holds
-    )
+    return rows_insert([StockReservation(reference=h.reference, sku_id=h.sku_id, quantity=h.quantity) for h in holds])
+
+
+def stock_take(*, sku_id: int, quantity: int) -> bool:
+    """The conditional take itself, as a prebuilt statement (``core.statements``: every order
+    runs it once per SKU). False when fewer than ``quantity`` units are left."""
+    table = Sku._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET stock = stock - %s WHERE id = %s AND stock >= %s", [quantity, sku_id, quantity]
+        )
+        return cursor.rowcount == 1
 
 
 def _finish(references: Iterable[str], *, to: str) -> list[StockReservation]:

@@ -12,6 +12,7 @@ from django.conf import settings
 from fenxiao.accounts.models import Address, User
 from fenxiao.catalog.models import Sku
 from fenxiao.core.errors import NotFound
+from fenxiao.core.statements import row_get, rows_with_parent
 from fenxiao.orders.errors import OrderError
 from fenxiao.orders.pricing import (
     Discount,
@@ -69,11 +70,13 @@ def quote_lines(lines: Sequence[LineRequest], *, check_stock: bool = True) -> li
     """Current price and snapshot of each SKU; refuses unknown, inactive and off-shelf SKUs, and
     (when asked) quantities above stock, naming every problem line at once."""
     # The product's rich detail (often tens of KB of HTML) is never needed to price a basket.
+    ids = [line.sku_id for line in lines]
+    table = Sku._meta.db_table
     skus = {
         s.id: s
-        for s in Sku.objects.select_related("product")
-        .defer("product__detail_html")
-        .filter(pk__in=[line.sku_id for line in lines])
+        for s in rows_with_parent(
+            Sku, "product", f"{table}.id IN ({', '.join(['%s'] * len(ids))})", ids, parent_defer=["detail_html"]
+        )
     }
     missing = [line.sku_id for line in lines if line.sku_id not in skus]
     if missing:
@@ -115,11 +118,11 @@ def quote_lines(lines: Sequence[LineRequest], *, check_stock: bool = True) -> li
 def address_for(user: User, address_id: int | None) -> Address | None:
     """The chosen address (only the caller's own), else the default one, else none."""
     if address_id is not None:
-        try:
-            return Address.objects.get(pk=address_id, user=user)
-        except Address.DoesNotExist:
-            raise NotFound("ADDRESS_NOT_FOUND", "收货地址不存在") from None
-    return Address.objects.filter(user=user, is_default=True).first()
+        address = row_get(Address, "id = %s AND user_id = %s", [address_id, user.id])
+        if address is None:
+            raise NotFound("ADDRESS_NOT_FOUND", "收货地址不存在")
+        return address
+    return row_get(Address, "user_id = %s AND is_default = %s", [user.id, True])
 
 
 def shipping_fee(lines: Sequence[QuoteLine], province: str) -> int:

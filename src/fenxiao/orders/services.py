@@ -21,6 +21,7 @@ from fenxiao.accounts.models import User
 from fenxiao.catalog.models import Product
 from fenxiao.core.errors import Conflict
 from fenxiao.core.events import publish_on_commit
+from fenxiao.core.statements import rows_insert
 from fenxiao.inventory.reservations import Hold, stock_consume, stock_release, stock_reserve, stock_retake
 from fenxiao.orders.checkout import LineRequest, checkout_quote
 from fenxiao.orders.errors import OrderError, order_not_found
@@ -159,7 +160,7 @@ def _order_place(
     deadline = timezone.now() + settings.ORDER_PAYMENT_WINDOW
     if payment_deadline is not None:
         deadline = min(deadline, payment_deadline)
-    order = Order.objects.create(
+    order = Order(
         order_no=new_order_no(),
         buyer=user,
         goods_fen=quote.goods_fen,
@@ -179,23 +180,26 @@ def _order_place(
         idempotency_key=key,
         payment_deadline=deadline,
     )
-    order_lines = OrderLine.objects.bulk_create(
-        OrderLine(
-            order=order,
-            sku_id=q.sku_id,
-            product_id=q.product_id,
-            product_title=q.title[:120],
-            sku_code=q.sku_code,
-            sku_specs=q.specs[:200],
-            image=q.image[:300],
-            unit_price_fen=q.unit_price_fen,
-            quantity=q.quantity,
-            goods_fen=q.goods_fen,
-            discount_fen=q.discount_fen,
-            paid_fen=q.paid_fen,
-            weight_g=q.weight_g,
-        )
-        for q in quote.lines
+    rows_insert([order])
+    order_lines = rows_insert(
+        [
+            OrderLine(
+                order=order,
+                sku_id=q.sku_id,
+                product_id=q.product_id,
+                product_title=q.title[:120],
+                sku_code=q.sku_code,
+                sku_specs=q.specs[:200],
+                image=q.image[:300],
+                unit_price_fen=q.unit_price_fen,
+                quantity=q.quantity,
+                goods_fen=q.goods_fen,
+                discount_fen=q.discount_fen,
+                paid_fen=q.paid_fen,
+                weight_g=q.weight_g,
+            )
+            for q in quote.lines
+        ]
     )
     titles = {q.sku_id: q.title for q in quote.lines}
     stock_reserve(

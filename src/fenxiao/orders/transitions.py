@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from fenxiao.core.statements import rows_insert
 from fenxiao.orders.errors import order_state_conflict
 from fenxiao.orders.models import Order, OrderEvent, OrderStatus
 
@@ -68,7 +69,7 @@ def order_event_add(
     from_status: str = "",
     to_status: str = "",
 ) -> OrderEvent:
-    return OrderEvent.objects.create(
+    event = OrderEvent(
         order=order,
         type=type,
         actor=actor,
@@ -77,6 +78,7 @@ def order_event_add(
         from_status=from_status,
         to_status=to_status,
     )
+    return rows_insert([event])[0]
 
 
 def order_transition(
