@@ -152,3 +152,11 @@ def test_values_first_refuses_queries_it_cannot_run_as_the_orm_would():
         values_first(("two_params",), lambda v: User.objects.filter(pk=v, nickname="x").values_list("id"), 1)
     with pytest.raises(ValueError, match="without conversion"):
         values_first(("converted",), lambda v: Order.objects.filter(pk=v).values_list("adjustments"), 1)
+
+
+def test_rows_insert_refuses_a_model_whose_save_signals_someone_listens_to():
+    sku = SkuFactory.build(product=SkuFactory().product, code="NEW-SKU")
+
+    with pytest.raises(ValueError, match="signal receivers"):
+        rows_insert([sku])
+    assert not Sku.objects.filter(code="NEW-SKU").exists()

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Field, Model, QuerySet
+from django.db.models.signals import post_save, pre_save
 
 M = TypeVar("M", bound=Model)
 
@@ -69,18 +70,42 @@ def _instance(model: type[M], columns: _Columns, row: Sequence[Any], connection)
     return model.from_db(connection.alias, columns.attnames, columns.convert(row, connection))
 
 
+@cache
+def _select(model: type[Model], vendor: str) -> tuple[str, str, _Columns]:
+    """``SELECT <columns> FROM <table>`` and the primary key column, built once per model."""
+    quote = _connection().ops.quote_name
+    table = model._meta.db_table
+    columns = _columns(model, vendor, table)
+    return f"SELECT {columns.sql} FROM {quote(table)}", quote(model._meta.pk.column), columns
+
+
 def row_get(model: type[M], where: str, params: Sequence[Any]) -> M | None:
     """The first row (lowest primary key) of ``model`` matching ``where``, a condition on the
     model's own table written with its column names and ``%s`` placeholders."""
     connection = _connection()
-    table = model._meta.db_table
-    columns = _columns(model, connection.vendor, table)
-    pk = connection.ops.quote_name(model._meta.pk.column)
-    sql = f"SELECT {columns.sql} FROM {connection.ops.quote_name(table)} WHERE {where} ORDER BY {pk} LIMIT 1"
+    select, pk, columns = _select(model, connection.vendor)
     with connection.cursor() as cursor:
-        cursor.execute(sql, list(params))
+        cursor.execute(f"{select} WHERE {where} ORDER BY {pk} LIMIT 1", list(params))
         row = cursor.fetchone()
     return None if row is None else _instance(model, columns, row, connection)
+
+
+@cache
+def _select_with_parent(
+    model: type[Model], parent_field: str, parent_defer: frozenset[str], vendor: str
+) -> tuple[str, _Columns, _Columns]:
+    quote = _connection().ops.quote_name
+    fk = model._meta.get_field(parent_field)
+    parent = fk.related_model
+    child_table, parent_table = model._meta.db_table, parent._meta.db_table
+    child = _columns(model, vendor, child_table)
+    above = _columns(parent, vendor, parent_table, parent_defer)
+    sql = (
+        f"SELECT {child.sql}, {above.sql} FROM {quote(child_table)} "
+        f"INNER JOIN {quote(parent_table)} ON {quote(child_table)}.{quote(fk.column)} = "
+        f"{quote(parent_table)}.{quote(fk.target_field.column)}"
+    )
+    return sql, child, above
 
 
 def rows_with_parent(
@@ -88,22 +113,15 @@ def rows_with_parent(
 ) -> list[M]:
     """Rows of ``model`` each with the row its foreign key ``parent_field`` points to, read in one
     statement: ``select_related`` for one level, with the parent's bulky columns left out
-    (``parent_defer``; reading one of them later costs a query, as with ``defer``)."""
+    (``parent_defer``; reading one of them later costs a query, as with ``defer``). ``where``
+    names columns with their table, as both tables are joined."""
     connection = _connection()
-    quote = connection.ops.quote_name
+    select, child, above = _select_with_parent(model, parent_field, frozenset(parent_defer), connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{select} WHERE {where}", list(params))
+        rows = cursor.fetchall()
     fk = model._meta.get_field(parent_field)
     parent = fk.related_model
-    child_table, parent_table = model._meta.db_table, parent._meta.db_table
-    child = _columns(model, connection.vendor, child_table)
-    above = _columns(parent, connection.vendor, parent_table, frozenset(parent_defer))
-    sql = (
-        f"SELECT {child.sql}, {above.sql} FROM {quote(child_table)} "
-        f"INNER JOIN {quote(parent_table)} ON {quote(child_table)}.{quote(fk.column)} = "
-        f"{quote(parent_table)}.{quote(fk.target_field.column)} WHERE {where}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(params))
-        rows = cursor.fetchall()
     split = len(child.attnames)
     result = []
     for row in rows:
@@ -113,45 +131,60 @@ def rows_with_parent(
     return result
 
 
-def _insert_fields(model: type[Model]) -> list[Field]:
-    return [f for f in model._meta.concrete_fields if not f.primary_key or not f.db_returning]
+@cache
+def _insert_fields(model: type[Model]) -> tuple[Field, ...]:
+    """The columns an INSERT names: all but a database-assigned key. Fields whose value only the
+    database knows (generated columns, database defaults) are refused, not guessed."""
+    fields = []
+    for field in model._meta.concrete_fields:
+        if getattr(field, "generated", False) or field.has_db_default():
+            raise ValueError(f"{model.__name__}.{field.name} is filled by the database: insert it with the ORM")
+        if not (field.primary_key and field.db_returning):
+            fields.append(field)
+    return tuple(fields)
+
+
+@lru_cache(maxsize=256)
+def _insert(model: type[Model], vendor: str, rows: int, ignore_conflicts: bool) -> str:
+    quote = _connection().ops.quote_name
+    fields = _insert_fields(model)
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES {', '.join([one] * rows)}"
+    )
+    if ignore_conflicts:
+        return f"{sql} ON CONFLICT DO NOTHING"
+    return f"{sql} RETURNING {quote(model._meta.pk.column)}"
 
 
 def rows_insert(objs: Sequence[M], *, ignore_conflicts: bool = False) -> list[M]:
     """Insert ``objs`` (one model) in one statement and set their primary keys, as ``save()`` or
     ``bulk_create`` would (defaults, ``auto_now_add``). With ``ignore_conflicts`` a row that
-    breaks a unique constraint is skipped and keeps no primary key."""
+    breaks a unique constraint is skipped, and no object gets a primary key it did not have."""
     if not objs:
         return []
     model = type(objs[0])
+    if pre_save.has_listeners(model) or post_save.has_listeners(model):
+        raise ValueError(f"{model.__name__} has save signal receivers, which an INSERT here would skip: use the ORM")
     connection = _connection()
-    quote = connection.ops.quote_name
     fields = _insert_fields(model)
-    pk = model._meta.pk
     params: list[Any] = []
     for obj in objs:
         for field in fields:
             params.append(field.get_db_prep_save(field.pre_save(obj, True), connection))
-    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-        f"VALUES {', '.join([one] * len(objs))}"
-    )
-    if ignore_conflicts:
-        sql += " ON CONFLICT DO NOTHING"
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-        for obj in objs:
-            obj._state.db = connection.alias
-        return list(objs)
-    sql += f" RETURNING {quote(pk.column)}"
+    sql = _insert(model, connection.vendor, len(objs), ignore_conflicts)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        ids = [row[0] for row in cursor.fetchall()]
-    # Rows come back in VALUES order on both PostgreSQL and SQLite, as bulk_create relies on.
-    for obj, pk_value in zip(objs, ids, strict=True):
-        setattr(obj, pk.attname, pk_value)
-        obj._state.adding = False
+        ids = None if ignore_conflicts else [row[0] for row in cursor.fetchall()]
+    if ids is not None and len(ids) != len(objs):
+        raise AssertionError("INSERT ... RETURNING answered a different number of rows")
+    pk = model._meta.pk.attname
+    for i, obj in enumerate(objs):
+        if ids is not None:
+            # Rows come back in VALUES order on PostgreSQL and SQLite, as bulk_create relies on.
+            setattr(obj, pk, ids[i])
+            obj._state.adding = False
         obj._state.db = connection.alias
     return list(objs)
 
