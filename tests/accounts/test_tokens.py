@@ -87,6 +87,25 @@ def test_tokens_with_bad_claims_are_invalid(shopper, claims):
     assert_error(Api(token).get(ME), 401, "TOKEN_INVALID")
 
 
+def test_a_token_already_accepted_is_still_refused_after_the_key_changes(shopper, settings):
+    token = access_for(shopper)
+    api = Api(token)
+    assert api.get(ME).status_code == 200
+
+    settings.JWT_SIGNING_KEY = "a-rotated-signing-key-long-enough-for-hmac-256"
+
+    assert_error(api.get(ME), 401, "TOKEN_INVALID")
+
+
+def test_a_tampered_copy_of_an_accepted_token_is_refused(shopper):
+    token = access_for(shopper)
+    assert Api(token).get(ME).status_code == 200
+    header, _payload, signature = token.split(".")
+    other = _forge(sub=str(shopper.pk + 1)).split(".")[1]
+
+    assert_error(Api(f"{header}.{other}.{signature}").get(ME), 401, "TOKEN_INVALID")
+
+
 def test_token_for_deleted_user_is_invalid(shopper):
     token = access_for(shopper)
     shopper.delete()
