@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from fenxiao.accounts.models import Address, User
-from fenxiao.catalog.models import Sku
-from fenxiao.core.statements import row_get, rows_insert, rows_with_parent, values_first
+from fenxiao.catalog.models import ProductImage, Sku
+from fenxiao.core.statements import row_get, rows_get, rows_insert, rows_with_parent, values_first
 from fenxiao.distribution.models import OrderReferral
 from fenxiao.orders.models import Order, OrderEvent
 from tests.catalog_factories import SkuFactory
@@ -43,6 +43,19 @@ def test_row_get_answers_none_for_no_row_and_the_lowest_key_for_several():
     assert row_get(Address, "id = %s AND user_id = %s", [first.id, user.id + 1]) is None
     assert row_get(Address, "user_id = %s", [user.id]).id == first.id
     assert row_get(Address, "user_id = %s AND is_default = %s", [user.id, True]) is None
+
+
+def test_rows_get_orders_and_limits_as_asked():
+    product = SkuFactory().product
+    for order, name in [(2, "c.png"), (0, "b.png"), (0, "a.png"), (1, "d.png")]:
+        ProductImage.objects.create(product=product, image=name, sort_order=order)
+    orm = list(ProductImage.objects.filter(product=product).order_by("sort_order", "id"))
+
+    rows = rows_get(ProductImage, "product_id = %s", [product.id], order_by="sort_order, id")
+
+    assert [_values(r) for r in rows] == [_values(r) for r in orm]
+    assert [r.image for r in rows_get(ProductImage, "product_id = %s", [product.id], limit=2)] == ["c.png", "b.png"]
+    assert rows_get(ProductImage, "product_id = %s", [product.id + 1000]) == []
 
 
 def test_rows_with_parent_reads_the_parent_in_the_same_statement_less_its_deferred_columns():

@@ -54,7 +54,7 @@ def product_detail(request: HttpRequest, product_id: int):
     skus = product.active_skus
     prices = [s.price_fen for s in skus] or [0]
     cheapest = min(skus, key=lambda s: (s.price_fen, s.id)) if skus else None
-    images = [product.main_image, *(img.image for img in product.images.all())]
+    images = [product.main_image, *(img.image for img in product.gallery)]
     return {
         "id": product.id,
         "title": product.title,

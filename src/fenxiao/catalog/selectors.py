@@ -12,6 +12,7 @@ from fenxiao.catalog.errors import product_not_found
 from fenxiao.catalog.models import Category, Product, ProductImage, Sku
 from fenxiao.core.errors import DomainError
 from fenxiao.core.paging import Page
+from fenxiao.core.statements import rows_get, rows_with_parent
 
 ProductSort = Literal["default", "sales", "price", "price_desc", "new"]
 
@@ -131,18 +132,18 @@ def product_list_for_shopper(
 
 
 def product_get_for_shopper(*, product_id: int) -> Product:
-    """Off-shelf products are not found for shoppers: the same 404 as a product that never existed."""
-    product = (
-        Product.objects.filter(pk=product_id, is_on_shelf=True)
-        .select_related("category")
-        .prefetch_related(
-            Prefetch("skus", queryset=Sku.objects.filter(is_active=True).order_by("id"), to_attr="active_skus"),
-            Prefetch("images", queryset=ProductImage.objects.order_by("sort_order", "id")),
-        )
-        .first()
-    )
-    if product is None:
+    """Off-shelf products are not found for shoppers: the same 404 as a product that never existed.
+
+    The product page is the page shared links land on, so its three reads are prebuilt statements
+    (``core.statements``), not ORM queries compiled on every view. The product comes with its
+    category, ``active_skus`` (by id) and ``gallery`` (its images in display order)."""
+    table = Product._meta.db_table
+    found = rows_with_parent(Product, "category", f"{table}.id = %s AND {table}.is_on_shelf = %s", [product_id, True])
+    if not found:
         raise product_not_found()
+    product = found[0]
+    product.active_skus = rows_get(Sku, "product_id = %s AND is_active = %s", [product.id, True])
+    product.gallery = rows_get(ProductImage, "product_id = %s", [product.id], order_by="sort_order, id")
     return product
 
 

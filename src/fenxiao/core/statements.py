@@ -79,15 +79,27 @@ def _select(model: type[Model], vendor: str) -> tuple[str, str, _Columns]:
     return f"SELECT {columns.sql} FROM {quote(table)}", quote(model._meta.pk.column), columns
 
 
-def row_get(model: type[M], where: str, params: Sequence[Any]) -> M | None:
-    """The first row (lowest primary key) of ``model`` matching ``where``, a condition on the
-    model's own table written with its column names and ``%s`` placeholders."""
+def rows_get(
+    model: type[M], where: str, params: Sequence[Any], *, order_by: str = "", limit: int | None = None
+) -> list[M]:
+    """Rows of ``model`` matching ``where``, a condition on the model's own table written with its
+    column names and ``%s`` placeholders, in ``order_by`` (column names; the primary key when
+    empty)."""
     connection = _connection()
     select, pk, columns = _select(model, connection.vendor)
+    sql = f"{select} WHERE {where} ORDER BY {order_by or pk}"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
     with connection.cursor() as cursor:
-        cursor.execute(f"{select} WHERE {where} ORDER BY {pk} LIMIT 1", list(params))
-        row = cursor.fetchone()
-    return None if row is None else _instance(model, columns, row, connection)
+        cursor.execute(sql, list(params))
+        rows = cursor.fetchall()
+    return [_instance(model, columns, row, connection) for row in rows]
+
+
+def row_get(model: type[M], where: str, params: Sequence[Any]) -> M | None:
+    """The first row (lowest primary key) of ``model`` matching ``where`` (see ``rows_get``)."""
+    found = rows_get(model, where, params, limit=1)
+    return found[0] if found else None
 
 
 @cache

@@ -178,7 +178,7 @@ def product(request: HttpRequest, product_id: int) -> HttpResponse:
     item = catalog.product_get_for_shopper(product_id=product_id)
     now = timezone.now()
     skus = item.active_skus
-    images = [media_url(name, request) for name in [item.main_image, *(i.image for i in item.images.all())] if name]
+    images = [media_url(name, request) for name in [item.main_image, *(i.image for i in item.gallery)] if name]
     prices = [s.price_fen for s in skus] or [0]
     context = {
         "product": item,
