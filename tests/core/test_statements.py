@@ -78,6 +78,11 @@ def test_rows_with_parent_reads_the_parent_in_the_same_statement_less_its_deferr
     assert products[0].detail_html == orm[rows[0].id].product.detail_html
 
 
+def test_rows_with_parent_refuses_a_parent_that_may_be_missing():
+    with pytest.raises(ValueError, match="may be null"):
+        rows_with_parent(OrderEvent, "actor", "orders_orderevent.id = %s", [1])
+
+
 def _order(user: User, order_no: str) -> Order:
     return Order(
         order_no=order_no,

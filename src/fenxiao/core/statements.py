@@ -9,7 +9,11 @@ converters the ORM itself applies, so a row written or read here is the row the 
 read; ``tests/core/test_statements.py`` compares them field by field on SQLite and PostgreSQL.
 
 Model signals are not sent, as with ``bulk_create``: use these only for models no receiver
-listens to. Everything else in the project keeps using the ORM."""
+listens to. ``where`` and ``order_by`` are SQL written in the code, never input: values always go
+as ``%s`` parameters. Everything else in the project keeps using the ORM.
+
+The texts are built once per process, like the statements a connection has prepared, so app
+servers restart after a migration (README, "Deploying for real")."""
 
 from __future__ import annotations
 
@@ -108,6 +112,9 @@ def _select_with_parent(
 ) -> tuple[str, _Columns, _Columns]:
     quote = _connection().ops.quote_name
     fk = model._meta.get_field(parent_field)
+    if fk.null:
+        # An inner join would drop the rows without a parent instead of reading them with None.
+        raise ValueError(f"{model.__name__}.{parent_field} may be null: read it with the ORM")
     parent = fk.related_model
     child_table, parent_table = model._meta.db_table, parent._meta.db_table
     child = _columns(model, vendor, child_table)
