@@ -20,15 +20,6 @@ pytestmark = pytest.mark.django_db
 HUGE = ["1e999999", "1e500000", "-1e999999", "NaN", "Infinity", "1" + "0" * 13]
 
 
-@pytest.fixture
-def console(db) -> Client:
-    from fenxiao.accounts.models import User
-
-    client = Client()
-    client.force_login(User.objects.create(username="operator", is_staff=True, is_superuser=True))
-    return client
-
-
 # -- search ----------------------------------------------------------------------------------
 
 
@@ -117,26 +108,26 @@ def template_form(**overrides) -> dict:
         ("10000000.01", "金额不能超过 10000000.00 元"),
     ],
 )
-def test_a_huge_shipping_amount_is_a_form_error_and_nothing_is_saved(console, field, value, words):
-    response = console.post(reverse("admin:orders_shippingtemplate_add"), template_form(**{field: value}))
+def test_a_huge_shipping_amount_is_a_form_error_and_nothing_is_saved(admin_client, field, value, words):
+    response = admin_client.post(reverse("admin:orders_shippingtemplate_add"), template_form(**{field: value}))
 
     assert response.status_code == 200
     assert words in response.content.decode()
     assert not ShippingTemplate.objects.exists() and not ShippingRule.objects.exists()
 
 
-def test_the_price_ceiling_itself_is_accepted(console):
-    response = console.post(reverse("admin:orders_shippingtemplate_add"), template_form(free_over_yuan="10000000"))
+def test_the_price_ceiling_itself_is_accepted(admin_client):
+    response = admin_client.post(reverse("admin:orders_shippingtemplate_add"), template_form(free_over_yuan="10000000"))
 
     assert response.status_code == 302
     assert ShippingTemplate.objects.get().free_over_fen == 1_000_000_000
 
 
-def test_a_huge_amount_leaves_an_existing_template_unchanged(console):
+def test_a_huge_amount_leaves_an_existing_template_unchanged(admin_client):
     template = ShippingTemplate.objects.create(name="全国包邮线", free_over_fen=9900)
     url = reverse("admin:orders_shippingtemplate_change", args=[template.pk])
 
-    response = console.post(url, template_form(free_over_yuan="1e20", name="改名"))
+    response = admin_client.post(url, template_form(free_over_yuan="1e20", name="改名"))
 
     assert response.status_code == 200 and "金额格式不正确" in response.content.decode()
     template.refresh_from_db()
@@ -147,12 +138,12 @@ def test_a_huge_amount_leaves_an_existing_template_unchanged(console):
 @pytest.mark.parametrize(
     "overrides", [{"min_sales_yuan": "1e999999"}, {"min_sales_yuan": "1e500000"}, {"level1_percent": "1e999999"}]
 )
-def test_a_huge_tier_number_is_a_form_error(console, overrides):
+def test_a_huge_tier_number_is_a_form_error(admin_client, overrides):
     before = list(Tier.objects.order_by("pk").values())
     data = {"name": "钻石", "rank": "9", "level1_percent": "16", "level2_percent": "8", "level3_percent": "0",
             "min_sales_yuan": "10000", "min_customers": "30", "min_orders": "80", **overrides}  # fmt: skip
 
-    response = console.post(reverse("admin:distribution_tier_add"), data)
+    response = admin_client.post(reverse("admin:distribution_tier_add"), data)
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors
