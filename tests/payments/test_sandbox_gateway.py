@@ -147,3 +147,21 @@ def test_refunds_are_accepted_once_per_out_refund_no(db, gateway, django_capture
             out_trade_no="FX1", out_refund_no="RFX1-2", reason="", refund_fen=12_001, total_fen=12_300
         )
     assert caught.value.code == REJECTED
+
+
+def test_a_notification_waits_for_the_thread_whose_call_produced_it(db, gateway):
+    """Two refunds asked for at once, in two threads: each thread delivers its own notification.
+    With one shared outbox, one thread could take the other's or drop it, and the refund stayed
+    "processing" until a sweep asked WeChat."""
+    _prepay(gateway)
+    mine = gateway.complete_payment("FX1")
+    gateway.server.post(mine)
+    taken_elsewhere: list = []
+
+    other = threading.Thread(target=lambda: taken_elsewhere.extend(gateway.server.take_outbox()))
+    other.start()
+    other.join()
+
+    assert taken_elsewhere == []
+    assert gateway.server.take_outbox() == [mine]
+    assert gateway.server.take_outbox() == []

@@ -20,6 +20,7 @@ import logging
 import os
 import re
 import secrets
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
@@ -132,7 +133,29 @@ class SandboxPayServer:
         self.keys, self.mchid, self.appid, self.folder = keys, mchid, appid, folder
         (folder / "trades").mkdir(parents=True, exist_ok=True, mode=0o700)
         (folder / "refunds").mkdir(parents=True, exist_ok=True, mode=0o700)
-        self.outbox: list[SignedMessage] = []
+        self._outbox = threading.local()
+
+    # -- notifications ---------------------------------------------------------------------------
+
+    def post(self, message: SignedMessage) -> None:
+        """Keep a notification this call produced, for its caller to deliver after commit.
+
+        The outbox is per thread: the client calls the server in the caller's own thread, and a
+        shared list let two concurrent refunds take or drop each other's notification (a refund
+        then stayed "processing" until the sweep asked)."""
+        self._thread_outbox().append(message)
+
+    def take_outbox(self) -> list[SignedMessage]:
+        """The notifications this thread's calls produced since it last asked, and forget them."""
+        messages = self._thread_outbox()
+        self._outbox.messages = []
+        return messages
+
+    def _thread_outbox(self) -> list[SignedMessage]:
+        messages = getattr(self._outbox, "messages", None)
+        if messages is None:
+            messages = self._outbox.messages = []
+        return messages
 
     # -- storage ---------------------------------------------------------------------------------
 
@@ -348,7 +371,7 @@ class SandboxPayServer:
                 },
             }
             self._save("refunds", out_refund_no, record)
-        self.outbox.append(self._refund_succeeds(out_refund_no))
+        self.post(self._refund_succeeds(out_refund_no))
         return record
 
     def _refund_succeeds(self, out_refund_no: str) -> SignedMessage:
@@ -443,8 +466,7 @@ class SandboxWechatPay(WechatPayClient):
         return state
 
     def _deliver_outbox(self) -> None:
-        messages, self.server.outbox = self.server.outbox, []
-        for message in messages:
+        for message in self.server.take_outbox():
             # After the caller's transaction commits, as a real notification arrives after the answer.
             transaction.on_commit(lambda message=message: _deliver(message))
 

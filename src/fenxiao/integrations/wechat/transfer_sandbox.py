@@ -107,8 +107,7 @@ class SandboxWechatTransfer(WechatTransferClient):
 
     def cancel_transfer_bill(self, out_bill_no: str) -> TransferBill:
         bill = super().cancel_transfer_bill(out_bill_no)
-        messages, self.server.outbox = self.server.outbox, []
-        for message in messages:
+        for message in self.server.take_outbox():
             _deliver_after_commit(message)
         return bill
 

@@ -245,7 +245,7 @@ class SandboxTransferServer(SandboxPayServer):
         if started:
             # WeChat finishes the cancel a moment later and announces it.
             done, _ = self._move(out_bill_no, to=TransferState.CANCELLED, allowed_from=(TransferState.CANCELING,))
-            self.outbox.append(self.notification(done))
+            self.post(self.notification(done))
         return self._cancel_view(record)
 
     @staticmethod
