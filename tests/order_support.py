@@ -11,7 +11,7 @@ from django.utils import timezone
 from fenxiao.accounts.models import Address, User
 from fenxiao.orders.checkout import LineRequest
 from fenxiao.orders.models import Order
-from fenxiao.orders.services import order_create, order_mark_paid
+from fenxiao.orders.services import order_create, order_payment_receive
 from fenxiao.payments.models import Payment, PaymentStatus
 from tests.support import HOME_ADDRESS
 
@@ -43,4 +43,5 @@ def mark_paid(order: Order) -> Order:
         trade_state="SUCCESS",
         paid_at=timezone.now(),
     )
-    return order_mark_paid(order_id=order.id, payment=payment)
+    assert order_payment_receive(order_id=order.id, payment=payment) is None
+    return Order.objects.get(pk=order.id)

@@ -11,7 +11,8 @@ from django.utils import timezone
 from fenxiao.core.errors import Conflict
 from fenxiao.inventory.models import StockReservation
 from fenxiao.orders.models import Order, OrderStatus
-from fenxiao.orders.services import order_cancel
+from fenxiao.orders.services import order_cancel, order_payment_receive
+from fenxiao.payments.models import Payment
 from tests.order_support import mark_paid, place_order
 
 
@@ -83,17 +84,23 @@ def test_same_idempotency_key_returns_the_same_order(buyer, sku):
     assert err.value.code == "IDEMPOTENCY_KEY_REUSED"
 
 
-def test_a_payment_after_the_timeout_revives_the_order_when_stock_is_there(buyer, sku):
+def test_money_for_a_cancelled_order_is_refused_and_changes_nothing(buyer, sku):
     order = place_order(buyer, (sku.id, 2))
     order_cancel(order_id=order.id, by=None, reason="超时未支付")
+    payment = Payment.objects.create(
+        order=order, out_trade_no=f"T{order.order_no}", amount_fen=order.payable_fen, description="test",
+        payer_openid=buyer.openid, transaction_id="4200000000000000000000000001", trade_state="SUCCESS",
+    )  # fmt: skip
 
-    paid = mark_paid(order)
+    refusal = order_payment_receive(order_id=order.id, payment=payment)
 
-    assert paid.status == OrderStatus.PAID
+    assert refusal is not None and refusal.code == "ORDER_CANCELLED"
+    order.refresh_from_db()
+    assert (order.status, order.paid_fen, order.paid_at) == (OrderStatus.CANCELLED, 0, None)
     sku.refresh_from_db()
-    assert sku.stock == 98
-    assert StockReservation.objects.get().state == "consumed"
-    assert list(paid.events.values_list("type", flat=True)) == ["created", "cancelled", "paid"]
+    assert sku.stock == 100
+    assert StockReservation.objects.get().state == "released"
+    assert list(order.events.values_list("type", flat=True)) == ["created", "cancelled", "payment_refused"]
 
 
 def test_a_clashing_order_number_is_drawn_again(buyer, sku, monkeypatch):

@@ -1,5 +1,5 @@
 """What a finished refund does to an order (``refunds.refund_finished_for_order``, called by
-payments inside its claim), failed refunds and their retry, late payments, and the sweep for
+payments inside its claim), failed refunds and their retry, how money the order refused went back, and the sweep for
 refunds that were owed but never asked for. WeChat is the payments sandbox; a refund WeChat
 closes or flags is told through payments' own claim (``refund_claim_final``)."""
 
@@ -12,7 +12,6 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from fenxiao.catalog.models import Sku
 from fenxiao.integrations.wechat import pay_sandbox
 from fenxiao.integrations.wechat.pay_gateway import RefundState, pay_gateway
 from fenxiao.orders.aftersale_review import aftersale_approve, aftersale_refund_retry
@@ -23,6 +22,7 @@ from fenxiao.payments.claims import refund_claim_final
 from fenxiao.payments.models import Payment, Refund, RefundStatus
 from fenxiao.payments.notifications import notification_handle
 from fenxiao.payments.prepare import payment_description, payment_prepare
+from fenxiao.payments.refunds import refund_refused_payment
 from fenxiao.payments.sandbox import register_sandbox_sink
 from tests.order_support import place_order
 from tests.orders.test_aftersale_support import (  # noqa: F401  (fixtures)
@@ -237,38 +237,29 @@ def test_a_purpose_that_is_not_an_order_refund_is_ignored(buyer, sku):
     assert _snapshot(order) == before
 
 
-# --- late payment -------------------------------------------------------------------------------
+# --- money the order refused ----------------------------------------------------------------------
 
 
-def test_a_payment_after_cancel_with_the_stock_gone_is_refunded_in_full(buyer, sku, django_capture_on_commit_callbacks):
+def test_how_a_refused_payment_was_refunded_is_told_on_the_order_once(buyer, sku, wechat_silent):
     order = place_order(buyer, (sku.id, 2))
     payment = payment_prepare(order=order, payer_openid=buyer.openid, description=payment_description(order)).payment
     order_cancel(order_id=order.id, by=buyer, reason="不要了")
-    Sku.objects.filter(pk=sku.pk).update(stock=0)  # sold to someone else meanwhile
-
-    message = pay_gateway().complete_payment(payment.out_trade_no)  # the buyer paid anyway
+    message = pay_gateway().complete_payment(payment.out_trade_no, racing_close=True)  # paid anyway
     notification_handle(headers=message.headers, body=message.body)
+    refund = refund_refused_payment(payment_id=payment.pk)
 
-    # the notification answers at once; the refund (a call to WeChat) is the sweep's job
-    order.refresh_from_db()
-    assert (order.status, order.paid_fen, order.refunded_fen) == (OrderStatus.CANCELLED, order.payable_fen, 0)
-    assert not Refund.objects.exists()
-    with django_capture_on_commit_callbacks(execute=True):
-        assert sweep_stuck_refunds(now=timezone.now() + timedelta(minutes=6)) == 1
+    _finish(refund, "CLOSED")  # WeChat closed it: the operator is told, the sweep asks again
+    refund_finished_for_order(refund=Refund.objects.get(pk=refund.pk))  # told twice
 
-    order.refresh_from_db()
-    assert order.refunded_fen == order.paid_fen
-    refund = Refund.objects.get()
-    assert (refund.purpose, refund.amount_fen, refund.status) == (
-        f"late_payment:{order.id}",
-        order.paid_fen,
-        "succeeded",
-    )
-    assert order.events.filter(type="late_payment_refunded").count() == 1
-
-    refund_finished_for_order(refund=refund)  # told again
-    assert order.events.filter(type="late_payment_refunded").count() == 1
-    assert sweep_stuck_refunds(now=timezone.now() + timedelta(hours=1)) == 0
+    events = order.events.filter(type="payment_return_failed")
+    assert [e.note for e in events] == ["微信退款已关闭，请重试退款"]
+    second = refund_refused_payment(payment_id=payment.pk)
+    assert second.pk != refund.pk and second.out_refund_no == refund.out_refund_no[:-1] + "2"
+    _finish(second, "SUCCESS")
+    refund_finished_for_order(refund=Refund.objects.get(pk=second.pk))
+    assert order.events.filter(type="payment_returned").count() == 1
+    order.refresh_from_db()  # the order's money and status never moved
+    assert (order.status, order.paid_fen, order.refunded_fen) == (OrderStatus.CANCELLED, 0, 0)
 
 
 # --- the sweep ------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from fenxiao.integrations.wechat import gateway
 from fenxiao.orders.models import OrderLine, Shipment
-from fenxiao.orders.services import order_mark_paid
+from fenxiao.orders.services import order_payment_receive
 from fenxiao.orders.shipping import order_ship, shipment_update
 from fenxiao.orders.wechat_shipping import (
     UPLOAD_PATH,
@@ -93,7 +93,7 @@ def test_an_order_not_paid_through_wechat_needs_no_upload(buyer, sku, staff, dja
         order=order, out_trade_no="T-offline", amount_fen=order.payable_fen, description="线下", payer_openid="",
         status=PaymentStatus.SUCCEEDED,
     )  # fmt: skip
-    order_mark_paid(order_id=order.id, payment=payment)
+    assert order_payment_receive(order_id=order.id, payment=payment) is None
 
     with django_capture_on_commit_callbacks(execute=True):
         shipment = ship(order, staff, "SF0000001")

@@ -12,6 +12,7 @@ from fenxiao.accounts.models import User
 from fenxiao.accounts.tokens import token_pair_issue
 from fenxiao.integrations.wechat import pay_gateway as gateway_module
 from fenxiao.payments import hooks
+from fenxiao.payments.hooks import PaymentRefusal
 from tests.payments import support
 from tests.support import Api
 
@@ -26,6 +27,7 @@ class HookCalls:
     payments: list[int] = field(default_factory=list)
     refunds: list[tuple[int, str]] = field(default_factory=list)
     payment_error: Exception | None = None
+    refusal: PaymentRefusal | None = None
     refund_error: Exception | None = None
 
 
@@ -33,21 +35,22 @@ class HookCalls:
 def hook_calls():
     """Replace orders' handlers with recording ones (restored afterwards)."""
     calls = HookCalls()
-    saved = (hooks._on_payment_succeeded, hooks._on_refund_finished)
+    saved = (hooks._on_payment_received, hooks._on_refund_finished)
 
     def on_payment(payment):
         calls.payments.append(payment.pk)
         if calls.payment_error is not None:
             raise calls.payment_error
+        return calls.refusal
 
     def on_refund(refund):
         calls.refunds.append((refund.pk, refund.status))
         if calls.refund_error is not None:
             raise calls.refund_error
 
-    hooks.register(payment_succeeded=on_payment, refund_finished=on_refund)
+    hooks.register(payment_received=on_payment, refund_finished=on_refund)
     yield calls
-    hooks._on_payment_succeeded, hooks._on_refund_finished = saved
+    hooks._on_payment_received, hooks._on_refund_finished = saved
 
 
 @dataclass

@@ -1,5 +1,6 @@
 """A buyer who pays the same order twice (two payment sessions, both completed at WeChat) is
-charged once: the order keeps the first payment and the second is refunded in full by a sweep."""
+charged once: the order keeps the first payment and refuses the second, which a sweep refunds in
+full."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from fenxiao.integrations.wechat.pay_gateway import pay_gateway
 from fenxiao.orders.models import Order
 from fenxiao.payments.models import Payment, PaymentStatus, Refund
 from fenxiao.payments.sandbox import sandbox_payment_succeed
-from fenxiao.payments.services import notification_handle, sweep_duplicate_payments
+from fenxiao.payments.services import notification_handle, sweep_refused_payments
 from tests.catalog_factories import SkuFactory
 from tests.order_support import place_order
 
@@ -36,16 +37,18 @@ def test_a_second_payment_of_a_paid_order_is_refunded_in_full(buyer, django_capt
         payer_openid=buyer.openid, time_expire=timezone.now() + timedelta(minutes=30),
     )  # fmt: skip
     message = gateway.complete_payment(second.out_trade_no)
-    assert notification_handle(headers=message.headers, body=message.body).outcome == "double_payment"
+    assert notification_handle(headers=message.headers, body=message.body).outcome == "refused"
     assert notification_handle(headers=message.headers, body=message.body).outcome == "duplicate"
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert sweep_duplicate_payments(now=timezone.now()) == 1
-    assert sweep_duplicate_payments(now=timezone.now()) == 0
+        assert sweep_refused_payments(now=timezone.now()) == 1
+    assert sweep_refused_payments(now=timezone.now()) == 0
 
     refund = Refund.objects.get()
     assert (refund.payment_id, refund.amount_fen, refund.status) == (second.pk, 5000, "succeeded")
-    assert refund.purpose == f"duplicate_payment:{second.pk}"
+    assert refund.purpose == f"refused_payment:{second.pk}"
+    second.refresh_from_db()
+    assert (second.status, second.anomaly) == (PaymentStatus.REFUSED, "订单已由另一笔支付付款，自动全额退款")
     order = Order.objects.get(pk=order.pk)
     assert (order.status, order.paid_fen, order.refunded_fen) == ("paid", 5000, 0)
     first.refresh_from_db()

@@ -16,6 +16,7 @@ from cryptography.x509.oid import NameOID
 
 from fenxiao.core.errors import DomainError
 from fenxiao.orders.models import Order
+from fenxiao.payments.hooks import PaymentRefusal
 from fenxiao.payments.models import Notification, Payment, PaymentStatus
 from fenxiao.payments.services import notification_handle, payment_prepare
 from tests.concurrency import run_together_ok
@@ -172,17 +173,29 @@ def test_other_event_types_are_acknowledged_and_ignored(gateway, payment, hook_c
 
 
 @pytest.mark.django_db
-def test_an_order_that_refuses_the_money_keeps_the_payment_and_flags_it(gateway, payment, hook_calls):
-    hook_calls.payment_error = DomainError("PAYMENT_AMOUNT_MISMATCH", "支付金额与订单应付金额不一致")
+def test_money_the_order_refuses_is_kept_on_record_for_a_full_refund(gateway, payment, hook_calls):
+    hook_calls.refusal = PaymentRefusal("ORDER_CANCELLED", "订单已取消")
 
     response = _post(_success(gateway, payment))
 
     # The money has moved; retrying will not change the order's mind, so WeChat is told SUCCESS.
     assert response.status_code == 200
     payment.refresh_from_db()
-    assert payment.status == PaymentStatus.SUCCEEDED and "PAYMENT_AMOUNT_MISMATCH" in payment.anomaly
-    assert Notification.objects.get().outcome == "order_refused"
+    assert (payment.status, payment.anomaly) == (PaymentStatus.REFUSED, "订单已取消，自动全额退款")
+    assert payment.transaction_id and payment.trade_state == "SUCCESS"
+    assert Notification.objects.get().outcome == "refused"
     assert _post(_success(gateway, payment)).status_code == 200
+    assert hook_calls.payments == [payment.pk]
+
+
+@pytest.mark.django_db
+def test_a_handler_failing_with_a_domain_error_refuses_the_money_too(gateway, payment, hook_calls):
+    hook_calls.payment_error = DomainError("STOCK_MISSING", "库存记录缺失")
+
+    assert _post(_success(gateway, payment)).status_code == 200
+
+    payment.refresh_from_db()
+    assert (payment.status, payment.anomaly) == (PaymentStatus.REFUSED, "库存记录缺失，自动全额退款")
     assert hook_calls.payments == [payment.pk]
 
 

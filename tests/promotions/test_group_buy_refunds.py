@@ -13,8 +13,10 @@ from django.utils import timezone
 from fenxiao.catalog.models import Sku
 from fenxiao.core.events import deliver
 from fenxiao.distribution.models import CommissionRecord, Referral
+from fenxiao.integrations.wechat.pay_gateway import pay_gateway
 from fenxiao.orders.models import Order, OrderStatus
 from fenxiao.payments.models import Refund, RefundStatus
+from fenxiao.payments.notifications import notification_handle
 from fenxiao.payments.prepare import payment_description, payment_prepare
 from fenxiao.promotions.group_buy import sweep_group_deadlines
 from fenxiao.promotions.models import GroupBuyGroup, GroupBuyMember, GroupMemberStatus, GroupStatus
@@ -75,20 +77,27 @@ def test_a_failed_group_refunds_every_paid_member_once_and_cancels_the_unpaid(sk
     assert Refund.objects.filter(order__in=[leader, member_order]).count() == 2
 
 
-def test_a_payment_that_lands_after_the_group_failed_is_refunded_in_full(sku):
+def test_a_member_who_paid_as_the_group_failed_is_refunded_in_full_once(sku):
     activity = make_activity(sku, time_limit_minutes=60, payment_minutes=30)
     leader = pay(open_group(shopper("leader"), activity).order)
     group_id = GroupBuyMember.objects.get(order=leader).group_id
     late = join(shopper("late"), group_id).order
-    payment_prepare(order=late, payer_openid=late.buyer.openid, description=payment_description(late))  # paying...
+    payment = payment_prepare(order=late, payer_openid=late.buyer.openid, description=payment_description(late))
+    # The member pays at WeChat just before the deadline; the notification has not arrived yet.
+    delayed = pay_gateway().complete_payment(payment.payment.out_trade_no)
+
     with time_machine.travel(timezone.now() + timedelta(minutes=61)):
         sweep_group_deadlines(now=timezone.now())
-    assert Order.objects.get(pk=late.pk).status == OrderStatus.CANCELLED
-
-    pay(late)  # WeChat says it was paid after all: the order comes back, its seat does not
-    assert GroupBuyMember.objects.get(order=late).status == GroupMemberStatus.REFUNDING
-    assert not refunds_of(late)  # not inside the payment notification: the next sweep refunds it
-    sweep_group_deadlines(now=timezone.now())
+        # Cancelling the unpaid seat closed its payment first: WeChat said it was paid, so the
+        # order is paid (not cancelled), and its seat no longer counts.
+        late.refresh_from_db()
+        assert late.status == OrderStatus.PAID
+        assert GroupBuyMember.objects.get(order=late).status == GroupMemberStatus.REFUNDING
+        assert not refunds_of(late)  # not inside the payment's claim: the next sweep refunds it
+        sweep_group_deadlines(now=timezone.now())
+        sweep_group_deadlines(now=timezone.now())
+    # WeChat's delayed notification finally arrives (signed when it was sent): nothing more happens.
+    assert notification_handle(headers=delayed.headers, body=delayed.body).outcome == "duplicate"
 
     late.refresh_from_db()
     (refund,) = refunds_of(late)

@@ -135,6 +135,21 @@ def test_cancel_a_pending_order_from_its_page(browser, shopper, sku):
     assert order.status == OrderStatus.CANCELLED
 
 
+def test_cancelling_an_order_the_buyer_already_paid_at_wechat_shows_it_paid(browser, shopper, sku):
+    from fenxiao.integrations.wechat.pay_gateway import pay_gateway
+    from fenxiao.payments.services import payment_description, payment_prepare
+
+    order = place_order(shopper, (sku.id, 1))
+    payment = payment_prepare(order=order, payer_openid="o-h5", description=payment_description(order)).payment
+    pay_gateway().complete_payment(payment.out_trade_no)  # paid; the notification is still on its way
+
+    page = browser.post(f"/orders/{order.id}/cancel/", follow=True).content.decode()
+
+    assert "订单已付款或已关闭，无法取消" in page
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID
+
+
 def test_after_sale_application_and_progress(browser, shopper, sku):
     order = mark_paid(place_order(shopper, (sku.id, 2)))
     line = order.lines.get()

@@ -113,28 +113,6 @@ def reservation_states(*, references: Iterable[str]) -> dict[str, str]:
     return dict(StockReservation.objects.filter(reference__in=list(references)).values_list("reference", "state"))
 
 
-@transaction.atomic(savepoint=False)
-def stock_retake(*, references: Iterable[str]) -> bool:
-    """Take released units again for a payment that arrived after its order timed out: all or
-    nothing, with the same conditional update as a new order. True if the stock was there."""
-    rows = list(
-        StockReservation.objects.select_for_update()
-        .filter(reference__in=list(references), state=StockReservation.State.RELEASED)
-        .order_by("sku_id", "id")
-    )
-    try:
-        with transaction.atomic():
-            for row in rows:
-                if not Sku.objects.filter(pk=row.sku_id, stock__gte=row.quantity).update(
-                    stock=F("stock") - row.quantity
-                ):
-                    raise StockError("STOCK_INSUFFICIENT", "库存不足")
-            StockReservation.objects.filter(pk__in=[r.pk for r in rows]).update(state=StockReservation.State.CONSUMED)
-    except StockError:
-        return False
-    return True
-
-
 @transaction.atomic
 def stock_restock(*, sku_id: int, quantity: int, note: str, actor: User | None = None) -> Sku:
     """Returned goods go back on sale, with a ``StockMovement`` saying which after-sale brought them."""

@@ -288,7 +288,8 @@ class OrderAdmin(ServiceOnlyAdmin):
         if done:
             self.message_user(request, f"已取消 {done} 个订单", messages.SUCCESS)
         if skipped:
-            self.message_user(request, f"以下订单不是待付款状态，未取消：{'、'.join(skipped)}", messages.WARNING)
+            listed = "、".join(skipped)
+            self.message_user(request, f"以下订单未取消（非待付款，或微信支付未能关单）：{listed}", messages.WARNING)
 
     @admin.action(description="重新上传微信发货信息", permissions=["change"])
     def retry_wechat_upload(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:

@@ -27,10 +27,6 @@ def aftersale_purpose(after_sale_id: int) -> str:
     return f"after_sale:{after_sale_id}"
 
 
-def late_payment_purpose(order_id: int) -> str:
-    return f"late_payment:{order_id}"
-
-
 def void_purpose(order_id: int) -> str:
     """A paid order voided before it shipped because its promotion failed (a group-buy that did
     not fill): one refund of everything paid, whoever asks and however often."""

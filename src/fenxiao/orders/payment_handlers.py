@@ -1,14 +1,15 @@
-"""Orders' answers to payments: a payment succeeded, a refund finished."""
+"""Orders' answers to payments: money arrived (take it or refuse it), a refund finished."""
 
 from __future__ import annotations
 
 from fenxiao.payments import hooks
+from fenxiao.payments.hooks import PaymentRefusal
 
 
-def _payment_succeeded(payment) -> None:
-    from fenxiao.orders.services import order_mark_paid
+def _payment_received(payment) -> PaymentRefusal | None:
+    from fenxiao.orders.services import order_payment_receive
 
-    order_mark_paid(order_id=payment.order_id, payment=payment)
+    return order_payment_receive(order_id=payment.order_id, payment=payment)
 
 
 def _refund_finished(refund) -> None:
@@ -18,4 +19,4 @@ def _refund_finished(refund) -> None:
 
 
 def register() -> None:
-    hooks.register(payment_succeeded=_payment_succeeded, refund_finished=_refund_finished)
+    hooks.register(payment_received=_payment_received, refund_finished=_refund_finished)

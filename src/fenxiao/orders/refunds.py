@@ -7,10 +7,11 @@ Two kinds of refund come from orders, told apart by the ``purpose`` they carry a
   amounts grow, the order's ``refunded_fen`` grows by the whole refund (shipping included), one
   ``order_line_refunded`` event per line is published (line amounts only: shipping is order-level
   and is no commission base), and an order with every unit refunded is closed (``order_closed``).
-- ``late_payment:<order_id>`` — a payment that arrived after its order was cancelled and its
-  stock sold to someone else: the whole payment goes back.
 - ``void:<order_id>`` — a paid order still held by its promotion (a group-buy that failed to
   fill) is voided: the whole payment goes back, the units go back on sale, the order closes.
+
+Money an order refused (it was cancelled, or already paid) is refunded by payments itself
+(``refused_payment:<payment_id>``); orders only notes on the order's trail how that refund ended.
 
 Payments is asked (``refund_create``) only after our transaction committed and while we hold no
 row lock, because it calls WeChat. Payments calls ``refund_finished_for_order`` inside its own
@@ -31,7 +32,7 @@ from fenxiao.core.errors import DomainError
 from fenxiao.core.events import publish_on_commit
 from fenxiao.core.money import fen_to_yuan
 from fenxiao.inventory.reservations import stock_restock
-from fenxiao.orders.aftersale_selectors import aftersale_purpose, late_payment_purpose, void_purpose
+from fenxiao.orders.aftersale_selectors import aftersale_purpose, void_purpose
 from fenxiao.orders.aftersales import aftersale_move, lock_aftersale
 from fenxiao.orders.errors import OrderError
 from fenxiao.orders.models import AfterSale, AfterSaleStatus, Order, OrderHold, OrderLine, OrderStatus
@@ -206,50 +207,19 @@ def _after_sale_refund_finished(refund: Refund, after_sale_id: int) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# a payment that came after its order was cancelled
+# money the order refused (payments refunds it on its own; the order's trail says how it went)
 
 
-def order_refund_late_payment(*, order_id: int) -> None:
-    """Give back a payment that arrived after its order was cancelled and could not revive it
-    (``order_mark_paid`` calls this after commit). Payments makes one refund per purpose, so
-    asking again (the sweep, a replayed notification) never refunds twice."""
-    order = Order.objects.filter(pk=order_id).first()
-    if order is None or order.status != OrderStatus.CANCELLED:
-        return
-    amount = order.paid_fen - order.refunded_fen
-    if amount <= 0:
-        return
-    try:
-        _refund_create(
-            order_id=order.id, amount_fen=amount, reason="订单已取消，全额退款", purpose=late_payment_purpose(order.id)
-        )
-    except Exception:  # the sweep asks again; nothing to roll back here
-        logger.exception("order %s: late-payment refund_create failed", order_id)
-
-
-def _late_payment_refund_finished(refund: Refund, order_id: int) -> None:
-    order = lock_order(order_id)
-    if refund.status == RefundStatus.SUCCEEDED:
-        if order.refunded_fen >= order.paid_fen:
-            return  # already booked
-        if refund.amount_fen != order.paid_fen - order.refunded_fen:
-            raise OrderError("REFUND_AMOUNT_MISMATCH", "退款金额与订单实付金额不一致")
-        Order.objects.filter(pk=order.pk).update(refunded_fen=F("paid_fen"), updated_at=timezone.now())
-        order_event_add(
-            order,
-            type="late_payment_refunded",
-            note=f"订单已取消，已全额退款 {fen_to_yuan(refund.amount_fen)} 元",
-            data={"refund_id": refund.id, "amount_fen": refund.amount_fen},
-        )
-        return
-    if order.events.filter(type="late_payment_refund_failed", data__refund_id=refund.id).exists():
-        return
-    order_event_add(
-        order,
-        type="late_payment_refund_failed",
-        note=FAILURE_MESSAGES.get(refund.status, SUBMIT_FAILED),
-        data={"refund_id": refund.id},
-    )
+def _refused_payment_refund_finished(refund: Refund) -> None:
+    order = lock_order(refund.order_id)
+    kind = "payment_returned" if refund.status == RefundStatus.SUCCEEDED else "payment_return_failed"
+    if order.events.filter(type=kind, data__refund_id=refund.id).exists():
+        return  # told twice
+    if kind == "payment_returned":
+        note = f"未入账的款项 {fen_to_yuan(refund.amount_fen)} 元已全额原路退回"
+    else:
+        note = FAILURE_MESSAGES.get(refund.status, SUBMIT_FAILED)
+    order_event_add(order, type=kind, note=note, data={"refund_id": refund.id, "amount_fen": refund.amount_fen})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -325,7 +295,7 @@ def _void_refund_finished(refund: Refund, order_id: int) -> None:
 
 def _target(purpose: str) -> tuple[str, int] | None:
     kind, _, ident = purpose.partition(":")
-    if kind in {"after_sale", "late_payment", "void"} and ident.isdigit():
+    if kind in {"after_sale", "refused_payment", "void"} and ident.isdigit():
         return kind, int(ident)
     return None
 
@@ -344,7 +314,7 @@ def refund_finished_for_order(*, refund: Refund) -> None:
     elif kind == "void":
         _void_refund_finished(refund, ident)
     else:
-        _late_payment_refund_finished(refund, ident)
+        _refused_payment_refund_finished(refund)
 
 
 def _purpose_of(prefix: str) -> Concat:
@@ -352,10 +322,10 @@ def _purpose_of(prefix: str) -> Concat:
 
 
 def sweep_stuck_refunds(*, now: datetime) -> int:
-    """Ask again for refunds that were owed but never asked for: an after-sale in ``refunding``
-    with no refund at payments, or a late payment with none (or only a closed one), older than
-    ``REFUND_SWEEP_GRACE``. Returns how many were asked. Running it twice asks nothing new: once a
-    refund exists, payments owns it (and its notification finishes the after-sale)."""
+    """Ask again for after-sale refunds that were owed but never asked for: an after-sale in
+    ``refunding`` with no refund at payments, older than ``REFUND_SWEEP_GRACE``. Returns how many
+    were asked. Running it twice asks nothing new: once a refund exists, payments owns it (and its
+    notification finishes the after-sale)."""
     cutoff = now - REFUND_SWEEP_GRACE
     asked = 0
     stuck = (
@@ -367,16 +337,5 @@ def sweep_stuck_refunds(*, now: datetime) -> int:
     )
     for after_sale_id in stuck:
         aftersale_refund_submit(after_sale_id=after_sale_id)
-        asked += 1
-    live = Refund.objects.filter(purpose=_purpose_of("late_payment:")).exclude(status=RefundStatus.CLOSED)
-    unpaid_back = (
-        Order.objects.filter(status=OrderStatus.CANCELLED, paid_fen__gt=F("refunded_fen"), updated_at__lt=cutoff)
-        .annotate(has_refund=Exists(live))
-        .filter(has_refund=False)
-        .order_by("id")
-        .values_list("pk", flat=True)
-    )
-    for order_id in unpaid_back:
-        order_refund_late_payment(order_id=order_id)
         asked += 1
     return asked

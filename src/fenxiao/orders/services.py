@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,15 +20,23 @@ from django.utils import timezone
 
 from fenxiao.accounts.models import User
 from fenxiao.catalog.models import Product
-from fenxiao.core.errors import Conflict
+from fenxiao.core.errors import Conflict, DomainError
 from fenxiao.core.events import publish_on_commit
+from fenxiao.core.money import fen_to_yuan
 from fenxiao.core.statements import rows_insert
-from fenxiao.inventory.reservations import Hold, stock_consume, stock_release, stock_reserve, stock_retake
+from fenxiao.inventory.reservations import Hold, stock_consume, stock_release, stock_reserve
 from fenxiao.orders.checkout import LineRequest, checkout_quote
 from fenxiao.orders.errors import OrderError, order_not_found
 from fenxiao.orders.models import AfterSale, AfterSaleStatus, Order, OrderEvent, OrderHold, OrderLine, OrderStatus
+from fenxiao.orders.payment_acceptance import payment_refusal
 from fenxiao.orders.placement_hooks import placement_hooks
 from fenxiao.orders.transitions import order_event_add, order_transition
+from fenxiao.payments.hooks import PaymentRefusal
+from fenxiao.payments.models import Payment
+from fenxiao.payments.reconciliation import payment_close
+from fenxiao.payments.selectors import payment_ids_open_for_order
+
+logger = logging.getLogger(__name__)
 
 OPEN_AFTER_SALE = (
     AfterSaleStatus.REQUESTED,
@@ -227,10 +236,33 @@ def _line_references(order: Order) -> list[str]:
     return [line_reference(pk) for pk in order.lines.values_list("pk", flat=True)]
 
 
-@transaction.atomic
 def order_cancel(*, order_id: int, by: User | None, reason: str = "", at: datetime | None = None) -> Order:
-    """An unpaid order is cancelled by its buyer, an operator or the payment-timeout sweep; its
-    stock goes back. Cancelling an already cancelled order changes nothing."""
+    """An unpaid order is cancelled by its buyer, an operator, its promotion or the payment-timeout
+    sweep; its stock goes back, and through ``order_cancelled`` its coupon, seckill unit and group
+    seat. Cancelling a cancelled order changes nothing.
+
+    A payment the buyer could still complete is closed at WeChat first, holding no lock (an HTTP
+    call). If WeChat answers that it was paid, the claim pays the order and the cancel is refused
+    (ORDER_NOT_CANCELLABLE): the order is paid. If WeChat cannot be reached the cancel is refused
+    too (502), because only a closed payment makes the cancel final; the buyer or the sweep tries
+    again. A payment opened while the cancel ran is closed right after it, and money that arrives
+    anyway is refused by the order and refunded in full (``payment_acceptance``)."""
+    _close_open_payments(order_id)
+    order = _order_cancel(order_id=order_id, by=by, reason=reason, at=at)
+    try:
+        _close_open_payments(order_id)
+    except DomainError as exc:  # closed at its deadline by the expired-payments sweep
+        logger.warning("order %s cancelled, closing a payment opened meanwhile failed: %s", order_id, exc.code)
+    return order
+
+
+def _close_open_payments(order_id: int) -> None:
+    for payment_id in payment_ids_open_for_order(order_id=order_id):
+        payment_close(payment_id=payment_id)
+
+
+@transaction.atomic
+def _order_cancel(*, order_id: int, by: User | None, reason: str, at: datetime | None) -> Order:
     order = lock_order(order_id)
     if order.status == OrderStatus.CANCELLED:
         return order
@@ -241,33 +273,28 @@ def order_cancel(*, order_id: int, by: User | None, reason: str = "", at: dateti
 
 
 @transaction.atomic
-def order_mark_paid(*, order_id: int, payment) -> Order:
-    """Payments' handler for a successful payment (called once per payment, inside its claim).
+def order_payment_receive(*, order_id: int, payment: Payment) -> PaymentRefusal | None:
+    """Payments' handler for money WeChat reports paid (once per payment, inside its claim).
 
-    A payment for a cancelled order (it arrived after the timeout) revives the order if its stock
-    can be taken again; otherwise the order stays cancelled and the money goes back in full
-    (``sweep_stuck_refunds``)."""
+    ``payment_refusal`` decides whether the order still wants it. A refused payment changes
+    nothing but the order's trail: payments gives the money back in full. Otherwise the held stock
+    is sold and the order is paid (``order_paid``)."""
     order = lock_order(order_id)
-    if payment.amount_fen != order.payable_fen:
-        raise OrderError("PAYMENT_AMOUNT_MISMATCH", "支付金额与订单应付金额不一致")
-    references = _line_references(order)
-    if order.status == OrderStatus.PENDING_PAYMENT:
-        stock_consume(references=references)
-    elif order.status == OrderStatus.CANCELLED:
-        if not stock_retake(references=references):
-            order.paid_fen = payment.amount_fen
-            order.save(update_fields=["paid_fen", "updated_at"])
-            order_event_add(
-                order,
-                type="paid_after_cancel",
-                note="订单已取消且库存不足，全额退款",
-                data={"out_trade_no": payment.out_trade_no},
-            )
-            # The refund is a call to WeChat, which must not happen inside the notification's
-            # 5-second answer: the stuck-refunds sweep asks for it (orders.refunds).
-            return order
-    else:
-        raise OrderError("ORDER_NOT_PAYABLE", "订单当前状态不能付款")
+    refusal = payment_refusal(order_status=order.status, payable_fen=order.payable_fen, amount_fen=payment.amount_fen)
+    if refusal is not None:
+        order_event_add(
+            order,
+            type="payment_refused",
+            note=f"{refusal.message}，该笔款项 {fen_to_yuan(payment.amount_fen)} 元将全额原路退回",
+            data={
+                "code": refusal.code,
+                "out_trade_no": payment.out_trade_no,
+                "transaction_id": payment.transaction_id,
+                "amount_fen": payment.amount_fen,
+            },
+        )
+        return refusal
+    stock_consume(references=_line_references(order))
     order.paid_fen = payment.amount_fen
     order_transition(
         order,
@@ -279,7 +306,7 @@ def order_mark_paid(*, order_id: int, payment) -> Order:
     for product_id, quantity in order.lines.values_list("product_id", "quantity"):
         Product.objects.filter(pk=product_id).update(sales_count=F("sales_count") + quantity)
     publish_on_commit("order_paid", order_id=order.id)
-    return order
+    return None
 
 
 @transaction.atomic

@@ -19,20 +19,6 @@ logger = logging.getLogger(__name__)
 BATCH = 500
 
 
-def _settle_payments_first(order_id: int) -> None:
-    """Before cancelling, ask WeChat about any open payment: a notification may have been lost,
-    and a payment that did succeed must pay the order, not be cancelled under it. Runs without
-    any lock held (an HTTP call)."""
-    from fenxiao.payments.models import Payment, PaymentStatus
-
-    open_payments = Payment.objects.filter(order_id=order_id, status=PaymentStatus.CREATED).values_list("pk", flat=True)
-    if open_payments:
-        from fenxiao.payments.services import payment_close
-
-        for payment_id in open_payments:
-            payment_close(payment_id=payment_id)
-
-
 def sweep_unpaid_orders(*, now: datetime) -> int:
     due = list(
         Order.objects.filter(status=OrderStatus.PENDING_PAYMENT, payment_deadline__lte=now)
@@ -42,9 +28,8 @@ def sweep_unpaid_orders(*, now: datetime) -> int:
     cancelled = 0
     for order_id in due:
         try:
-            _settle_payments_first(order_id)
             order = order_cancel(order_id=order_id, by=None, reason="超时未支付，系统自动取消", at=now)
-        except DomainError as exc:  # paid meanwhile, or WeChat unreachable: try again next round
+        except DomainError as exc:  # paid meanwhile, or WeChat unreachable (next round tries again)
             logger.info("unpaid sweep skipped order %s: %s", order_id, exc.code)
             continue
         cancelled += order.status == OrderStatus.CANCELLED

@@ -16,8 +16,8 @@ from fenxiao.orders.models import Order, OrderEvent, OrderStatus
 S = OrderStatus
 ALLOWED: dict[str, frozenset[str]] = {
     S.PENDING_PAYMENT: frozenset({S.PAID, S.CANCELLED}),
-    # A payment that lands after the order timed out revives it when stock allows (see services).
-    S.CANCELLED: frozenset({S.PAID}),
+    # Final: money that still arrives is refused and refunded (``payment_acceptance``).
+    S.CANCELLED: frozenset(),
     S.PAID: frozenset({S.SHIPPED, S.CLOSED}),
     S.SHIPPED: frozenset({S.RECEIVED, S.CLOSED}),
     S.RECEIVED: frozenset({S.COMPLETED, S.CLOSED}),

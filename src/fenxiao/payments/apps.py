@@ -21,4 +21,4 @@ class PaymentsConfig(AppConfig):
         register_sweep("payments.unconfirmed", services.sweep_unconfirmed_payments)
         register_sweep("payments.refunds_unsubmitted", services.refund_submit_pending)
         register_sweep("payments.refunds_processing", services.sweep_processing_refunds)
-        register_sweep("payments.duplicate_payments", services.sweep_duplicate_payments)
+        register_sweep("payments.refused_payments", services.sweep_refused_payments)

@@ -1,15 +1,18 @@
-"""The one way a payment becomes succeeded and a refund becomes final, whoever found out
-(notification, query, close answered ORDERPAID).
+"""The one way a payment becomes succeeded (or refused) and a refund becomes final, whoever found
+out (notification, query, close answered ORDERPAID, the sandbox).
 
-The claim is a conditional UPDATE: only the caller that moves the row out of its open state runs
-the hook, so a notification delivered twice, or twenty times at once, pays once. The order row is
-locked first to keep the documented lock order (order → payment → ...), since the orders handler
-locks it too.
+The claim is a conditional UPDATE that records WeChat's transaction on the payment: only the caller
+that records it asks orders what the money means, so a notification delivered twice, or twenty
+times at once, pays once. The order row is locked first to keep the documented lock order
+(order → payment → ...), and orders decides under that lock, with its one rule
+(``orders.payment_acceptance``), whether the order still wants the money.
 
-A hook that refuses with a DomainError (the order's amount changed, the order cannot be paid any
-more) does not undo the claim: the money has moved and retrying will not change the answer. The
-hook's work is rolled back to a savepoint, the row is flagged, and an operator decides. Any other
-exception rolls everything back so the next delivery or sweep tries again."""
+Money the order does not want (it was cancelled, another transaction paid it, the amount differs)
+is ``refused``: the order and everything the cancel gave back (stock, coupon, seckill unit, group
+seat) stay as they are, and ``sweep_refused_payments`` refunds it in full, once. A handler that
+fails in an unexpected way with a DomainError refuses the money the same way: its work is rolled
+back to a savepoint and the buyer gets the money back. Any other exception rolls everything back so
+the next delivery or sweep tries again."""
 
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ from django.utils import timezone
 from fenxiao.core.errors import DomainError
 from fenxiao.integrations.wechat.pay_gateway import RefundState
 from fenxiao.payments import hooks
+from fenxiao.payments.hooks import PaymentRefusal
 from fenxiao.payments.models import Payment, PaymentStatus, Refund, RefundStatus
 from fenxiao.payments.selectors import order_model
 
@@ -36,71 +40,66 @@ FINAL_REFUND_STATUS = {
     "CLOSED": RefundStatus.CLOSED,
 }
 
-
-DOUBLE_PAYMENT_ANOMALY = "订单已有成功支付，本笔为重复支付"
+REFUSED_SUFFIX = "，自动全额退款"
 
 
 class PaymentOutcome(StrEnum):
     PAID = "paid"
     DUPLICATE = "duplicate"
-    ORDER_REFUSED = "order_refused"
-    DOUBLE_PAYMENT = "double_payment"
+    REFUSED = "refused"
 
 
 def lock_order_row(order_id: int) -> None:
     list(order_model().objects.select_for_update().filter(pk=order_id).values_list("pk", flat=True))
 
 
+def _offer(payment: Payment) -> PaymentRefusal | None:
+    """Ask orders whether it takes the money; its work is kept only if it does."""
+    try:
+        with transaction.atomic():
+            refusal = hooks.payment_received(payment)
+            if refusal is None:
+                Payment.objects.filter(pk=payment.pk).update(status=PaymentStatus.SUCCEEDED)
+            return refusal
+    except DomainError as exc:
+        logger.error("wechatpay: order %s failed on payment %s: %s", payment.order_id, payment.out_trade_no, exc.code)
+        return PaymentRefusal(exc.code, exc.message)
+    except IntegrityError:
+        # The database's one-success-per-order constraint: another payment already paid it.
+        logger.error("wechatpay: order %s already has a successful payment", payment.order_id)
+        return PaymentRefusal("ORDER_ALREADY_PAID", "订单已由另一笔支付付款")
+
+
 def payment_claim_success(*, payment_id: int, transaction_id: str, paid_at: datetime | None) -> PaymentOutcome:
-    """Mark the payment succeeded with WeChat's transaction id and tell orders, exactly once."""
+    """Record WeChat's successful transaction on the payment and let the order take it or refuse
+    it, exactly once."""
     with transaction.atomic():
         order_id = Payment.objects.filter(pk=payment_id).values_list("order_id", flat=True).first()
         if order_id is None:
             raise Payment.DoesNotExist(payment_id)
         lock_order_row(order_id)
         now = timezone.now()
-        try:
-            with transaction.atomic():
-                claimed = Payment.objects.filter(
-                    pk=payment_id,
-                    status__in=[PaymentStatus.CREATED, PaymentStatus.CLOSED],
-                    transaction_id__isnull=True,
-                ).update(
-                    status=PaymentStatus.SUCCEEDED,
-                    transaction_id=transaction_id,
-                    trade_state="SUCCESS",
-                    paid_at=paid_at or now,
-                    updated_at=now,
-                )
-        except IntegrityError:
-            # Another payment of this order already succeeded: this money must go back by hand.
-            logger.error(
-                "wechatpay: payment %s paid (%s) but its order already has a successful payment",
-                payment_id,
-                transaction_id,
-            )
-            # Recording the transaction id makes later deliveries of it duplicates, and the
-            # duplicate-payment sweep gives the money back (payments.refunds).
-            Payment.objects.filter(pk=payment_id, transaction_id__isnull=True).update(
-                trade_state="SUCCESS",
-                transaction_id=transaction_id,
-                paid_at=paid_at or now,
-                anomaly=f"{DOUBLE_PAYMENT_ANOMALY}（{transaction_id}），自动全额退款"[:200],
-            )
-            return PaymentOutcome.DOUBLE_PAYMENT
+        claimed = Payment.objects.filter(
+            pk=payment_id,
+            status__in=[PaymentStatus.CREATED, PaymentStatus.CLOSED],
+            transaction_id__isnull=True,
+        ).update(transaction_id=transaction_id, trade_state="SUCCESS", paid_at=paid_at or now, updated_at=now)
         if not claimed:
             return PaymentOutcome.DUPLICATE
         payment = Payment.objects.get(pk=payment_id)
-        try:
-            with transaction.atomic():
-                hooks.payment_succeeded(payment)
-        except DomainError as exc:
-            logger.error(
-                "wechatpay: order %s refused payment %s: %s %s", order_id, payment.out_trade_no, exc.code, exc.message
-            )
-            Payment.objects.filter(pk=payment_id).update(anomaly=f"订单拒绝入账：{exc.code} {exc.message}"[:200])
-            return PaymentOutcome.ORDER_REFUSED
-        return PaymentOutcome.PAID
+        refusal = _offer(payment)
+        if refusal is None:
+            return PaymentOutcome.PAID
+        logger.warning(
+            "wechatpay: order %s refused payment %s (%s): refunding in full",
+            order_id,
+            payment.out_trade_no,
+            refusal.code,
+        )
+        Payment.objects.filter(pk=payment_id).update(
+            status=PaymentStatus.REFUSED, anomaly=f"{refusal.message}{REFUSED_SUFFIX}"[:200], updated_at=now
+        )
+        return PaymentOutcome.REFUSED
 
 
 def refund_claim_final(*, refund_id: int, state: RefundState) -> bool:

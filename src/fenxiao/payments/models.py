@@ -3,7 +3,10 @@
 Payments knows an order only as the thing being paid for (a foreign key, an ``out_trade_no`` and an
 amount); what paying means for an order is decided by orders, through the handlers it registers in
 ``payments.hooks``. The unique ``transaction_id`` is the claim that makes a notification delivered
-twice, or twenty times at once, pay once."""
+twice, or twenty times at once, pay once.
+
+Money WeChat took for an order that no longer wants it (cancelled, or paid by another transaction)
+is ``refused``: it never touches the order, and payments gives it back in full, once."""
 
 from __future__ import annotations
 
@@ -15,6 +18,8 @@ class PaymentStatus(models.TextChoices):
     CREATED = "created", "待支付"
     SUCCEEDED = "succeeded", "支付成功"
     CLOSED = "closed", "已关闭"
+    # Paid at WeChat, but the order did not take it: refunded in full (``refused_payment:<id>``).
+    REFUSED = "refused", "未入账，全额退款"
 
 
 class Payment(models.Model):
@@ -35,8 +40,8 @@ class Payment(models.Model):
     paid_at = models.DateTimeField("支付时间", null=True, blank=True)
     closed_at = models.DateTimeField("关闭时间", null=True, blank=True)
     last_queried_at = models.DateTimeField("最后查询", null=True, blank=True)
-    # Set when the money arrived but the order refused it (amount changed, a second payment):
-    # the payment stays succeeded, and an operator decides what to refund.
+    # Why the order refused money that arrived (cancelled, paid twice, amount changed): shown to
+    # operators beside the automatic refund.
     anomaly = models.CharField("异常说明", max_length=200, blank=True, default="")
     created_at = models.DateTimeField("创建时间", auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)

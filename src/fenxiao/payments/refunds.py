@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from fenxiao.core.money import fen_to_yuan
 from fenxiao.integrations.wechat.pay_gateway import NOT_FOUND, RefundState, WechatPayError, pay_gateway
-from fenxiao.payments.claims import DOUBLE_PAYMENT_ANOMALY, FINAL_REFUND_STATUS, lock_order_row, refund_claim_final
+from fenxiao.payments.claims import FINAL_REFUND_STATUS, REFUSED_SUFFIX, lock_order_row, refund_claim_final
 from fenxiao.payments.errors import (
     order_not_found,
     refund_amount_invalid,
@@ -196,61 +196,72 @@ def sweep_processing_refunds(*, now: datetime) -> int:
     return finished
 
 
-def duplicate_payment_purpose(payment_id: int) -> str:
-    return f"duplicate_payment:{payment_id}"
+def refused_payment_purpose(payment_id: int) -> str:
+    return f"refused_payment:{payment_id}"
 
 
 @transaction.atomic
-def _duplicate_refund_record(*, payment_id: int) -> Refund | None:
-    """The full refund of a second successful payment for an order that was already paid (the
-    buyer paid twice): one per payment, whatever the sweep's timing."""
-    lock_order_row(Payment.objects.filter(pk=payment_id).values_list("order_id", flat=True).first())
-    payment = Payment.objects.select_for_update().filter(pk=payment_id).first()
-    if payment is None or payment.status == PaymentStatus.SUCCEEDED or payment.trade_state != "SUCCESS":
+def _refused_refund_record(*, payment_id: int) -> Refund | None:
+    """The full refund of money its order refused: one per payment (a closed one is replaced, with
+    the next out_refund_no), whatever the sweep's timing."""
+    order_id = Payment.objects.filter(pk=payment_id).values_list("order_id", flat=True).first()
+    if order_id is None:
         return None
-    purpose = duplicate_payment_purpose(payment.pk)
+    lock_order_row(order_id)
+    payment = Payment.objects.select_for_update().filter(pk=payment_id).first()
+    if payment is None or payment.status != PaymentStatus.REFUSED:
+        return None
+    purpose = refused_payment_purpose(payment.pk)
     existing = Refund.objects.filter(payment=payment, purpose=purpose).exclude(status=RefundStatus.CLOSED).first()
     if existing is not None:
         return existing
     left = refundable_fen(payment=payment)
     if left <= 0:
         return None
-    order_no = order_model().objects.filter(pk=payment.order_id).values_list("order_no", flat=True).first()
-    seq = Refund.objects.filter(order_id=payment.order_id).count() + 1
+    order_no = order_model().objects.filter(pk=order_id).values_list("order_no", flat=True).first()
+    seq = Refund.objects.filter(order_id=order_id).count() + 1
     return Refund.objects.create(
         payment=payment,
-        order_id=payment.order_id,
+        order_id=order_id,
         out_refund_no=out_refund_no_for(order_no=order_no, seq=seq),
         amount_fen=left,
-        reason="重复支付退款",
+        reason=(payment.anomaly.removesuffix(REFUSED_SUFFIX) or "订单未收款")[:80],
         purpose=purpose,
     )
 
 
-def refund_duplicate_payment(*, payment_id: int) -> Refund | None:
-    """Give back a payment that succeeded after its order was already paid by another one.
-    The order is not touched: its money is the first payment's. Calls WeChat; no lock held."""
-    refund = _duplicate_refund_record(payment_id=payment_id)
+def refund_refused_payment(*, payment_id: int) -> Refund | None:
+    """Give back money its order refused (``claims.payment_claim_success``). The order is not
+    touched. Calls WeChat; no lock held. Asking again returns the same refund."""
+    refund = _refused_refund_record(payment_id=payment_id)
     if refund is not None and refund.status == RefundStatus.CREATED:
         return refund_submit(refund_id=refund.pk)
     return refund
 
 
-def sweep_duplicate_payments(*, now: datetime) -> int:
-    """Refund every double payment that has no live refund yet. Returns how many were asked."""
-    purposes = Refund.objects.filter(payment=OuterRef("pk"), purpose__startswith="duplicate_payment:").exclude(
+def payments_refused_without_refund() -> list[int]:
+    live = Refund.objects.filter(payment=OuterRef("pk"), purpose__startswith="refused_payment:").exclude(
         status=RefundStatus.CLOSED
     )
-    due = (
-        Payment.objects.filter(trade_state="SUCCESS", anomaly__startswith=DOUBLE_PAYMENT_ANOMALY)
-        .exclude(status=PaymentStatus.SUCCEEDED)
-        .annotate(refunded=Exists(purposes))
+    return list(
+        Payment.objects.filter(status=PaymentStatus.REFUSED)
+        .annotate(refunded=Exists(live))
         .filter(refunded=False)
         .order_by("id")
         .values_list("pk", flat=True)[:100]
     )
+
+
+def sweep_refused_payments(*, now: datetime) -> int:
+    """Refund every refused payment that has no live refund yet; returns how many were asked.
+    The claim runs inside WeChat's notification, which must be answered within seconds, so the
+    refund (a call to WeChat) is this sweep's job, at most a minute later."""
     asked = 0
-    for payment_id in due:
-        if refund_duplicate_payment(payment_id=payment_id) is not None:
-            asked += 1
+    for payment_id in payments_refused_without_refund():
+        try:
+            refund = refund_refused_payment(payment_id=payment_id)
+        except Exception:  # the next round asks again; one failing payment never blocks the rest
+            logger.exception("refused payment %s: refund failed", payment_id)
+            continue
+        asked += refund is not None
     return asked

@@ -50,6 +50,12 @@ def payment_open_for_order(*, order_id: int) -> Payment | None:
     return Payment.objects.filter(order_id=order_id, status=PaymentStatus.CREATED).first()
 
 
+def payment_ids_open_for_order(*, order_id: int) -> list[int]:
+    """Payments of the order the buyer may still complete at WeChat (whatever their mode: a
+    sandbox payment left from before going live is closed as unknown to WeChat)."""
+    return list(Payment.objects.filter(order_id=order_id, status=PaymentStatus.CREATED).values_list("pk", flat=True))
+
+
 def payment_succeeded_for_order(*, order_id: int) -> Payment | None:
     return Payment.objects.filter(order_id=order_id, status=PaymentStatus.SUCCEEDED).first()
 

@@ -3,7 +3,8 @@
 - ``payment_prepare`` (prepare.py): open or reuse the order's payment, return wx.requestPayment params.
 - ``notification_handle`` (notifications.py): verify, decrypt, record, claim a WeChat notification.
 - ``payment_sync`` / ``payment_close`` and the sweeps (reconciliation.py).
-- ``refund_create`` / ``refund_submit`` / ``refund_sync`` and the refund sweeps (refunds.py).
+- ``refund_create`` / ``refund_submit`` / ``refund_sync`` and the refund sweeps (refunds.py), with
+  ``refund_refused_payment``: money an order refused goes back in full.
 - ``sandbox_payment_succeed`` (sandbox.py): pay an order in sandbox mode through the real handler.
 """
 
@@ -19,12 +20,12 @@ from fenxiao.payments.reconciliation import (
 )
 from fenxiao.payments.refunds import (
     refund_create,
-    refund_duplicate_payment,
+    refund_refused_payment,
     refund_submit,
     refund_submit_pending,
     refund_sync,
-    sweep_duplicate_payments,
     sweep_processing_refunds,
+    sweep_refused_payments,
 )
 from fenxiao.payments.sandbox import SandboxPayment, sandbox_payment_succeed
 
@@ -38,13 +39,13 @@ __all__ = [
     "payment_prepare",
     "payment_sync",
     "refund_create",
-    "refund_duplicate_payment",
+    "refund_refused_payment",
     "refund_submit",
     "refund_submit_pending",
     "refund_sync",
     "sandbox_payment_succeed",
-    "sweep_duplicate_payments",
     "sweep_expired_payments",
     "sweep_processing_refunds",
+    "sweep_refused_payments",
     "sweep_unconfirmed_payments",
 ]

@@ -236,9 +236,9 @@ def group_member_paid(*, order_id: int, now: datetime | None = None) -> str | No
             return None
         group = lock_group(row["group_id"])
         member = GroupBuyMember.objects.select_for_update().get(pk=row["pk"])
-        if member.status != GroupMemberStatus.RESERVED and member.status != GroupMemberStatus.RELEASED:
-            return None
-        counts = member.status == GroupMemberStatus.RESERVED and (
+        if member.status != GroupMemberStatus.RESERVED:
+            return None  # told before; a released seat's order was cancelled and never pays
+        counts = (
             group.status == GroupStatus.OPENING
             if member.is_leader
             else group.status == GroupStatus.FORMING and now < group.expires_at

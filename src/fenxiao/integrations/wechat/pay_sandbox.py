@@ -314,14 +314,18 @@ class SandboxPayServer:
             trade["state"] = "CLOSED"
             self._save("trades", out_trade_no, trade)
 
-    def pay(self, out_trade_no: str, *, timestamp: int | None = None) -> SignedMessage:
+    def pay(self, out_trade_no: str, *, timestamp: int | None = None, racing_close: bool = False) -> SignedMessage:
         """The buyer pays: the trade succeeds and WeChat's TRANSACTION.SUCCESS notification is
-        returned for delivery. Paying a paid trade again yields the same notification content."""
+        returned for delivery. Paying a paid trade again yields the same notification content.
+
+        ``racing_close`` plays the race WeChat warns merchants about: a buyer already in the payment
+        sheet completes it although the merchant has just closed the trade. The merchant must
+        refund such money, so the sandbox lets a developer produce it."""
         with self._locked():
             trade = self.trade(out_trade_no)
             if trade is None:
                 raise WechatPayError(NOT_FOUND, wechat_code="ORDER_NOT_EXIST")
-            if trade["state"] == "CLOSED":
+            if trade["state"] == "CLOSED" and not racing_close:
                 raise WechatPayError(REJECTED, wechat_code="ORDER_CLOSED", wechat_message="订单已关闭")
             if trade["state"] != "SUCCESS":
                 # Transaction ids are derived, not random, so the same trade always has the same id.
@@ -448,9 +452,12 @@ class SandboxWechatPay(WechatPayClient):
             appid=settings.WECHATPAY_APPID or SANDBOX_APPID,
         )
 
-    def complete_payment(self, out_trade_no: str, *, timestamp: int | None = None) -> SignedMessage:
-        """Play the buyer confirming payment in WeChat; returns the notification WeChat would post."""
-        return self.server.pay(out_trade_no, timestamp=timestamp)
+    def complete_payment(
+        self, out_trade_no: str, *, timestamp: int | None = None, racing_close: bool = False
+    ) -> SignedMessage:
+        """Play the buyer confirming payment in WeChat; returns the notification WeChat would post
+        (``racing_close``: even though the trade was just closed, see ``SandboxPayServer.pay``)."""
+        return self.server.pay(out_trade_no, timestamp=timestamp, racing_close=racing_close)
 
     def create_refund(
         self, *, out_trade_no: str, out_refund_no: str, reason: str, refund_fen: int, total_fen: int
