@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import re
 from pathlib import Path
 
@@ -16,13 +17,18 @@ from hypothesis import strategies as st
 from fenxiao.integrations.wechat import pay_crypto
 from fenxiao.integrations.wechat.pay_crypto import MerchantSigner, PayCryptoError
 
-VECTORS_FILE = Path(__file__).resolve().parents[2].parent / "shared" / "testvectors" / "wechatpay-v3.json"
+# The published WeChat Pay v3 test vectors (public data, test keys only), kept with the tests so they
+# run in any clone.
+VECTORS_FILE = Path(__file__).resolve().parent / "vectors" / "wechatpay-v3.json"
 
 
 @pytest.fixture(scope="module")
 def vectors() -> dict:
     if not VECTORS_FILE.exists():
-        pytest.skip(f"WeChat Pay test vectors not found at {VECTORS_FILE}")
+        message = f"WeChat Pay test vectors not found at {VECTORS_FILE}"
+        if os.environ.get("CI"):
+            pytest.fail(message)  # CI must prove the crypto against them, never skip it quietly
+        pytest.skip(message)
     return json.loads(VECTORS_FILE.read_text())
 
 

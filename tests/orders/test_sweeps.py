@@ -13,6 +13,7 @@ from django.utils import timezone
 from fenxiao.core.events import subscribe, unsubscribe
 from fenxiao.core.sweeps import run_sweeps
 from fenxiao.orders.models import AfterSale, Order, OrderStatus
+from fenxiao.orders.services import order_confirm_receipt
 from fenxiao.orders.sweeps import sweep_auto_receive, sweep_complete_orders, sweep_unpaid_orders
 from tests.order_support import mark_paid, place_order
 
@@ -113,6 +114,28 @@ def test_sweep_command_lets_days_pass_in_sandbox(buyer, sku):
     assert order.status == OrderStatus.COMPLETED
 
 
+def test_sweep_command_runs_only_the_named_rules_at_a_relative_time(buyer, sku):
+    received = mark_paid(place_order(buyer, (sku.id, 1)))
+    _ship(received, timezone.now())
+    order_confirm_receipt(order_id=received.id, by=buyer)
+    unpaid = place_order(buyer, (sku.id, 1))
+    out = StringIO()
+
+    call_command("sweep", "--as-of", "+8d", "--only", "orders.complete", stdout=out)
+
+    assert out.getvalue().splitlines() == ["orders.complete: 1"]
+    assert Order.objects.get(pk=received.pk).status == OrderStatus.COMPLETED
+    assert Order.objects.get(pk=unpaid.pk).status == OrderStatus.PENDING_PAYMENT  # not due for this walk
+
+
+def test_sweep_command_lists_its_rules_and_refuses_an_unknown_one(db):
+    out = StringIO()
+    call_command("sweep", "--list", stdout=out)
+    assert {"orders.complete", "payments.refused_payments"} <= set(out.getvalue().split())
+    with pytest.raises(CommandError, match=r"没有这些规则：orders\.nope"):
+        call_command("sweep", "--only", "orders.nope", stdout=StringIO())
+
+
 def test_sweep_command_refuses_as_of_in_live_mode(settings):
     settings.WECHAT_MODE = "live"
     with pytest.raises(CommandError, match="沙箱"):
@@ -122,6 +145,8 @@ def test_sweep_command_refuses_as_of_in_live_mode(settings):
 def test_sweep_command_refuses_a_bad_time(db):
     with pytest.raises(CommandError, match="ISO 8601"):
         call_command("sweep", "--as-of", "next tuesday", stdout=StringIO())
+    with pytest.raises(CommandError, match=r"\+8d"):
+        call_command("sweep", "--as-of", "+8 days", stdout=StringIO())
 
 
 def test_celery_task_runs_the_sweeps_eagerly_without_a_broker(db):

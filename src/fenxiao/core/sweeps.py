@@ -12,7 +12,7 @@ concurrently changes nothing more."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime
 
 logger = logging.getLogger(__name__)
@@ -30,11 +30,13 @@ def registered_sweeps() -> dict[str, Sweep]:
     return dict(_sweeps)
 
 
-def run_sweeps(*, now: datetime) -> dict[str, int]:
-    """Run every sweep once. One failing sweep is logged and does not stop the others; its
-    count is -1 so a caller can tell."""
+def run_sweeps(*, now: datetime, only: Collection[str] | None = None) -> dict[str, int]:
+    """Run every sweep (or those named in ``only``) once, in registration order. One failing sweep
+    is logged and does not stop the others; its count is -1 so a caller can tell."""
     counts: dict[str, int] = {}
     for name, sweep in _sweeps.items():
+        if only is not None and name not in only:
+            continue
         try:
             counts[name] = sweep(now=now)
         except Exception:

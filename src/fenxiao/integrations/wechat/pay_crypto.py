@@ -4,7 +4,7 @@ answers and notifications (with the WeChat Pay public key or a platform certific
 AEAD_AES_256_GCM decryption of notification resources.
 
 Pure functions with no Django: the payment gateway (commerce issue) builds on them, and they are
-checked against the published test vectors in ``../shared/testvectors/wechatpay-v3.json``."""
+checked against the published test vectors in ``tests/integrations/vectors/wechatpay-v3.json``."""
 
 from __future__ import annotations
 
