@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
 from fenxiao.accounts.models import User
 from fenxiao.accounts.tokens import token_pair_issue
@@ -25,3 +26,10 @@ def wechat_ok(**fields: Any) -> httpx.Response:
 
 def wechat_err(errcode: int, errmsg: str = "error") -> httpx.Response:
     return httpx.Response(200, json={"errcode": errcode, "errmsg": errmsg})
+
+
+class RealisticPasswordHasher(PBKDF2PasswordHasher):
+    """Slow enough (tens of milliseconds) that concurrent password checks overlap, as production's
+    do; the MD5 hasher the other tests use for speed finishes each check before the next starts."""
+
+    iterations = 60_000

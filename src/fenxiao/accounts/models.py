@@ -60,3 +60,24 @@ class Address(models.Model):
 
     def __str__(self) -> str:
         return f"{self.receiver} {self.province}{self.city}{self.district}{self.detail}"
+
+
+class LoginThrottle(models.Model):
+    """Password attempts for one username from one client address, counted before the password
+    is checked (so that thirty tries at once still check only the allowed few). It lives in the
+    database, beside the users it guards: a throttle can be no more available than the login."""
+
+    username = models.CharField("用户名", max_length=150)
+    address = models.CharField("来源地址", max_length=64)
+    attempts = models.PositiveIntegerField("尝试次数", default=0)
+    # The end of the counting window, or of the lockout once the attempts reach the limit.
+    expires_at = models.DateTimeField("到期时间")
+
+    class Meta:
+        verbose_name = "登录限制"
+        verbose_name_plural = "登录限制"
+        constraints = [models.UniqueConstraint(fields=["username", "address"], name="login_throttle_one_row_per_pair")]
+        indexes = [models.Index(fields=["expires_at"], name="login_throttle_expires")]
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.address}"

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 
-from django.conf import settings
 from django.contrib.auth import authenticate
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from fenxiao.accounts import login_throttle
 from fenxiao.accounts.errors import wechat_error_to_domain
 from fenxiao.accounts.models import Address, User
 from fenxiao.accounts.selectors import token_user
 from fenxiao.accounts.tokens import TokenPair, token_decode, token_pair_issue
-from fenxiao.core.errors import DomainError, NotFound, Throttled, Unauthorized
+from fenxiao.core.errors import DomainError, NotFound, Unauthorized
 from fenxiao.integrations.wechat import gateway
 from fenxiao.integrations.wechat.errors import WechatError
 
@@ -72,34 +70,22 @@ def user_logout_everywhere(*, user: User) -> None:
     User.objects.filter(pk=user.pk).update(token_version=F("token_version") + 1, updated_at=timezone.now())
 
 
-def _throttle_key(username: str, ip: str) -> str:
-    digest = hashlib.sha256(f"{username.lower()}|{ip}".encode()).hexdigest()[:32]
-    return f"staff-login-failures:{digest}"
+def staff_password_check(*, username: str, password: str, ip: str) -> User:
+    """The active staff member with this username and password, or ``Unauthorized``; both doors
+    (``staff-login`` and the admin's login page) come through here, behind one throttle
+    (``accounts.login_throttle``) that takes the attempt before the password is checked."""
+    login_throttle.login_attempt_begin(username=username, ip=ip)
+    user = authenticate(username=username, password=password)
+    if user is None or not user.is_staff:
+        login_throttle.login_attempt_failed(username=username, ip=ip)
+        raise Unauthorized("LOGIN_FAILED", "用户名或密码错误")
+    login_throttle.login_attempt_succeeded(username=username, ip=ip)
+    return user
 
 
 def staff_login(*, username: str, password: str, ip: str) -> tuple[User, TokenPair]:
-    """Password login for operators. After ``STAFF_LOGIN_MAX_FAILURES`` wrong passwords for one
-    username from one address, further tries are refused for the lockout period, right or wrong."""
-    key = _throttle_key(username, ip)
-    lockout = settings.STAFF_LOGIN_LOCKOUT_SECONDS
-    failures = cache.get(key, 0)
-    if failures >= settings.STAFF_LOGIN_MAX_FAILURES:
-        minutes = max(1, -(-lockout // 60))
-        raise Throttled("LOGIN_THROTTLED", f"密码错误次数过多，请 {minutes} 分钟后再试")
-    user = authenticate(username=username, password=password)
-    if user is None or not user.is_staff:
-        cache.add(key, 0, timeout=lockout)
-        try:
-            failures = cache.incr(key)
-        except ValueError:
-            failures = 1
-            cache.set(key, failures, timeout=lockout)
-        if failures >= settings.STAFF_LOGIN_MAX_FAILURES:
-            # The counting window opened at the first failure; the lockout itself starts now and
-            # lasts the whole period, as the message promises.
-            cache.touch(key, timeout=lockout)
-        raise Unauthorized("LOGIN_FAILED", "用户名或密码错误")
-    cache.delete(key)
+    """Password login for the operator API."""
+    user = staff_password_check(username=username, password=password, ip=ip)
     User.objects.filter(pk=user.pk).update(last_login=timezone.now())
     return user, token_pair_issue(user_id=user.pk, scope="staff", version=user.token_version)
 
