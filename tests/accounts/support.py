@@ -8,7 +8,8 @@ import httpx
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
 from fenxiao.accounts.models import User
-from fenxiao.accounts.tokens import token_pair_issue
+from fenxiao.accounts.sessions import refresh_family_start
+from fenxiao.accounts.tokens import TokenPair, token_pair_issue
 from tests.support import HOME_ADDRESS, Api, assert_error  # noqa: F401  (re-exported for the accounts tests)
 
 WECHAT_BASE = "https://api.weixin.qq.com"
@@ -18,6 +19,11 @@ WECHAT_SECRET = "accounts-test-app-secret"
 
 def access_for(user: User, scope: str = "user") -> str:
     return token_pair_issue(user_id=user.pk, scope=scope).access
+
+
+def login_pair(user: User, scope: str = "user") -> TokenPair:
+    """The pair a login answers: its refresh token belongs to a recorded login and refreshes."""
+    return refresh_family_start(user=user, scope=scope)
 
 
 def wechat_ok(**fields: Any) -> httpx.Response:

@@ -1,5 +1,5 @@
 """Real threads against PostgreSQL: first logins that race, address writes that race, password
-guesses that race the throttle."""
+guesses that race the throttle, refreshes that race each other."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from collections import Counter
 import pytest
 from django.contrib.auth.signals import user_login_failed
 
-from fenxiao.accounts.models import Address, User
-from tests.accounts.support import Api, access_for
+from fenxiao.accounts.models import Address, RefreshFamily, User
+from tests.accounts.support import Api, access_for, login_pair
 from tests.concurrency import run_together_ok
 from tests.factories import STAFF_PASSWORD, AddressFactory, StaffUserFactory, UserFactory
 from tests.support import HOME_ADDRESS
@@ -115,3 +115,18 @@ def test_thirty_wrong_passwords_at_once_check_at_most_five(settings):
     assert codes == {"LOGIN_FAILED": 5, "LOGIN_THROTTLED": 25}
     # and the right password is refused too until the lockout ends
     assert Api().post(STAFF_LOGIN, {"username": "operator", "password": STAFF_PASSWORD}).status_code == 429
+
+
+def test_simultaneous_refreshes_of_one_token_all_succeed_and_move_the_login_once():
+    # the mini-program's requests all found the access token expired and refresh at once
+    user = UserFactory()
+    pair = login_pair(user)
+
+    responses = run_together_ok(lambda i: Api().post("/api/v1/auth/refresh", {"refresh": pair.refresh}))
+
+    assert [r.status_code for r in responses] == [200] * THREADS
+    family = RefreshFamily.objects.get(user=user)
+    assert family.generation == 1 and family.revoked_at is None
+    # whichever answer the client keeps refreshes on
+    kept = responses[-1].json()["refresh"]
+    assert Api().post("/api/v1/auth/refresh", {"refresh": kept}).status_code == 200

@@ -9,11 +9,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from fenxiao.accounts import login_throttle
+from fenxiao.accounts import login_throttle, sessions
 from fenxiao.accounts.errors import wechat_error_to_domain
 from fenxiao.accounts.models import Address, User
 from fenxiao.accounts.selectors import token_user
-from fenxiao.accounts.tokens import TokenPair, token_decode, token_pair_issue
+from fenxiao.accounts.tokens import TokenPair, token_decode
 from fenxiao.core.errors import DomainError, NotFound, Unauthorized
 from fenxiao.integrations.wechat import gateway
 from fenxiao.integrations.wechat.errors import WechatError
@@ -34,7 +34,7 @@ def user_login_wechat(*, code: str) -> tuple[User, TokenPair]:
     user = _user_upsert_from_wechat(openid=session.openid, unionid=session.unionid, session_key=session.session_key)
     if not user.is_active:
         raise DomainError("USER_DISABLED", "账号已被停用，请联系客服", status=403)
-    return user, token_pair_issue(user_id=user.id, scope="user", version=user.token_version)
+    return user, sessions.refresh_family_start(user=user, scope="user")
 
 
 def _user_upsert_from_wechat(*, openid: str, unionid: str, session_key: str) -> User:
@@ -58,16 +58,19 @@ def _user_upsert_from_wechat(*, openid: str, unionid: str, session_key: str) -> 
 
 
 def token_refresh(*, refresh: str) -> tuple[User, TokenPair]:
+    """New tokens for a refresh token, which then stops working (``accounts.sessions``)."""
     claims = token_decode(refresh, expected_type="refresh")
     user = token_user(claims)
     if claims.scope == "staff" and not user.is_staff:
         raise Unauthorized("TOKEN_INVALID", "登录凭证无效，请重新登录")
-    return user, token_pair_issue(user_id=user.id, scope=claims.scope, version=user.token_version)
+    return user, sessions.refresh_family_rotate(user=user, claims=claims)
 
 
+@transaction.atomic
 def user_logout_everywhere(*, user: User) -> None:
     """Revoke every token the user holds, on every device (access and refresh alike)."""
     User.objects.filter(pk=user.pk).update(token_version=F("token_version") + 1, updated_at=timezone.now())
+    sessions.refresh_families_revoke(user=user)
 
 
 def staff_password_check(*, username: str, password: str, ip: str) -> User:
@@ -87,7 +90,7 @@ def staff_login(*, username: str, password: str, ip: str) -> tuple[User, TokenPa
     """Password login for the operator API."""
     user = staff_password_check(username=username, password=password, ip=ip)
     User.objects.filter(pk=user.pk).update(last_login=timezone.now())
-    return user, token_pair_issue(user_id=user.pk, scope="staff", version=user.token_version)
+    return user, sessions.refresh_family_start(user=user, scope="staff")
 
 
 def user_bind_phone(*, user: User, code: str) -> User:
