@@ -206,8 +206,28 @@ X_FRAME_OPTIONS = "DENY"
 JWT_SIGNING_KEY = os.environ.get("JWT_SIGNING_KEY", SECRET_KEY)
 JWT_ACCESS_TTL = timedelta(seconds=env_int("JWT_ACCESS_TTL_SECONDS", 2 * 3600))
 JWT_REFRESH_TTL = timedelta(seconds=env_int("JWT_REFRESH_TTL_SECONDS", 30 * 24 * 3600))
+# A refresh token works once; the same one again within this grace gets the current tokens (a
+# retry after a lost answer, two pages refreshing at once), later it revokes its whole login.
+JWT_REFRESH_REUSE_GRACE = timedelta(seconds=env_int("JWT_REFRESH_REUSE_GRACE_SECONDS", 120))
 STAFF_LOGIN_MAX_FAILURES = env_int("STAFF_LOGIN_MAX_FAILURES", 5)
 STAFF_LOGIN_LOCKOUT_SECONDS = env_int("STAFF_LOGIN_LOCKOUT_SECONDS", 15 * 60)
+
+
+def _trusted_proxies() -> list[str]:
+    """Reverse proxies (addresses or CIDRs) whose X-Forwarded-For names the client; none by
+    default, so the client is REMOTE_ADDR (see core/client_address.py)."""
+    import ipaddress
+
+    entries = env_list("TRUSTED_PROXIES", "")
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"TRUSTED_PROXIES: {entry!r} is not an IP address or network.") from exc
+    return entries
+
+
+TRUSTED_PROXIES = _trusted_proxies()
 
 # WeChat: sandbox fakes everything locally; live talks to api.weixin.qq.com.
 WECHAT_MODE = os.environ.get("WECHAT_MODE", "sandbox")

@@ -1,4 +1,5 @@
-"""Real threads against PostgreSQL: first logins that race, address writes that race."""
+"""Real threads against PostgreSQL: first logins that race, address writes that race, password
+guesses that race the throttle, refreshes that race each other."""
 
 from __future__ import annotations
 
@@ -6,16 +7,18 @@ import threading
 from collections import Counter
 
 import pytest
+from django.contrib.auth.signals import user_login_failed
 
-from fenxiao.accounts.models import Address, User
-from tests.accounts.support import Api, access_for
+from fenxiao.accounts.models import Address, RefreshFamily, User
+from tests.accounts.support import Api, access_for, login_pair
 from tests.concurrency import run_together_ok
-from tests.factories import AddressFactory, UserFactory
+from tests.factories import STAFF_PASSWORD, AddressFactory, StaffUserFactory, UserFactory
 from tests.support import HOME_ADDRESS
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
 THREADS = 10
+STAFF_LOGIN = "/api/v1/auth/staff-login"
 HOME = {k: v for k, v in HOME_ADDRESS.items() if k not in ("postal_code", "tag")}
 
 
@@ -84,3 +87,46 @@ def test_simultaneous_deletes_and_default_switches_keep_one_default():
     assert statuses == [204] + [200] * (THREADS - 1)
     assert Address.objects.filter(user=user).count() == THREADS
     assert Address.objects.filter(user=user, is_default=True).count() == 1
+
+
+def test_thirty_wrong_passwords_at_once_check_at_most_five(settings):
+    # given an operator whose password takes a realistic time to check
+    settings.PASSWORD_HASHERS = ["tests.accounts.support.RealisticPasswordHasher"]
+    StaffUserFactory(username="operator")
+    checked = Counter()
+    lock = threading.Lock()
+
+    def count_check(sender, credentials, request=None, **kwargs):
+        with lock:
+            checked["wrong"] += 1
+
+    # when thirty wrong passwords arrive at the same instant from one address
+    user_login_failed.connect(count_check)
+    try:
+        responses = run_together_ok(
+            lambda i: Api().post(STAFF_LOGIN, {"username": "operator", "password": f"guess-{i}"}), n=30
+        )
+    finally:
+        user_login_failed.disconnect(count_check)
+
+    # then five passwords are checked and refused, the other twenty-five are refused unchecked
+    codes = Counter(r.json()["code"] for r in responses)
+    assert checked["wrong"] == 5
+    assert codes == {"LOGIN_FAILED": 5, "LOGIN_THROTTLED": 25}
+    # and the right password is refused too until the lockout ends
+    assert Api().post(STAFF_LOGIN, {"username": "operator", "password": STAFF_PASSWORD}).status_code == 429
+
+
+def test_simultaneous_refreshes_of_one_token_all_succeed_and_move_the_login_once():
+    # the mini-program's requests all found the access token expired and refresh at once
+    user = UserFactory()
+    pair = login_pair(user)
+
+    responses = run_together_ok(lambda i: Api().post("/api/v1/auth/refresh", {"refresh": pair.refresh}))
+
+    assert [r.status_code for r in responses] == [200] * THREADS
+    family = RefreshFamily.objects.get(user=user)
+    assert family.generation == 1 and family.revoked_at is None
+    # whichever answer the client keeps refreshes on
+    kept = responses[-1].json()["refresh"]
+    assert Api().post("/api/v1/auth/refresh", {"refresh": kept}).status_code == 200

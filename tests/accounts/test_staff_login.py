@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.core.cache import cache
 from django.test import RequestFactory
 
 from fenxiao.accounts.auth import staff_auth
@@ -24,18 +23,6 @@ def _login(api: Api, username: str, password: str, ip: str = "10.0.0.1"):
     return api.client.post(
         STAFF_LOGIN, {"username": username, "password": password}, content_type="application/json", REMOTE_ADDR=ip
     )
-
-
-@pytest.fixture
-def locmem_cache(settings):
-    """A process-local cache whose expiry follows time.time(), which time-machine moves (Redis's
-    TTLs follow the Redis server's own clock, which no test can move)."""
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "accounts-lockout"}
-    }
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_staff_logs_in_with_password_and_gets_a_staff_token(anon, staff):
@@ -130,17 +117,7 @@ def test_lockout_message_follows_the_setting(anon, staff, settings):
     assert "30 分钟" in body["message"]
 
 
-def test_locmem_cache_expiry_follows_time_machine(locmem_cache, time_machine):
-    # the premise of the lockout tests below: moving the clock expires LocMemCache entries
-    time_machine.move_to(START, tick=False)
-    cache.set("probe", 1, timeout=60)
-    time_machine.move_to(START + timedelta(seconds=59), tick=False)
-    assert cache.get("probe") == 1
-    time_machine.move_to(START + timedelta(seconds=61), tick=False)
-    assert cache.get("probe") is None
-
-
-def test_lockout_expires_after_the_lockout_period(anon, staff, locmem_cache, time_machine):
+def test_lockout_expires_after_the_lockout_period(anon, staff, time_machine):
     # given five failures at 09:00
     time_machine.move_to(START, tick=False)
     for _ in range(5):
@@ -155,7 +132,7 @@ def test_lockout_expires_after_the_lockout_period(anon, staff, locmem_cache, tim
     assert _login(anon, "operator", STAFF_PASSWORD).status_code == 200
 
 
-def test_lockout_lasts_the_full_period_from_the_last_failure(anon, staff, locmem_cache, time_machine):
+def test_lockout_lasts_the_full_period_from_the_last_failure(anon, staff, time_machine):
     # given four failures at 09:00 and the fifth at 09:14
     time_machine.move_to(START, tick=False)
     for _ in range(4):
@@ -172,7 +149,7 @@ def test_lockout_lasts_the_full_period_from_the_last_failure(anon, staff, locmem
     assert _login(anon, "operator", STAFF_PASSWORD).status_code == 200
 
 
-def test_failures_outside_the_window_do_not_add_up(anon, staff, locmem_cache, time_machine):
+def test_failures_outside_the_window_do_not_add_up(anon, staff, time_machine):
     time_machine.move_to(START, tick=False)
     for _ in range(4):
         _login(anon, "operator", "wrong-password")

@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 
 from fenxiao.accounts.tokens import ALGORITHM, token_pair_issue
-from tests.accounts.support import Api, access_for, assert_error
+from tests.accounts.support import Api, access_for, assert_error, login_pair
 from tests.factories import StaffUserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -143,7 +143,7 @@ def test_access_token_cannot_be_used_to_refresh(anon, shopper):
 def test_refresh_returns_a_new_working_pair(anon, shopper, time_machine):
     # given alice's access token has expired but her refresh token has not
     time_machine.move_to(START, tick=False)
-    pair = token_pair_issue(user_id=shopper.pk, scope="user")
+    pair = login_pair(shopper, "user")
     time_machine.move_to(START + settings.JWT_ACCESS_TTL + timedelta(minutes=1), tick=False)
     assert_error(Api(pair.access).get(ME), 401, "TOKEN_EXPIRED")
 
@@ -161,7 +161,7 @@ def test_refresh_returns_a_new_working_pair(anon, shopper, time_machine):
 
 def test_expired_refresh_token_is_refused(anon, shopper, time_machine):
     time_machine.move_to(START, tick=False)
-    pair = token_pair_issue(user_id=shopper.pk, scope="user")
+    pair = login_pair(shopper, "user")
 
     time_machine.move_to(START + settings.JWT_REFRESH_TTL, tick=False)
 
@@ -179,7 +179,7 @@ def test_refresh_with_garbage_is_invalid(anon, db):
 
 
 def test_disabled_user_loses_access_and_refresh(anon, shopper):
-    pair = token_pair_issue(user_id=shopper.pk, scope="user")
+    pair = login_pair(shopper, "user")
     shopper.is_active = False
     shopper.save()
 
@@ -189,7 +189,7 @@ def test_disabled_user_loses_access_and_refresh(anon, shopper):
 
 def test_staff_refresh_keeps_staff_scope(anon):
     operator = StaffUserFactory()
-    pair = token_pair_issue(user_id=operator.pk, scope="staff")
+    pair = login_pair(operator, "staff")
 
     body = anon.post(REFRESH, {"refresh": pair.refresh}).json()
 
@@ -198,7 +198,7 @@ def test_staff_refresh_keeps_staff_scope(anon):
 
 def test_staff_refresh_refused_once_staff_rights_are_removed(anon):
     operator = StaffUserFactory()
-    pair = token_pair_issue(user_id=operator.pk, scope="staff")
+    pair = login_pair(operator, "staff")
     operator.is_staff = False
     operator.save()
 
@@ -208,7 +208,7 @@ def test_staff_refresh_refused_once_staff_rights_are_removed(anon):
 def test_shopper_refresh_never_grants_staff_scope(anon):
     # a staff member who logged in as a shopper (scope user) stays a shopper after refresh
     operator = StaffUserFactory()
-    pair = token_pair_issue(user_id=operator.pk, scope="user")
+    pair = login_pair(operator, "user")
 
     body = anon.post(REFRESH, {"refresh": pair.refresh}).json()
 
@@ -238,8 +238,8 @@ def test_a_forged_token_with_every_claim_right_is_accepted(shopper):
 
 def test_logout_revokes_every_token_on_every_device(anon, shopper):
     # given alice is logged in on her phone and her tablet
-    phone = token_pair_issue(user_id=shopper.pk, scope="user")
-    tablet = token_pair_issue(user_id=shopper.pk, scope="user")
+    phone = login_pair(shopper, "user")
+    tablet = login_pair(shopper, "user")
 
     # when she logs out on the phone
     response = Api(phone.access).post("/api/v1/auth/logout")

@@ -62,3 +62,11 @@ def test_live_mode_requires_an_explicit_secret_key(tmp_path):
     result = _fenxiao("check", env=env, tmp_path=tmp_path)
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_a_trusted_proxy_that_is_not_an_address_refuses_to_start(tmp_path):
+    result = _fenxiao(
+        "check", env={**PRODUCTION_ENV, "TRUSTED_PROXIES": "10.0.0.0/8,nginx.internal"}, tmp_path=tmp_path
+    )
+    assert result.returncode != 0
+    assert "TRUSTED_PROXIES" in result.stderr and "nginx.internal" in result.stderr

@@ -7,8 +7,12 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.db import models
 
+from fenxiao.accounts.admin_login import ThrottledAdminLoginForm
 from fenxiao.accounts.models import Address, User
 from fenxiao.core.masking import mask_phone
+
+# One throttle for both staff doors: the login page checks passwords as staff-login does.
+admin.site.login_form = ThrottledAdminLoginForm
 
 
 class AddressInline(admin.TabularInline):

@@ -21,6 +21,7 @@ from fenxiao.accounts.schemas import (
     WechatLoginIn,
 )
 from fenxiao.accounts.tokens import TokenPair
+from fenxiao.core.client_address import client_ip
 
 auth_router = Router(tags=["auth"])
 addresses_router = Router(tags=["addresses"], auth=user_auth)
@@ -28,12 +29,6 @@ addresses_router = Router(tags=["addresses"], auth=user_auth)
 
 def _token_out(user: User, pair: TokenPair) -> dict:
     return {"access": pair.access, "refresh": pair.refresh, "expires_in": pair.access_expires_in, "user": user}
-
-
-def client_ip(request: HttpRequest) -> str:
-    # Behind the production proxy REMOTE_ADDR is the proxy; gunicorn is told to trust it
-    # (forwarded_allow_ips), which rewrites REMOTE_ADDR. We never trust a raw header here.
-    return request.META.get("REMOTE_ADDR", "")
 
 
 @auth_router.post("/wechat-login", response=TokenOut, auth=None, summary="微信小程序登录")

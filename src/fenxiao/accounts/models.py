@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -60,3 +62,46 @@ class Address(models.Model):
 
     def __str__(self) -> str:
         return f"{self.receiver} {self.province}{self.city}{self.district}{self.detail}"
+
+
+class LoginThrottle(models.Model):
+    """Password attempts for one username from one client address, counted before the password
+    is checked (so that thirty tries at once still check only the allowed few). It lives in the
+    database, beside the users it guards: a throttle can be no more available than the login."""
+
+    username = models.CharField("用户名", max_length=150)
+    address = models.CharField("来源地址", max_length=64)
+    attempts = models.PositiveIntegerField("尝试次数", default=0)
+    # The end of the counting window, or of the lockout once the attempts reach the limit.
+    expires_at = models.DateTimeField("到期时间")
+
+    class Meta:
+        verbose_name = "登录限制"
+        verbose_name_plural = "登录限制"
+        constraints = [models.UniqueConstraint(fields=["username", "address"], name="login_throttle_one_row_per_pair")]
+        indexes = [models.Index(fields=["expires_at"], name="login_throttle_expires")]
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.address}"
+
+
+class RefreshFamily(models.Model):
+    """One login on one device: the chain of refresh tokens that rotate from it. Each refresh token
+    names its family and generation; only the current generation refreshes, so a stolen token
+    that is used twice (by the thief and by its owner) is noticed and the whole login ends."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="refresh_families", verbose_name="用户")
+    generation = models.PositiveIntegerField("代数", default=0)
+    # When the current generation was issued: the grace for its predecessor counts from here.
+    rotated_at = models.DateTimeField("最近刷新")
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    created_at = models.DateTimeField("登录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "登录会话"
+        verbose_name_plural = "登录会话"
+        indexes = [models.Index(fields=["rotated_at"], name="refresh_family_rotated")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}/{self.id.hex[:8]}"

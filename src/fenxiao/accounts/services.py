@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 
-from django.conf import settings
 from django.contrib.auth import authenticate
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from fenxiao.accounts import login_throttle, sessions
 from fenxiao.accounts.errors import wechat_error_to_domain
 from fenxiao.accounts.models import Address, User
 from fenxiao.accounts.selectors import token_user
-from fenxiao.accounts.tokens import TokenPair, token_decode, token_pair_issue
-from fenxiao.core.errors import DomainError, NotFound, Throttled, Unauthorized
+from fenxiao.accounts.tokens import TokenPair, token_decode
+from fenxiao.core.errors import DomainError, NotFound, Unauthorized
 from fenxiao.integrations.wechat import gateway
 from fenxiao.integrations.wechat.errors import WechatError
 
@@ -36,7 +34,7 @@ def user_login_wechat(*, code: str) -> tuple[User, TokenPair]:
     user = _user_upsert_from_wechat(openid=session.openid, unionid=session.unionid, session_key=session.session_key)
     if not user.is_active:
         raise DomainError("USER_DISABLED", "账号已被停用，请联系客服", status=403)
-    return user, token_pair_issue(user_id=user.id, scope="user", version=user.token_version)
+    return user, sessions.refresh_family_start(user=user, scope="user")
 
 
 def _user_upsert_from_wechat(*, openid: str, unionid: str, session_key: str) -> User:
@@ -60,48 +58,39 @@ def _user_upsert_from_wechat(*, openid: str, unionid: str, session_key: str) -> 
 
 
 def token_refresh(*, refresh: str) -> tuple[User, TokenPair]:
+    """New tokens for a refresh token, which then stops working (``accounts.sessions``)."""
     claims = token_decode(refresh, expected_type="refresh")
     user = token_user(claims)
     if claims.scope == "staff" and not user.is_staff:
         raise Unauthorized("TOKEN_INVALID", "登录凭证无效，请重新登录")
-    return user, token_pair_issue(user_id=user.id, scope=claims.scope, version=user.token_version)
+    return user, sessions.refresh_family_rotate(user=user, claims=claims)
 
 
+@transaction.atomic
 def user_logout_everywhere(*, user: User) -> None:
     """Revoke every token the user holds, on every device (access and refresh alike)."""
     User.objects.filter(pk=user.pk).update(token_version=F("token_version") + 1, updated_at=timezone.now())
+    sessions.refresh_families_revoke(user=user)
 
 
-def _throttle_key(username: str, ip: str) -> str:
-    digest = hashlib.sha256(f"{username.lower()}|{ip}".encode()).hexdigest()[:32]
-    return f"staff-login-failures:{digest}"
+def staff_password_check(*, username: str, password: str, ip: str) -> User:
+    """The active staff member with this username and password, or ``Unauthorized``; both doors
+    (``staff-login`` and the admin's login page) come through here, behind one throttle
+    (``accounts.login_throttle``) that takes the attempt before the password is checked."""
+    login_throttle.login_attempt_begin(username=username, ip=ip)
+    user = authenticate(username=username, password=password)
+    if user is None or not user.is_staff:
+        login_throttle.login_attempt_failed(username=username, ip=ip)
+        raise Unauthorized("LOGIN_FAILED", "用户名或密码错误")
+    login_throttle.login_attempt_succeeded(username=username, ip=ip)
+    return user
 
 
 def staff_login(*, username: str, password: str, ip: str) -> tuple[User, TokenPair]:
-    """Password login for operators. After ``STAFF_LOGIN_MAX_FAILURES`` wrong passwords for one
-    username from one address, further tries are refused for the lockout period, right or wrong."""
-    key = _throttle_key(username, ip)
-    lockout = settings.STAFF_LOGIN_LOCKOUT_SECONDS
-    failures = cache.get(key, 0)
-    if failures >= settings.STAFF_LOGIN_MAX_FAILURES:
-        minutes = max(1, -(-lockout // 60))
-        raise Throttled("LOGIN_THROTTLED", f"密码错误次数过多，请 {minutes} 分钟后再试")
-    user = authenticate(username=username, password=password)
-    if user is None or not user.is_staff:
-        cache.add(key, 0, timeout=lockout)
-        try:
-            failures = cache.incr(key)
-        except ValueError:
-            failures = 1
-            cache.set(key, failures, timeout=lockout)
-        if failures >= settings.STAFF_LOGIN_MAX_FAILURES:
-            # The counting window opened at the first failure; the lockout itself starts now and
-            # lasts the whole period, as the message promises.
-            cache.touch(key, timeout=lockout)
-        raise Unauthorized("LOGIN_FAILED", "用户名或密码错误")
-    cache.delete(key)
+    """Password login for the operator API."""
+    user = staff_password_check(username=username, password=password, ip=ip)
     User.objects.filter(pk=user.pk).update(last_login=timezone.now())
-    return user, token_pair_issue(user_id=user.pk, scope="staff", version=user.token_version)
+    return user, sessions.refresh_family_start(user=user, scope="staff")
 
 
 def user_bind_phone(*, user: User, code: str) -> User:
