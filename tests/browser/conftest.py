@@ -1,7 +1,8 @@
 """Browser tests of the H5 storefront: the Python ``playwright`` package drives Debian's
 ``/usr/bin/chromium`` headless (never a downloaded browser) against pytest-django's live server.
 
-Every page a test opens is watched: a console error or an uncaught script error fails the test.
+Every page a test opens is watched: a console error, an uncaught script error or a
+Content-Security-Policy violation (the ``securitypolicyviolation`` event) fails the test.
 Without ``/usr/bin/chromium`` the tests skip, except under CI (``CI`` set), where they fail."""
 
 from __future__ import annotations
@@ -58,17 +59,37 @@ def chromium():
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
 
 
+# Chromium also logs most violations to the console, but not all (a report-only policy, a blocked
+# eval inside a try); the event is the browser's own statement of what the policy refused.
+WATCH_CSP = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  const text = `${e.effectiveDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`;
+  window.__csp.push(text);
+  window.__cspViolation(text);
+});
+"""
+
+
 class Phone:
-    """One shopper's phone: a browser context at 375x667 whose pages record console errors."""
+    """One shopper's phone: a browser context at 375x667 whose pages record console errors and
+    Content-Security-Policy violations (``csp_violations``, also counted as errors)."""
 
     def __init__(self, browser, base_url: str):
         self.base_url = base_url
         self.context = browser.new_context(viewport=PHONE, locale="zh-CN")
         self.context.set_default_timeout(15_000)
         self.errors: list[str] = []
+        self.csp_violations: list[str] = []
+        self.context.expose_binding("__cspViolation", self._csp_violation)
+        self.context.add_init_script(WATCH_CSP)
         self.page = self.context.new_page()
         self.page.on("console", self._console)
         self.page.on("pageerror", lambda exc: self.errors.append(f"{self.page.url}: {exc}"))
+
+    def _csp_violation(self, source, text: str) -> None:
+        self.csp_violations.append(f"{source['frame'].url}: CSP {text}")
+        self.errors.append(self.csp_violations[-1])
 
     def _console(self, message) -> None:
         if message.type == "error":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from fenxiao.distribution.models import CommissionRecord, Referral
 from fenxiao.orders.models import Order, OrderStatus
@@ -42,9 +43,9 @@ def test_referred_visitor_buys_with_a_coupon_and_the_distributor_earns(phone):
     phone.open("/cart/")
     assert page.inner_text("#cart-total") == "¥120.00"
     page.click("#cart-body [data-step='1']")  # htmx re-renders the cart with the new total
-    page.wait_for_function("document.querySelector('#cart-total').textContent === '¥240.00'")
+    expect(page.locator("#cart-total")).to_have_text("¥240.00")
     page.click("#cart-body [data-step='-1']")
-    page.wait_for_function("document.querySelector('#cart-total').textContent === '¥120.00'")
+    expect(page.locator("#cart-total")).to_have_text("¥120.00")
     page.click("#cart-checkout")
     page.wait_for_url(re.compile(r"/checkout/"))
     page.click("#checkout-address")  # no address yet: add one, then come back

@@ -5,6 +5,7 @@ does not serve the test's media folder."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from fenxiao.content.models import Material
 from fenxiao.distribution.enrolment import distributor_create
@@ -32,6 +33,6 @@ def test_a_distributor_copies_a_material_with_one_tap(phone):
         page.click(f"[data-copy='copy-{shown.id}']")
     assert answer.value.status == 200
     page.wait_for_selector("#toast .toast:has-text('已复制')")
-    page.wait_for_function(f"document.querySelector(\"[data-copy-count='{shown.id}']\").textContent === '1'")
+    expect(page.locator(f"[data-copy-count='{shown.id}']")).to_have_text("1")
     assert page.evaluate("navigator.clipboard.readText()") == COPY
     assert Material.objects.get(pk=shown.id).copy_count == 1

@@ -10,6 +10,7 @@ from fenxiao.catalog.import_plan import MAX_PRICE_FEN
 from fenxiao.catalog.models import SKU_MAX_STOCK, Category, Product, ProductImage, Sku
 from fenxiao.catalog.uploads import clean_image_upload, image_upload_field, product_image_store
 from fenxiao.core.money import fen_to_yuan, yuan_to_fen
+from fenxiao.core.rich_text import sanitize_html
 
 MONEY_FIELDS = {"price_yuan": "price_fen", "market_price_yuan": "market_price_fen", "cost_yuan": "cost_fen"}
 
@@ -153,7 +154,15 @@ class ProductForm(forms.ModelForm):
         model = Product
         fields = ("code", "title", "subtitle", "supplier", "category", "main_image", "detail_html", "sort_order")
         widgets = {"main_image": forms.TextInput(attrs={"size": 60})}
-        help_texts = {"main_image": "图片地址或存储路径；上传主图后自动填写"}
+        help_texts = {
+            "main_image": "图片地址或存储路径；上传主图后自动填写",
+            "detail_html": "HTML：支持段落、标题、列表、表格、图片（http(s) 地址或本站上传的图片）和常用文字格式；"
+            "脚本、事件属性（如 onerror）、iframe 和其他不支持的内容保存时会被自动去除",
+        }
+
+    def clean_detail_html(self) -> str:
+        """Stored clean, so the admin shows exactly what shoppers will get."""
+        return sanitize_html(self.cleaned_data.get("detail_html") or "")
 
     def clean_main_image_upload(self):
         return clean_image_upload(self.cleaned_data.get("main_image_upload"))

@@ -17,6 +17,7 @@ from fenxiao.catalog.schemas import (
     sku_dict,
 )
 from fenxiao.core.media import media_url
+from fenxiao.core.rich_text import sanitize_html
 
 router = Router(tags=["catalog"])
 
@@ -60,7 +61,9 @@ def product_detail(request: HttpRequest, product_id: int):
         "title": product.title,
         "subtitle": product.subtitle,
         "images": [media_url(name, request) for name in images if name],
-        "detail_html": product.detail_html,
+        # Cleaned again on the way out (a row from before the rule stays harmless) and with absolute
+        # URLs, which the mini-program's rich-text needs: it has no page to resolve "/media/..." against.
+        "detail_html": sanitize_html(product.detail_html, base_url=request.build_absolute_uri("/")),
         "category": {"id": product.category_id, "name": product.category.name},
         "sales_count": product.sales_count,
         "price_fen": min(prices),

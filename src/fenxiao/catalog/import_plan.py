@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from fenxiao.catalog import sheet
 from fenxiao.catalog.models import SKU_MAX_STOCK, Product, Sku
 from fenxiao.core.money import yuan_to_fen
+from fenxiao.core.rich_text import sanitize_html
 
 CHUNK = 500
 MAX_PRICE_FEN = 1_000_000_000  # 1000 万元: anything above is a typo, not a price
@@ -228,7 +229,8 @@ def parse_cell(key: str, text: str) -> object:
     if key in TEXT_LIMITS:
         if len(text) > TEXT_LIMITS[key]:
             raise ValueError(f"最多 {TEXT_LIMITS[key]} 个字符")
-        return text
+        # A sheet is someone else's HTML: it is stored clean, and compared clean with what is stored.
+        return sanitize_html(text) if key == "detail" else text
     if key == "on_shelf":
         return sheet.parse_bool(text)
     if key == "specs":

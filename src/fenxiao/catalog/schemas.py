@@ -84,7 +84,10 @@ class ProductDetailOut(Schema):
     title: str
     subtitle: str
     images: list[str]
-    detail_html: str
+    detail_html: str = Field(
+        description="商品详情 HTML，已按白名单清洗（段落、标题、列表、表格、图片、链接和常用格式），"
+        "站内地址已转为绝对地址，可直接交给小程序 rich-text 组件"
+    )
     category: CategoryRefOut
     sales_count: int
     price_fen: int

@@ -192,7 +192,7 @@ def _detail(rng: random.Random, top: Top, sub: Sub, brand: str, word: str, size:
     return (
         f"<h3>产品亮点</h3><p>{escape(brand)}{escape(word)}，{escape(points[0])}、{escape(points[1])}。"
         f"{escape(rng.choice(INTROS))}</p><ul>{bullets}</ul>"
-        f"<h3>规格参数</h3><table>{table}</table>"
+        f"<h3>规格参数</h3><table><tbody>{table}</tbody></table>"
         f"<h3>购买须知</h3><p>{escape(NOTICES[top.code])}</p>"
         "<p>图片由系统生成，仅作演示；本商品为 Fenxiao 演示数据。</p>"
     )

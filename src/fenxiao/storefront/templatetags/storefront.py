@@ -3,6 +3,7 @@
 - ``{{ fen|yuan }}``: integer fen as yuan text, never through a float;
 - ``{{ bps|zhe }}``: a percent coupon's discount as 折 (1000 bps off -> 9折);
 - ``{{ state|activity_state }}``: a seckill or group-buy window state in Chinese;
+- ``{{ html|rich_text }}``: operator HTML (a product's 详情) through the allow-list, ready to show;
 - ``{% cart_count as n %}``: the bottom bar's cart badge;
 - ``{% query_with request key=value %}``: this page's URL with some query parameters replaced
   (tabs, sorts, filters, pages; "" removes one)."""
@@ -11,8 +12,10 @@ from __future__ import annotations
 
 from django import template
 from django.http import HttpRequest
+from django.utils.safestring import SafeString, mark_safe
 
 from fenxiao.core.money import fen_to_yuan
+from fenxiao.core.rich_text import sanitize_html
 from fenxiao.storefront import selectors
 
 register = template.Library()
@@ -38,6 +41,13 @@ def zhe(percent_bps: int | None) -> str:
     ``coupon_rules.label_for`` writes it: 1000 bps off -> "9折", 1500 -> "8.5折"."""
     whole, rest = divmod(10_000 - int(percent_bps or 0), 1000)
     return f"{whole}.{rest:03d}".rstrip("0").rstrip(".") + "折"
+
+
+@register.filter
+def rich_text(html: str | None) -> SafeString:
+    """The only way operator HTML reaches a page: cleaned here, not trusted because the admin
+    or the import cleaned it, since rows written before that rule (or by a path that forgot it) exist."""
+    return mark_safe(sanitize_html(html or ""))  # the allow-list is what makes this safe
 
 
 @register.filter
