@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import StringConstraints
 
 from fenxiao.accounts.auth import staff_auth
-from fenxiao.core.limits import RowId
+from fenxiao.core.limits import Quantity, RowId
 from fenxiao.orders import selectors, services
 from fenxiao.orders.models import AfterSale, Order, Shipment
 from fenxiao.orders.schemas import OrderLineOut, line_dict
@@ -41,7 +41,7 @@ class OperatorOrderQuery(Schema):
 
 class ShipLineIn(Schema):
     order_line_id: int = Field(..., ge=1)
-    quantity: int = Field(..., ge=1, le=999)
+    quantity: Annotated[Quantity, Field(le=999)]
 
 
 class ShipIn(Schema):

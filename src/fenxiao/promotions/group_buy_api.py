@@ -63,12 +63,12 @@ class GroupBuyActivityAdminOut(GroupBuyActivityOut):
 class GroupBuyActivityIn(Schema):
     name: Annotated[str, Field(min_length=1, max_length=64)]
     sku_id: RowId
-    group_size: Annotated[int, Field(ge=2, le=100)]
+    group_size: Annotated[Positive, Field(ge=2, le=100)]
     group_price_fen: Fen
     leader_price_fen: Fen | None = None
     time_limit_minutes: Annotated[int, Field(ge=1, le=7 * 24 * 60)] = 24 * 60
     payment_minutes: Annotated[int, Field(ge=1, le=1440)] = 15
-    max_quantity: Annotated[int, Field(ge=1, le=99)] = 1
+    max_quantity: Annotated[Positive, Field(le=99)] = 1
     max_groups: Positive | None = None
     starts_at: When
     ends_at: When
@@ -83,12 +83,12 @@ class GroupBuyActivityPatch(PatchSchema):
 
     name: Annotated[str, Field(min_length=1, max_length=64)] | None = None
     sku_id: RowId | None = None
-    group_size: Annotated[int, Field(ge=2, le=100)] | None = None
+    group_size: Annotated[Positive, Field(ge=2, le=100)] | None = None
     group_price_fen: Fen | None = None
     leader_price_fen: Fen | None = None
     time_limit_minutes: Annotated[int, Field(ge=1, le=7 * 24 * 60)] | None = None
     payment_minutes: Annotated[int, Field(ge=1, le=1440)] | None = None
-    max_quantity: Annotated[int, Field(ge=1, le=99)] | None = None
+    max_quantity: Annotated[Positive, Field(le=99)] | None = None
     max_groups: Positive | None = None
     starts_at: When | None = None
     ends_at: When | None = None
@@ -176,7 +176,7 @@ class GroupListQuery(Schema):
 
 
 class GroupBuyBuyIn(Schema):
-    quantity: Annotated[int, Field(ge=1, le=99)] = 1
+    quantity: Annotated[Positive, Field(le=99)] = 1
     address_id: RowId | None = None
     remark: Annotated[str, Field(max_length=200)] = ""
     ref: Annotated[str, Field(max_length=16)] | None = None
