@@ -225,7 +225,11 @@ ORDER_PAYMENT_WINDOW = timedelta(minutes=env_int("ORDER_PAYMENT_WINDOW_MINUTES",
 ORDER_AUTO_RECEIVE_AFTER = timedelta(days=env_int("ORDER_AUTO_RECEIVE_DAYS", 10))
 ORDER_AFTER_SALES_WINDOW = timedelta(days=env_int("ORDER_AFTER_SALES_DAYS", 7))
 ORDER_MAX_LINES = 50
-ORDER_MAX_QUANTITY_PER_LINE = 999
+# Unpaid orders hold stock for the payment window: without caps one shopper could hold a SKU's
+# whole stock. At most this many unpaid orders per shopper (0: no cap), and at most this many
+# units of one SKU in one order (the cart's line limit too).
+ORDER_MAX_UNPAID_ORDERS = env_int("ORDER_MAX_UNPAID_ORDERS", 5)
+ORDER_MAX_UNITS_PER_SKU = env_int("ORDER_MAX_UNITS_PER_SKU", 99)
 CART_MAX_ITEMS = 100
 
 # WeChat Pay API v3. Sandbox mode makes throwaway keys in var/ at first start and signs and

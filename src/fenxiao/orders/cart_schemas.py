@@ -14,7 +14,7 @@ from fenxiao.core.media import media_url
 from fenxiao.orders.cart_selectors import CartLine, CartView
 
 # Input bounds only keep absurd numbers out of the database; the business limits (stock,
-# ORDER_MAX_QUANTITY_PER_LINE) are the services' and answer with their own codes.
+# ORDER_MAX_UNITS_PER_SKU) are the services' and answer with their own codes.
 CartQuantity = Annotated[Quantity, Field(le=SKU_MAX_STOCK)]
 ItemId = Annotated[int, Field(ge=1)]
 MAX_IDS_PER_REQUEST = 500
