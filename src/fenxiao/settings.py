@@ -104,7 +104,8 @@ WSGI_APPLICATION = "fenxiao.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Project-wide overrides of Django's own templates (admin/base_site.html: the sandbox banner).
+        "DIRS": [Path(__file__).resolve().parent / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -217,6 +218,9 @@ WECHAT_APPID = os.environ.get("WECHAT_APPID", "")
 WECHAT_SECRET = os.environ.get("WECHAT_SECRET", "")
 WECHAT_API_BASE = os.environ.get("WECHAT_API_BASE", "https://api.weixin.qq.com")
 WECHAT_HTTP_TIMEOUT = float(os.environ.get("WECHAT_HTTP_TIMEOUT", "5"))
+# Sandbox with DEBUG off is refused at start (integrations/wechat/sandbox_guard.py) unless this
+# says the server is meant to be a demo; `make run` sets it.
+WECHAT_SANDBOX_ALLOWED = env_bool("WECHAT_SANDBOX_ALLOWED", False)
 if WECHAT_MODE == "live" and not (WECHAT_APPID and WECHAT_SECRET):
     raise ImproperlyConfigured("WECHAT_MODE=live needs WECHAT_APPID and WECHAT_SECRET.")
 
