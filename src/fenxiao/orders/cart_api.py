@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from fenxiao.accounts.auth import user_auth
+from fenxiao.core.openapi_errors import answers
 from fenxiao.orders import cart, cart_selectors
 from fenxiao.orders.cart_schemas import (
     CartAddIn,
@@ -35,6 +36,7 @@ def cart_items(request: HttpRequest):
 
 
 @router.post("/items", response={201: CartItemOut}, summary="加入购物车（同一规格数量累加）")
+@answers(404, 409)
 def cart_item_add(request: HttpRequest, body: CartAddIn):
     user_id = request.auth.id
     item = cart.cart_item_add(user_id=user_id, sku_id=body.sku_id, quantity=body.quantity, selected=body.selected)
