@@ -56,6 +56,7 @@ def cart_items_delete(request: HttpRequest, body: CartDeleteIn):
 
 
 @router.patch("/items/{item_id}", response=CartOut, summary="修改数量或勾选")
+@answers(409)
 def cart_item_update(request: HttpRequest, item_id: int, body: CartItemPatch):
     cart.cart_item_update(user_id=request.auth.id, item_id=item_id, quantity=body.quantity, selected=body.selected)
     return _cart(request)

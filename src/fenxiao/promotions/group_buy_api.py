@@ -15,6 +15,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from fenxiao.accounts.auth import staff_auth, user_auth
+from fenxiao.core.openapi_errors import answers
 from fenxiao.core.paging import paginate
 from fenxiao.orders.schemas import OrderDetailOut, order_dict
 from fenxiao.promotions import group_buy_activities as activities
@@ -257,6 +258,7 @@ def group_detail(request: HttpRequest, group_id: int):
 
 
 @router.post("/groups/{group_id}/members", response={201: PlacedOut}, summary="参团下单")
+@answers(409)
 def join(request: HttpRequest, group_id: int, body: GroupBuyBuyIn):
     placed = group_join(
         user=request.auth,
@@ -285,6 +287,7 @@ def joinable(request: HttpRequest, activity_id: int):
 
 
 @router.post("/{activity_id}/groups", response={201: PlacedOut}, summary="开团下单")
+@answers(409)
 def open_group(request: HttpRequest, activity_id: int, body: GroupBuyBuyIn):
     placed = group_open(
         user=request.auth,
@@ -318,6 +321,7 @@ def detail(request: HttpRequest, activity_id: int):
 
 
 @operator_router.patch("/group-buy-activities/{activity_id}", response=GroupBuyActivityAdminOut, summary="修改拼团活动")
+@answers(409)
 def update(request: HttpRequest, activity_id: int, body: GroupBuyActivityPatch):
     activities.group_buy_activity_update(activity_id=activity_id, fields=body.model_dump(exclude_unset=True))
     return _activity_out(_activity(activity_id), admin=True)
