@@ -89,7 +89,7 @@ def sandbox_confirm(request: HttpRequest, withdrawal_id: int):
 
 
 @router.get("/share", response=ShareOut, summary="推广素材：分享链接、小程序码与商品海报")
-@answers(403)
+@answers(403, 404)
 def share(request: HttpRequest, product_id: int | None = None):
     distributor = Distributor.objects.select_related("user").filter(user_id=request.auth.id).first()
     if distributor is None:
