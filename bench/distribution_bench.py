@@ -105,6 +105,7 @@ def setup_django(database_url: str, sandbox: Path) -> None:
         DEBUG="false",
         SECRET_KEY="bench-only-secret-key-not-for-production-0123456789",
         WECHAT_MODE="sandbox",
+        WECHAT_SANDBOX_ALLOWED="true",
         WECHATPAY_SANDBOX_DIR=str(sandbox),
         SWEEP_IN_PROCESS="false",
         LOG_LEVEL="WARNING",

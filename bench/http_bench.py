@@ -140,6 +140,7 @@ def server_env(args: argparse.Namespace) -> dict[str, str]:
         SECRET_KEY="bench-only-secret-key-not-for-production-0123456789",
         ALLOWED_HOSTS="127.0.0.1,localhost",
         WECHAT_MODE="sandbox",
+        WECHAT_SANDBOX_ALLOWED="true",  # a bench server is a demo: the sandbox is meant
         LOG_LEVEL="WARNING",
         PYTHONUNBUFFERED="1",
         # seed_demo writes generated images under MEDIA_ROOT: keep them out of the dev mall's var/media.

@@ -152,6 +152,9 @@ def server_env(args: argparse.Namespace) -> dict[str, str]:
         JWT_SIGNING_KEY=env["SECRET_KEY"],
         JWT_ACCESS_TTL_SECONDS=str(ACCESS_TTL_SECONDS),
         ORDER_PAYMENT_WINDOW_MINUTES="30",
+        # Each bench shopper places many orders and pays none: the shop's cap on unpaid orders per
+        # shopper would refuse all but the first few.
+        ORDER_MAX_UNPAID_ORDERS="0",
     )
     return env
 

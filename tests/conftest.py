@@ -7,6 +7,26 @@ import pytest
 from django.core.cache import cache
 
 
+def pytest_sessionstart(session):
+    from tests import openapi_answers
+
+    openapi_answers.start()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Every error an operation answered in this session must be in the OpenAPI document."""
+    from tests import openapi_answers
+
+    problems = openapi_answers.undocumented()
+    if problems:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        lines = ["API answers missing from the OpenAPI document (declare them, see core/openapi_errors.py):"]
+        lines += [f"  {problem}" for problem in problems]
+        if reporter is not None:
+            reporter.write_line("\n".join(lines), red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache(settings, tmp_path):
     """Each test starts with an empty cache (throttles, token caches) and its own media folder."""

@@ -107,7 +107,8 @@ WSGI_APPLICATION = "fenxiao.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Project-wide overrides of Django's own templates (admin/base_site.html: the sandbox banner).
+        "DIRS": [Path(__file__).resolve().parent / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -264,6 +265,9 @@ WECHAT_APPID = os.environ.get("WECHAT_APPID", "")
 WECHAT_SECRET = os.environ.get("WECHAT_SECRET", "")
 WECHAT_API_BASE = os.environ.get("WECHAT_API_BASE", "https://api.weixin.qq.com")
 WECHAT_HTTP_TIMEOUT = float(os.environ.get("WECHAT_HTTP_TIMEOUT", "5"))
+# Sandbox with DEBUG off is refused at start (integrations/wechat/sandbox_guard.py) unless this
+# says the server is meant to be a demo; `make run` sets it.
+WECHAT_SANDBOX_ALLOWED = env_bool("WECHAT_SANDBOX_ALLOWED", False)
 if WECHAT_MODE == "live" and not (WECHAT_APPID and WECHAT_SECRET):
     raise ImproperlyConfigured("WECHAT_MODE=live needs WECHAT_APPID and WECHAT_SECRET.")
 
@@ -272,7 +276,11 @@ ORDER_PAYMENT_WINDOW = timedelta(minutes=env_int("ORDER_PAYMENT_WINDOW_MINUTES",
 ORDER_AUTO_RECEIVE_AFTER = timedelta(days=env_int("ORDER_AUTO_RECEIVE_DAYS", 10))
 ORDER_AFTER_SALES_WINDOW = timedelta(days=env_int("ORDER_AFTER_SALES_DAYS", 7))
 ORDER_MAX_LINES = 50
-ORDER_MAX_QUANTITY_PER_LINE = 999
+# Unpaid orders hold stock for the payment window: without caps one shopper could hold a SKU's
+# whole stock. At most this many unpaid orders per shopper (0: no cap), and at most this many
+# units of one SKU in one order (the cart's line limit too).
+ORDER_MAX_UNPAID_ORDERS = env_int("ORDER_MAX_UNPAID_ORDERS", 5)
+ORDER_MAX_UNITS_PER_SKU = env_int("ORDER_MAX_UNITS_PER_SKU", 99)
 CART_MAX_ITEMS = 100
 
 # WeChat Pay API v3. Sandbox mode makes throwaway keys in var/ at first start and signs and

@@ -5,6 +5,11 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fenxiao.settings")
 application = get_wsgi_application()
 
+# gunicorn and other WSGI servers run no system checks: refuse a forgotten sandbox here too.
+from fenxiao.integrations.wechat.sandbox_guard import refuse_unsafe_sandbox  # noqa: E402
+
+refuse_unsafe_sandbox()
+
 # With no Celery broker the web process runs the timed rules itself (see fenxiao/core/sweeper.py).
 from fenxiao.core.sweeper import start_in_process_sweeper  # noqa: E402
 

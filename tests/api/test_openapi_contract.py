@@ -63,3 +63,84 @@ def test_coupon_template_choices_are_listed_for_clients(spec):
 
     assert body["kind"]["enum"] == ["fixed", "percent", "no_threshold"]
     assert body["scope"]["enum"] == ["all", "categories", "products"]
+
+
+# Error answers: every operation documents the ones it can really give, with the shared schema.
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def _operations(spec: dict):
+    for path, methods in spec["paths"].items():
+        for method, operation in methods.items():
+            if method in METHODS:
+                yield path, method, operation
+
+
+def _errors(operation: dict) -> set[int]:
+    return {int(status) for status in operation["responses"] if int(status) >= 400}
+
+
+def test_the_error_schema_is_one_named_component(spec):
+    error = spec["components"]["schemas"]["ErrorOut"]
+
+    assert set(error["required"]) == {"code", "message"}
+    assert {"code", "message", "field", "errors"} <= set(error["properties"])
+    for path, method, operation in _operations(spec):
+        for status in _errors(operation):
+            schema = operation["responses"][status]["content"]["application/json"]["schema"]
+            assert schema == {"$ref": "#/components/schemas/ErrorOut"}, (method, path, status)
+            assert operation["responses"][status]["description"], (method, path, status)
+
+
+def test_every_operation_can_answer_503_when_the_database_is_down(spec):
+    assert [(m, p) for p, m, op in _operations(spec) if 503 not in _errors(op)] == []
+
+
+# Public endpoints that refuse a credential in the body rather than a login: a wrong password or
+# refresh token is 401, a disabled account 403.
+CREDENTIAL_CHECKS = {
+    ("post", "/api/v1/auth/staff-login"),
+    ("post", "/api/v1/auth/refresh"),
+    ("post", "/api/v1/auth/wechat-login"),
+}
+
+
+def test_only_endpoints_that_need_a_login_document_401_and_403(spec):
+    for path, method, operation in _operations(spec):
+        errors = _errors(operation)
+        if operation.get("security"):
+            assert 401 in errors, (method, path)
+        elif (method, path) not in CREDENTIAL_CHECKS:
+            assert not errors & {401, 403}, (method, path)
+
+
+def test_the_operator_api_documents_403_for_tokens_that_are_not_staff(spec):
+    operator = [(p, m, op) for p, m, op in _operations(spec) if p.startswith("/api/v1/admin/")]
+
+    assert operator and all(403 in _errors(op) for _, _, op in operator)
+
+
+def test_input_errors_follow_from_the_parameters(spec):
+    for path, method, operation in _operations(spec):
+        errors = _errors(operation)
+        if operation.get("parameters") or operation.get("requestBody"):
+            assert 422 in errors, (method, path)
+        if "application/json" in operation.get("requestBody", {}).get("content", {}):
+            assert 400 in errors, (method, path)
+        if "{" in path:
+            assert 404 in errors, (method, path)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "expected"),
+    [
+        ("get", "/api/v1/health", {503}),
+        ("get", "/api/v1/products", {400, 422, 503}),
+        ("post", "/api/v1/orders", {400, 401, 404, 409, 422, 503}),
+        ("post", "/api/v1/orders/{order_id}/cancel", {400, 401, 404, 409, 422, 503}),
+        ("post", "/api/v1/auth/staff-login", {400, 401, 422, 429, 503}),
+        ("get", "/api/v1/admin/products", {401, 403, 422, 503}),
+    ],
+)
+def test_spot_checks_of_what_endpoints_really_answer(spec, method, path, expected):
+    assert _errors(spec["paths"][path][method]) == expected

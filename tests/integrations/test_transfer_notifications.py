@@ -63,6 +63,12 @@ def _resign(body: str) -> SignedMessage:
     return SignedMessage(headers=headers, body=body.encode())
 
 
+def _changed(message: SignedMessage, headers: dict[str, str | None]) -> SignedMessage:
+    """The same signed message with some headers replaced (None: left out)."""
+    changed = {**message.headers, **headers}
+    return SignedMessage(headers={k: v for k, v in changed.items() if v is not None}, body=message.body)
+
+
 def _open(message: SignedMessage, *, at: datetime = SENT_AT, as_text: bool = True):
     body = message.body.decode() if as_text else message.body
     with time_machine.travel(at, tick=False):
@@ -112,6 +118,15 @@ def test_lower_case_headers_as_servers_hand_them_over_are_accepted():
         pytest.param(
             lambda: SignedMessage(headers={}, body=_notification().body),
             id="no-headers",
+        ),
+        pytest.param(
+            lambda: _changed(_notification(), {"Wechatpay-Signature-Type": "WECHATPAY2-SM2-WITH-SM3"}),
+            id="another-signature-type",
+        ),
+        pytest.param(lambda: _changed(_notification(), {"Wechatpay-Signature-Type": None}), id="no-signature-type"),
+        pytest.param(
+            lambda: _changed(_notification(), {"Wechatpay-Signature": "WECHATPAY/SIGNTEST/dGVzdA=="}),
+            id="signature-probe",
         ),
     ],
 )

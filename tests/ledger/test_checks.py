@@ -106,8 +106,11 @@ def test_the_command_fails_and_lists_the_problems(book, capsys):
     assert "账户 c 缓存余额 0.00 元，分录合计 -0.10 元" in capsys.readouterr().out
 
 
-def test_the_console_script_exits_non_zero_on_a_problem(book, capsys, monkeypatch):
+def test_the_console_script_exits_non_zero_on_a_problem(book, capsys, monkeypatch, settings):
     """Through ``fenxiao ledger-check`` itself: the hyphenated command loads and sets the status."""
+    # The console script runs the system checks, which refuse sandbox WeChat with DEBUG off unless
+    # it is announced (as `make run` does); the suite runs sandbox with DEBUG off.
+    settings.WECHAT_SANDBOX_ALLOWED = True
     # run_from_argv closes every connection when it ends, which would close the test's transaction.
     monkeypatch.setattr(connections, "close_all", lambda: None)
     fenxiao_main(["fenxiao", "ledger-check"])  # sound: returns normally

@@ -132,7 +132,7 @@ def test_sold_out_sku_is_refused(buyer_api):
 
 
 def test_a_line_never_holds_more_than_an_order_line_may(buyer_api, buyer, sku, settings):
-    settings.ORDER_MAX_QUANTITY_PER_LINE = 5
+    settings.ORDER_MAX_UNITS_PER_SKU = 5
     add(buyer_api, sku.id, 5)
 
     body = assert_error(add(buyer_api, sku.id, 1), 400, "QUANTITY_TOO_LARGE")
@@ -270,7 +270,7 @@ def test_patch_past_the_stock_is_refused(buyer_api, buyer):
 
 
 def test_patch_past_the_line_maximum_is_refused(buyer_api, sku, settings):
-    settings.ORDER_MAX_QUANTITY_PER_LINE = 10
+    settings.ORDER_MAX_UNITS_PER_SKU = 10
     item_id = add(buyer_api, sku.id, 1).json()["id"]
 
     assert_error(buyer_api.patch(f"{ITEMS}/{item_id}", {"quantity": 11}), 400, "QUANTITY_TOO_LARGE")

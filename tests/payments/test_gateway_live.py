@@ -93,6 +93,11 @@ def test_query_signs_the_path_with_its_query_string(live_pay):
     _verify_request(request)
 
 
+def _with_signature_type(answer: httpx.Response, signature_type: str) -> httpx.Response:
+    headers = {**answer.headers, "Wechatpay-Signature-Type": signature_type}
+    return httpx.Response(answer.status_code, headers=headers, content=answer.content)
+
+
 @pytest.mark.parametrize(
     "answer",
     [
@@ -105,6 +110,10 @@ def test_query_signs_the_path_with_its_query_string(live_pay):
         ),
         pytest.param(lambda: support.signed_answer(200, {"prepay_id": "wx1"}, timestamp=1_000_000_000), id="stale"),
         pytest.param(lambda: httpx.Response(200, json={"prepay_id": "wx1"}), id="unsigned"),
+        pytest.param(
+            lambda: _with_signature_type(support.signed_answer(200, {"prepay_id": "wx1"}), "WECHATPAY2-SM2-WITH-SM3"),
+            id="another-signature-type",
+        ),
     ],
 )
 def test_an_answer_not_signed_by_wechat_is_not_believed(live_pay, answer):

@@ -89,6 +89,35 @@ def test_a_forged_signature_is_refused_and_changes_nothing(gateway, payment, hoo
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("signature_type", ["WECHATPAY2-SM2-WITH-SM3", "wechatpay2-sha256-rsa2048", "", None])
+def test_only_the_rsa_signature_type_is_accepted(gateway, payment, hook_calls, signature_type):
+    # given a genuine notification whose Wechatpay-Signature-Type is changed or left out
+    message = _success(gateway, payment)
+    assert message.headers["Wechatpay-Signature-Type"] == "WECHATPAY2-SHA256-RSA2048"
+    headers = {k: v for k, v in message.headers.items() if k != "Wechatpay-Signature-Type"}
+    if signature_type is not None:
+        headers["Wechatpay-Signature-Type"] = signature_type
+
+    response = _post(type(message)(headers=headers, body=message.body))
+
+    assert response.status_code == 401 and response.json()["code"] == "FAIL"
+    assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.CREATED
+    assert hook_calls.payments == [] and not Notification.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_signature_probe_is_refused_like_any_bad_signature(gateway, payment, hook_calls):
+    # WeChat probes whether a merchant verifies with signatures that start with WECHATPAY/SIGNTEST/
+    message = _success(gateway, payment)
+    probe = {**message.headers, "Wechatpay-Signature": "WECHATPAY/SIGNTEST/" + message.headers["Wechatpay-Signature"]}
+
+    response = _post(type(message)(headers=probe, body=message.body))
+
+    assert response.status_code == 401 and response.json()["code"] == "FAIL"
+    assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.CREATED and hook_calls.payments == []
+
+
+@pytest.mark.django_db
 def test_a_ciphertext_changed_in_transit_is_refused(gateway, payment, hook_calls):
     message = _success(gateway, payment)
     envelope = json.loads(message.body)

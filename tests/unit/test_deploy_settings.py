@@ -1,11 +1,14 @@
 """Production configuration comes from the environment: with production variables Django's
-deployment checklist reports nothing, and live WeChat refuses to start without its secrets."""
+deployment checklist reports nothing, live WeChat refuses to start without its secrets, and a
+server with DEBUG off refuses the sandbox (login as anyone, free payment) unless told it is a demo."""
 
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 
 PRODUCTION_ENV = {
     "SECRET_KEY": "k" * 20 + "-production-secret-key-that-is-long-and-random-9f8e7d",
@@ -70,3 +73,54 @@ def test_a_trusted_proxy_that_is_not_an_address_refuses_to_start(tmp_path):
     )
     assert result.returncode != 0
     assert "TRUSTED_PROXIES" in result.stderr and "nginx.internal" in result.stderr
+
+
+# What a deployment that forgot WECHAT_MODE=live looks like: DEBUG off, everything else default.
+FORGOTTEN_SANDBOX = {"DEBUG": "false", "SWEEP_IN_PROCESS": "false"}
+
+
+def test_check_refuses_the_sandbox_with_debug_off(tmp_path):
+    result = _fenxiao("check", env=FORGOTTEN_SANDBOX, tmp_path=tmp_path)
+
+    assert result.returncode != 0
+    assert "fenxiao.E001" in result.stderr and "WECHAT_SANDBOX_ALLOWED=true" in result.stderr
+
+
+def test_migrate_refuses_before_touching_the_database(tmp_path):
+    result = _fenxiao("migrate", "--noinput", env=FORGOTTEN_SANDBOX, tmp_path=tmp_path)
+
+    assert result.returncode != 0 and "fenxiao.E001" in result.stderr
+    database = tmp_path / "fenxiao.sqlite3"
+    if database.exists():
+        with closing(sqlite3.connect(database)) as db:
+            assert db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall() == []
+
+
+def test_the_sandbox_starts_when_said_to_be_a_demo_or_in_debug(tmp_path):
+    for extra in ({"WECHAT_SANDBOX_ALLOWED": "true"}, {"DEBUG": "true"}):
+        result = _fenxiao("check", env={**FORGOTTEN_SANDBOX, **extra}, tmp_path=tmp_path)
+        assert result.returncode == 0, (extra, result.stderr)
+
+
+def test_gunicorn_refuses_to_serve_a_forgotten_sandbox(tmp_path):
+    """gunicorn runs no system checks: the WSGI module refuses, the worker cannot boot, and the
+    master exits instead of serving (what every node of the cluster deployment runs)."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("WECHAT_", "SECRET_KEY", "SECURE", "DEBUG"))}
+    command = [sys.executable, "-m", "gunicorn", "fenxiao.wsgi:application", "--bind", "127.0.0.1:0", "--workers", "1"]
+    env = {**base, **FORGOTTEN_SANDBOX, "FENXIAO_VAR_DIR": str(tmp_path)}
+
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+
+    assert result.returncode != 0
+    assert "WECHAT_SANDBOX_ALLOWED=true" in result.stderr
+
+
+def test_the_wsgi_application_loads_when_the_sandbox_is_meant(tmp_path):
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("WECHAT_", "SECRET_KEY", "SECURE", "DEBUG"))}
+    env = {**base, **FORGOTTEN_SANDBOX, "WECHAT_SANDBOX_ALLOWED": "true", "FENXIAO_VAR_DIR": str(tmp_path)}
+
+    result = subprocess.run(
+        [sys.executable, "-c", "import fenxiao.wsgi"], env=env, capture_output=True, text=True, timeout=120
+    )
+
+    assert result.returncode == 0, result.stderr

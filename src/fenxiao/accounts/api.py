@@ -22,6 +22,7 @@ from fenxiao.accounts.schemas import (
 )
 from fenxiao.accounts.tokens import TokenPair
 from fenxiao.core.client_address import client_ip
+from fenxiao.core.openapi_errors import answers
 
 auth_router = Router(tags=["auth"])
 addresses_router = Router(tags=["addresses"], auth=user_auth)
@@ -32,18 +33,21 @@ def _token_out(user: User, pair: TokenPair) -> dict:
 
 
 @auth_router.post("/wechat-login", response=TokenOut, auth=None, summary="微信小程序登录")
+@answers(403, 429, 502)
 def wechat_login(request: HttpRequest, body: WechatLoginIn):
     user, pair = services.user_login_wechat(code=body.code)
     return _token_out(user, pair)
 
 
 @auth_router.post("/refresh", response=TokenOut, auth=None, summary="刷新登录凭证")
+@answers(401)
 def refresh(request: HttpRequest, body: RefreshIn):
     user, pair = services.token_refresh(refresh=body.refresh)
     return _token_out(user, pair)
 
 
 @auth_router.post("/staff-login", response=TokenOut, auth=None, summary="运营人员登录")
+@answers(401, 429)
 def staff_login(request: HttpRequest, body: StaffLoginIn):
     user, pair = services.staff_login(username=body.username, password=body.password, ip=client_ip(request))
     return _token_out(user, pair)
@@ -66,6 +70,7 @@ def update_me(request: HttpRequest, body: ProfileIn):
 
 
 @auth_router.post("/phone", response=UserOut, auth=user_auth, summary="绑定微信手机号")
+@answers(429, 502)
 def bind_phone(request: HttpRequest, body: PhoneBindIn):
     return services.user_bind_phone(user=request.auth, code=body.code)
 

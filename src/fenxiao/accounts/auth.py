@@ -22,6 +22,9 @@ class UserAuth(HttpBearer):
 
 
 class StaffAuth(HttpBearer):
+    # A valid token of someone who is not active staff is refused (STAFF_ONLY); see core.openapi_errors.
+    openapi_error_statuses = (403,)
+
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         if not token.strip():
             return None

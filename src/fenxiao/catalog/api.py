@@ -17,6 +17,7 @@ from fenxiao.catalog.schemas import (
     sku_dict,
 )
 from fenxiao.core.media import media_url
+from fenxiao.core.openapi_errors import answers
 from fenxiao.core.rich_text import sanitize_html
 
 router = Router(tags=["catalog"])
@@ -28,6 +29,7 @@ def categories(request: HttpRequest):
 
 
 @router.get("/products", response=ProductPageOut, summary="商品列表")
+@answers(400)
 def products(request: HttpRequest, filters: Query[ProductListQuery]):
     # Checked before the cache: a refused range is a 400 with its code, never a cached page.
     selectors.price_range_check(min_price_fen=filters.min_price_fen, max_price_fen=filters.max_price_fen)

@@ -16,6 +16,7 @@ from fenxiao.catalog.schemas import (
     ShelfIn,
     ShelfOut,
 )
+from fenxiao.core.openapi_errors import answers
 
 router = Router(tags=["operator"], auth=staff_auth)
 
@@ -62,15 +63,18 @@ def operator_product(request: HttpRequest, product_id: int):
 
 
 @router.post("/products/{int:product_id}/on-shelf", response=ShelfOut, summary="上架")
+@answers(400)
 def operator_on_shelf(request: HttpRequest, product_id: int):
     return {"changed": services.product_set_shelf(product_ids=[product_id], on_shelf=True)}
 
 
 @router.post("/products/{int:product_id}/off-shelf", response=ShelfOut, summary="下架")
+@answers(400)
 def operator_off_shelf(request: HttpRequest, product_id: int):
     return {"changed": services.product_set_shelf(product_ids=[product_id], on_shelf=False)}
 
 
 @router.post("/products/shelf", response=ShelfOut, summary="批量上下架")
+@answers(404)
 def operator_bulk_shelf(request: HttpRequest, body: ShelfIn):
     return {"changed": services.product_set_shelf(product_ids=body.product_ids, on_shelf=body.on_shelf)}

@@ -14,11 +14,13 @@ from ninja.security import django_auth
 
 from fenxiao.accounts.auth import user_auth
 from fenxiao.content import schemas, selectors, services
+from fenxiao.core.openapi_errors import answers
 
 router = Router(tags=["素材库"], auth=[user_auth, django_auth])
 
 
 @router.get("/materials", response=schemas.MaterialPageOut, summary="素材列表（已发布）", url_name="content_materials")
+@answers(403)
 def material_list(request: HttpRequest, filters: Query[schemas.MaterialQuery]):
     selectors.material_reader_check(user=request.auth)
     page = selectors.material_list(
@@ -31,6 +33,7 @@ def material_list(request: HttpRequest, filters: Query[schemas.MaterialQuery]):
 
 
 @router.get("/materials/{material_id}", response=schemas.MaterialOut, summary="素材详情", url_name="content_material")
+@answers(403)
 def material_detail(request: HttpRequest, material_id: int):
     selectors.material_reader_check(user=request.auth)
     return schemas.material_dict(selectors.material_get(material_id=material_id), request)

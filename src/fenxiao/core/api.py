@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from fenxiao.core.errors import DomainError
+from fenxiao.core.openapi_errors import ErrorDocumentingSchema
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +104,15 @@ def _validation_errors(exc: ValidationError) -> list[dict[str, str]]:
     return out
 
 
-api = NinjaAPI(
+class FenxiaoAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict | None = None):
+        """Ninja's document plus every operation's error answers (``core.openapi_errors``)."""
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return ErrorDocumentingSchema(self, path_prefix)
+
+
+api = FenxiaoAPI(
     title="Fenxiao 分销商城 API",
     version="1",
     description='小程序与运营接口。错误统一为 {"code", "message"}。',

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
 from fenxiao.core.errors import Forbidden, NotFound
+from fenxiao.core.openapi_errors import answers
 from fenxiao.distribution.binding import referral_bind
 from fenxiao.distribution.centre_api import router
 from fenxiao.distribution.enrolment import application_submit
@@ -33,6 +34,7 @@ from fenxiao.payments.schemas import NotifyAck
 
 
 @router.post("/apply", response={201: ApplicationOut}, summary="申请成为分销商")
+@answers(409)
 def apply(request: HttpRequest, body: ApplyIn):
     application = application_submit(
         user_id=request.auth.id, real_name=body.real_name, phone=body.phone, reason=body.reason
@@ -50,12 +52,14 @@ def apply(request: HttpRequest, body: ApplyIn):
 
 
 @router.post("/bind", response=BindOut, summary="绑定推荐人（打开分享链接、海报或小程序码时调用）")
+@answers(404)
 def bind(request: HttpRequest, body: BindIn):
     outcome = referral_bind(user_id=request.auth.id, code=body.code, source=body.source)
     return {"status": outcome.status, "message": outcome.message, "referrer_code": outcome.distributor.code}
 
 
 @router.post("/withdrawals", response={201: WithdrawalCreatedOut}, summary="申请提现")
+@answers(403, 409)
 def withdraw(request: HttpRequest, body: WithdrawIn):
     withdrawal = withdrawal_request(
         user_id=request.auth.id,
@@ -85,6 +89,7 @@ def sandbox_confirm(request: HttpRequest, withdrawal_id: int):
 
 
 @router.get("/share", response=ShareOut, summary="推广素材：分享链接、小程序码与商品海报")
+@answers(403, 404)
 def share(request: HttpRequest, product_id: int | None = None):
     distributor = Distributor.objects.select_related("user").filter(user_id=request.auth.id).first()
     if distributor is None:

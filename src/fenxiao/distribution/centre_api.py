@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Query, Router
 
 from fenxiao.accounts.auth import user_auth
+from fenxiao.core.openapi_errors import answers
 from fenxiao.distribution import centre_earnings, centre_standing, selectors
 from fenxiao.distribution import centre_schemas as schemas
 from fenxiao.distribution.payouts import withdrawal_confirm_params
@@ -23,6 +24,7 @@ def me(request: HttpRequest):
 
 
 @router.get("/team", response=schemas.TeamOut, summary="我的团队")
+@answers(403)
 def team(request: HttpRequest, filters: Query[schemas.TeamQuery]):
     distributor = selectors.distributor_get_for_user(user=request.auth)
     page = selectors.team_member_list(
@@ -32,6 +34,7 @@ def team(request: HttpRequest, filters: Query[schemas.TeamQuery]):
 
 
 @router.get("/customers", response=schemas.CustomerPageOut, summary="我的客户")
+@answers(403)
 def customers(request: HttpRequest, filters: Query[schemas.MyPageQuery]):
     distributor = selectors.distributor_get_for_user(user=request.auth)
     page = selectors.customer_list(distributor=distributor, page=filters.page, page_size=filters.page_size)
@@ -39,6 +42,7 @@ def customers(request: HttpRequest, filters: Query[schemas.MyPageQuery]):
 
 
 @router.get("/orders", response=schemas.ReferredOrderPageOut, summary="推广订单")
+@answers(403)
 def orders(request: HttpRequest, filters: Query[schemas.StatusQuery]):
     distributor = selectors.distributor_get_for_user(user=request.auth)
     page = centre_earnings.referred_order_list(
@@ -48,6 +52,7 @@ def orders(request: HttpRequest, filters: Query[schemas.StatusQuery]):
 
 
 @router.get("/commissions", response=schemas.CommissionPageOut, summary="佣金明细")
+@answers(403)
 def commissions(request: HttpRequest, filters: Query[schemas.StatusQuery]):
     distributor = selectors.distributor_get_for_user(user=request.auth)
     page = centre_earnings.commission_list(
@@ -57,6 +62,7 @@ def commissions(request: HttpRequest, filters: Query[schemas.StatusQuery]):
 
 
 @router.get("/rankings", response=schemas.RankingOut, summary="排行榜")
+@answers(403)
 def rankings(request: HttpRequest, filters: Query[schemas.RankingQuery]):
     distributor = selectors.distributor_get_for_user(user=request.auth)
     ranking = centre_standing.ranking_list(distributor=distributor, period=filters.period, by=filters.by)
@@ -64,12 +70,14 @@ def rankings(request: HttpRequest, filters: Query[schemas.RankingQuery]):
 
 
 @router.get("/tier", response=schemas.TierProgressOut, summary="我的等级")
+@answers(403)
 def tier(request: HttpRequest):
     distributor = selectors.distributor_get_for_user(user=request.auth)
     return schemas.tier_progress_dict(centre_standing.tier_overview(distributor=distributor))
 
 
 @router.get("/withdrawals", response=schemas.MyWithdrawalPageOut, summary="提现记录")
+@answers(403)
 def withdrawals(request: HttpRequest, filters: Query[schemas.MyPageQuery]):
     distributor = selectors.distributor_get_for_user(user=request.auth)
     page = selectors.withdrawal_list(distributor=distributor, page=filters.page, page_size=filters.page_size)
@@ -77,6 +85,7 @@ def withdrawals(request: HttpRequest, filters: Query[schemas.MyPageQuery]):
 
 
 @router.get("/withdrawals/{int:withdrawal_id}", response=schemas.WithdrawalDetailOut, summary="提现详情")
+@answers(403)
 def withdrawal_detail(request: HttpRequest, withdrawal_id: int):
     distributor = selectors.distributor_get_for_user(user=request.auth)
     withdrawal = selectors.withdrawal_get(distributor=distributor, withdrawal_id=withdrawal_id)

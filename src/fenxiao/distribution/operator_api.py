@@ -14,6 +14,7 @@ from pydantic import Field
 from fenxiao.accounts.auth import staff_auth
 from fenxiao.core.errors import NotFound
 from fenxiao.core.masking import mask_phone
+from fenxiao.core.openapi_errors import answers
 from fenxiao.core.paging import paginate
 from fenxiao.distribution import config, enrolment, withdrawals
 from fenxiao.distribution.errors import SettingsInvalid
@@ -90,6 +91,7 @@ def settings_get(request: HttpRequest):
 
 
 @router.put("/distribution/settings", response=SettingsOut, summary="修改分销设置")
+@answers(409)
 def settings_put(request: HttpRequest, body: SettingsBody):
     changes = body.model_dump(exclude_none=True, exclude={"if_updated_at"})
     _row, warnings = config.settings_update(
@@ -126,6 +128,7 @@ def tier_update(request: HttpRequest, tier_id: int, body: TierBody):
 
 
 @router.delete("/distribution/tiers/{tier_id}", response={204: None}, summary="删除分销等级")
+@answers(400)
 def tier_delete(request: HttpRequest, tier_id: int):
     config.tier_delete(actor_id=request.auth.id, tier_id=tier_id)
     return Status(204, None)
@@ -185,12 +188,14 @@ def applications(request: HttpRequest, q: Query[AdminPageQuery]):
 
 
 @router.post("/distributor-applications/{application_id}/approve", response=ApplicationAdminOut, summary="通过申请")
+@answers(409)
 def application_approve(request: HttpRequest, application_id: int):
     enrolment.application_approve(application_id=application_id, actor_id=request.auth.id)
     return _application_out(DistributorApplication.objects.select_related("user").get(pk=application_id))
 
 
 @router.post("/distributor-applications/{application_id}/reject", response=ApplicationAdminOut, summary="驳回申请")
+@answers(409)
 def application_reject(request: HttpRequest, application_id: int, body: ReasonIn):
     enrolment.application_reject(application_id=application_id, actor_id=request.auth.id, reason=body.reason)
     return _application_out(DistributorApplication.objects.select_related("user").get(pk=application_id))
@@ -282,12 +287,14 @@ def withdrawal_queue(request: HttpRequest, q: Query[AdminPageQuery]):
 
 
 @router.post("/withdrawals/{withdrawal_id}/approve", response=WithdrawalAdminOut, summary="通过提现")
+@answers(409)
 def withdrawal_approve(request: HttpRequest, withdrawal_id: int):
     withdrawals.withdrawal_approve(withdrawal_id=withdrawal_id, actor_id=request.auth.id)
     return _withdrawal(withdrawal_id)
 
 
 @router.post("/withdrawals/{withdrawal_id}/reject", response=WithdrawalAdminOut, summary="驳回提现")
+@answers(409)
 def withdrawal_reject(request: HttpRequest, withdrawal_id: int, body: ReasonIn):
     withdrawals.withdrawal_reject(withdrawal_id=withdrawal_id, actor_id=request.auth.id, reason=body.reason)
     return _withdrawal(withdrawal_id)

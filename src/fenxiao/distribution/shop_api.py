@@ -13,6 +13,7 @@ from ninja import Field, Router, Schema, Status
 
 from fenxiao.accounts.auth import user_auth
 from fenxiao.core.media import media_url
+from fenxiao.core.openapi_errors import answers
 from fenxiao.distribution import selectors
 from fenxiao.distribution.sharing import PRODUCT_PAGE
 from fenxiao.distribution.shop import (
@@ -88,11 +89,13 @@ def _my_shop(request: HttpRequest) -> dict:
 
 
 @router.get("/shop/items", response=MyShopOut, summary="我的小店商品")
+@answers(403)
 def my_items(request: HttpRequest):
     return _my_shop(request)
 
 
 @router.post("/shop/items", response={201: MyShopOut}, summary="把商品加入我的小店")
+@answers(403, 409)
 def add_item(request: HttpRequest, body: ShopItemIn):
     shop_item_add(user_id=request.auth.id, product_id=body.product_id)
     return Status(201, _my_shop(request))

@@ -11,6 +11,7 @@ from fenxiao.accounts.auth import staff_auth
 from fenxiao.catalog.errors import sku_not_found
 from fenxiao.catalog.models import Sku
 from fenxiao.core.errors import NotFound
+from fenxiao.core.openapi_errors import answers
 from fenxiao.inventory import services
 from fenxiao.inventory.errors import StockError
 from fenxiao.inventory.models import StockMovementReason
@@ -40,6 +41,7 @@ def sku_stock_change(request: HttpRequest, sku_id: int, body: StockChangeIn):
 
 
 @router.post("/stock/sync", response=StockSyncOut, summary="按 SKU 编码批量同步库存（全部成功或全部不变）")
+@answers(404)
 def stock_sync(request: HttpRequest, body: StockSyncIn):
     codes = [item.sku_code for item in body.items]
     duplicates = sorted({c for c in codes if codes.count(c) > 1}) if len(set(codes)) != len(codes) else []

@@ -3,7 +3,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from ninja import Schema
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Field, StrictInt, StringConstraints, model_validator
+
+from fenxiao.core.limits import INT_MAX, Count
 
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 SkuCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
@@ -12,8 +14,9 @@ SkuCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, 
 class StockChangeIn(Schema):
     """Exactly one of ``delta`` (add/remove units) or ``stock`` (set the absolute count)."""
 
-    delta: int | None = Field(None, description="增减数量，负数为减少")
-    stock: int | None = Field(None, ge=0, le=10_000_000, description="直接设置为该库存")
+    # Bounded by what the stock column can hold either way; the service refuses going below zero.
+    delta: Annotated[StrictInt, Field(ge=-INT_MAX, le=INT_MAX)] | None = Field(None, description="增减数量，负数为减少")
+    stock: Annotated[Count, Field(le=10_000_000)] | None = Field(None, description="直接设置为该库存")
     note: Note = ""
 
     @model_validator(mode="after")
@@ -25,7 +28,7 @@ class StockChangeIn(Schema):
 
 class StockSyncItem(Schema):
     sku_code: SkuCode
-    stock: int = Field(..., ge=0, le=10_000_000)
+    stock: Annotated[Count, Field(le=10_000_000)]
 
 
 class StockSyncIn(Schema):

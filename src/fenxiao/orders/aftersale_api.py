@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from fenxiao.accounts.auth import user_auth
+from fenxiao.core.openapi_errors import answers
 from fenxiao.orders import aftersale_selectors as sel
 from fenxiao.orders import aftersales
 from fenxiao.orders.aftersale_schemas import (
@@ -28,6 +29,7 @@ def _detail(request: HttpRequest, after_sale_id: int) -> dict:
 
 
 @router.post("/orders/{int:order_id}/after-sales", response={201: AfterSaleDetailOut}, summary="申请售后")
+@answers(409)
 def aftersale_create(request: HttpRequest, order_id: int, body: AfterSaleIn):
     after_sale = aftersales.aftersale_request(
         order_id=order_id,
@@ -42,6 +44,7 @@ def aftersale_create(request: HttpRequest, order_id: int, body: AfterSaleIn):
 
 
 @router.get("/after-sales", response=AfterSalePageOut, summary="我的售后")
+@answers(400)
 def aftersale_list(request: HttpRequest, filters: Query[AfterSaleListQuery]):
     page = sel.aftersale_list_for_buyer(
         buyer=request.auth, status=filters.status, page=filters.page, page_size=filters.page_size
@@ -55,12 +58,14 @@ def aftersale_detail(request: HttpRequest, after_sale_id: int):
 
 
 @router.post("/after-sales/{int:after_sale_id}/cancel", response=AfterSaleDetailOut, summary="撤销售后申请")
+@answers(409)
 def aftersale_cancel(request: HttpRequest, after_sale_id: int):
     aftersales.aftersale_cancel(after_sale_id=after_sale_id, buyer=request.auth)
     return _detail(request, after_sale_id)
 
 
 @router.post("/after-sales/{int:after_sale_id}/return-shipment", response=AfterSaleDetailOut, summary="填写退货物流")
+@answers(409)
 def aftersale_return_shipment(request: HttpRequest, after_sale_id: int, body: ReturnShipmentIn):
     aftersales.aftersale_ship_return(
         after_sale_id=after_sale_id,

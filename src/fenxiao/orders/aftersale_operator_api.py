@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Query, Router
 
 from fenxiao.accounts.auth import staff_auth
+from fenxiao.core.openapi_errors import answers
 from fenxiao.orders import aftersale_review
 from fenxiao.orders import aftersale_selectors as sel
 from fenxiao.orders.aftersale_schemas import (
@@ -41,12 +42,14 @@ def aftersale_detail(request: HttpRequest, after_sale_id: int):
 
 
 @router.post("/after-sales/{int:after_sale_id}/approve", response=OperatorAfterSaleDetailOut, summary="审核通过")
+@answers(409)
 def aftersale_approve(request: HttpRequest, after_sale_id: int):
     aftersale_review.aftersale_approve(after_sale_id=after_sale_id, by=request.auth)
     return _detail(request, after_sale_id)
 
 
 @router.post("/after-sales/{int:after_sale_id}/reject", response=OperatorAfterSaleDetailOut, summary="驳回")
+@answers(409)
 def aftersale_reject(request: HttpRequest, after_sale_id: int, body: RejectIn):
     aftersale_review.aftersale_reject(after_sale_id=after_sale_id, by=request.auth, reason=body.reason)
     return _detail(request, after_sale_id)
@@ -55,12 +58,14 @@ def aftersale_reject(request: HttpRequest, after_sale_id: int, body: RejectIn):
 @router.post(
     "/after-sales/{int:after_sale_id}/receive-return", response=OperatorAfterSaleDetailOut, summary="确认收到退货并退款"
 )
+@answers(409)
 def aftersale_receive_return(request: HttpRequest, after_sale_id: int, body: ReceiveReturnIn):
     aftersale_review.aftersale_receive_return(after_sale_id=after_sale_id, by=request.auth, restock=body.restock)
     return _detail(request, after_sale_id)
 
 
 @router.post("/after-sales/{int:after_sale_id}/retry-refund", response=OperatorAfterSaleDetailOut, summary="重试退款")
+@answers(409)
 def aftersale_retry_refund(request: HttpRequest, after_sale_id: int):
     aftersale_review.aftersale_refund_retry(after_sale_id=after_sale_id, by=request.auth)
     return _detail(request, after_sale_id)

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import StringConstraints
 
+from fenxiao.core.limits import Quantity
 from fenxiao.core.media import media_url
 from fenxiao.orders import aftersale_selectors as sel
 from fenxiao.orders.aftersales import MAX_PHOTOS
@@ -21,7 +22,7 @@ PhotoUrl = Annotated[str, StringConstraints(strip_whitespace=True, max_length=50
 
 class AfterSaleLineIn(Schema):
     order_line_id: int = Field(..., ge=1)
-    quantity: int = Field(..., ge=1, le=999)
+    quantity: Annotated[Quantity, Field(le=999)]
 
 
 class AfterSaleIn(Schema):

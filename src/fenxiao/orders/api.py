@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from ninja import Header, Query, Router, Status
 
 from fenxiao.accounts.auth import user_auth
+from fenxiao.core.openapi_errors import answers
 from fenxiao.orders import selectors, services
 from fenxiao.orders.checkout import LineRequest, checkout_quote
 from fenxiao.orders.schemas import (
@@ -31,6 +32,7 @@ def _lines(body: QuoteIn) -> list[LineRequest]:
 
 
 @checkout_router.post("/quote", response=QuoteOut, summary="结算试算")
+@answers(404, 409)
 def quote(request: HttpRequest, body: QuoteIn):
     priced = checkout_quote(
         user=request.auth, lines=_lines(body), address_id=body.address_id, options=body.options.for_pricing()
@@ -39,6 +41,7 @@ def quote(request: HttpRequest, body: QuoteIn):
 
 
 @orders_router.post("", response={201: OrderDetailOut}, summary="提交订单")
+@answers(404, 409)
 def create(request: HttpRequest, body: OrderIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
     order = services.order_create(
         user=request.auth,
@@ -55,6 +58,7 @@ def create(request: HttpRequest, body: OrderIn, idempotency_key: str | None = He
 
 
 @orders_router.get("", response=OrderPageOut, summary="我的订单")
+@answers(400)
 def order_list(request: HttpRequest, filters: Query[OrderListQuery]):
     page = selectors.order_list_for_buyer(
         buyer=request.auth, tab=filters.status, page=filters.page, page_size=filters.page_size
@@ -68,6 +72,7 @@ def order_detail(request: HttpRequest, order_id: int):
 
 
 @orders_router.post("/{int:order_id}/cancel", response=OrderOut, summary="取消订单")
+@answers(409)
 def cancel(request: HttpRequest, order_id: int, body: CancelIn):
     order = selectors.order_get_for_buyer(order_id=order_id, buyer=request.auth)
     services.order_cancel(order_id=order.id, by=request.auth, reason=body.reason or "买家取消")
@@ -75,6 +80,7 @@ def cancel(request: HttpRequest, order_id: int, body: CancelIn):
 
 
 @orders_router.post("/{int:order_id}/confirm-receipt", response=OrderOut, summary="确认收货")
+@answers(409)
 def confirm_receipt(request: HttpRequest, order_id: int):
     order = selectors.order_get_for_buyer(order_id=order_id, buyer=request.auth)
     services.order_confirm_receipt(order_id=order.id, by=request.auth)

@@ -51,7 +51,7 @@ def _sellable_sku(sku_id: int) -> Sku:
 
 def _line_limit(sku: Sku) -> int:
     """The most one line of this SKU may hold: what is in stock, and never more than an order line takes."""
-    return max(0, min(sku.stock, settings.ORDER_MAX_QUANTITY_PER_LINE))
+    return max(0, min(sku.stock, settings.ORDER_MAX_UNITS_PER_SKU))
 
 
 def _ensure_quantity(*, sku: Sku, quantity: int, in_cart: int = 0) -> None:
@@ -68,7 +68,7 @@ def _ensure_quantity(*, sku: Sku, quantity: int, in_cart: int = 0) -> None:
             message = f"库存不足，仅剩 {sku.stock} 件"
         # 409 like checkout's shortage: the request is fine, the stock is not.
         raise CartError("STOCK_INSUFFICIENT", message, status=409, field="quantity")
-    limit = settings.ORDER_MAX_QUANTITY_PER_LINE
+    limit = settings.ORDER_MAX_UNITS_PER_SKU
     if quantity > limit:
         suffix = f"（购物车中已有 {in_cart} 件）" if in_cart else ""
         raise CartError("QUANTITY_TOO_LARGE", f"每件商品最多购买 {limit} 件{suffix}", field="quantity")

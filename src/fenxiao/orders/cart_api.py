@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from fenxiao.accounts.auth import user_auth
+from fenxiao.core.openapi_errors import answers
 from fenxiao.orders import cart, cart_selectors
 from fenxiao.orders.cart_schemas import (
     CartAddIn,
@@ -35,6 +36,7 @@ def cart_items(request: HttpRequest):
 
 
 @router.post("/items", response={201: CartItemOut}, summary="加入购物车（同一规格数量累加）")
+@answers(404, 409)
 def cart_item_add(request: HttpRequest, body: CartAddIn):
     user_id = request.auth.id
     item = cart.cart_item_add(user_id=user_id, sku_id=body.sku_id, quantity=body.quantity, selected=body.selected)
@@ -54,6 +56,7 @@ def cart_items_delete(request: HttpRequest, body: CartDeleteIn):
 
 
 @router.patch("/items/{item_id}", response=CartOut, summary="修改数量或勾选")
+@answers(409)
 def cart_item_update(request: HttpRequest, item_id: int, body: CartItemPatch):
     cart.cart_item_update(user_id=request.auth.id, item_id=item_id, quantity=body.quantity, selected=body.selected)
     return _cart(request)

@@ -9,24 +9,25 @@ from ninja import Schema
 from pydantic import Field
 
 from fenxiao.catalog.models import SKU_MAX_STOCK
+from fenxiao.core.limits import Quantity
 from fenxiao.core.media import media_url
 from fenxiao.orders.cart_selectors import CartLine, CartView
 
 # Input bounds only keep absurd numbers out of the database; the business limits (stock,
-# ORDER_MAX_QUANTITY_PER_LINE) are the services' and answer with their own codes.
-Quantity = Annotated[int, Field(ge=1, le=SKU_MAX_STOCK, description="数量")]
+# ORDER_MAX_UNITS_PER_SKU) are the services' and answer with their own codes.
+CartQuantity = Annotated[Quantity, Field(le=SKU_MAX_STOCK)]
 ItemId = Annotated[int, Field(ge=1)]
 MAX_IDS_PER_REQUEST = 500
 
 
 class CartAddIn(Schema):
     sku_id: int = Field(..., ge=1, description="SKU ID")
-    quantity: Quantity = 1
+    quantity: CartQuantity = 1
     selected: bool | None = Field(None, description="是否勾选，默认勾选")
 
 
 class CartItemPatch(Schema):
-    quantity: Quantity | None = None
+    quantity: CartQuantity | None = None
     selected: bool | None = None
 
 

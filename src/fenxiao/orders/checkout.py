@@ -44,7 +44,9 @@ class Priced:
 
 
 def normalise_lines(lines: Sequence[LineRequest]) -> list[LineRequest]:
-    """Merge repeated SKUs (keeping first-seen order) and check counts and quantities."""
+    """Merge repeated SKUs (keeping first-seen order) and check counts and quantities: one SKU's
+    units are capped per order (``ORDER_MAX_UNITS_PER_SKU``) so an unpaid order cannot hold a
+    SKU's whole stock, whichever path places it (plain, cart, seckill, group-buy)."""
     if not lines:
         raise OrderError("ORDER_LINES_EMPTY", "请选择要购买的商品", field="lines")
     merged: dict[int, int] = {}
@@ -54,11 +56,9 @@ def normalise_lines(lines: Sequence[LineRequest]) -> list[LineRequest]:
         merged[line.sku_id] = merged.get(line.sku_id, 0) + line.quantity
     if len(merged) > settings.ORDER_MAX_LINES:
         raise OrderError("ORDER_TOO_MANY_LINES", f"一次最多购买 {settings.ORDER_MAX_LINES} 种商品", field="lines")
-    over = [sku_id for sku_id, qty in merged.items() if qty > settings.ORDER_MAX_QUANTITY_PER_LINE]
-    if over:
-        raise OrderError(
-            "QUANTITY_TOO_LARGE", f"单个商品最多购买 {settings.ORDER_MAX_QUANTITY_PER_LINE} 件", field="lines"
-        )
+    limit = settings.ORDER_MAX_UNITS_PER_SKU
+    if any(qty > limit for qty in merged.values()):
+        raise OrderError("QUANTITY_TOO_LARGE", f"单个商品每单最多购买 {limit} 件", field="lines")
     return [LineRequest(sku_id, qty) for sku_id, qty in merged.items()]
 
 

@@ -13,7 +13,8 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import StringConstraints
 
 from fenxiao.accounts.auth import staff_auth
-from fenxiao.core.limits import RowId
+from fenxiao.core.limits import Quantity, RowId
+from fenxiao.core.openapi_errors import answers
 from fenxiao.orders import selectors, services
 from fenxiao.orders.models import AfterSale, Order, Shipment
 from fenxiao.orders.schemas import OrderLineOut, line_dict
@@ -41,7 +42,7 @@ class OperatorOrderQuery(Schema):
 
 class ShipLineIn(Schema):
     order_line_id: int = Field(..., ge=1)
-    quantity: int = Field(..., ge=1, le=999)
+    quantity: Annotated[Quantity, Field(le=999)]
 
 
 class ShipIn(Schema):
@@ -321,6 +322,7 @@ def _detail(order: Order, request: HttpRequest) -> dict:
 
 
 @router.get("/orders", response=OperatorOrderPageOut, summary="订单列表")
+@answers(400)
 def operator_orders(request: HttpRequest, filters: Query[OperatorOrderQuery]):
     page = selectors.order_list_for_operator(
         status=filters.status,
@@ -340,6 +342,7 @@ def operator_order(request: HttpRequest, order_id: int):
 
 
 @router.post("/orders/{int:order_id}/shipments", response={201: OperatorShipmentOut}, summary="发货")
+@answers(409)
 def operator_ship(request: HttpRequest, order_id: int, body: ShipIn):
     shipment = order_ship(
         order_id=order_id,
@@ -373,6 +376,7 @@ def operator_shipment_upload(request: HttpRequest, order_id: int, shipment_id: i
 
 
 @router.post("/orders/{int:order_id}/cancel", response=OperatorOrderOut, summary="取消未付款订单")
+@answers(409)
 def operator_cancel(request: HttpRequest, order_id: int, body: OperatorCancelIn):
     services.order_cancel(order_id=order_id, by=request.auth, reason=body.reason or "运营取消")
     return _order(selectors.order_get_for_operator(order_id=order_id), request)

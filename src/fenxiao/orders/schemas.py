@@ -8,18 +8,18 @@ from typing import Annotated, Any, Literal
 from ninja import Field, Schema
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
-from fenxiao.core.limits import RowId
+from fenxiao.core.limits import Quantity, RowId
 from fenxiao.core.media import media_url
 from fenxiao.orders.models import Order, OrderLine, event_label
 from fenxiao.orders.pricing import Quote
 
-Quantity = Annotated[int, Field(ge=1, le=999)]
+LineQuantity = Annotated[Quantity, Field(le=999)]
 OptionToken = Annotated[str, StringConstraints(max_length=64)]
 
 
 class LineIn(Schema):
     sku_id: RowId
-    quantity: Quantity
+    quantity: LineQuantity
 
 
 class CheckoutOptions(BaseModel):

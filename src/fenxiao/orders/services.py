@@ -1,6 +1,8 @@
 """Order use cases: place, cancel, pay, confirm receipt, complete. Each is one transaction that
 locks the order row first (lock order: order → payment → stock by SKU id), moves it through the
-state machine (``transitions.py``) and publishes its event after commit."""
+state machine (``transitions.py``) and publishes its event after commit. Placing an order has no
+order row to lock yet: it locks the buyer's user row first (one placement per shopper at a time),
+then stock by SKU id."""
 
 from __future__ import annotations
 
@@ -148,6 +150,22 @@ def order_create(
     raise AssertionError("unreachable")
 
 
+def _ensure_unpaid_room(user: User) -> None:
+    """An unpaid order holds its stock for the payment window, so one shopper may hold at most
+    ``ORDER_MAX_UNPAID_ORDERS`` of them: nobody locks a SKU's stock away in orders never paid. The
+    buyer's row is locked first (FOR NO KEY UPDATE, as a seckill purchase already does), so two
+    placements by one shopper at once cannot both pass the count; other shoppers never wait."""
+    limit = settings.ORDER_MAX_UNPAID_ORDERS
+    if not limit:
+        return
+    User.objects.select_for_update(no_key=True).filter(pk=user.pk).values_list("pk", flat=True).first()
+    unpaid = Order.objects.filter(buyer_id=user.pk, status=OrderStatus.PENDING_PAYMENT).count()
+    if unpaid >= limit:
+        raise Conflict(
+            "ORDER_UNPAID_LIMIT", f"您有 {unpaid} 笔待付款订单，请先完成支付或取消后再下单（最多 {limit} 笔）"
+        )
+
+
 @transaction.atomic
 def _order_place(
     *,
@@ -161,6 +179,7 @@ def _order_place(
     from_cart: bool,
     payment_deadline: datetime | None,
 ) -> Order:
+    _ensure_unpaid_room(user)
     # Stock is checked by the conditional update below, not by the quote: the quote's read
     # could be stale by the time we write.
     priced = checkout_quote(user=user, lines=lines, address_id=address_id, options=options, check_stock=False)

@@ -18,6 +18,7 @@ from fenxiao.accounts.selectors import token_user
 from fenxiao.accounts.tokens import token_decode
 from fenxiao.core.api import error_response
 from fenxiao.core.errors import DomainError
+from fenxiao.core.openapi_errors import answers
 from fenxiao.payments.errors import openid_required, order_not_found
 from fenxiao.payments.schemas import NotifyAck, PayOut, SandboxPaidOut
 from fenxiao.payments.selectors import order_get_by_no, order_get_for_buyer, order_status
@@ -33,6 +34,7 @@ router = Router(tags=["支付"])
 
 
 @router.post("/orders/{order_id}/pay", auth=user_auth, response=PayOut, summary="微信支付下单")
+@answers(400, 409)
 def pay_order(request: HttpRequest, order_id: int):
     """Returns the parameters for ``wx.requestPayment``; calling it again reuses the same payment."""
     buyer: User = request.auth  # type: ignore[attr-defined]

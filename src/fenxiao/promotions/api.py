@@ -11,6 +11,7 @@ from ninja import Query, Router, Schema, Status
 
 from fenxiao.accounts.auth import user_auth
 from fenxiao.core.limits import BIGINT_MAX, RowId
+from fenxiao.core.openapi_errors import answers
 from fenxiao.orders.checkout import LineRequest, checkout_quote
 from fenxiao.orders.errors import OrderError
 from fenxiao.promotions import claims, selectors
@@ -56,6 +57,7 @@ def centre(request: HttpRequest):
 
 
 @router.post("", response={201: UserCouponOut}, summary="领取优惠券")
+@answers(404, 409)
 def claim(request: HttpRequest, body: ClaimIn):
     uc = claims.coupon_claim(user=request.auth, template_id=body.template_id)
     return Status(201, user_coupon_dict(uc, label_for(selectors.coupon_spec(uc.template))))
@@ -85,6 +87,7 @@ def _parse_lines(raw: list[str]) -> list[LineRequest]:
 
 
 @router.get("/usable", response=UsableOut, summary="结算可用优惠券")
+@answers(400)
 def usable(request: HttpRequest, q: Query[UsableQuery]):
     """Priced as the checkout prices the basket without a coupon, so a coupon that does not stack
     sees the other promotions' discounts."""

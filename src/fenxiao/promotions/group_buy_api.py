@@ -15,6 +15,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from fenxiao.accounts.auth import staff_auth, user_auth
+from fenxiao.core.openapi_errors import answers
 from fenxiao.core.paging import paginate
 from fenxiao.orders.schemas import OrderDetailOut, order_dict
 from fenxiao.promotions import group_buy_activities as activities
@@ -63,12 +64,12 @@ class GroupBuyActivityAdminOut(GroupBuyActivityOut):
 class GroupBuyActivityIn(Schema):
     name: Annotated[str, Field(min_length=1, max_length=64)]
     sku_id: RowId
-    group_size: Annotated[int, Field(ge=2, le=100)]
+    group_size: Annotated[Positive, Field(ge=2, le=100)]
     group_price_fen: Fen
     leader_price_fen: Fen | None = None
     time_limit_minutes: Annotated[int, Field(ge=1, le=7 * 24 * 60)] = 24 * 60
     payment_minutes: Annotated[int, Field(ge=1, le=1440)] = 15
-    max_quantity: Annotated[int, Field(ge=1, le=99)] = 1
+    max_quantity: Annotated[Positive, Field(le=99)] = 1
     max_groups: Positive | None = None
     starts_at: When
     ends_at: When
@@ -83,12 +84,12 @@ class GroupBuyActivityPatch(PatchSchema):
 
     name: Annotated[str, Field(min_length=1, max_length=64)] | None = None
     sku_id: RowId | None = None
-    group_size: Annotated[int, Field(ge=2, le=100)] | None = None
+    group_size: Annotated[Positive, Field(ge=2, le=100)] | None = None
     group_price_fen: Fen | None = None
     leader_price_fen: Fen | None = None
     time_limit_minutes: Annotated[int, Field(ge=1, le=7 * 24 * 60)] | None = None
     payment_minutes: Annotated[int, Field(ge=1, le=1440)] | None = None
-    max_quantity: Annotated[int, Field(ge=1, le=99)] | None = None
+    max_quantity: Annotated[Positive, Field(le=99)] | None = None
     max_groups: Positive | None = None
     starts_at: When | None = None
     ends_at: When | None = None
@@ -176,7 +177,7 @@ class GroupListQuery(Schema):
 
 
 class GroupBuyBuyIn(Schema):
-    quantity: Annotated[int, Field(ge=1, le=99)] = 1
+    quantity: Annotated[Positive, Field(le=99)] = 1
     address_id: RowId | None = None
     remark: Annotated[str, Field(max_length=200)] = ""
     ref: Annotated[str, Field(max_length=16)] | None = None
@@ -257,6 +258,7 @@ def group_detail(request: HttpRequest, group_id: int):
 
 
 @router.post("/groups/{group_id}/members", response={201: PlacedOut}, summary="参团下单")
+@answers(409)
 def join(request: HttpRequest, group_id: int, body: GroupBuyBuyIn):
     placed = group_join(
         user=request.auth,
@@ -285,6 +287,7 @@ def joinable(request: HttpRequest, activity_id: int):
 
 
 @router.post("/{activity_id}/groups", response={201: PlacedOut}, summary="开团下单")
+@answers(409)
 def open_group(request: HttpRequest, activity_id: int, body: GroupBuyBuyIn):
     placed = group_open(
         user=request.auth,
@@ -318,6 +321,7 @@ def detail(request: HttpRequest, activity_id: int):
 
 
 @operator_router.patch("/group-buy-activities/{activity_id}", response=GroupBuyActivityAdminOut, summary="修改拼团活动")
+@answers(409)
 def update(request: HttpRequest, activity_id: int, body: GroupBuyActivityPatch):
     activities.group_buy_activity_update(activity_id=activity_id, fields=body.model_dump(exclude_unset=True))
     return _activity_out(_activity(activity_id), admin=True)

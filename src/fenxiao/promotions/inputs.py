@@ -9,10 +9,10 @@ from datetime import datetime
 from typing import Annotated, Any, ClassVar
 
 from ninja import Schema
-from pydantic import AfterValidator, Field, ValidationInfo, field_validator
+from pydantic import AfterValidator, Field, StrictInt, ValidationInfo, field_validator
 
 from fenxiao.core.errors import DomainError
-from fenxiao.core.limits import BIGINT_MAX, INT_MAX
+from fenxiao.core.limits import BIGINT_MAX, INT_MAX, Count, Quantity
 from fenxiao.core.limits import RowId as RowId  # part of this module's vocabulary
 
 # ¥100 亿: beyond any price, threshold or discount a mall sets (the cap WithdrawIn uses too), and
@@ -23,9 +23,10 @@ MAX_VALID_DAYS = 3650
 EARLIEST_YEAR = 2000
 LATEST_YEAR = 2100
 
-Positive = Annotated[int, Field(ge=1, le=INT_MAX)]
-NonNegative = Annotated[int, Field(ge=0, le=INT_MAX)]
-Fen = Annotated[int, Field(ge=0, le=MAX_FEN)]
+# JSON integers only, like every count and amount the API takes (core.limits.Quantity).
+Positive = Annotated[Quantity, Field(le=INT_MAX)]
+NonNegative = Annotated[Count, Field(le=INT_MAX)]
+Fen = Annotated[StrictInt, Field(ge=0, le=MAX_FEN)]
 
 
 def _aware_and_sane(value: datetime) -> datetime:

@@ -8,7 +8,7 @@ from typing import Annotated
 from ninja import Field, Schema
 from pydantic import StringConstraints
 
-from fenxiao.promotions.inputs import MAX_FEN, MAX_VALID_DAYS, Fen, PatchSchema, Positive, RowId, When
+from fenxiao.promotions.inputs import MAX_VALID_DAYS, Fen, PatchSchema, Positive, RowId, When
 from fenxiao.promotions.models import CouponKind, CouponScope, CouponTemplate, UserCoupon
 from fenxiao.promotions.selectors import Evaluation
 from fenxiao.promotions.templates import NULLABLE
@@ -129,7 +129,7 @@ class TemplateIn(Schema):
     kind: Kind
     amount_fen: Fen = 0
     percent_bps: Annotated[int, Field(ge=0, le=10_000)] = 0
-    cap_fen: Annotated[int, Field(ge=1, le=MAX_FEN)] | None = None
+    cap_fen: Annotated[Fen, Field(ge=1)] | None = None
     threshold_fen: Fen = 0
     scope: Scope = "all"
     category_ids: ScopeIds = []
@@ -150,7 +150,7 @@ class TemplatePatch(PatchSchema):
     kind: Kind | None = None
     amount_fen: Fen | None = None
     percent_bps: Annotated[int, Field(ge=0, le=10_000)] | None = None
-    cap_fen: Annotated[int, Field(ge=1, le=MAX_FEN)] | None = None
+    cap_fen: Annotated[Fen, Field(ge=1)] | None = None
     threshold_fen: Fen | None = None
     scope: Scope | None = None
     category_ids: ScopeIds | None = None

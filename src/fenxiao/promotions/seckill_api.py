@@ -14,6 +14,7 @@ from pydantic import Field
 
 from fenxiao.accounts.auth import staff_auth, user_auth
 from fenxiao.accounts.tokens import TokenClaims, token_decode
+from fenxiao.core.openapi_errors import answers
 from fenxiao.core.paging import paginate
 from fenxiao.orders.schemas import OrderDetailOut, order_dict
 from fenxiao.promotions import seckill_activities as activities
@@ -159,6 +160,7 @@ def shopper_detail(request: HttpRequest, activity_id: int):
 
 
 @router.post("/{activity_id}/orders", response={201: OrderDetailOut}, summary="秒杀下单", auth=buyer_token_auth)
+@answers(409)
 def buy(request: HttpRequest, activity_id: int, body: SeckillBuyIn):
     order = seckill_buy(
         user=TokenBuyer(request.auth), activity_id=activity_id, address_id=body.address_id, remark=body.remark

@@ -19,6 +19,12 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 AUTH_SCHEMA = "WECHATPAY2-SHA256-RSA2048"
+# WeChat names the algorithm of its own signatures in ``Wechatpay-Signature-Type``; the only one
+# these keys can check is SHA256-with-RSA (an SM2 merchant's ``WECHATPAY2-SM2-WITH-SM3`` is not).
+SIGNATURE_TYPE = AUTH_SCHEMA
+# WeChat's probe notifications carry a signature starting with this, to see whether a merchant
+# really verifies: they must be refused like any signature that does not verify.
+SIGNATURE_PROBE_PREFIX = "WECHATPAY/SIGNTEST/"
 # Notifications and answers older or newer than this are refused: a replayed message is stale.
 TIMESTAMP_TOLERANCE_SECONDS = 300
 
@@ -112,10 +118,22 @@ class MerchantSigner:
 
 
 def verify_wechat_signature(
-    *, public_key: rsa.RSAPublicKey, timestamp: str, nonce: str, body: str, signature_b64: str, now: int | None = None
+    *,
+    public_key: rsa.RSAPublicKey,
+    timestamp: str,
+    nonce: str,
+    body: str,
+    signature_b64: str,
+    signature_type: str = SIGNATURE_TYPE,
+    now: int | None = None,
 ) -> None:
-    """Check a notification or answer before anything else is done with it: the timestamp within
-    ±5 minutes (a replay is stale), then the signature. Raises ``PayCryptoError`` on either."""
+    """Check a notification or answer before anything else is done with it: a signature type these
+    keys can check, the timestamp within ±5 minutes (a replay is stale), then the signature. A
+    signature probe never verifies, whatever it carries. Raises ``PayCryptoError`` on any of them."""
+    if signature_type != SIGNATURE_TYPE:
+        raise PayCryptoError("unsupported Wechatpay-Signature-Type")
+    if signature_b64.startswith(SIGNATURE_PROBE_PREFIX):
+        raise PayCryptoError("signature probe (WECHATPAY/SIGNTEST/)")
     try:
         sent_at = int(timestamp)
     except (TypeError, ValueError) as exc:

@@ -216,7 +216,9 @@ class PayKeyring:
         return key
 
     def verify(self, headers: Mapping[str, str], body: str, *, now: int | None = None) -> None:
-        """Timestamp window first, then the signature, with the key the message names."""
+        """Signature type and timestamp window first, then the signature, with the key the message
+        names. WeChat sends ``Wechatpay-Signature-Type`` on answers and notifications alike (the
+        widely used wechatpayv3 SDK refuses both without it): a missing one is refused too."""
         lower = {k.lower(): v for k, v in headers.items()}
         pay_crypto.verify_wechat_signature(
             public_key=self.key_for(lower.get("wechatpay-serial", "")),
@@ -224,6 +226,7 @@ class PayKeyring:
             nonce=lower.get("wechatpay-nonce", ""),
             body=body,
             signature_b64=lower.get("wechatpay-signature", ""),
+            signature_type=lower.get("wechatpay-signature-type", ""),
             now=now,
         )
 
@@ -272,11 +275,12 @@ def open_notification(
 def sign_message(
     *, private_key: rsa.RSAPrivateKey, serial: str, timestamp: int, nonce: str, body: str
 ) -> dict[str, str]:
-    """The four headers WeChat puts on an answer or a notification (used by the sandbox)."""
+    """The five headers WeChat puts on an answer or a notification (used by the sandbox)."""
     return {
         "Wechatpay-Timestamp": str(timestamp),
         "Wechatpay-Nonce": nonce,
         "Wechatpay-Signature": pay_crypto.sign(private_key, pay_crypto.response_message(str(timestamp), nonce, body)),
+        "Wechatpay-Signature-Type": pay_crypto.SIGNATURE_TYPE,
         "Wechatpay-Serial": serial,
     }
 

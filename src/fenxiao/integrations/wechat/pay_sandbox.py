@@ -89,7 +89,7 @@ def build_notification(
     timestamp: int | None = None,
 ) -> SignedMessage:
     """A notification exactly as WeChat sends one: the resource AEAD_AES_256_GCM-encrypted with
-    the APIv3 key, the whole body signed with WeChat's key, the four Wechatpay-* headers."""
+    the APIv3 key, the whole body signed with WeChat's key, the five Wechatpay-* headers."""
     ts = int(time.time()) if timestamp is None else timestamp
     nonce = secrets.token_hex(6)  # 12 characters, as WeChat's
     ciphertext = pay_crypto.encrypt_resource(

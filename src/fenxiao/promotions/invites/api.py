@@ -11,6 +11,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from fenxiao.accounts.auth import user_auth
+from fenxiao.core.openapi_errors import answers
 from fenxiao.core.paging import paginate
 from fenxiao.promotions.invites import selectors
 from fenxiao.promotions.invites.acceptance import campaign_running, invite_accept, invite_code_ensure, share_path
@@ -57,6 +58,7 @@ def my_invitees(request: HttpRequest, q: Query[InviteePageQuery]):
 
 
 @router.post("/accept", response={201: AcceptOut}, summary="接受邀请")
+@answers(404, 409)
 def accept(request: HttpRequest, body: AcceptIn):
     invite = invite_accept(user=request.auth, code=body.code)
     return Status(201, {"invited_by": invited_by_dict(invite)})

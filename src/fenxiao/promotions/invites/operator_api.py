@@ -12,6 +12,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from fenxiao.accounts.auth import staff_auth
+from fenxiao.core.openapi_errors import answers
 from fenxiao.core.paging import paginate
 from fenxiao.promotions.invites import campaigns, selectors
 from fenxiao.promotions.invites.campaigns import campaign_state
@@ -47,6 +48,7 @@ def _out(campaign_id: int) -> dict:
 
 
 @router.post("/invite-campaigns", response={201: CampaignOut}, summary="创建邀请活动")
+@answers(409)
 def create(request: HttpRequest, body: CampaignIn):
     c = campaigns.invite_campaign_create(fields=body.model_dump(exclude={"status"}), status=body.status)
     return Status(201, _out(c.pk))
@@ -66,18 +68,21 @@ def detail(request: HttpRequest, campaign_id: int):
 
 
 @router.patch("/invite-campaigns/{campaign_id}", response=CampaignOut, summary="修改邀请活动")
+@answers(409)
 def update(request: HttpRequest, campaign_id: int, body: CampaignPatch):
     campaigns.invite_campaign_update(campaign_id=campaign_id, fields=body.model_dump(exclude_unset=True))
     return _out(campaign_id)
 
 
 @router.post("/invite-campaigns/{campaign_id}/pause", response=CampaignOut, summary="暂停邀请活动")
+@answers(409)
 def pause(request: HttpRequest, campaign_id: int):
     campaigns.invite_campaign_pause(campaign_id=campaign_id)
     return _out(campaign_id)
 
 
 @router.post("/invite-campaigns/{campaign_id}/resume", response=CampaignOut, summary="恢复邀请活动")
+@answers(409)
 def resume(request: HttpRequest, campaign_id: int):
     campaigns.invite_campaign_resume(campaign_id=campaign_id)
     return _out(campaign_id)
