@@ -145,6 +145,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_b
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Every use of Redis does without it when it is down; once a command finds it unreachable, the
+# process stops trying for this many seconds (0: try every time). See core/redis.py.
+REDIS_RETRY_AFTER_SECONDS = env_int("REDIS_RETRY_AFTER_SECONDS", 5)
 if REDIS_URL:
     CACHES = {
         "default": {
