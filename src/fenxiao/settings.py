@@ -61,10 +61,11 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles: its ``runserver`` command (fenxiao/core/management) is the one that runs.
+    "fenxiao.core",
     "django.contrib.staticfiles",
     # Listed so the API docs use Ninja's bundled Swagger UI, not a CDN (the machines are offline).
     "ninja",
-    "fenxiao.core",
     "fenxiao.integrations.wechat",
     "fenxiao.accounts",
     "fenxiao.catalog",
