@@ -10,6 +10,8 @@ SQLite file another connection holds, a server port nothing listens on."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import psycopg
 import pytest
@@ -195,16 +197,34 @@ def role_without_slots(transactional_db):
     admin.close()
 
 
+@contextmanager
+def connecting_as(role: str) -> Iterator[None]:
+    """New connections of the test database log in as ``role``. With a pool (DB_POOL_MAX_SIZE) the
+    pool is rebuilt for it, waiting a second rather than ten for a connection it cannot get."""
+    settings_dict = connection.settings_dict
+    saved = settings_dict["USER"], settings_dict["OPTIONS"].get("pool")
+    connection.close()
+    connection.close_pool()
+    settings_dict["USER"] = role
+    if saved[1]:
+        settings_dict["OPTIONS"]["pool"] = {**saved[1], "timeout": 1}
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.close_pool()
+        settings_dict["USER"] = saved[0]
+        if saved[1]:
+            settings_dict["OPTIONS"]["pool"] = saved[1]
+
+
 @pytest.mark.postgres_only
-def test_postgresql_out_of_connection_slots_is_503_on_the_api_the_storefront_and_the_admin(
-    role_without_slots, monkeypatch
-):
+def test_postgresql_out_of_connection_slots_is_503_on_the_api_the_storefront_and_the_admin(role_without_slots):
     operator = get_user_model().objects.create_superuser("boss", password="s3cret-pass-123")
     console = Client(raise_request_exception=False)
     console.force_login(operator)
-    connection.close()
-    monkeypatch.setitem(connection.settings_dict, "USER", role_without_slots)
 
-    assert_unavailable_json(Api().get("/api/v1/products"))
-    assert_unavailable_page(Client(raise_request_exception=False).get("/"), home="/")
-    assert_unavailable_page(console.get("/admin/"), home="/admin/")
+    with connecting_as(role_without_slots):
+        assert_unavailable_json(Api().get("/api/v1/products"))
+        assert_unavailable_page(Client(raise_request_exception=False).get("/"), home="/")
+        assert_unavailable_page(console.get("/admin/"), home="/admin/")

@@ -19,6 +19,7 @@ from django.db import connection
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
+DEV_SERVER = "fenxiao-dev-server-under-test"
 CLIENTS_AT_ONCE = 8
 REQUESTS = 64
 
@@ -28,31 +29,31 @@ def dev_server(tmp_path):
     """``fenxiao runserver`` on a free port, on the test database, keeping connections 60 s."""
     db = connection.settings_dict
     url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    url += f"?application_name={DEV_SERVER}"  # tells its connections from the test's own
     env = {**os.environ, "DATABASE_URL": url, "DB_CONN_MAX_AGE": "60", "FENXIAO_VAR_DIR": str(tmp_path)}
-    env |= {"SWEEP_IN_PROCESS": "false", "PYTHONUNBUFFERED": "1", "DJANGO_RUNSERVER_HIDE_WARNING": "true"}
+    env |= {"DB_POOL_MAX_SIZE": "0", "SWEEP_IN_PROCESS": "false", "PYTHONUNBUFFERED": "1"}
     command = [sys.executable, "-m", "fenxiao.cli", "runserver", "127.0.0.1:0", "--noreload"]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert server.stdout is not None
-    port = None
+    port, said = None, []
     for line in server.stdout:  # printed once the socket is bound
+        said.append(line)
         found = re.search(r"Starting development server at http://127\.0\.0\.1:(\d+)/", line)
         if found:
             port = int(found.group(1))
             break
     threading.Thread(target=server.stdout.read, daemon=True).start()  # never let it block on output
     try:
-        assert port, "the development server did not start"
+        assert port, "the development server did not start:\n" + "".join(said)
         yield f"http://127.0.0.1:{port}"
     finally:
         server.terminate()
         server.wait(timeout=30)
 
 
-def connections_to_the_test_database() -> int:
+def connections_of_the_dev_server() -> int:
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = %s", [DEV_SERVER])
         return cursor.fetchone()[0]
 
 
@@ -79,7 +80,7 @@ def test_the_dev_server_holds_no_connection_per_finished_client(dev_server):
     # Every client is done, so every server thread is, or is about to be. An idle server frees
     # nothing by itself (its garbage collector only runs as it allocates): a connection left open
     # by a finished thread stays open, and the count never reaches zero.
-    assert settles_at_zero(connections_to_the_test_database), connections_to_the_test_database()
+    assert settles_at_zero(connections_of_the_dev_server), connections_of_the_dev_server()
 
 
 def settles_at_zero(count, within: float = 10.0) -> bool:
