@@ -62,10 +62,11 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles: its ``runserver`` command (fenxiao/core/management) is the one that runs.
+    "fenxiao.core",
     "django.contrib.staticfiles",
     # Listed so the API docs use Ninja's bundled Swagger UI, not a CDN (the machines are offline).
     "ninja",
-    "fenxiao.core",
     "fenxiao.integrations.wechat",
     "fenxiao.accounts",
     "fenxiao.catalog",
@@ -146,9 +147,33 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_b
     # order (bench/README.md). Behind PgBouncer in transaction mode older than 1.21, set
     # DB_PREPARED_STATEMENTS=false.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
+
+
+def _postgres_pool(max_size: int) -> dict[str, int]:
+    """psycopg's connection pool, one per process: a process never holds more than ``max_size``
+    connections whatever its thread count (gunicorn gthread, granian), and a request that finds
+    them all busy waits up to ``DB_POOL_TIMEOUT`` s, then gets a 503 (core/unavailable.py). Off by
+    default: a sync worker serves one request at a time and keeps its one connection for
+    ``DB_CONN_MAX_AGE``. A pooled connection lives on between requests, so prepared statements
+    still pay off. Django refuses persistent connections with a pool: CONN_MAX_AGE becomes 0."""
+    if env_int("DB_CONN_MAX_AGE", 0):
+        raise ImproperlyConfigured(
+            "DB_POOL_MAX_SIZE needs DB_CONN_MAX_AGE=0 (or unset): the pool keeps the connections."
+        )
+    min_size = min(env_int("DB_POOL_MIN_SIZE", 1), max_size)
+    return {"min_size": min_size, "max_size": max_size, "timeout": env_int("DB_POOL_TIMEOUT", 10)}
+
+
+DB_POOL_MAX_SIZE = env_int("DB_POOL_MAX_SIZE", 0)
+if DB_POOL_MAX_SIZE > 0 and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = _postgres_pool(DB_POOL_MAX_SIZE)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Every use of Redis does without it when it is down; once a command finds it unreachable, the
+# process stops trying for this many seconds (0: try every time). See core/redis.py.
+REDIS_RETRY_AFTER_SECONDS = env_int("REDIS_RETRY_AFTER_SECONDS", 5)
 if REDIS_URL:
     CACHES = {
         "default": {

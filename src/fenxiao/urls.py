@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import sys
+
 from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
@@ -9,7 +11,8 @@ from django.views.generic import RedirectView
 from django.views.static import serve
 
 from fenxiao.api import api
-from fenxiao.core.api import error_response
+from fenxiao.core.api import error_response, service_unavailable
+from fenxiao.core.unavailable import database_unavailable, unavailable_page
 
 admin.site.site_header = "分销商城 运营后台"
 admin.site.site_title = "分销商城"
@@ -39,6 +42,11 @@ def handler404(request: HttpRequest, exception: Exception | None = None) -> Http
 
 
 def handler500(request: HttpRequest) -> HttpResponse:
+    """Django calls this inside the ``except`` that caught the error, wherever it was raised (a
+    view, a middleware reading the session or the user), so ``sys.exc_info()`` names it. A
+    database that cannot be reached is a 503 with ``Retry-After``, not a 500."""
+    if database_unavailable(sys.exc_info()[1]):
+        return service_unavailable() if request.path.startswith("/api/") else unavailable_page(request)
     if request.path.startswith("/api/"):
         return error_response(500)
     from django.views.defaults import server_error

@@ -18,7 +18,11 @@ def _database_options(**env: str) -> dict:
     """The DATABASES options a fresh process derives from this environment."""
     code = "import json, fenxiao.settings as s; print(json.dumps(s.DATABASES['default'].get('OPTIONS', {})))"
     result = subprocess.run(
-        [sys.executable, "-c", code], env={**os.environ, **env}, capture_output=True, text=True, check=True
+        [sys.executable, "-c", code],
+        env={**os.environ, "DB_POOL_MAX_SIZE": "", **env},
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(result.stdout)
 

@@ -18,6 +18,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+from fenxiao.core.redis import log_without_redis
+
 logger = logging.getLogger(__name__)
 VERSION_KEY = "catalog:version"
 
@@ -31,10 +33,16 @@ def catalog_version() -> int:
 
 
 def _bump() -> None:
+    """Runs after the change committed, so a cache outage must not turn the write into a server
+    error. A missed bump leaves pages cached before the outage for their TTL at most: those are
+    the only ones under the old version, since nothing is stored while the cache is down."""
     try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # no version yet (fresh cache): any new value invalidates nothing stale
-        cache.add(VERSION_KEY, 2, timeout=None)
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:  # no version yet (fresh cache): any new value invalidates nothing stale
+            cache.add(VERSION_KEY, 2, timeout=None)
+    except Exception:
+        log_without_redis(logger, "catalog list cache version not bumped")
 
 
 def catalog_changed() -> None:
@@ -54,12 +62,12 @@ def cached_render(parts: tuple, render: Callable[[], bytes]) -> bytes:
         key = f"catalog:list:{catalog_version()}:{digest}"
         body = cache.get(key)
     except Exception:
-        logger.warning("catalog list cache unavailable; rendering without it", exc_info=True)
+        log_without_redis(logger, "catalog list cache unavailable; rendering without it")
         return render()
     if body is None:
         body = render()
         try:
             cache.set(key, body, timeout=seconds)
         except Exception:
-            logger.warning("catalog list cache unavailable; not storing", exc_info=True)
+            log_without_redis(logger, "catalog list cache unavailable; not storing")
     return body

@@ -7,10 +7,12 @@ import logging
 from typing import Any
 
 from csp.decorators import csp_update
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from fenxiao.core import unavailable
 from fenxiao.core.errors import DomainError
 from fenxiao.core.openapi_errors import ErrorDocumentingSchema
 
@@ -28,6 +30,7 @@ HTTP_CODES = {
     422: ("VALIDATION_ERROR", "参数不正确"),
     429: ("THROTTLED", "请求过于频繁，请稍后再试"),
     500: ("SERVER_ERROR", "服务器开小差了，请稍后再试"),
+    503: (unavailable.CODE, unavailable.MESSAGE),
 }
 
 PYDANTIC_MESSAGES = {
@@ -78,6 +81,13 @@ def error_response(status: int, code: str | None = None, message: str | None = N
     body: dict[str, Any] = {"code": code or default_code, "message": message or default_message}
     body.update(extra)
     return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def service_unavailable() -> JsonResponse:
+    """503 with ``Retry-After``: the database cannot be reached now (see ``core/unavailable.py``)."""
+    response = error_response(503)
+    response["Retry-After"] = str(unavailable.RETRY_AFTER_SECONDS)
+    return response
 
 
 def _field_name(loc: list[Any] | tuple[Any, ...]) -> str:
@@ -155,6 +165,14 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error_response(404)
+
+
+@api.exception_handler(OperationalError)
+def _database_error(request: HttpRequest, exc: OperationalError) -> HttpResponse:
+    if unavailable.database_unavailable(exc):
+        unavailable.log_unavailable(request, exc)
+        return service_unavailable()
+    return _unexpected(request, exc)
 
 
 @api.exception_handler(Exception)

@@ -1,5 +1,10 @@
-"""``GET /api/v1/health`` for load balancers and the benchmarks: 200 only when the database (and
-Redis, when configured) answer right now."""
+"""``GET /api/v1/health`` for load balancers and the benchmarks: 200 while this node can serve,
+503 (with ``Retry-After``) when it cannot, that is when the database does not answer right now.
+
+Redis is reported but does not fail the check: every use of it has a way to do without it
+(``core/redis.py``), so a node with Redis down still serves, more slowly (``"status": "degraded"``).
+Were it to answer 503, a Redis outage would make the load balancer take every node out at once
+and turn a slower mall into no mall."""
 
 from __future__ import annotations
 
@@ -10,8 +15,11 @@ from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from ninja import Router
 
+from fenxiao.core.redis import log_without_redis
+
 logger = logging.getLogger(__name__)
 router = Router(tags=["health"])
+RETRY_AFTER_SECONDS = 5
 
 
 def _database_ok() -> bool:
@@ -32,7 +40,7 @@ def _redis_status() -> str:
     try:
         return "ok" if redis_client().ping() else "down"
     except Exception:
-        logger.exception("health: redis check failed")
+        log_without_redis(logger, "health: redis check failed")
         return "down"
 
 
@@ -40,8 +48,10 @@ def _redis_status() -> str:
 def health(request: HttpRequest) -> JsonResponse:
     database = "ok" if _database_ok() else "down"
     redis = _redis_status()
-    healthy = database == "ok" and redis in {"ok", "disabled"}
-    return JsonResponse(
-        {"status": "ok" if healthy else "down", "database": database, "redis": redis},
-        status=200 if healthy else 503,
+    status = "down" if database != "ok" else "degraded" if redis == "down" else "ok"
+    response = JsonResponse(
+        {"status": status, "database": database, "redis": redis}, status=503 if status == "down" else 200
     )
+    if status == "down":
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

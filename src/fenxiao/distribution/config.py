@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from fenxiao.catalog.models import Product
 from fenxiao.core.errors import NotFound
+from fenxiao.core.redis import log_without_redis
 from fenxiao.distribution.errors import DistributionConflict, DistributionError, SettingsInvalid
 from fenxiao.distribution.models import DistributionSettings, OverrideMode, ProductCommission, Tier
 from fenxiao.distribution.settings_rules import (
@@ -69,7 +70,7 @@ def distribution_settings() -> DistributionSettings:
     try:
         cached = cache.get(SETTINGS_CACHE_KEY)
     except Exception:  # the cache being down never stops an order
-        logger.warning("distribution settings cache unreachable", exc_info=True)
+        log_without_redis(logger, "distribution settings cache unreachable")
         cached = None
     if cached is not None:
         return DistributionSettings(pk=1, **cached)
@@ -83,7 +84,7 @@ def distribution_settings() -> DistributionSettings:
             SETTINGS_CACHE_SECONDS,
         )
     except Exception:
-        logger.warning("distribution settings not cached", exc_info=True)
+        log_without_redis(logger, "distribution settings not cached")
     return row
 
 
@@ -91,7 +92,7 @@ def _forget_cached_settings() -> None:
     try:
         cache.delete(SETTINGS_CACHE_KEY)
     except Exception:
-        logger.warning("cached distribution settings not dropped", exc_info=True)
+        log_without_redis(logger, "cached distribution settings not dropped")
 
 
 def enabled_levels(row: DistributionSettings | None = None) -> int:

@@ -6,24 +6,31 @@ them from the database each time was the largest avoidable cost of placing an or
 A save of a template, a rule or a template's product list bumps the version after commit; each
 worker sees the new version on its next quote and reloads. A version key that is missing (a
 fresh or flushed cache) starts at a random number, so a worker never mistakes an old snapshot for
-a new one. If the cache is down, the snapshot is read from the database every time."""
+a new one. If the cache is down, the snapshot is read from the database every time.
+
+A bump can be lost: the change commits while the cache is unreachable, and the cache comes back
+with the old version, which every worker's snapshot still matches. So a snapshot is also
+reloaded once it is ``SNAPSHOT_MAX_AGE_SECONDS`` old: a lost bump shows within a minute."""
 
 from __future__ import annotations
 
 import logging
 import secrets
 import threading
+import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from fenxiao.core.redis import log_without_redis
 from fenxiao.orders.models import ShippingRule, ShippingTemplate
 from fenxiao.orders.pricing import ShippingRuleSpec, ShippingTemplateSpec
 
 logger = logging.getLogger(__name__)
 VERSION_KEY = "shipping:templates:version"
+SNAPSHOT_MAX_AGE_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -38,7 +45,7 @@ class TemplatesSnapshot:
 
 
 _lock = threading.Lock()
-_local: tuple[int, TemplatesSnapshot] | None = None
+_local: tuple[int, float, TemplatesSnapshot] | None = None  # version, loaded at (epoch s), snapshot
 
 
 def _version() -> int:
@@ -55,7 +62,7 @@ def _bump() -> None:
     except ValueError:
         cache.add(VERSION_KEY, secrets.randbits(48), timeout=None)
     except Exception:
-        logger.warning("shipping template cache version not bumped", exc_info=True)
+        log_without_redis(logger, "shipping template cache version not bumped")
 
 
 def shipping_templates_changed() -> None:
@@ -98,14 +105,15 @@ def shipping_templates() -> TemplatesSnapshot:
     try:
         version = _version()
     except Exception:
-        logger.warning("shipping template cache unavailable; reading templates from the database", exc_info=True)
+        log_without_redis(logger, "shipping template cache unavailable; reading templates from the database")
         return _load()
     current = _local
-    if current is not None and current[0] == version:
-        return current[1]
+    now = time.time()
+    if current is not None and current[0] == version and 0 <= now - current[1] < SNAPSHOT_MAX_AGE_SECONDS:
+        return current[2]
     snapshot = _load()
     with _lock:
-        _local = (version, snapshot)
+        _local = (version, now, snapshot)
     return snapshot
 
 

@@ -12,7 +12,14 @@ Either way the database write is the same and is the authority. The shopper's ow
 written, and only then does ``sold`` move, by ``UPDATE ... WHERE sold < stock`` and the activity
 still open: the activity's row, which every buyer needs, is locked for the last statement and the
 commit only, not for the whole order. If anything after the gate fails, the gate gets its unit
-back, so the Redis stock equals ``stock - sold`` once nothing is in flight."""
+back, so the Redis stock equals ``stock - sold`` once nothing is in flight.
+
+Redis configured but unreachable (or failing mid-request) is never a server error: the database
+decides alone, as without Redis. The gate then lags the database: sales made meanwhile are not
+in it, nor gives-back that could not reach it. A unit the gate still counts but the database has
+sold is dropped by the first request it lets through (``unit_exists=False``), and the reconcile
+sweep (``seckill_activities.sweep_seckill_gates``) resets the gate from the database once nothing
+is in flight, which also returns the units of give-backs that never arrived."""
 
 from __future__ import annotations
 
@@ -29,6 +36,7 @@ from django.utils import timezone
 from fenxiao.accounts.models import User
 from fenxiao.accounts.selectors import token_user_check
 from fenxiao.accounts.tokens import TokenClaims
+from fenxiao.core.redis import log_without_redis
 from fenxiao.orders.checkout import LineRequest
 from fenxiao.orders.models import Order
 from fenxiao.orders.services import order_create
@@ -106,13 +114,15 @@ def _gate_take(activity_id: int, user_id: int, now: datetime, token: str) -> boo
     return True
 
 
-def _gate_finish(*, activity_id: int, user_id: int, token: str, give_back: bool) -> None:
+def _gate_finish(*, activity_id: int, user_id: int, token: str, give_back: bool, unit_exists: bool = True) -> None:
     """A failure here must not turn a committed order or a refusal into a server error: the token
     stays in flight and the reconcile sweep settles the gate from the database later."""
     try:
-        seckill_gate.gate_finish(activity_id=activity_id, user_id=user_id, token=token, give_back=give_back)
+        seckill_gate.gate_finish(
+            activity_id=activity_id, user_id=user_id, token=token, give_back=give_back, unit_exists=unit_exists
+        )
     except redis.RedisError:
-        logger.exception("seckill %s: ending a purchase at the Redis gate failed", activity_id)
+        log_without_redis(logger, "seckill %s: ending a purchase at the Redis gate failed", activity_id)
 
 
 def seckill_buy(
@@ -129,10 +139,22 @@ def seckill_buy(
     if not seckill_gate.enabled():
         return _buy_in_db(buyer=user, activity_id=activity_id, address_id=address_id, remark=remark, now=now)
     token = secrets.token_urlsafe(12)
-    if not _gate_take(activity_id, user.pk, now, token):
+    try:
+        gated = _gate_take(activity_id, user.pk, now, token)
+    except redis.RedisError:
+        # The database decides alone. The token is still ended below, as if the gate had let the
+        # request through: a take whose answer was lost (a timeout) did take a unit, and ending a
+        # token that never entered the gate changes nothing.
+        log_without_redis(logger, "seckill %s: the Redis gate is unreachable; the database decides alone", activity_id)
+        gated = True
+    if not gated:
         return _buy_in_db(buyer=user, activity_id=activity_id, address_id=address_id, remark=remark, now=now)
     try:
         order = _buy_in_db(buyer=user, activity_id=activity_id, address_id=address_id, remark=remark, now=now)
+    except SeckillConflict as exc:
+        sold_out = exc.code == SOLD_OUT[0]
+        _gate_finish(activity_id=activity_id, user_id=user.pk, token=token, give_back=True, unit_exists=not sold_out)
+        raise
     except BaseException:
         _gate_finish(activity_id=activity_id, user_id=user.pk, token=token, give_back=True)
         raise
@@ -230,7 +252,7 @@ def _gate_begin(*, activity_id: int, token: str) -> bool:
     try:
         return seckill_gate.gate_begin(activity_id=activity_id, now_ms=epoch_ms(timezone.now()), token=token)
     except redis.RedisError:
-        logger.exception("seckill %s: marking a give-back at the Redis gate failed", activity_id)
+        log_without_redis(logger, "seckill %s: marking a give-back at the Redis gate failed", activity_id)
         return False
 
 

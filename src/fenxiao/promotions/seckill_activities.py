@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from fenxiao.catalog.models import Sku
 from fenxiao.core.errors import Conflict, DomainError, NotFound
+from fenxiao.core.redis import log_without_redis
 from fenxiao.promotions import seckill_gate
 from fenxiao.promotions.inputs import time_problem
 from fenxiao.promotions.models import SeckillActivity, SeckillPurchase, SeckillPurchaseStatus, SeckillStatus
@@ -142,7 +143,7 @@ def _seed_after_create(activity_id: int) -> None:
         seckill_gate_seed(activity_id=activity_id)
     except redis.RedisError:
         # The first request, or the sweep within a minute, seeds it.
-        logger.exception("seckill %s: seeding the Redis gate failed", activity_id)
+        log_without_redis(logger, "seckill %s: seeding the Redis gate failed", activity_id)
 
 
 def _sync_gate(a: SeckillActivity, *, stock_delta: int = 0) -> None:
@@ -155,7 +156,7 @@ def _sync_gate(a: SeckillActivity, *, stock_delta: int = 0) -> None:
     try:
         seckill_gate.gate_sync(activity_id=a.pk, stock_delta=stock_delta, rules=gate_rules(a))
     except redis.RedisError:
-        logger.exception("seckill %s: syncing the Redis gate failed", a.pk)
+        log_without_redis(logger, "seckill %s: syncing the Redis gate failed", a.pk)
 
 
 @transaction.atomic
@@ -251,6 +252,17 @@ def sweep_seckill_gates(*, now: datetime) -> int:
     return handled
 
 
+def _gate_remaining(activity_id: int) -> int | None:
+    """None without Redis, and while Redis is unreachable: the report is read from the database."""
+    if not seckill_gate.enabled():
+        return None
+    try:
+        return seckill_gate.gate_remaining(activity_id)
+    except redis.RedisError:
+        log_without_redis(logger, "seckill %s: the Redis gate is unreachable for the report", activity_id)
+        return None
+
+
 def seckill_activity_report(*, activity: SeckillActivity) -> dict[str, int | None]:
     """Sold / stock / orders, with the Redis stock beside the database's remaining when Redis is on."""
     counts = activity.purchases.aggregate(
@@ -262,7 +274,7 @@ def seckill_activity_report(*, activity: SeckillActivity) -> dict[str, int | Non
         "stock": activity.stock,
         "sold": activity.sold,
         "remaining": activity.stock - activity.sold,
-        "redis_remaining": seckill_gate.gate_remaining(activity.pk) if seckill_gate.enabled() else None,
+        "redis_remaining": _gate_remaining(activity.pk),
         "orders": counts["placed"],
         "paid_orders": counts["paid"],
         "returned": counts["returned"],

@@ -65,12 +65,13 @@ return 1
 """
 
 # The end of a purchase or give-back in flight. The unit goes back only if the token was still in
-# flight: a reset that found it stale already counted it from the database.
-# KEYS stock, buyers, meta, flight; ARGV user, token, give back (0/1).
+# flight: a reset that found it stale already counted it from the database. A unit the database
+# says is not there (sold out behind the gate) is dropped, only the shopper's place comes back.
+# KEYS stock, buyers, meta, flight; ARGV user, token, give back (0/1), the unit too (0/1).
 FINISH = """
 local was = redis.call('ZREM', KEYS[4], ARGV[2])
 if was == 1 and ARGV[3] == '1' and redis.call('EXISTS', KEYS[1]) == 1 then
-  redis.call('INCR', KEYS[1])
+  if ARGV[4] == '1' then redis.call('INCR', KEYS[1]) end
   if redis.call('HINCRBY', KEYS[2], ARGV[1], -1) <= 0 then redis.call('HDEL', KEYS[2], ARGV[1]) end
 end
 if redis.call('EXISTS', KEYS[3]) == 1 then redis.call('HINCRBY', KEYS[3], 'seq', 1) end
@@ -250,10 +251,17 @@ def gate_begin(*, activity_id: int, now_ms: int, token: str) -> bool:
     return bool(_script("begin")(keys=keys(activity_id)[2:], args=[now_ms, token]))
 
 
-def gate_finish(*, activity_id: int, user_id: int, token: str, give_back: bool) -> bool:
+def gate_finish(*, activity_id: int, user_id: int, token: str, give_back: bool, unit_exists: bool = True) -> bool:
     """End a purchase (``give_back=False``: it committed) or give its unit back. True when the
-    token was still in flight, i.e. it acted; False when a reset had already accounted for it."""
-    return bool(_script("finish")(keys=keys(activity_id), args=[user_id, token, int(give_back)]))
+    token was still in flight, i.e. it acted; False when a reset had already accounted for it.
+
+    ``unit_exists=False`` gives back the shopper's place but not the unit: the database found the
+    activity sold out, so the gate counted a unit that is not there (it lost a sale the database
+    made while Redis was unreachable). Dropping it brings the gate down to the database's figure
+    one refused request at a time, so the crowd is turned away at Redis again at once rather than
+    at the next quiet reconcile."""
+    args = [user_id, token, int(give_back), int(unit_exists)]
+    return bool(_script("finish")(keys=keys(activity_id), args=args))
 
 
 def gate_sync(*, activity_id: int, stock_delta: int, rules: Rules) -> bool:

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 from redis.exceptions import RedisError
 
-from fenxiao.core.redis import redis_client
+from fenxiao.core.redis import log_without_redis, redis_client
 from fenxiao.integrations.wechat.client import PhoneNumber, WechatClient, WechatSession, validate_wxacode_request
 from fenxiao.integrations.wechat.errors import TOKEN_ERRCODES, WechatError
 from fenxiao.integrations.wechat.models import CachedAccessToken
@@ -66,7 +66,7 @@ def _read_cached(appid: str) -> str | None:
             return value.decode() if value else None
         except RedisError:
             # Redis down must not stop logins and phone binding: the database copy still works.
-            logger.warning("wechat token cache: redis unavailable, using the database copy", exc_info=True)
+            log_without_redis(logger, "wechat token cache: redis unavailable, using the database copy")
     row = CachedAccessToken.objects.filter(appid=appid, expires_at__gt=timezone.now()).first()
     return row.token if row else None
 
@@ -78,7 +78,7 @@ def _store(appid: str, token: str, expires_in: int) -> None:
             redis_client().set(_redis_key(appid), token, ex=ttl)
             return
         except RedisError:
-            logger.warning("wechat token cache: redis unavailable, storing in the database", exc_info=True)
+            log_without_redis(logger, "wechat token cache: redis unavailable, storing in the database")
     CachedAccessToken.objects.update_or_create(
         appid=appid, defaults={"token": token, "expires_at": timezone.now() + timedelta(seconds=ttl)}
     )
