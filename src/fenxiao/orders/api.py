@@ -72,7 +72,7 @@ def order_detail(request: HttpRequest, order_id: int):
 
 
 @orders_router.post("/{int:order_id}/cancel", response=OrderOut, summary="取消订单")
-@answers(409)
+@answers(409, 502)
 def cancel(request: HttpRequest, order_id: int, body: CancelIn):
     order = selectors.order_get_for_buyer(order_id=order_id, buyer=request.auth)
     services.order_cancel(order_id=order.id, by=request.auth, reason=body.reason or "买家取消")

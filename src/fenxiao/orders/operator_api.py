@@ -376,7 +376,7 @@ def operator_shipment_upload(request: HttpRequest, order_id: int, shipment_id: i
 
 
 @router.post("/orders/{int:order_id}/cancel", response=OperatorOrderOut, summary="取消未付款订单")
-@answers(409)
+@answers(409, 502)
 def operator_cancel(request: HttpRequest, order_id: int, body: OperatorCancelIn):
     services.order_cancel(order_id=order_id, by=request.auth, reason=body.reason or "运营取消")
     return _order(selectors.order_get_for_operator(order_id=order_id), request)

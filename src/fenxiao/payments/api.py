@@ -34,7 +34,7 @@ router = Router(tags=["支付"])
 
 
 @router.post("/orders/{order_id}/pay", auth=user_auth, response=PayOut, summary="微信支付下单")
-@answers(400, 409)
+@answers(400, 409, 502)
 def pay_order(request: HttpRequest, order_id: int):
     """Returns the parameters for ``wx.requestPayment``; calling it again reuses the same payment."""
     buyer: User = request.auth  # type: ignore[attr-defined]
@@ -102,6 +102,7 @@ class SandboxCallerAuth(HttpBearer):
     response=SandboxPaidOut,
     summary="沙箱：模拟支付成功",
 )
+@answers(409)
 def sandbox_succeed(request: HttpRequest, order_no: str):
     """Sandbox only: pays the order as WeChat would report it (signed, encrypted notification)."""
     caller: Caller = request.auth  # type: ignore[attr-defined]
