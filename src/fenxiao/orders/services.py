@@ -159,7 +159,8 @@ def _ensure_unpaid_room(user: User) -> None:
     if not limit:
         return
     User.objects.select_for_update(no_key=True).filter(pk=user.pk).values_list("pk", flat=True).first()
-    unpaid = Order.objects.filter(buyer_id=user.pk, status=OrderStatus.PENDING_PAYMENT).count()
+    # Counting stops at the cap: whether it is reached is all that matters, whatever the history.
+    unpaid = Order.objects.filter(buyer_id=user.pk, status=OrderStatus.PENDING_PAYMENT).values("pk")[:limit].count()
     if unpaid >= limit:
         raise Conflict(
             "ORDER_UNPAID_LIMIT", f"您有 {unpaid} 笔待付款订单，请先完成支付或取消后再下单（最多 {limit} 笔）"
