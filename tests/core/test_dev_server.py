@@ -32,6 +32,7 @@ def dev_server(tmp_path):
     url += f"?application_name={DEV_SERVER}"  # tells its connections from the test's own
     env = {**os.environ, "DATABASE_URL": url, "DB_CONN_MAX_AGE": "60", "FENXIAO_VAR_DIR": str(tmp_path)}
     env |= {"DB_POOL_MAX_SIZE": "0", "SWEEP_IN_PROCESS": "false", "PYTHONUNBUFFERED": "1"}
+    env |= {"WECHAT_SANDBOX_ALLOWED": "true"}  # as `make run` says: a sandbox demo with DEBUG off
     command = [sys.executable, "-m", "fenxiao.cli", "runserver", "127.0.0.1:0", "--noreload"]
     server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert server.stdout is not None
