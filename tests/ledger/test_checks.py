@@ -108,9 +108,8 @@ def test_the_command_fails_and_lists_the_problems(book, capsys):
 
 def test_the_console_script_exits_non_zero_on_a_problem(book, capsys, monkeypatch, settings):
     """Through ``fenxiao ledger-check`` itself: the hyphenated command loads and sets the status."""
-    # The console script runs the system checks, which refuse sandbox WeChat with DEBUG off unless
-    # it is announced (as `make run` does); the suite runs sandbox with DEBUG off.
-    settings.WECHAT_SANDBOX_ALLOWED = True
+    # It runs no start-up checks: the sandbox refusal (DEBUG off, as in the suite) does not stop it.
+    settings.WECHAT_SANDBOX_ALLOWED = False
     # run_from_argv closes every connection when it ends, which would close the test's transaction.
     monkeypatch.setattr(connections, "close_all", lambda: None)
     fenxiao_main(["fenxiao", "ledger-check"])  # sound: returns normally

@@ -96,6 +96,14 @@ def test_migrate_refuses_before_touching_the_database(tmp_path):
             assert db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall() == []
 
 
+def test_the_timed_rules_and_the_ledger_check_run_without_announcing_the_demo(tmp_path):
+    """The refusal guards serving shoppers; `fenxiao sweep` (a README walkthrough, cron) is not that."""
+    result = _fenxiao("sweep", "--list", env=FORGOTTEN_SANDBOX, tmp_path=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert "orders.complete" in result.stdout
+
+
 def test_the_sandbox_starts_when_said_to_be_a_demo_or_in_debug(tmp_path):
     for extra in ({"WECHAT_SANDBOX_ALLOWED": "true"}, {"DEBUG": "true"}):
         result = _fenxiao("check", env={**FORGOTTEN_SANDBOX, **extra}, tmp_path=tmp_path)
