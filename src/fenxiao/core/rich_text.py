@@ -117,5 +117,13 @@ def sanitize_html(html: str, *, base_url: str | None = None) -> str:
     them against."""
     if not html:
         return ""
+    return _clean(html, base_url or "", settings.MEDIA_URL or "")
+
+
+@lru_cache(maxsize=512)
+def _clean(html: str, base_url: str, media_url: str) -> str:
+    # Remembered per process: the product page serves the same few details over and over, and
+    # cleaning a long one costs more than the rest of the page's view. The output depends only
+    # on these three, so an edited detail is simply a new key.
     cleaner = _absolute_cleaner(base_url) if base_url else _CLEANER
     return cleaner.clean(html)
