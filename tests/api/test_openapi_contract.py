@@ -5,6 +5,7 @@ that were once documented with another's schema."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 import pytest
@@ -144,3 +145,14 @@ def test_input_errors_follow_from_the_parameters(spec):
 )
 def test_spot_checks_of_what_endpoints_really_answer(spec, method, path, expected):
     assert _errors(spec["paths"][path][method]) == expected
+
+
+def test_operation_ids_name_the_wire_call_not_the_python_module(spec):
+    """A generated client's function names survive moving a view to another module."""
+    ids = {}
+    for path, method, operation in _operations(spec):
+        expected = method + "_" + re.sub(r"[^0-9A-Za-z]+", "_", path.removeprefix("/api/")).strip("_")
+        assert operation["operationId"] == expected, (method, path)
+        ids.setdefault(operation["operationId"], []).append((method, path))
+    assert all(len(v) == 1 for v in ids.values())
+    assert spec["paths"]["/api/v1/orders/{order_id}/cancel"]["post"]["operationId"] == "post_v1_orders_order_id_cancel"

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from csp.decorators import csp_update
@@ -11,6 +12,7 @@ from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.operation import Operation
 
 from fenxiao.core import unavailable
 from fenxiao.core.errors import DomainError
@@ -114,12 +116,31 @@ def _validation_errors(exc: ValidationError) -> list[dict[str, str]]:
     return out
 
 
+_CONVERTER = re.compile(r"\{(?:\w+:)?(\w+)\}")
+
+
+def operation_id_for(method: str, path: str) -> str:
+    """``post_orders_order_id_cancel`` for ``POST /orders/{int:order_id}/cancel``: what the client
+    calls is named by what it does on the wire, so moving a view to another module (Ninja's own
+    default is module path plus function name) never renames a generated client's function."""
+    words = re.sub(r"[^0-9A-Za-z]+", "_", _CONVERTER.sub(r"\1", path)).strip("_")
+    return f"{method.lower()}_{words}" if words else method.lower()
+
+
 class FenxiaoAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict | None = None):
         """Ninja's document plus every operation's error answers (``core.openapi_errors``)."""
         if path_prefix is None:
             path_prefix = self.get_root_path(path_params or {})
         return ErrorDocumentingSchema(self, path_prefix)
+
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        # The operations are bound copies per mounted router: read each one's full path there.
+        for router in self._get_bound_routers():
+            for path, view in router.path_operations.items():
+                if operation in view.operations:
+                    return operation_id_for(operation.methods[0], "/".join(p for p in (router.prefix, path) if p))
+        return operation_id_for(operation.methods[0], operation.path)
 
 
 api = FenxiaoAPI(
