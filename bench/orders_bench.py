@@ -20,60 +20,50 @@ order is pending payment with a 30-minute deadline. Any non-201 answer or socket
 
 Prints orders/s, p50/p99, non-201 counts and PASS/FAIL for the targets (issue 3 §9):
 spread >= 300 orders/s, and spread p99 <= 100 ms at 70 % of the maximum. Exit status: 0 PASS,
-1 FAIL, 2 setup error. Shared plumbing (database, gunicorn, /proc CPU accounting, wrk for GETs)
-comes from ``http_bench.py``; see bench/README.md, "Order placement".
+1 FAIL, 2 setup error. The scenarios, checks and report are in ``order_placement/``; the shared
+plumbing (database, gunicorn, /proc CPU accounting, wrk for GETs) in ``common/``. See
+bench/README.md, "Order placement".
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
-import random
-import re
-import resource
 import shutil
-import statistics
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
-from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import http_bench as hb  # bench/ helpers: database, gunicorn, CPU accounting
+from common.base import HOST, BenchError, fmt_ms, git_revision, run_main
+from common.cpu import loadavg, measured
+from common.data import prepare_data
+from common.database import ensure_database, run_fenxiao, setup_django
+from common.loaders import WRK_INSTALL_HINT, preflight, run_wrk
+from common.server import add_server_option, server_errors, start_server, stop_gunicorn, wait_healthy
+from common.server import server_env as common_server_env
+from order_placement.fixtures import prepare_fixtures
+from order_placement.load import (
+    ORDER_SCENARIOS,
+    order_segment,
+    preflight_orders,
+    run_open_loop,
+    run_wrk_orders,
+    wrk_detail_result,
+)
+from order_placement.open_loop import open_loop_worker
+from order_placement.report import median_of, print_segment, print_table
 
-ROOT = hb.ROOT
-ORDERS_LUA = hb.BENCH_DIR / "orders.lua"
-HOST = hb.HOST
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/fenxiao_bench_orders"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
 TARGET_ORDERS_PER_S = 300.0
 TARGET_P99_MS = 100.0
-BENCH_USER_PREFIX = "bench_shopper_"
 ACCESS_TTL_SECONDS = 7 * 24 * 3600
-QUANTITY_RE = re.compile(rb'"quantity":\s*(\d+)')
-ORDER_ID_RE = re.compile(rb'^\{"id":\s*(\d+)')
-ORDER_SCENARIOS = ("spread", "hot")
-
-
-class BenchError(hb.BenchError):
-    pass
-
-
-# --------------------------------------------------------------------------------------------
-# Command line and environment
-# --------------------------------------------------------------------------------------------
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawTextHelpFormatter)
-    hb.add_server_option(p)
+    add_server_option(p)
     p.add_argument("--workers", type=int, default=3, help="server worker processes (default 3)")
     p.add_argument("--threads", type=int, default=1, help="granian blocking threads per worker (default 1)")
     p.add_argument("--duration", type=int, default=20, help="seconds of closed-loop load per scenario (default 20)")
@@ -130,7 +120,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         p.error("--workers, --duration, --connections, --rounds, --users, --wrk-threads and --threads must be >= 1")
     if not 0 < args.open_loop_fraction <= 1.5:
         p.error("--open-loop-fraction must be in (0, 1.5]")
-    # the attributes http_bench's helpers read
+    # the attributes common.server's helpers read
     args.app = "fenxiao.wsgi:application"
     args.worker_class = "sync"
     return args
@@ -143,7 +133,7 @@ def server_description(args: argparse.Namespace) -> str:
 
 
 def server_env(args: argparse.Namespace) -> dict[str, str]:
-    env = hb.server_env(args)
+    env = common_server_env(args)
     env.update(
         # The in-process sweeper would cancel/expire orders during the run; nothing must touch them.
         SWEEP_IN_PROCESS="false",
@@ -159,531 +149,21 @@ def server_env(args: argparse.Namespace) -> dict[str, str]:
     return env
 
 
-def loadavg() -> str:
-    try:
-        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    except OSError:
-        return "n/a"
-
-
-# --------------------------------------------------------------------------------------------
-# Bench data: shoppers, tokens, stock
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Fixtures:
-    shoppers: list[tuple[str, int]]  # (access token, address id)
-    spread_skus: list[int]
-    hot_sku: int
-    detail_paths: list[str]
-
-
-def prepare_fixtures(args: argparse.Namespace) -> Fixtures:
-    from django.db import connection, transaction
-
-    from fenxiao.accounts.models import User
-    from fenxiao.accounts.tokens import token_pair_issue
-    from fenxiao.catalog.models import SKU_MAX_STOCK, Sku
-
-    if not 0 < args.hot_stock <= SKU_MAX_STOCK or not 0 < args.spread_stock <= SKU_MAX_STOCK:
-        raise BenchError(f"--hot-stock and --spread-stock must be in 1..{SKU_MAX_STOCK} (catalog.SKU_MAX_STOCK)")
-    with transaction.atomic():
-        existing = {u.username: u for u in User.objects.filter(username__startswith=BENCH_USER_PREFIX)}
-        users = []
-        for i in range(args.users):
-            name = f"{BENCH_USER_PREFIX}{i:04d}"
-            user = existing.get(name)
-            if user is None:
-                user = User(username=name, openid=f"bench-orders-{i:04d}", nickname=f"压测用户{i}")
-                user.set_unusable_password()
-                user.save()
-            users.append(user)
-        address_of = hb.default_addresses(
-            users,
-            receiver=lambda i: f"压测{i}",
-            phone=lambda i: f"1380000{i:04d}",
-            district="西湖区",
-            street=lambda i: f"文三路{i + 1}号",
-        )
-        sku_ids = list(
-            Sku.objects.filter(is_active=True, product__is_on_shelf=True, price_fen__gt=0)
-            .order_by("id")
-            .values_list("id", flat=True)
-        )
-        if len(sku_ids) < 100:
-            raise BenchError(f"only {len(sku_ids)} active on-shelf SKUs: the spread scenario needs a large set")
-        hot, spread = sku_ids[0], sku_ids[1:]
-        # Fresh stock for every run: the checks compare before/after, and nothing may run out.
-        Sku.objects.filter(pk__in=spread).update(stock=args.spread_stock)
-        Sku.objects.filter(pk=hot).update(stock=args.hot_stock)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    shoppers = [
-        (token_pair_issue(user_id=u.id, scope="user", version=u.token_version).access, address_of[u.id]) for u in users
-    ]
-    detail_paths = hb.request_paths()["product detail"]
-    return Fixtures(shoppers=shoppers, spread_skus=spread, hot_sku=hot, detail_paths=detail_paths)
-
-
-@dataclass
-class DbState:
-    order_max: int
-    line_max: int
-    reservation_max: int
-    total_stock: int
-    hot_stock: int
-
-
-def db_state(fx: Fixtures) -> DbState:
-    from django.db.models import Max, Sum
-
-    from fenxiao.catalog.models import Sku
-    from fenxiao.inventory.models import StockReservation
-    from fenxiao.orders.models import Order, OrderLine
-
-    return DbState(
-        order_max=Order.objects.aggregate(m=Max("id"))["m"] or 0,
-        line_max=OrderLine.objects.aggregate(m=Max("id"))["m"] or 0,
-        reservation_max=StockReservation.objects.aggregate(m=Max("id"))["m"] or 0,
-        total_stock=Sku.objects.aggregate(s=Sum("stock"))["s"] or 0,
-        hot_stock=Sku.objects.get(pk=fx.hot_sku).stock,
-    )
-
-
-def wait_quiet(timeout: float = 20.0) -> None:
-    """Wait until the server has finished what the loader left behind: a loader that stops hangs up
-    on requests already in gunicorn's backlog, and those orders are still placed. No bench
-    connection may be busy and the order count must hold still, so segment boundaries are exact."""
-    from django.db import connection
-
-    from fenxiao.orders.models import Order
-
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND pid <> pg_backend_pid() AND state <> 'idle'"
-            )
-            busy = cursor.fetchone()[0]
-        now = (busy, Order.objects.count())
-        if busy == 0 and now == last:
-            return
-        last = now
-        time.sleep(0.3)
-    raise BenchError(f"the server did not go quiet within {timeout:.0f}s after the load stopped")
-
-
-def verify(fx: Fixtures, before: DbState, scenario: str, answer: dict, cut_off_allowed: int) -> tuple[list[str], int]:
-    """What the database says happened during one load segment, against the answers received.
-    Returns the failed checks (empty: all good) and how many orders were placed whose answer the
-    loader never read (it stopped with them in flight; at most ``cut_off_allowed``)."""
-    from django.db import connections
-    from django.db.models import Count, F, Sum
-
-    from fenxiao.inventory.models import StockReservation
-    from fenxiao.orders.models import Order, OrderLine
-
-    wait_quiet()
-    after = db_state(fx)
-    created, units = int(answer["created"]), int(answer["units"])
-    answered = [int(i) for i in answer.get("order_ids", [])]
-    orders = Order.objects.filter(id__gt=before.order_max)
-    new_ids = set(orders.values_list("id", flat=True))
-    lines = OrderLine.objects.filter(id__gt=before.line_max).aggregate(n=Count("id"), u=Sum("quantity"))
-    answered_units = (
-        OrderLine.objects.filter(order_id__in=answered).aggregate(u=Sum("quantity"))["u"] or 0 if answered else 0
-    )
-    res = StockReservation.objects.filter(id__gt=before.reservation_max)
-    res_all = res.aggregate(n=Count("id"), u=Sum("quantity"))
-    res_held = res.filter(state=StockReservation.State.HELD).aggregate(n=Count("id"), u=Sum("quantity"))
-    not_pending = orders.exclude(status="pending_payment").count()
-    bad_deadline = orders.exclude(
-        payment_deadline__gte=F("created_at") + timedelta(minutes=29),
-        payment_deadline__lte=F("created_at") + timedelta(minutes=31),
-    ).count()
-    line_units = lines["u"] or 0
-    stock_out = before.total_stock - after.total_stock
-    hot_out = before.hot_stock - after.hot_stock
-    cut_off = len(new_ids - set(answered))
-    problems = []
-
-    def check(ok: bool, what: str) -> None:
-        if not ok:
-            problems.append(what)
-
-    check(len(answered) == created, f"{created} answers 201 but {len(answered)} carried an order id")
-    check(len(set(answered)) == len(answered), "two 201 answers carried the same order id")
-    missing = set(answered) - new_ids
-    check(not missing, f"{len(missing)} orders answered 201 are not in the database")
-    check(answered_units == units, f"units of the answered orders: {answered_units} in the DB, {units} in the bodies")
-    check(
-        cut_off <= cut_off_allowed,
-        f"{cut_off} orders in the DB without a 201 answer (at most {cut_off_allowed}: in flight at the end or "
-        "timed out)",
-    )
-    check(stock_out == line_units, f"stock decreased by {stock_out} != units in the new order lines {line_units}")
-    check(
-        (res_held["u"] or 0) == line_units and (res_all["u"] or 0) == line_units,
-        f"reservations held {res_held['u'] or 0} / all {res_all['u'] or 0} units != units ordered {line_units}",
-    )
-    check(res_all["n"] == lines["n"], f"{res_all['n']} reservations for {lines['n']} order lines")
-    expected_hot = len(new_ids) if scenario == "hot" else 0
-    check(hot_out == expected_hot, f"hot SKU stock decreased by {hot_out}, expected {expected_hot}")
-    check(not_pending == 0, f"{not_pending} new orders are not pending payment")
-    check(bad_deadline == 0, f"{bad_deadline} new orders without a payment deadline 30 min after creation")
-    check(after.hot_stock > 0, "the hot SKU ran out of stock: raise --hot-stock")
-    connections.close_all()  # no connection of ours stays open under load
-    return problems, cut_off
-
-
-# --------------------------------------------------------------------------------------------
-# Load: wrk (closed loop) and the open-loop generator
-# --------------------------------------------------------------------------------------------
-
-
-def run_wrk_orders(
-    wrk: str, port: int, scenario: str, files: dict[str, Path], duration: int, args: argparse.Namespace, seed: int
-) -> dict:
-    cmd = [
-        wrk,
-        f"-t{args.wrk_threads}",
-        f"-c{args.connections}",
-        f"-d{duration}s",
-        f"--timeout={args.timeout}s",
-        "--latency",
-        "-s",
-        str(ORDERS_LUA),
-        f"http://{HOST}:{port}",
-        "--",
-        scenario,
-        str(files["users"]),
-        str(files[scenario]),
-        str(seed),
-    ]
-    result = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + args.timeout + 30)
-    for line in result.stdout.splitlines():
-        if line.startswith("BENCH_RESULT "):
-            return json.loads(line.removeprefix("BENCH_RESULT "))
-    raise BenchError(f"could not parse wrk output (exit {result.returncode}):\n{result.stdout}{result.stderr}")
-
-
-def order_body(rng: random.Random, scenario: str, skus: list[int], address_id: int) -> bytes:
-    """The same baskets as orders.lua."""
-    if scenario == "hot":
-        lines = [{"sku_id": skus[0], "quantity": 1}]
-    else:
-        picked = rng.sample(skus, 2 if rng.random() < 0.5 else 1)
-        lines = [{"sku_id": s, "quantity": rng.randint(1, 2)} for s in picked]
-    return json.dumps({"lines": lines, "address_id": address_id}).encode()
-
-
-def open_loop_worker(config_path: Path) -> int:
-    """Child process: send ``rate`` requests per second for ``duration`` seconds, each on its own
-    connection at its scheduled time whether or not earlier ones have answered (open loop, like
-    wrk2). Latency is measured from the scheduled time; service time from the connect. Prints one
-    ``OPEN_LOOP {json}`` line."""
-    cfg = json.loads(config_path.read_text())
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 65536)), hard))
-    rng = random.Random(cfg["seed"])
-    users = [(line.split()[0], int(line.split()[1])) for line in Path(cfg["users"]).read_text().splitlines() if line]
-    skus = [int(s) for s in Path(cfg["skus"]).read_text().split()]
-    port, rate, duration, timeout = cfg["port"], cfg["rate"], cfg["duration"], cfg["timeout"]
-    total = int(rate * duration)
-    max_in_flight = cfg.get("max_in_flight", 2000)
-    requests = []
-    for i in range(total):
-        token, address_id = users[i % len(users)]
-        body = order_body(rng, cfg["scenario"], skus, address_id)
-        requests.append(
-            (
-                f"POST /api/v1/orders HTTP/1.1\r\nHost: {HOST}:{port}\r\nAuthorization: Bearer {token}\r\n"
-                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n"
-            ).encode()
-            + body
-        )
-
-    latencies: list[float] = []
-    services: list[float] = []
-    lags: list[float] = []
-    statuses: dict[str, int] = {}
-    samples: list[str] = []
-    order_ids: list[int] = []
-    counts = {"created": 0, "units": 0, "errors": 0, "dropped": 0, "in_flight": 0, "max_in_flight": 0}
-
-    async def one(payload: bytes, due: float, loop: asyncio.AbstractEventLoop) -> None:
-        started = loop.time()
-        lags.append(started - due)
-        counts["in_flight"] += 1
-        counts["max_in_flight"] = max(counts["max_in_flight"], counts["in_flight"])
-        writer = None
-        try:
-            async with asyncio.timeout(timeout):
-                reader, writer = await asyncio.open_connection(HOST, port)
-                writer.write(payload)
-                raw = await reader.read()  # Connection: close -> read to EOF
-            finished = loop.time()
-            head, _, body = raw.partition(b"\r\n\r\n")
-            status = head.split(b" ", 2)[1].decode() if head.startswith(b"HTTP/") else "bad"
-            statuses[status] = statuses.get(status, 0) + 1
-            latencies.append(finished - due)
-            services.append(finished - started)
-            if status == "201":
-                counts["created"] += 1
-                counts["units"] += sum(int(q) for q in QUANTITY_RE.findall(body))
-                if m := ORDER_ID_RE.match(body):
-                    order_ids.append(int(m.group(1)))
-            elif len(samples) < 3:
-                samples.append(f"{status}: {body[:300].decode(errors='replace')}")
-        except (OSError, TimeoutError, IndexError):
-            counts["errors"] += 1
-        finally:
-            counts["in_flight"] -= 1
-            if writer is not None:
-                writer.close()
-
-    async def main() -> float:
-        loop = asyncio.get_running_loop()
-        tasks = set()
-        start = loop.time() + 0.2
-        for i, payload in enumerate(requests):
-            due = start + i / rate
-            delay = due - loop.time()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            if counts["in_flight"] >= max_in_flight:
-                counts["dropped"] += 1
-                continue
-            task = asyncio.create_task(one(payload, due, loop))
-            tasks.add(task)
-            task.add_done_callback(tasks.discard)
-        if tasks:
-            await asyncio.wait(tasks, timeout=timeout + 5)
-        return loop.time() - start
-
-    elapsed = asyncio.run(main())
-    latencies.sort()
-    services.sort()
-
-    def pct(values: list[float], p: float) -> float:
-        return values[min(len(values) - 1, int(p / 100 * len(values)))] * 1e6 if values else 0.0
-
-    out = {
-        "scheduled": total,
-        "rate": rate,
-        "duration_us": elapsed * 1e6,
-        "requests": len(latencies),
-        "created": counts["created"],
-        "units": counts["units"],
-        "other_status": sum(v for k, v in statuses.items() if k != "201"),
-        "statuses": statuses,
-        "errors": counts["errors"],
-        "dropped": counts["dropped"],
-        "max_in_flight": counts["max_in_flight"],
-        "p50_us": pct(latencies, 50),
-        "p90_us": pct(latencies, 90),
-        "p99_us": pct(latencies, 99),
-        "p999_us": pct(latencies, 99.9),
-        "max_us": latencies[-1] * 1e6 if latencies else 0.0,
-        "service_p50_us": pct(services, 50),
-        "service_p99_us": pct(services, 99),
-        "lag_p99_us": pct(sorted(lags), 99),
-        "lag_max_us": max(lags) * 1e6 if lags else 0.0,
-        "samples": samples,
-        "order_ids": order_ids,
-    }
-    print("OPEN_LOOP " + json.dumps(out), flush=True)
-    return 0
-
-
-def run_open_loop(port: int, scenario: str, files: dict[str, Path], rate: float, duration: int, args, workdir, seed):
-    config = workdir / f"open_loop_{scenario}.json"
-    config.write_text(
-        json.dumps(
-            {
-                "port": port,
-                "scenario": scenario,
-                "users": str(files["users"]),
-                "skus": str(files[scenario]),
-                "rate": rate,
-                "duration": duration,
-                "timeout": args.timeout,
-                "seed": seed,
-            }
-        )
-    )
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--open-loop-worker", str(config)]
-    result = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 2 * args.timeout + 120)
-    for line in result.stdout.splitlines():
-        if line.startswith("OPEN_LOOP "):
-            return json.loads(line.removeprefix("OPEN_LOOP "))
-    raise BenchError(f"open-loop generator failed (exit {result.returncode}):\n{result.stdout}{result.stderr}")
-
-
-# --------------------------------------------------------------------------------------------
-# Measuring one segment
-# --------------------------------------------------------------------------------------------
-
-
-def measured(server: hb.Server, dbname: str, load) -> dict:
-    """Run ``load()`` and add CPU accounting (gunicorn, PostgreSQL backends, loader, the rest)."""
-    before_children = hb.children_cpu()
-    before = hb.cpu_snapshot(server.proc.pid, dbname)
-    busy_before, t_before = hb.machine_busy()
-    load_before = loadavg()
-    result = load()
-    busy_after, t_after = hb.machine_busy()
-    after = hb.cpu_snapshot(server.proc.pid, dbname)
-    used = hb.cpu_delta(before, after)
-    loader_cpu = hb.children_cpu() - before_children
-    n = max(1.0, result["requests"])
-    other = busy_after - busy_before - used["app"] - used["db"] - loader_cpu
-    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
-    result["app_cpu_ms_per_req"] = used["app"] * 1000 / n
-    result["db_cpu_ms_per_req"] = used["db"] * 1000 / n
-    result["loader_cpu_ms_per_req"] = loader_cpu * 1000 / n
-    result["other_cpu_cores"] = max(0.0, other) / (t_after - t_before) if busy_after else None
-    result["worker_shares"] = hb.worker_shares(before, after, server.proc.pid)
-    result["loadavg"] = load_before
-    result.setdefault(
-        "socket_errors",
-        result.get("connect_errors", 0)
-        + result.get("read_errors", 0)
-        + result.get("write_errors", 0)
-        + result.get("timeouts", 0),
-    )
-    return result
-
-
-def wrk_detail_result(r: dict) -> dict:
-    r["created"] = 0
-    r["units"] = 0
-    r["other_status"] = r["non_2xx_3xx"]
-    return r
-
-
-def order_segment(server, dbname, fx, scenario, load, cut_off_allowed: int | None) -> dict:
-    from django.db import connections
-
-    wait_quiet()
-    before = db_state(fx)
-    connections.close_all()
-    r = measured(server, dbname, load)
-    if cut_off_allowed is None:  # open loop: only requests the client gave up on (timeouts)
-        cut_off_allowed = int(r.get("errors", 0))
-    r["problems"], r["cut_off"] = verify(fx, before, scenario, r, cut_off_allowed)
-    r.pop("order_ids", None)
-    return r
-
-
-def fmt_ms(us: float) -> str:
-    return f"{us / 1000:.1f}"
-
-
-def median_of(results: list[dict]) -> dict:
-    merged: dict = {}
-    for key in (
-        "rps",
-        "p50_us",
-        "p90_us",
-        "p99_us",
-        "max_us",
-        "app_cpu_ms_per_req",
-        "db_cpu_ms_per_req",
-        "loader_cpu_ms_per_req",
-        "other_cpu_cores",
-    ):
-        values = [r[key] for r in results if r.get(key) is not None]
-        merged[key] = statistics.median(values) if values else None
-    for key in ("requests", "created", "units", "other_status", "socket_errors"):
-        merged[key] = sum(r.get(key, 0) for r in results)
-    merged["rps_per_round"] = [r["rps"] for r in results]
-    merged["p99_per_round"] = [r["p99_us"] for r in results]
-    merged["problems"] = [p for r in results for p in r.get("problems", [])]
-    merged["loadavg_per_round"] = [r["loadavg"] for r in results]
-    return merged
-
-
-def print_segment(label: str, r: dict) -> None:
-    unit = "orders/s" if label.split()[-1] in ORDER_SCENARIOS else "req/s"
-    bad = r.get("other_status", 0) + r.get("socket_errors", 0)
-    print(
-        f"  {label:<18} {r['rps']:8.1f} {unit:<8} p50 {fmt_ms(r['p50_us']):>6} ms  p99 {fmt_ms(r['p99_us']):>6} ms  "
-        f"{r['requests']:.0f} req, non-201/errors {bad:.0f}; app {r['app_cpu_ms_per_req']:.2f} + db "
-        f"{r['db_cpu_ms_per_req']:.2f} CPU-ms/req, other {r['other_cpu_cores'] or 0:.2f} cores, load {r['loadavg']}"
-    )
-    if r.get("cut_off"):
-        print(f"    (+{r['cut_off']} orders placed whose answer the loader never read: in flight when it stopped)")
-    for sample in r.get("samples", []):
-        print(f"    non-201 sample: {sample}")
-    for problem in r.get("problems", []):
-        print(f"    CHECK FAILED: {problem}")
-
-
-# --------------------------------------------------------------------------------------------
-# The run
-# --------------------------------------------------------------------------------------------
-
-
-def server_errors(log_path: Path, limit: int = 8) -> list[str]:
-    """The distinct errors gunicorn logged (a 500 is logged with its traceback): each ERROR line
-    with the final exception of the traceback after it, counted."""
-    try:
-        lines = log_path.read_text(errors="replace").splitlines()
-    except OSError:
-        return []
-    found: dict[str, int] = {}
-    skip = ("Traceback", "DETAIL", "HINT", "The above", "During handling")
-    for i, line in enumerate(lines):
-        if " ERROR " not in line and "[ERROR]" not in line:
-            continue
-        cause = ""
-        for follow in lines[i + 1 :]:
-            if " ERROR " in follow or "[ERROR]" in follow:
-                break
-            if follow.strip() and not follow[0].isspace() and not follow.startswith(skip):
-                cause = follow.strip()  # the last one is the exception that reached the handler
-        key = line.split(" ", 3)[-1][:160] + (f" -> {cause[:300]}" if cause else "")
-        found[key] = found.get(key, 0) + 1
-    return [f"{n} x {k}" for k, n in sorted(found.items(), key=lambda kv: -kv[1])[:limit]]
-
-
-def preflight_orders(port: int, fx: Fixtures) -> None:
-    token, address_id = fx.shoppers[0]
-    for skus in ([fx.spread_skus[0]], [fx.hot_sku]):
-        body = json.dumps({"lines": [{"sku_id": skus[0], "quantity": 1}], "address_id": address_id}).encode()
-        req = urllib.request.Request(
-            f"http://{HOST}:{port}/api/v1/orders",
-            data=body,
-            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-            method="POST",
-        )
-        try:
-            with urllib.request.urlopen(req, timeout=10) as resp:
-                if resp.status != 201:
-                    raise BenchError(f"preflight order answered {resp.status}: {resp.read()[:300]!r}")
-        except urllib.error.HTTPError as exc:
-            raise BenchError(f"preflight order answered {exc.code}: {exc.read()[:300]!r}") from exc
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.open_loop_worker:
         return open_loop_worker(args.open_loop_worker)
     wrk = shutil.which("wrk")
     if not wrk:
-        raise BenchError(hb.WRK_INSTALL_HINT.split("\nor run")[0])
+        raise BenchError(WRK_INSTALL_HINT.split("\nor run")[0])
     env = server_env(args)
-    print(f"Fenxiao order placement bench  (rev {hb.git_revision()}, {os.cpu_count()} CPUs, load average {loadavg()})")
+    print(f"Fenxiao order placement bench  (rev {git_revision()}, {os.cpu_count()} CPUs, load average {loadavg()})")
     print("database:")
-    dbname = hb.ensure_database(args.database_url, args.reset_db)
+    dbname = ensure_database(args.database_url, args.reset_db)
     print("  fenxiao migrate")
-    hb.run_fenxiao(env, "migrate", "--noinput", "-v", "0")
-    hb.setup_django(env)
-    dataset = hb.prepare_data(args, env)
+    run_fenxiao(env, "migrate", "--noinput", "-v", "0")
+    setup_django(env)
+    dataset = prepare_data(args, env)
     fx = prepare_fixtures(args)
     from django.db import connections
 
@@ -710,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
         f"server: {server_description(args)}, DB_CONN_MAX_AGE={args.conn_max_age}, "
         f"REDIS_URL={args.redis_url or '-'}, SWEEP_IN_PROCESS=false, DEBUG=false"
     )
-    server = hb.start_server(args, env, workdir)
+    server = start_server(args, env, workdir)
     seed = 20261125
     per_round: dict[str, list[dict]] = {"spread": [], "hot": [], "detail": []}
     open_loop: dict[str, dict] = {}
@@ -719,16 +199,14 @@ def main(argv: list[str] | None = None) -> int:
     def load_for(name: str, duration: int, seed_: int):
         if name == "detail":
             return lambda: wrk_detail_result(
-                hb.run_wrk(
-                    wrk, server.port, files["detail"], duration, args.connections, args.wrk_threads, args.timeout
-                )
+                run_wrk(wrk, server.port, files["detail"], duration, args.connections, args.wrk_threads, args.timeout)
             )
         return lambda: run_wrk_orders(wrk, server.port, name, files, duration, args, seed_)
 
     try:
-        hb.wait_healthy(server)
+        wait_healthy(server)
         print(f"  listening on http://{HOST}:{server.port}")
-        hb.preflight(server.port, {"detail": fx.detail_paths})
+        preflight(server.port, {"detail": fx.detail_paths})
         preflight_orders(server.port, fx)
         print("  preflight: every detail path answered 200, a spread and a hot order answered 201")
         print(
@@ -792,41 +270,14 @@ def main(argv: list[str] | None = None) -> int:
                     f"generator lag p99 {fmt_ms(r['lag_p99_us'])} ms; max in flight {r['max_in_flight']}"
                 )
     finally:
-        hb.stop_gunicorn(server)
+        stop_gunicorn(server)
         logged_errors = server_errors(server.log_path)
         if args.keep_logs:
             print(f"\nlogs kept in {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
 
-    print(f"\nmedians over {args.rounds} round(s), {args.connections} connections (closed loop, wrk):")
-    header = (
-        f"{'scenario':<22} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'non-201':>8} {'errors':>7} "
-        f"{'app CPU ms/req':>15} {'db CPU ms/req':>14} {'other CPU':>10}"
-    )
-    print(header)
-    print("-" * len(header))
-    rows = [(f"orders, {n}", closed[n]) for n in ORDER_SCENARIOS] + [("GET product detail", closed["detail"])]
-    rows += [(f"open loop {n} @ {r['rate']:.0f}/s", r) for n, r in open_loop.items()]
-    for label, r in rows:
-        print(
-            f"{label:<22} {r['rps']:>8.1f} {fmt_ms(r['p50_us']):>7} {fmt_ms(r['p99_us']):>7} "
-            f"{r['other_status']:>8.0f} {r['socket_errors']:>7.0f} {hb.fmt_opt(r['app_cpu_ms_per_req']):>15} "
-            f"{hb.fmt_opt(r['db_cpu_ms_per_req']):>14} {hb.fmt_opt(r['other_cpu_cores']):>6} cores"
-        )
-    for name in ORDER_SCENARIOS:
-        print(f"  {name} orders/s per round: " + " / ".join(f"{x:.0f}" for x in closed[name]["rps_per_round"]))
-    print(f"  load average per round: {' | '.join(closed['spread']['loadavg_per_round'])}; now {loadavg()}")
-    for name in ORDER_SCENARIOS:
-        r = closed[name]
-        cost = sum(r[k] or 0.0 for k in ("app_cpu_ms_per_req", "db_cpu_ms_per_req", "loader_cpu_ms_per_req"))
-        if cost > 0:
-            # Throughput moves with whatever else runs on the box; CPU per order barely does.
-            print(
-                f"  cross-check, {name}: {cost:.1f} CPU-ms per order (app + db + wrk) -> about "
-                f"{(os.cpu_count() or 1) * 1000 / cost:.0f} orders/s if this box ran nothing else "
-                f"(other processes used {r['other_cpu_cores'] or 0:.2f} cores during the rounds)"
-            )
+    print_table(closed, open_loop, args.rounds, args.connections)
 
     problems = list(warmup_problems)
     for name, r in [*closed.items(), *((f"open loop {n}", r) for n, r in open_loop.items())]:
@@ -863,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
         args.json.write_text(
             json.dumps(
                 {
-                    "revision": hb.git_revision(),
+                    "revision": git_revision(),
                     "cpus": os.cpu_count(),
                     "config": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
                     "dataset": dataset,
@@ -883,11 +334,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except hb.BenchError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        sys.exit(2)
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        sys.exit(130)
+    run_main(main)

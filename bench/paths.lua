@@ -1,11 +1,11 @@
 -- wrk script used by bench/http_bench.py for every endpoint (the health baseline too, so that the
--- Lua per-request cost is the same everywhere).
+-- Lua per-request cost is the same everywhere), and by the other HTTP benches for their GETs.
 --
 --   wrk -t1 -c32 -d20s --latency -s bench/paths.lua http://127.0.0.1:PORT -- /tmp/paths.txt
 --
 -- The file after `--` holds one request path per line; each wrk thread cycles over them, starting
--- at a different place. done() prints one `BENCH_RESULT {json}` line that http_bench.py parses
--- (latencies in microseconds).
+-- at a different place. done() prints one `BENCH_RESULT {json}` line that bench/common/loaders.py
+-- parses (latencies in microseconds).
 
 local thread_count = 0
 

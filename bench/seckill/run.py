@@ -19,8 +19,8 @@ stock - sold, buyers hash = units held per user in the database).
 Exit status: 0 verified and targets met, 1 verification failed, 2 setup error, 3 verified but a
 performance target missed. See bench/README.md, "Seckill".
 
-Shared plumbing (database creation, migrate, gunicorn, /proc CPU accounting, wrk for GETs) comes from
-``../http_bench.py`` and ``../orders_bench.py``.
+The data, load and checks are the sibling modules of this package; the shared plumbing (database
+creation, migrate, gunicorn, /proc CPU accounting, wrk for GETs) comes from ``../common/``.
 """
 
 from __future__ import annotations
@@ -29,40 +29,31 @@ import argparse
 import json
 import os
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
-from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 
-BENCH_DIR = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(BENCH_DIR))
-import http_bench as hb  # noqa: E402  (bench/ helpers: database, gunicorn, CPU accounting)
-import orders_bench as ob  # noqa: E402  (CPU-accounted segments, waiting for a quiet server, log errors)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: common and this package
+from common.base import HOST, ROOT, BenchError, fmt_ms, fmt_opt, git_revision, run_main
+from common.cpu import loadavg, measured
+from common.database import ensure_database, run_fenxiao, setup_django, wait_quiet
+from common.loaders import WRK_INSTALL_HINT, run_wrk
+from common.server import add_server_option, server_errors, start_server, stop_gunicorn, wait_healthy
+from common.server import server_env as common_server_env
+from seckill.checks import redis_ceiling, verify
+from seckill.fixtures import create_activity, prepare_fixtures
+from seckill.load import port_in_range, preflight, run_wrk_seckill
 
-SECKILL_LUA = Path(__file__).resolve().parent / "seckill.lua"
-HOST = hb.HOST
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/fx_bench_seckill"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/8"
 TARGET_RPS = 3_000.0
 TARGET_HEALTH_RATIO = 0.50
-BUYER_PREFIX = "bench_seckill_"
-SKU_CODE = "BENCH-SECKILL-1"
 ACCESS_TTL_SECONDS = 7 * 24 * 3600
-REFUSALS = {"SECKILL_SOLD_OUT", "SECKILL_LIMIT_REACHED"}
 ANCHORS = (
     ("newbee-mall-plus (Java, 6 cores)", 798.0),
     ("mall4j (Java, 4 cores + separate DB and Redis)", 2_000.0),
 )
-
-
-class BenchError(hb.BenchError):
-    pass
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -72,7 +63,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--limit", type=int, default=1, help="per-user limit (default 1)")
     p.add_argument("--attempts", type=int, default=4, help="attempts per buyer (default 4)")
     p.add_argument("--connections", type=int, default=64, help="concurrent connections for wrk (default 64)")
-    hb.add_server_option(p)
+    add_server_option(p)
     p.add_argument("--workers", type=int, default=4, help="worker processes (default 4)")
     p.add_argument("--worker-class", choices=["sync", "gthread"], default="sync", help="gunicorn worker class")
     p.add_argument(
@@ -109,12 +100,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         p.error("--redis-url is required: the benchmark measures the Redis gate")
     lo, _, hi = args.ports.partition("-")
     args.port_range = (int(lo), int(hi or lo))
-    args.app = "fenxiao.wsgi:application"  # read by http_bench.start_gunicorn
+    args.app = "fenxiao.wsgi:application"  # read by common.server.start_gunicorn
     return args
 
 
 def server_env(args: argparse.Namespace) -> dict[str, str]:
-    env = hb.server_env(args)
+    env = common_server_env(args)
     env.update(
         # Nothing may cancel the unpaid seckill orders (and give units back) during the run.
         SWEEP_IN_PROCESS="false",
@@ -122,290 +113,9 @@ def server_env(args: argparse.Namespace) -> dict[str, str]:
         # Tokens are issued by this process and checked by the server: same key, long life.
         JWT_SIGNING_KEY=env["SECRET_KEY"],
         JWT_ACCESS_TTL_SECONDS=str(ACCESS_TTL_SECONDS),
-        MEDIA_ROOT=str(hb.ROOT / "var" / "bench-media"),
+        MEDIA_ROOT=str(ROOT / "var" / "bench-media"),
     )
     return env
-
-
-def port_in_range(lo: int, hi: int) -> int:
-    for port in range(lo, hi + 1):
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-            try:
-                s.bind((HOST, port))
-            except OSError:
-                continue
-            return port
-    raise BenchError(f"no free port in {lo}-{hi}")
-
-
-# --------------------------------------------------------------------------------------------
-# Data: one SKU, the buyers with tokens and addresses, a fresh activity per run
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Fixtures:
-    buyers: list[tuple[int, str, int]]  # (user id, access token, address id)
-    sku_id: int
-
-
-def prepare_fixtures(args: argparse.Namespace) -> Fixtures:
-    from django.db import connection, transaction
-
-    from fenxiao.accounts.models import User
-    from fenxiao.accounts.tokens import token_pair_issue
-    from fenxiao.catalog.models import Category, Product, Sku, Supplier
-    from fenxiao.core.redis import redis_client
-
-    # The bench's own Redis db starts empty: activity ids start again at 1 in another bench
-    # database, and that run's gate keys (seeded only where absent) would stand in for this one's.
-    redis_client().flushdb()
-    with transaction.atomic():
-        supplier = Supplier.objects.get_or_create(name="秒杀压测供应商")[0]
-        category = Category.objects.get_or_create(name="秒杀压测", parent=None)[0]
-        product = Product.objects.get_or_create(
-            code="BENCH-SECKILL",
-            defaults={"supplier": supplier, "category": category, "title": "秒杀压测商品", "is_on_shelf": True},
-        )[0]
-        sku = Sku.objects.get_or_create(
-            code=SKU_CODE,
-            defaults={"product": product, "specs": {"规格": "标准装"}, "price_fen": 9_900, "weight_g": 250},
-        )[0]
-        # Regular stock for every run's winners (each seckill order holds one unit of it too).
-        Sku.objects.filter(pk=sku.pk).update(stock=10 * (args.units + 100))
-        existing = dict(User.objects.filter(username__startswith=BUYER_PREFIX).values_list("username", "id"))
-        missing = [
-            User(
-                username=f"{BUYER_PREFIX}{i:05d}",
-                openid=f"bench-seckill-{i:05d}",
-                nickname=f"秒杀用户{i}",
-                password="!",
-            )
-            for i in range(args.buyers)
-            if f"{BUYER_PREFIX}{i:05d}" not in existing
-        ]
-        User.objects.bulk_create(missing, batch_size=1000)
-        users = list(
-            User.objects.filter(username__in=[f"{BUYER_PREFIX}{i:05d}" for i in range(args.buyers)]).order_by("id")
-        )
-        address_of = hb.default_addresses(
-            users,
-            receiver=lambda i: f"秒杀{i}",
-            phone=lambda i: f"139{i:08d}",
-            district="余杭区",
-            street=lambda i: f"文一西路{i + 1}号",
-        )
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    buyers = [
-        (u.id, token_pair_issue(user_id=u.id, scope="user", version=u.token_version).access, address_of[u.id])
-        for u in users
-    ]
-    return Fixtures(buyers=buyers, sku_id=sku.pk)
-
-
-def create_activity(fx: Fixtures, *, name: str, units: int, limit: int) -> int:
-    from django.db import transaction
-    from django.utils import timezone
-
-    from fenxiao.promotions.seckill_activities import seckill_activity_create
-
-    now = timezone.now()
-    with transaction.atomic():  # the service's after-commit work (seeding the gate) runs as in the API
-        activity = seckill_activity_create(
-            fields={
-                "name": name,
-                "sku_id": fx.sku_id,
-                "seckill_price_fen": 990,
-                "stock": units,
-                "per_user_limit": limit,
-                "starts_at": now - timedelta(minutes=1),
-                "ends_at": now + timedelta(hours=2),
-                "payment_minutes": 30,
-            }
-        )
-    return activity.pk
-
-
-# --------------------------------------------------------------------------------------------
-# Load
-# --------------------------------------------------------------------------------------------
-
-
-def run_wrk_seckill(
-    wrk: str, port: int, activity_id: int, buyers_file: Path, args: argparse.Namespace, *, mode: str, duration: int
-) -> dict:
-    cmd = [
-        wrk,
-        "-t1",
-        f"-c{args.connections}",
-        f"-d{duration}s",
-        f"--timeout={args.timeout}s",
-        "--latency",
-        "-s",
-        str(SECKILL_LUA),
-        f"http://{HOST}:{port}",
-        "--",
-        str(activity_id),
-        str(buyers_file),
-        str(args.attempts),
-        str(args.seed),
-        mode,
-    ]
-    result = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + args.timeout + 60)
-    for line in result.stdout.splitlines():
-        if line.startswith("BENCH_RESULT "):
-            r = json.loads(line.removeprefix("BENCH_RESULT "))
-            if mode == "once":
-                # Seckill answers only (not the fillers), from the first request to the last answer.
-                r["wrk_requests"], r["requests"] = r["requests"], r["answered"]
-                if r["elapsed_us"] > 0:
-                    r["duration_us"] = r["elapsed_us"]
-            return r
-    raise BenchError(f"could not parse wrk output (exit {result.returncode}):\n{result.stdout}{result.stderr}")
-
-
-def preflight(port: int, fx: Fixtures, activity_id: int) -> None:
-    """The activity is on sale for a signed-in shopper, and a forged token is refused with 401."""
-    _, token, _ = fx.buyers[0]
-    for auth, want in ((f"Bearer {token}", 200), (f"Bearer {token[:-4]}AAAA", 401)):
-        req = urllib.request.Request(
-            f"http://{HOST}:{port}/api/v1/seckill/{activity_id}", headers={"Authorization": auth}
-        )
-        try:
-            with urllib.request.urlopen(req, timeout=10) as resp:
-                status, body = resp.status, resp.read()
-        except urllib.error.HTTPError as exc:
-            status, body = exc.code, exc.read()
-        if status != want or (want == 200 and json.loads(body)["state"] not in ("on_sale", "sold_out")):
-            raise BenchError(f"preflight GET /api/v1/seckill/{activity_id} answered {status}: {body[:300]!r}")
-    req = urllib.request.Request(
-        f"http://{HOST}:{port}/api/v1/seckill/{activity_id}/orders",
-        data=b'{"address_id": 1}',
-        headers={"Authorization": f"Bearer {token[:-4]}AAAA", "Content-Type": "application/json"},
-        method="POST",
-    )
-    try:
-        urllib.request.urlopen(req, timeout=10)
-        status = 200
-    except urllib.error.HTTPError as exc:
-        status = exc.code
-    if status != 401:
-        raise BenchError(f"a forged token posting to the seckill answered {status}, not 401")
-
-
-def sold_out_gate(client, gate, now_ms: int) -> tuple[list[str], list[int | str]]:
-    """Keys and arguments of one take at a sold-out gate for activity id 0 (no activity has it),
-    seeded here as the sale leaves a real one: no stock, the window open, 1,000 buyers holding one."""
-    keys = gate.keys(0)
-    client.delete(*keys)
-    rules = gate.Rules(starts_ms=now_ms - 60_000, ends_ms=now_ms + 3_600_000, limit=1, paused=False)
-    gate.gate_seed(activity_id=0, remaining=0, held={u: 1 for u in range(1, 1001)}, rules=rules)
-    return keys, [5_000, now_ms, "ceiling"]
-
-
-def redis_ceiling(args: argparse.Namespace) -> dict:
-    """redis-benchmark calling the gate's take script with EVALSHA on a sold-out copy of the gate's
-    keys (activity id 0, which no activity has): what Redis alone can refuse per second."""
-    import redis
-
-    from fenxiao.promotions import seckill_gate as gate
-
-    tool = shutil.which("redis-benchmark")
-    if not tool:
-        raise BenchError("redis-benchmark not found (apt-get install -y redis-tools)")
-    client = redis.Redis.from_url(args.redis_url)
-    keys, argv = sold_out_gate(client, gate, int(time.time() * 1000))
-    sha = client.script_load(gate.TAKE)
-    pool = client.connection_pool.connection_kwargs
-    cmd = [
-        tool,
-        "-h",
-        str(pool.get("host", "127.0.0.1")),
-        "-p",
-        str(pool.get("port", 6379)),
-        "--dbnum",
-        str(pool.get("db", 0)),
-        "-n",
-        str(args.evalsha_requests),
-        "-c",
-        str(args.evalsha_clients),
-        "--csv",
-        "EVALSHA",
-        sha,
-        str(len(keys)),
-        *keys,
-        *[str(a) for a in argv],
-    ]
-    try:
-        code = client.evalsha(sha, len(keys), *keys, *argv)
-        result = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
-    finally:
-        client.delete(*keys)
-    rows = [line for line in result.stdout.splitlines() if line.startswith('"EVALSHA')]
-    if result.returncode != 0 or not rows:
-        raise BenchError(f"redis-benchmark failed ({result.returncode}):\n{result.stdout}{result.stderr}")
-    fields = [f.strip('"') for f in rows[-1].split('","')]
-    return {"rps": float(fields[1]), "p50_ms": float(fields[4]), "p99_ms": float(fields[6]), "answer": int(code)}
-
-
-# --------------------------------------------------------------------------------------------
-# After the sale: the database and Redis against the answers
-# --------------------------------------------------------------------------------------------
-
-
-def verify(args: argparse.Namespace, activity_id: int, answer: dict, total: int, sku_stock_before: int) -> list[str]:
-    import redis
-    from django.db import connections
-    from django.db.models import Count
-
-    from fenxiao.catalog.models import Sku
-    from fenxiao.orders.models import Order
-    from fenxiao.promotions import seckill_gate as gate
-    from fenxiao.promotions.models import SeckillActivity, SeckillPurchase, SeckillPurchaseStatus
-
-    ob.wait_quiet()
-    problems: list[str] = []
-
-    def check(ok: bool, what: str) -> None:
-        if not ok:
-            problems.append(what)
-
-    a = SeckillActivity.objects.get(pk=activity_id)
-    expected = min(args.units, args.buyers * args.limit)
-    kept = SeckillPurchase.objects.filter(activity=a).exclude(status=SeckillPurchaseStatus.RETURNED)
-    held = dict(kept.values("user_id").annotate(n=Count("pk")).values_list("user_id", "n"))
-    placed = kept.filter(status=SeckillPurchaseStatus.PLACED).count()
-    order_ids = set(Order.objects.filter(seckill_purchase__activity=a).values_list("id", flat=True))
-    answered_ids = [int(i) for i in answer.get("order_ids", [])]
-    sku_stock = Sku.objects.values_list("stock", flat=True).get(pk=a.sku_id)
-
-    check(answer["requests"] == total, f"{answer['requests']:.0f} answers for {total} requests")
-    check(a.sold == expected, f"sold {a.sold}, expected {expected}")
-    check(placed == a.sold == sum(held.values()), f"{placed} placed, {sum(held.values())} held, sold {a.sold}")
-    check(len(order_ids) == a.sold, f"{len(order_ids)} orders for {a.sold} units sold")
-    check(answer["created"] == a.sold, f"{answer['created']:.0f} answers 201 for {a.sold} units sold")
-    check(set(answered_ids) == order_ids, "the order ids answered 201 differ from the orders in the database")
-    over = {u: n for u, n in held.items() if n > args.limit}
-    check(not over, f"{len(over)} users over the limit of {args.limit}")
-    check(sku_stock_before - sku_stock == a.sold, f"SKU stock down by {sku_stock_before - sku_stock}, sold {a.sold}")
-    unexpected = {c: n for c, n in answer.get("codes", {}).items() if c not in REFUSALS}
-    check(not unexpected, f"answers other than 201 / sold out / limit reached: {unexpected}")
-    errors = sum(answer.get(k, 0) for k in ("connect_errors", "read_errors", "write_errors", "timeouts"))
-    check(errors == 0, f"{errors:.0f} socket errors or timeouts")
-
-    client = redis.Redis.from_url(args.redis_url)
-    left = client.get(gate.stock_key(a.pk))
-    buyers = {int(k): int(v) for k, v in client.hgetall(gate.buyers_key(a.pk)).items()}
-    check(left is not None and int(left) == a.stock - a.sold, f"Redis stock {left!r}, stock - sold {a.stock - a.sold}")
-    check(buyers == held, f"Redis buyers hash ({len(buyers)} users) != units held in the database ({len(held)} users)")
-    connections.close_all()
-    return problems
-
-
-# --------------------------------------------------------------------------------------------
-# The run
-# --------------------------------------------------------------------------------------------
 
 
 def cpu_cost(r: dict) -> float:
@@ -413,22 +123,18 @@ def cpu_cost(r: dict) -> float:
     return sum(r.get(k) or 0.0 for k in ("app_cpu_ms_per_req", "db_cpu_ms_per_req", "loader_cpu_ms_per_req"))
 
 
-def fmt_ms(us: float) -> str:
-    return f"{us / 1000:.1f}"
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     wrk = shutil.which("wrk")
     if not wrk:
-        raise BenchError(hb.WRK_INSTALL_HINT.split("\nor run")[0])
+        raise BenchError(WRK_INSTALL_HINT.split("\nor run")[0])
     env = server_env(args)
-    print(f"Fenxiao seckill bench  (rev {hb.git_revision()}, {os.cpu_count()} CPUs, load average {ob.loadavg()})")
+    print(f"Fenxiao seckill bench  (rev {git_revision()}, {os.cpu_count()} CPUs, load average {loadavg()})")
     print("database:")
-    dbname = hb.ensure_database(args.database_url, args.reset_db)
+    dbname = ensure_database(args.database_url, args.reset_db)
     print("  fenxiao migrate")
-    hb.run_fenxiao(env, "migrate", "--noinput", "-v", "0")
-    hb.setup_django(env)
+    run_fenxiao(env, "migrate", "--noinput", "-v", "0")
+    setup_django(env)
     fx = prepare_fixtures(args)
     warm_id = create_activity(fx, name="秒杀压测预热", units=50, limit=args.limit)
     activity_id = create_activity(fx, name="秒杀压测", units=args.units, limit=args.limit)
@@ -449,7 +155,6 @@ def main(argv: list[str] | None = None) -> int:
     health_file.write_text("/api/v1/health\n")
     total = len(fx.buyers) * args.attempts
 
-    hb.free_port = lambda: port_in_range(*args.port_range)  # start_gunicorn binds what this returns
     if args.server == "granian":
         worker_desc = f"granian {args.workers} x {args.threads} blocking threads"
     else:
@@ -459,22 +164,22 @@ def main(argv: list[str] | None = None) -> int:
         f"server: {worker_desc}, DB_CONN_MAX_AGE={args.conn_max_age}, "
         f"REDIS_URL={args.redis_url}, SWEEP_IN_PROCESS=false, DEBUG=false"
     )
-    server = hb.start_server(args, env, workdir)
+    server = start_server(args, env, workdir, port=port_in_range(*args.port_range))
     try:
-        hb.wait_healthy(server)
+        wait_healthy(server)
         print(f"  listening on http://{HOST}:{server.port}")
         preflight(server.port, fx, activity_id)
         print("  preflight: the activity is on sale; a forged token is refused with 401")
         if args.warmup > 0:
             run_wrk_seckill(wrk, server.port, warm_id, buyers_file, args, mode="loop", duration=args.warmup)
-            hb.run_wrk(wrk, server.port, health_file, args.warmup, args.connections, 1, args.timeout)
+            run_wrk(wrk, server.port, health_file, args.warmup, args.connections, 1, args.timeout)
         time.sleep(1)
-        ob.wait_quiet()
+        wait_quiet()
         sku_before = Sku.objects.values_list("stock", flat=True).get(pk=fx.sku_id)
         connections.close_all()
 
         print(f"load: wrk -t1 -c{args.connections}, {total} seckill requests, then {args.health_duration}s of health")
-        sale = ob.measured(
+        sale = measured(
             server,
             dbname,
             lambda: run_wrk_seckill(
@@ -483,16 +188,16 @@ def main(argv: list[str] | None = None) -> int:
         )
         problems = verify(args, activity_id, sale, total, sku_before)
         time.sleep(1)
-        health = ob.measured(
+        health = measured(
             server,
             dbname,
-            lambda: hb.run_wrk(wrk, server.port, health_file, args.health_duration, args.connections, 1, args.timeout),
+            lambda: run_wrk(wrk, server.port, health_file, args.health_duration, args.connections, 1, args.timeout),
         )
         if server.proc.poll() is not None:
             raise BenchError(f"gunicorn died during the run:\n{server.log_tail()}")
     finally:
-        hb.stop_gunicorn(server)
-        logged_errors = ob.server_errors(server.log_path)
+        stop_gunicorn(server)
+        logged_errors = server_errors(server.log_path)
         if args.keep_logs:
             print(f"logs kept in {workdir}")
         else:
@@ -511,8 +216,8 @@ def main(argv: list[str] | None = None) -> int:
     for label, r in ((f"POST seckill ({total} requests)", sale), ("GET /api/v1/health", health)):
         print(
             f"{label:<34} {r['rps']:>9.1f} {fmt_ms(r['p50_us']):>7} {fmt_ms(r['p99_us']):>7} "
-            f"{hb.fmt_opt(r['app_cpu_ms_per_req']):>15} {hb.fmt_opt(r['db_cpu_ms_per_req']):>14} "
-            f"{hb.fmt_opt(r['loader_cpu_ms_per_req']):>15} {hb.fmt_opt(r['other_cpu_cores']):>6} cores"
+            f"{fmt_opt(r['app_cpu_ms_per_req']):>15} {fmt_opt(r['db_cpu_ms_per_req']):>14} "
+            f"{fmt_opt(r['loader_cpu_ms_per_req']):>15} {fmt_opt(r['other_cpu_cores']):>6} cores"
         )
     if ceiling:
         print(
@@ -565,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
         args.json.write_text(
             json.dumps(
                 {
-                    "revision": hb.git_revision(),
+                    "revision": git_revision(),
                     "cpus": os.cpu_count(),
                     "config": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
                     "seckill": sale,
@@ -590,11 +295,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except hb.BenchError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        sys.exit(2)
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        sys.exit(130)
+    run_main(main)

@@ -5,30 +5,21 @@ a SQLite file under ``var/``, no Redis, sandbox WeChat. Production sets ``DATABA
 from __future__ import annotations
 
 import os
-import secrets
 from datetime import timedelta
 from pathlib import Path
 
-import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
-
-def env_bool(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
-        return default
-    return raw.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str) -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-def env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    return int(raw) if raw else default
-
+from fenxiao.core.env import (
+    database,
+    env_bool,
+    env_int,
+    env_list,
+    secret_key,
+    transfer_scene_report_infos,
+    trusted_proxies,
+)
 
 BASE_DIR = Path(os.environ.get("FENXIAO_HOME", Path(__file__).resolve().parents[2]))
 VAR_DIR = Path(os.environ.get("FENXIAO_VAR_DIR", BASE_DIR / "var"))
@@ -36,23 +27,8 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", False)
 
-
-def _secret_key() -> str:
-    """Production must set SECRET_KEY; the embedded mall keeps a generated one under var/ so that
-    sessions and tokens survive restarts without anyone committing a key."""
-    key = os.environ.get("SECRET_KEY")
-    if key:
-        return key
-    if os.environ.get("FENXIAO_REQUIRE_SECRET_KEY") or os.environ.get("WECHAT_MODE") == "live":
-        raise ImproperlyConfigured("SECRET_KEY must be set in production (WECHAT_MODE=live).")
-    path = VAR_DIR / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
-
-
-SECRET_KEY = _secret_key()
+# Production must set it; the embedded mall keeps a generated one in var/secret_key.
+SECRET_KEY = secret_key(VAR_DIR)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -121,53 +97,12 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'fenxiao.sqlite3'}",
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
-    )
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the storefront read while a sweep writes; the busy timeout turns short write
-    # contention into waiting instead of "database is locked".
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {
-            "timeout": 20,
-            "transaction_mode": "IMMEDIATE",
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        }
-    )
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_PREPARED_STATEMENTS", True):
-    # Django turns psycopg's prepared statements off so that transaction-mode poolers work. An
-    # order runs about ten statements of the same shapes every time, and PostgreSQL re-planned
-    # each of them on every call: the referral chain's nine-way join alone took 0.6 ms to plan.
-    # Prepared after the fifth use on a connection, the database spends about 45 % less CPU per
-    # order (bench/README.md). Behind PgBouncer in transaction mode older than 1.21, set
-    # DB_PREPARED_STATEMENTS=false.
-    DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
-
-
-def _postgres_pool(max_size: int) -> dict[str, int]:
-    """psycopg's connection pool, one per process: a process never holds more than ``max_size``
-    connections whatever its thread count (gunicorn gthread, granian), and a request that finds
-    them all busy waits up to ``DB_POOL_TIMEOUT`` s, then gets a 503 (core/unavailable.py). Off by
-    default: a sync worker serves one request at a time and keeps its one connection for
-    ``DB_CONN_MAX_AGE``. A pooled connection lives on between requests, so prepared statements
-    still pay off. Django refuses persistent connections with a pool: CONN_MAX_AGE becomes 0."""
-    if env_int("DB_CONN_MAX_AGE", 0):
-        raise ImproperlyConfigured(
-            "DB_POOL_MAX_SIZE needs DB_CONN_MAX_AGE=0 (or unset): the pool keeps the connections."
-        )
-    min_size = min(env_int("DB_POOL_MIN_SIZE", 1), max_size)
-    return {"min_size": min_size, "max_size": max_size, "timeout": env_int("DB_POOL_TIMEOUT", 10)}
-
-
+# DATABASE_URL, else the embedded SQLite file (WAL, busy timeout). On PostgreSQL psycopg prepares
+# a statement after its fifth use on a connection unless DB_PREPARED_STATEMENTS=false (for
+# PgBouncer in transaction mode older than 1.21), and DB_POOL_MAX_SIZE > 0 gives each process a
+# connection pool (DB_POOL_MIN_SIZE, DB_POOL_TIMEOUT s; needs DB_CONN_MAX_AGE=0). See core/env.py.
 DB_POOL_MAX_SIZE = env_int("DB_POOL_MAX_SIZE", 0)
-if DB_POOL_MAX_SIZE > 0 and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = _postgres_pool(DB_POOL_MAX_SIZE)
+DATABASES = {"default": database(VAR_DIR / "fenxiao.sqlite3", pool_max_size=DB_POOL_MAX_SIZE)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -265,22 +200,9 @@ JWT_REFRESH_REUSE_GRACE = timedelta(seconds=env_int("JWT_REFRESH_REUSE_GRACE_SEC
 STAFF_LOGIN_MAX_FAILURES = env_int("STAFF_LOGIN_MAX_FAILURES", 5)
 STAFF_LOGIN_LOCKOUT_SECONDS = env_int("STAFF_LOGIN_LOCKOUT_SECONDS", 15 * 60)
 
-
-def _trusted_proxies() -> list[str]:
-    """Reverse proxies (addresses or CIDRs) whose X-Forwarded-For names the client; none by
-    default, so the client is REMOTE_ADDR (see core/client_address.py)."""
-    import ipaddress
-
-    entries = env_list("TRUSTED_PROXIES", "")
-    for entry in entries:
-        try:
-            ipaddress.ip_network(entry, strict=False)
-        except ValueError as exc:
-            raise ImproperlyConfigured(f"TRUSTED_PROXIES: {entry!r} is not an IP address or network.") from exc
-    return entries
-
-
-TRUSTED_PROXIES = _trusted_proxies()
+# Reverse proxies (addresses or CIDRs) whose X-Forwarded-For names the client; none by default, so
+# the client is REMOTE_ADDR (see core/client_address.py).
+TRUSTED_PROXIES = trusted_proxies()
 
 # WeChat: sandbox fakes everything locally; live talks to api.weixin.qq.com.
 WECHAT_MODE = os.environ.get("WECHAT_MODE", "sandbox")
@@ -348,37 +270,9 @@ WECHATPAY_TRANSFER_NOTIFY_URL = os.environ.get("WECHATPAY_TRANSFER_NOTIFY_URL", 
 # The scene granted on the merchant platform; 1005 is 佣金报酬 (commission and remuneration).
 WECHATPAY_TRANSFER_SCENE_ID = os.environ.get("WECHATPAY_TRANSFER_SCENE_ID", "1005")
 
-
-def _transfer_scene_report_infos() -> list[dict[str, str]]:
-    """The scene's report items as JSON ``[{"info_type": ..., "info_content": ...}]``. Scene 1005
-    wants 岗位类型 and 报酬说明; info_type is fixed by WeChat (≤ 15 characters), info_content ours (≤ 32)."""
-    import json
-
-    raw = os.environ.get("WECHATPAY_TRANSFER_SCENE_REPORT_INFOS", "")
-    if not raw:
-        return [
-            {"info_type": "岗位类型", "info_content": "分销员"},
-            {"info_type": "报酬说明", "info_content": "分销佣金提现"},
-        ]
-    try:
-        items = json.loads(raw)
-    except ValueError as exc:
-        raise ImproperlyConfigured("WECHATPAY_TRANSFER_SCENE_REPORT_INFOS must be a JSON list.") from exc
-    if not isinstance(items, list) or not all(
-        isinstance(item, dict)
-        and isinstance(item.get("info_type"), str)
-        and isinstance(item.get("info_content"), str)
-        and 0 < len(item["info_type"]) <= 15
-        and 0 < len(item["info_content"]) <= 32
-        for item in items
-    ):
-        raise ImproperlyConfigured(
-            "WECHATPAY_TRANSFER_SCENE_REPORT_INFOS must be a list of {info_type (≤15), info_content (≤32)}."
-        )
-    return [{"info_type": item["info_type"], "info_content": item["info_content"]} for item in items]
-
-
-WECHATPAY_TRANSFER_SCENE_REPORT_INFOS = _transfer_scene_report_infos()
+# The scene's report items, JSON [{"info_type": ..., "info_content": ...}]; by default scene 1005's
+# 岗位类型 分销员 and 报酬说明 分销佣金提现 (info_type ≤ 15 characters, info_content ≤ 32).
+WECHATPAY_TRANSFER_SCENE_REPORT_INFOS = transfer_scene_report_infos()
 # What the payee reads as the reason on WeChat's confirm page; empty lets WeChat show the scene's
 # default. Must be one of the values WeChat allows for the scene (e.g. 劳务报酬 for 1005).
 WECHATPAY_TRANSFER_USER_RECV_PERCEPTION = os.environ.get("WECHATPAY_TRANSFER_USER_RECV_PERCEPTION", "")

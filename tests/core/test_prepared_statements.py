@@ -1,4 +1,4 @@
-"""On PostgreSQL the app lets psycopg prepare the statements it repeats (settings.py explains the
+"""On PostgreSQL the app lets psycopg prepare the statements it repeats (core/env.py explains the
 cost it saves); behind an old transaction-mode pooler an operator must be able to turn that off."""
 
 from __future__ import annotations

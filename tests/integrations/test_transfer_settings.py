@@ -8,7 +8,7 @@ import json
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from fenxiao import settings as fenxiao_settings
+from fenxiao.core.env import transfer_scene_report_infos
 
 ENV = "WECHATPAY_TRANSFER_SCENE_REPORT_INFOS"
 
@@ -16,7 +16,7 @@ ENV = "WECHATPAY_TRANSFER_SCENE_REPORT_INFOS"
 def test_by_default_the_commission_scene_items_are_reported(monkeypatch):
     monkeypatch.delenv(ENV, raising=False)
 
-    infos = fenxiao_settings._transfer_scene_report_infos()
+    infos = transfer_scene_report_infos()
 
     assert [item["info_type"] for item in infos] == ["岗位类型", "报酬说明"]
 
@@ -25,7 +25,7 @@ def test_a_configured_list_is_taken_as_given(monkeypatch):
     items = [{"info_type": "岗位类型", "info_content": "推广员"}, {"info_type": "报酬说明", "info_content": "月度佣金"}]
     monkeypatch.setenv(ENV, json.dumps(items, ensure_ascii=False))
 
-    assert fenxiao_settings._transfer_scene_report_infos() == items
+    assert transfer_scene_report_infos() == items
 
 
 @pytest.mark.parametrize(
@@ -43,4 +43,4 @@ def test_a_malformed_list_is_refused_by_name(monkeypatch, raw):
     monkeypatch.setenv(ENV, raw)
 
     with pytest.raises(ImproperlyConfigured, match=ENV):
-        fenxiao_settings._transfer_scene_report_infos()
+        transfer_scene_report_infos()

@@ -1,0 +1,139 @@
+"""Reading the settings out of the environment: the small parsers ``fenxiao/settings.py`` calls, so
+that the settings module reads as a list of settings with their meaning. Each parser refuses a bad
+value at start-up with ``ImproperlyConfigured`` naming the variable, rather than letting a typo
+surface later as a strange error in a request.
+
+Imported by the settings module, before Django is set up: nothing here may import models or read
+``django.conf.settings``."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+
+def env_bool(name: str, default: bool) -> bool:
+    """1/true/yes/on (any case) is true, anything else set is false; unset or empty is ``default``."""
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str) -> list[str]:
+    """A comma-separated list, blanks dropped (``ALLOWED_HOSTS=a, b,`` is ``["a", "b"]``)."""
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_int(name: str, default: int) -> int:
+    """An integer; unset or empty is ``default``."""
+    raw = os.environ.get(name)
+    return int(raw) if raw else default
+
+
+def secret_key(var_dir: Path) -> str:
+    """Production must set SECRET_KEY; the embedded mall keeps a generated one under var/ so that
+    sessions and tokens survive restarts without anyone committing a key."""
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    if os.environ.get("FENXIAO_REQUIRE_SECRET_KEY") or os.environ.get("WECHAT_MODE") == "live":
+        raise ImproperlyConfigured("SECRET_KEY must be set in production (WECHAT_MODE=live).")
+    path = var_dir / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def database(sqlite_path: Path, *, pool_max_size: int) -> dict[str, Any]:
+    """The default database: ``DATABASE_URL``, else the embedded SQLite file, tuned per engine."""
+    db = dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{sqlite_path}",
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL lets the storefront read while a sweep writes; the busy timeout turns short write
+        # contention into waiting instead of "database is locked".
+        db["CONN_MAX_AGE"] = 0
+        db.setdefault("OPTIONS", {}).update(
+            {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            }
+        )
+    elif db["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_PREPARED_STATEMENTS", True):
+        # Django turns psycopg's prepared statements off so that transaction-mode poolers work. An
+        # order runs about ten statements of the same shapes every time, and PostgreSQL re-planned
+        # each of them on every call: the referral chain's nine-way join alone took 0.6 ms to plan.
+        # Prepared after the fifth use on a connection, the database spends about 45 % less CPU per
+        # order (bench/README.md). Behind PgBouncer in transaction mode older than 1.21, set
+        # DB_PREPARED_STATEMENTS=false.
+        db.setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
+    if pool_max_size > 0 and db["ENGINE"] == "django.db.backends.postgresql":
+        db["CONN_MAX_AGE"] = 0
+        db.setdefault("OPTIONS", {})["pool"] = postgres_pool(pool_max_size)
+    return db
+
+
+def postgres_pool(max_size: int) -> dict[str, int]:
+    """psycopg's connection pool, one per process: a process never holds more than ``max_size``
+    connections whatever its thread count (gunicorn gthread, granian), and a request that finds
+    them all busy waits up to ``DB_POOL_TIMEOUT`` s, then gets a 503 (core/unavailable.py). Off by
+    default: a sync worker serves one request at a time and keeps its one connection for
+    ``DB_CONN_MAX_AGE``. A pooled connection lives on between requests, so prepared statements
+    still pay off. Django refuses persistent connections with a pool: CONN_MAX_AGE becomes 0."""
+    if env_int("DB_CONN_MAX_AGE", 0):
+        raise ImproperlyConfigured(
+            "DB_POOL_MAX_SIZE needs DB_CONN_MAX_AGE=0 (or unset): the pool keeps the connections."
+        )
+    min_size = min(env_int("DB_POOL_MIN_SIZE", 1), max_size)
+    return {"min_size": min_size, "max_size": max_size, "timeout": env_int("DB_POOL_TIMEOUT", 10)}
+
+
+def trusted_proxies() -> list[str]:
+    """Reverse proxies (addresses or CIDRs) whose X-Forwarded-For names the client; none by
+    default, so the client is REMOTE_ADDR (see core/client_address.py)."""
+    entries = env_list("TRUSTED_PROXIES", "")
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"TRUSTED_PROXIES: {entry!r} is not an IP address or network.") from exc
+    return entries
+
+
+def transfer_scene_report_infos() -> list[dict[str, str]]:
+    """The scene's report items as JSON ``[{"info_type": ..., "info_content": ...}]``. Scene 1005
+    wants 岗位类型 and 报酬说明; info_type is fixed by WeChat (≤ 15 characters), info_content ours (≤ 32)."""
+    raw = os.environ.get("WECHATPAY_TRANSFER_SCENE_REPORT_INFOS", "")
+    if not raw:
+        return [
+            {"info_type": "岗位类型", "info_content": "分销员"},
+            {"info_type": "报酬说明", "info_content": "分销佣金提现"},
+        ]
+    try:
+        items = json.loads(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured("WECHATPAY_TRANSFER_SCENE_REPORT_INFOS must be a JSON list.") from exc
+    if not isinstance(items, list) or not all(
+        isinstance(item, dict)
+        and isinstance(item.get("info_type"), str)
+        and isinstance(item.get("info_content"), str)
+        and 0 < len(item["info_type"]) <= 15
+        and 0 < len(item["info_content"]) <= 32
+        for item in items
+    ):
+        raise ImproperlyConfigured(
+            "WECHATPAY_TRANSFER_SCENE_REPORT_INFOS must be a list of {info_type (≤15), info_content (≤32)}."
+        )
+    return [{"info_type": item["info_type"], "info_content": item["info_content"]} for item in items]
