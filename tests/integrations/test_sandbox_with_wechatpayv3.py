@@ -13,9 +13,11 @@ from cryptography.hazmat.primitives import serialization
 from django.utils import timezone
 from wechatpayv3 import WeChatPay, WeChatPayType
 
-from fenxiao.integrations.wechat import pay_sandbox, transfer_sandbox
-from fenxiao.integrations.wechat.pay_gateway import SignedMessage, pay_gateway
-from fenxiao.integrations.wechat.pay_sandbox import SandboxWechatPay
+from fenxiao.integrations.wechat import transfer_sandbox
+from fenxiao.integrations.wechat.pay import sandbox as pay_sandbox
+from fenxiao.integrations.wechat.pay.factory import pay_gateway
+from fenxiao.integrations.wechat.pay.sandbox import SandboxWechatPay
+from fenxiao.integrations.wechat.pay.types import SignedMessage
 from fenxiao.integrations.wechat.transfer_gateway import reset_transfer_gateway, transfer_gateway
 
 

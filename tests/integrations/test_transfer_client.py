@@ -18,8 +18,8 @@ from cryptography.x509.oid import NameOID
 from django.core.exceptions import ImproperlyConfigured
 
 from fenxiao.core.errors import Conflict
-from fenxiao.integrations.wechat import pay_crypto
-from fenxiao.integrations.wechat.pay_gateway import (
+from fenxiao.integrations.wechat.pay import crypto as pay_crypto
+from fenxiao.integrations.wechat.pay.errors import (
     BAD_ANSWER,
     BAD_SIGNATURE,
     NETWORK,

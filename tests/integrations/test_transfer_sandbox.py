@@ -12,7 +12,8 @@ from django.db import transaction
 
 from fenxiao.core.errors import Conflict, NotFound
 from fenxiao.integrations.wechat import transfer_sandbox
-from fenxiao.integrations.wechat.pay_gateway import NETWORK, REJECTED, UNAVAILABLE, SignedMessage
+from fenxiao.integrations.wechat.pay.errors import NETWORK, REJECTED, UNAVAILABLE
+from fenxiao.integrations.wechat.pay.types import SignedMessage
 from fenxiao.integrations.wechat.transfer_gateway import (
     USER_NAME_REQUIRED,
     TransferError,

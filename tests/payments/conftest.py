@@ -10,7 +10,7 @@ import respx
 
 from fenxiao.accounts.models import User
 from fenxiao.accounts.tokens import token_pair_issue
-from fenxiao.integrations.wechat import pay_gateway as gateway_module
+from fenxiao.integrations.wechat.pay import factory as gateway_module
 from fenxiao.payments import hooks
 from fenxiao.payments.hooks import PaymentRefusal
 from tests.payments import support

@@ -15,8 +15,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.utils import timezone
 
-from fenxiao.integrations.wechat.pay_gateway import SignedMessage, sign_message
-from fenxiao.integrations.wechat.pay_sandbox import build_notification
+from fenxiao.integrations.wechat.pay.sandbox_notifications import build_notification
+from fenxiao.integrations.wechat.pay.signatures import sign_message
+from fenxiao.integrations.wechat.pay.types import SignedMessage
 from fenxiao.orders.models import Order
 
 LIVE_BASE = "https://api.mch.weixin.qq.com"

@@ -327,7 +327,7 @@ def test_live_certificate_mode_chooses_the_certificate_by_serial(live_pay, order
 
 @pytest.mark.django_db
 def test_a_sandbox_signed_notification_is_refused_in_live_mode(live_pay, order, hook_calls, sandbox_dir):
-    from fenxiao.integrations.wechat.pay_sandbox_keys import SandboxKeys
+    from fenxiao.integrations.wechat.pay.sandbox_keys import SandboxKeys
 
     payment = _live_payment(live_pay, order)
     keys = SandboxKeys.load_or_create(sandbox_dir)

@@ -21,9 +21,9 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from fenxiao.core.errors import Conflict
-from fenxiao.integrations.wechat import pay_crypto
-from fenxiao.integrations.wechat.pay_client import WechatPayClient, live_merchant_credentials
-from fenxiao.integrations.wechat.pay_gateway import BAD_ANSWER, WechatPayError
+from fenxiao.integrations.wechat.pay import crypto as pay_crypto
+from fenxiao.integrations.wechat.pay.client import WechatPayClient, live_merchant_credentials
+from fenxiao.integrations.wechat.pay.errors import BAD_ANSWER, WechatPayError
 from fenxiao.integrations.wechat.transfer_gateway import (
     USER_NAME_REQUIRED,
     TransferBill,

@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 from django.conf import settings
 
-from fenxiao.integrations.wechat.pay_gateway import (
+from fenxiao.integrations.wechat.pay.errors import (
     BAD_ANSWER,
     BAD_SIGNATURE,
     NETWORK,
@@ -31,13 +31,11 @@ from fenxiao.integrations.wechat.pay_gateway import (
     REJECTED,
     UNAVAILABLE,
     NotificationError,
-    PayKeyring,
-    PerConfiguration,
     WechatPayError,
-    merchant_settings_key,
-    open_notification,
-    parse_time,
 )
+from fenxiao.integrations.wechat.pay.factory import PerConfiguration, merchant_settings_key
+from fenxiao.integrations.wechat.pay.signatures import PayKeyring, open_notification
+from fenxiao.integrations.wechat.pay.types import parse_time
 
 EVENT_BILL_FINISHED = "MCHTRANSFER.BILL.FINISHED"
 ORIGINAL_TYPE = "mch_payment"

@@ -25,13 +25,9 @@ from django.conf import settings
 from django.db import transaction
 
 from fenxiao.core.errors import NotFound
-from fenxiao.integrations.wechat.pay_gateway import SignedMessage
-from fenxiao.integrations.wechat.pay_sandbox import (
-    SANDBOX_APPID,
-    SANDBOX_MCHID,
-    sandbox_merchant_credentials,
-)
-from fenxiao.integrations.wechat.pay_sandbox_keys import SandboxKeys, sandbox_dir
+from fenxiao.integrations.wechat.pay.sandbox import SANDBOX_APPID, SANDBOX_MCHID, sandbox_merchant_credentials
+from fenxiao.integrations.wechat.pay.sandbox_keys import SandboxKeys, sandbox_dir
+from fenxiao.integrations.wechat.pay.types import SignedMessage
 from fenxiao.integrations.wechat.transfer_client import WechatTransferClient
 from fenxiao.integrations.wechat.transfer_gateway import (
     TransferBill,

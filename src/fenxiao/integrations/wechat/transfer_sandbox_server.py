@@ -17,11 +17,14 @@ from typing import Any
 
 import httpx
 
-from fenxiao.integrations.wechat import pay_crypto
-from fenxiao.integrations.wechat.pay_crypto import PayCryptoError
-from fenxiao.integrations.wechat.pay_gateway import REJECTED, SignedMessage, sign_message
-from fenxiao.integrations.wechat.pay_sandbox import SandboxPayServer, _Answer, _now_text, build_notification
-from fenxiao.integrations.wechat.pay_sandbox_keys import SandboxKeys
+from fenxiao.integrations.wechat.pay import crypto as pay_crypto
+from fenxiao.integrations.wechat.pay.crypto import PayCryptoError
+from fenxiao.integrations.wechat.pay.errors import REJECTED
+from fenxiao.integrations.wechat.pay.sandbox_keys import SandboxKeys
+from fenxiao.integrations.wechat.pay.sandbox_notifications import _now_text, build_notification
+from fenxiao.integrations.wechat.pay.sandbox_server import SandboxPayServer, _Answer
+from fenxiao.integrations.wechat.pay.signatures import sign_message
+from fenxiao.integrations.wechat.pay.types import SignedMessage
 from fenxiao.integrations.wechat.transfer_client import BILLS_PATH, OUT_BILL_NO
 from fenxiao.integrations.wechat.transfer_gateway import (
     EVENT_BILL_FINISHED,
