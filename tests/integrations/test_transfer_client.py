@@ -28,15 +28,10 @@ from fenxiao.integrations.wechat.pay.errors import (
     UNAVAILABLE,
     WechatPayError,
 )
-from fenxiao.integrations.wechat.transfer_gateway import (
-    USER_NAME_REQUIRED,
-    TransferBill,
-    TransferError,
-    TransferNotFound,
-    reset_transfer_gateway,
-    transfer_gateway,
-    transfer_settings_missing,
-)
+from fenxiao.integrations.wechat.transfer.config import transfer_settings_missing
+from fenxiao.integrations.wechat.transfer.errors import USER_NAME_REQUIRED, TransferError, TransferNotFound
+from fenxiao.integrations.wechat.transfer.factory import reset_transfer_gateway, transfer_gateway
+from fenxiao.integrations.wechat.transfer.types import TransferBill
 from tests.payments import support
 
 BILLS = "/v3/fund-app/mch-transfer/transfer-bills"

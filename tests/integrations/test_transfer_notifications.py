@@ -15,7 +15,8 @@ from fenxiao.integrations.wechat.pay.errors import NotificationError
 from fenxiao.integrations.wechat.pay.sandbox_notifications import build_notification
 from fenxiao.integrations.wechat.pay.signatures import sign_message
 from fenxiao.integrations.wechat.pay.types import SignedMessage
-from fenxiao.integrations.wechat.transfer_gateway import EVENT_BILL_FINISHED, transfer_gateway
+from fenxiao.integrations.wechat.transfer.factory import transfer_gateway
+from fenxiao.integrations.wechat.transfer.types import EVENT_BILL_FINISHED
 from tests.integrations.test_transfer_client import live_transfer  # noqa: F401  (fixture)
 from tests.payments import support
 

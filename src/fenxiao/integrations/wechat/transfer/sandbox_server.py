@@ -2,7 +2,8 @@
 httpx transport. It checks the merchant's request signature, answers signed with the sandbox's
 "WeChat" key, decrypts the payee's name with it, keeps bills in ``transfers/`` under the sandbox
 folder (one JSON file each, so every worker sees the same bill) and builds the encrypted, signed
-MCHTRANSFER.BILL.FINISHED notifications. ``transfer_sandbox`` wires it to the live client."""
+MCHTRANSFER.BILL.FINISHED notifications. ``sandbox.SandboxWechatTransfer`` wires it to the live
+client."""
 
 from __future__ import annotations
 
@@ -25,14 +26,9 @@ from fenxiao.integrations.wechat.pay.sandbox_notifications import _now_text, bui
 from fenxiao.integrations.wechat.pay.sandbox_server import SandboxPayServer, _Answer
 from fenxiao.integrations.wechat.pay.signatures import sign_message
 from fenxiao.integrations.wechat.pay.types import SignedMessage
-from fenxiao.integrations.wechat.transfer_client import BILLS_PATH, OUT_BILL_NO
-from fenxiao.integrations.wechat.transfer_gateway import (
-    EVENT_BILL_FINISHED,
-    ORIGINAL_TYPE,
-    TransferError,
-    TransferNotFound,
-    TransferState,
-)
+from fenxiao.integrations.wechat.transfer.client import BILLS_PATH, OUT_BILL_NO
+from fenxiao.integrations.wechat.transfer.errors import TransferError, TransferNotFound
+from fenxiao.integrations.wechat.transfer.types import EVENT_BILL_FINISHED, ORIGINAL_TYPE, TransferState
 
 # Report items WeChat requires per scene (the subset the sandbox checks).
 REQUIRED_REPORT_INFOS = {"1005": ("岗位类型", "报酬说明"), "1000": ("活动名称", "奖励说明")}
