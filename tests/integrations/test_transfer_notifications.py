@@ -17,7 +17,6 @@ from fenxiao.integrations.wechat.pay.signatures import sign_message
 from fenxiao.integrations.wechat.pay.types import SignedMessage
 from fenxiao.integrations.wechat.transfer.factory import transfer_gateway
 from fenxiao.integrations.wechat.transfer.types import EVENT_BILL_FINISHED
-from tests.integrations.test_transfer_client import live_transfer  # noqa: F401  (fixture)
 from tests.payments import support
 
 pytestmark = pytest.mark.usefixtures("live_transfer")

@@ -23,7 +23,6 @@ from fenxiao.integrations.wechat.transfer.sandbox_controls import (
     sandbox_transfer_next_create,
     sandbox_transfer_notification,
 )
-from tests.integrations.test_transfer_client import live_transfer  # noqa: F401  (fixture)
 
 
 @pytest.fixture(autouse=True)
