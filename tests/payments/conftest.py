@@ -107,3 +107,9 @@ def staff_api(db) -> Api:
 @pytest.fixture
 def order(buyer):
     return support.make_order(buyer)
+
+
+@pytest.fixture
+def payment(db, gateway, order):
+    """A payment prepared in the sandbox for ``order`` (the notification tests' usual subject)."""
+    return support.prepared_payment(order)
