@@ -60,7 +60,7 @@ def _postgres_only(request):
 @pytest.fixture(scope="session")
 def _sandbox_key_files(tmp_path_factory):
     """Throwaway WeChat Pay sandbox keys, made once per test session (RSA generation is slow)."""
-    from fenxiao.integrations.wechat.pay_sandbox_keys import SandboxKeys
+    from fenxiao.integrations.wechat.pay.sandbox_keys import SandboxKeys
 
     folder = tmp_path_factory.mktemp("wechatpay-sandbox-keys")
     SandboxKeys.load_or_create(folder)
@@ -70,7 +70,7 @@ def _sandbox_key_files(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def sandbox_dir(settings, tmp_path, _sandbox_key_files):
     """Every test runs WeChat Pay in sandbox mode with its own state folder, never under var/."""
-    from fenxiao.integrations.wechat import pay_gateway as gateway_module
+    from fenxiao.integrations.wechat.pay import factory as gateway_module
 
     folder = tmp_path / "wechatpay-sandbox"
     folder.mkdir(mode=0o700)

@@ -44,7 +44,7 @@ def prepare_shop(shoppers_per_kind: int) -> Shop:
 def prepared_notification(shop: Shop, mode: str, i: int):
     """An order placed and its payment prepared; WeChat's signed notification of its success."""
     from fenxiao.accounts.models import Address
-    from fenxiao.integrations.wechat.pay_gateway import pay_gateway
+    from fenxiao.integrations.wechat.pay.factory import pay_gateway
     from fenxiao.orders.checkout import LineRequest
     from fenxiao.orders.services import order_create
     from fenxiao.payments.prepare import payment_prepare

@@ -7,7 +7,7 @@ import respx
 from django.db import connection
 
 from fenxiao.accounts.models import User
-from fenxiao.integrations.wechat import gateway
+from fenxiao.integrations.wechat.miniprogram import factory
 from tests.accounts.support import WECHAT_APPID, WECHAT_BASE, WECHAT_SECRET, Api, access_for
 from tests.factories import StaffUserFactory, UserFactory
 
@@ -20,9 +20,9 @@ def _postgres_only(request):
 
 @pytest.fixture(autouse=True)
 def _fresh_wechat_client(monkeypatch):
-    """The gateway keeps one client per process; each test builds its own from its settings."""
-    monkeypatch.setattr(gateway, "_client", None)
-    monkeypatch.setattr(gateway, "_client_key", None)
+    """The factory keeps one client per process; each test builds its own from its settings."""
+    monkeypatch.setattr(factory, "_client", None)
+    monkeypatch.setattr(factory, "_client_key", None)
 
 
 @pytest.fixture(autouse=True)

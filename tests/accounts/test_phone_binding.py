@@ -10,7 +10,7 @@ import httpx
 import pytest
 import redis
 
-from fenxiao.integrations.wechat import gateway
+from fenxiao.integrations.wechat.miniprogram import gateway
 from fenxiao.integrations.wechat.models import CachedAccessToken
 from tests.accounts.support import (
     WECHAT_APPID,

@@ -138,7 +138,7 @@ def phone(phones) -> Phone:
 @pytest.fixture
 def fresh_transfer_gateway(sandbox_dir):
     """Journeys that pay a withdrawal start and end with a new sandbox transfer gateway."""
-    from fenxiao.integrations.wechat.transfer_gateway import reset_transfer_gateway
+    from fenxiao.integrations.wechat.transfer.factory import reset_transfer_gateway
 
     reset_transfer_gateway()
     yield

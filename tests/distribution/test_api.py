@@ -15,7 +15,7 @@ from fenxiao.distribution.models import (
     Tier,
     Withdrawal,
 )
-from fenxiao.integrations.wechat.transfer_gateway import reset_transfer_gateway
+from fenxiao.integrations.wechat.transfer.factory import reset_transfer_gateway
 from fenxiao.ledger.services import ledger_post
 from fenxiao.risk.models import AuditEntry
 from tests.catalog_factories import ProductFactory
@@ -312,7 +312,10 @@ def test_a_tier_in_use_or_the_last_one_cannot_be_deleted(staff_api):
 
 def test_a_genuine_transfer_notification_posted_twice_pays_once(commit):
     """WeChat may deliver MCHTRANSFER.BILL.FINISHED again: verified, then it changes nothing."""
-    from fenxiao.integrations.wechat.transfer_sandbox import sandbox_transfer_confirm, sandbox_transfer_notification
+    from fenxiao.integrations.wechat.transfer.sandbox_controls import (
+        sandbox_transfer_confirm,
+        sandbox_transfer_notification,
+    )
     from fenxiao.ledger.selectors import account_balance
 
     d = make_distributor("quin")

@@ -32,7 +32,7 @@ from fenxiao.distribution.models import (
 )
 from fenxiao.distribution.settlement import commission_settle_batch
 from fenxiao.distribution.withdrawals import withdrawal_request
-from fenxiao.integrations.wechat.pay_gateway import pay_gateway
+from fenxiao.integrations.wechat.pay.factory import pay_gateway
 from fenxiao.ledger.models import LedgerTransaction, Leg
 from fenxiao.ledger.selectors import account_balance
 from fenxiao.ledger.services import ledger_post

@@ -27,8 +27,8 @@ from fenxiao.distribution.poster import (
     render_poster,
     wrap_title,
 )
-from fenxiao.integrations.wechat import gateway
-from fenxiao.integrations.wechat.sandbox import sandbox_wxacode_png
+from fenxiao.integrations.wechat.miniprogram import factory
+from fenxiao.integrations.wechat.miniprogram.sandbox import sandbox_wxacode_png
 
 PAGE = "pages/product/detail"
 SHARE_PATH = "pages/product/detail?scene=D42"
@@ -284,8 +284,8 @@ def test_key_parts_are_strings_or_integers(part):
 
 @pytest.fixture
 def fresh_wechat_client(monkeypatch):
-    monkeypatch.setattr(gateway, "_client", None)
-    monkeypatch.setattr(gateway, "_client_key", None)
+    monkeypatch.setattr(factory, "_client", None)
+    monkeypatch.setattr(factory, "_client_key", None)
 
 
 @pytest.mark.django_db

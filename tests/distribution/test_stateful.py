@@ -60,8 +60,8 @@ from fenxiao.distribution.withdrawals import (
     withdrawal_reject,
     withdrawal_request,
 )
-from fenxiao.integrations.wechat.transfer_gateway import reset_transfer_gateway
-from fenxiao.integrations.wechat.transfer_sandbox import sandbox_transfer_confirm, sandbox_transfer_fail
+from fenxiao.integrations.wechat.transfer.factory import reset_transfer_gateway
+from fenxiao.integrations.wechat.transfer.sandbox_controls import sandbox_transfer_confirm, sandbox_transfer_fail
 from fenxiao.ledger.checks import ledger_check
 from fenxiao.ledger.selectors import account_balances
 from fenxiao.orders.models import Order, OrderLine

@@ -21,8 +21,8 @@ from fenxiao.distribution.withdrawals import (
     withdrawal_reject,
     withdrawal_request,
 )
-from fenxiao.integrations.wechat.transfer_gateway import reset_transfer_gateway
-from fenxiao.integrations.wechat.transfer_sandbox import (
+from fenxiao.integrations.wechat.transfer.factory import reset_transfer_gateway
+from fenxiao.integrations.wechat.transfer.sandbox_controls import (
     sandbox_transfer_confirm,
     sandbox_transfer_fail,
     sandbox_transfer_next_create,
@@ -293,7 +293,7 @@ def test_a_bill_for_another_amount_is_left_for_an_operator(commit, dist):
     from dataclasses import replace
 
     from fenxiao.distribution.payouts import withdrawal_apply_bill
-    from fenxiao.integrations.wechat.transfer_gateway import transfer_gateway
+    from fenxiao.integrations.wechat.transfer.factory import transfer_gateway
 
     with commit():
         w = ask(dist, 10_000)

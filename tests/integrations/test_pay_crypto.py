@@ -14,8 +14,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fenxiao.integrations.wechat import pay_crypto
-from fenxiao.integrations.wechat.pay_crypto import MerchantSigner, PayCryptoError
+from fenxiao.integrations.wechat.pay import crypto as pay_crypto
+from fenxiao.integrations.wechat.pay.crypto import MerchantSigner, PayCryptoError
 
 # The published WeChat Pay v3 test vectors (public data, test keys only), kept with the tests so they
 # run in any clone.

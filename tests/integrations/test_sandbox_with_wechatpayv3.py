@@ -13,10 +13,13 @@ from cryptography.hazmat.primitives import serialization
 from django.utils import timezone
 from wechatpayv3 import WeChatPay, WeChatPayType
 
-from fenxiao.integrations.wechat import pay_sandbox, transfer_sandbox
-from fenxiao.integrations.wechat.pay_gateway import SignedMessage, pay_gateway
-from fenxiao.integrations.wechat.pay_sandbox import SandboxWechatPay
-from fenxiao.integrations.wechat.transfer_gateway import reset_transfer_gateway, transfer_gateway
+from fenxiao.integrations.wechat.pay import sandbox as pay_sandbox
+from fenxiao.integrations.wechat.pay.factory import pay_gateway
+from fenxiao.integrations.wechat.pay.sandbox import SandboxWechatPay
+from fenxiao.integrations.wechat.pay.types import SignedMessage
+from fenxiao.integrations.wechat.transfer import sandbox as transfer_sandbox
+from fenxiao.integrations.wechat.transfer.factory import reset_transfer_gateway, transfer_gateway
+from fenxiao.integrations.wechat.transfer.sandbox_controls import sandbox_transfer_confirm
 
 
 def _sdk(gateway: SandboxWechatPay) -> WeChatPay:
@@ -108,7 +111,7 @@ def test_the_sdk_accepts_a_sandbox_refund_notification(db, gateway, delivered, d
 def test_the_sdk_accepts_a_sandbox_transfer_notification(db, gateway, delivered, django_capture_on_commit_callbacks):
     transfer_gateway().create_transfer_bill(out_bill_no="WD1", openid="o-payee", amount_fen=8_800, remark="佣金提现")
     with django_capture_on_commit_callbacks(execute=True):
-        transfer_sandbox.sandbox_transfer_confirm("WD1")
+        sandbox_transfer_confirm("WD1")
 
     (message,) = delivered
     note = _callback(_sdk(gateway), message)

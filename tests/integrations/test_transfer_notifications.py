@@ -11,10 +11,12 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
-from fenxiao.integrations.wechat.pay_gateway import NotificationError, SignedMessage, sign_message
-from fenxiao.integrations.wechat.pay_sandbox import build_notification
-from fenxiao.integrations.wechat.transfer_gateway import EVENT_BILL_FINISHED, transfer_gateway
-from tests.integrations.test_transfer_client import live_transfer  # noqa: F401  (fixture)
+from fenxiao.integrations.wechat.pay.errors import NotificationError
+from fenxiao.integrations.wechat.pay.sandbox_notifications import build_notification
+from fenxiao.integrations.wechat.pay.signatures import sign_message
+from fenxiao.integrations.wechat.pay.types import SignedMessage
+from fenxiao.integrations.wechat.transfer.factory import transfer_gateway
+from fenxiao.integrations.wechat.transfer.types import EVENT_BILL_FINISHED
 from tests.payments import support
 
 pytestmark = pytest.mark.usefixtures("live_transfer")

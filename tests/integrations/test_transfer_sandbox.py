@@ -11,25 +11,18 @@ import pytest
 from django.db import transaction
 
 from fenxiao.core.errors import Conflict, NotFound
-from fenxiao.integrations.wechat import transfer_sandbox
-from fenxiao.integrations.wechat.pay_gateway import NETWORK, REJECTED, UNAVAILABLE, SignedMessage
-from fenxiao.integrations.wechat.transfer_gateway import (
-    USER_NAME_REQUIRED,
-    TransferError,
-    TransferNotFound,
-    reset_transfer_gateway,
-    transfer_gateway,
-)
-from fenxiao.integrations.wechat.transfer_sandbox import (
-    SANDBOX_APPID,
-    SANDBOX_MCHID,
-    SandboxWechatTransfer,
+from fenxiao.integrations.wechat.pay.errors import NETWORK, REJECTED, UNAVAILABLE
+from fenxiao.integrations.wechat.pay.types import SignedMessage
+from fenxiao.integrations.wechat.transfer import sandbox as transfer_sandbox
+from fenxiao.integrations.wechat.transfer.errors import USER_NAME_REQUIRED, TransferError, TransferNotFound
+from fenxiao.integrations.wechat.transfer.factory import reset_transfer_gateway, transfer_gateway
+from fenxiao.integrations.wechat.transfer.sandbox import SANDBOX_APPID, SANDBOX_MCHID, SandboxWechatTransfer
+from fenxiao.integrations.wechat.transfer.sandbox_controls import (
     sandbox_transfer_confirm,
     sandbox_transfer_fail,
     sandbox_transfer_next_create,
     sandbox_transfer_notification,
 )
-from tests.integrations.test_transfer_client import live_transfer  # noqa: F401  (fixture)
 
 
 @pytest.fixture(autouse=True)

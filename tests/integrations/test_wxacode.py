@@ -14,9 +14,9 @@ import zxingcpp
 from PIL import Image
 
 from fenxiao.core.errors import DomainError
-from fenxiao.integrations.wechat import gateway
-from fenxiao.integrations.wechat.errors import WechatError
-from fenxiao.integrations.wechat.sandbox import SANDBOX_RED, wxacode_share_path
+from fenxiao.integrations.wechat.miniprogram import factory, gateway
+from fenxiao.integrations.wechat.miniprogram.errors import WechatError
+from fenxiao.integrations.wechat.miniprogram.sandbox import SANDBOX_RED, wxacode_share_path
 
 BASE = "https://wechat.test"
 WXACODE_PATH = "/wxa/getwxacodeunlimit"
@@ -36,9 +36,9 @@ def decoded_texts(png: bytes) -> list[str]:
 
 @pytest.fixture(autouse=True)
 def _fresh_wechat_client(monkeypatch):
-    """The gateway keeps one client per process; each test builds its own from its settings."""
-    monkeypatch.setattr(gateway, "_client", None)
-    monkeypatch.setattr(gateway, "_client_key", None)
+    """The factory keeps one client per process; each test builds its own from its settings."""
+    monkeypatch.setattr(factory, "_client", None)
+    monkeypatch.setattr(factory, "_client_key", None)
 
 
 @pytest.fixture
@@ -130,7 +130,7 @@ def test_other_arguments_wechat_would_refuse_are_refused_too(wechat, kwargs, cod
 
 
 def test_the_sandbox_client_validates_like_the_live_one():
-    from fenxiao.integrations.wechat.sandbox import SandboxWechat
+    from fenxiao.integrations.wechat.miniprogram.sandbox import SandboxWechat
 
     with pytest.raises(DomainError) as exc:
         SandboxWechat().get_wxacode_unlimited(access_token="t", scene="分销", page=PAGE)

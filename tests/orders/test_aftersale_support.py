@@ -17,7 +17,7 @@ import pytest
 
 from fenxiao.accounts.models import User
 from fenxiao.core import events
-from fenxiao.integrations.wechat.pay_gateway import reset_pay_gateway
+from fenxiao.integrations.wechat.pay.factory import reset_pay_gateway
 from fenxiao.orders.aftersales import AfterSaleLineRequest, aftersale_request
 from fenxiao.orders.models import AfterSale, Order, OrderLine
 from fenxiao.orders.pricing import Discount, spread_discount

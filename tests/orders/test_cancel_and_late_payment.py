@@ -25,8 +25,8 @@ from fenxiao.catalog.models import Sku
 from fenxiao.core.errors import Conflict
 from fenxiao.distribution.binding import referral_bind
 from fenxiao.distribution.models import CommissionRecord
-from fenxiao.integrations.wechat.pay_gateway import pay_gateway
-from fenxiao.integrations.wechat.pay_sandbox import SandboxPayServer
+from fenxiao.integrations.wechat.pay.factory import pay_gateway
+from fenxiao.integrations.wechat.pay.sandbox_server import SandboxPayServer
 from fenxiao.inventory.models import StockReservation
 from fenxiao.orders.models import Order, OrderStatus
 from fenxiao.orders.services import order_cancel

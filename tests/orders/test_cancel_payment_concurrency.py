@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from fenxiao.catalog.models import Sku
 from fenxiao.core.errors import DomainError
-from fenxiao.integrations.wechat.pay_gateway import pay_gateway
-from fenxiao.integrations.wechat.pay_sandbox import SandboxPayServer
+from fenxiao.integrations.wechat.pay.factory import pay_gateway
+from fenxiao.integrations.wechat.pay.sandbox_server import SandboxPayServer
 from fenxiao.orders.models import Order, OrderStatus
 from fenxiao.orders.services import order_cancel
 from fenxiao.payments.models import Payment, PaymentStatus, Refund, RefundStatus

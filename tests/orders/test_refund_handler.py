@@ -12,8 +12,9 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from fenxiao.integrations.wechat import pay_sandbox
-from fenxiao.integrations.wechat.pay_gateway import RefundState, pay_gateway
+from fenxiao.integrations.wechat.pay import sandbox as pay_sandbox
+from fenxiao.integrations.wechat.pay.factory import pay_gateway
+from fenxiao.integrations.wechat.pay.types import RefundState
 from fenxiao.orders.aftersale_review import aftersale_approve, aftersale_refund_retry
 from fenxiao.orders.models import AfterSale, AfterSaleStatus, OrderStatus, ShippingRule, ShippingTemplate
 from fenxiao.orders.refunds import REFUND_SWEEP_GRACE, refund_finished_for_order, sweep_stuck_refunds

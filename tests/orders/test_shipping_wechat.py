@@ -12,7 +12,7 @@ import pytest
 import respx
 from django.utils import timezone
 
-from fenxiao.integrations.wechat import gateway
+from fenxiao.integrations.wechat.miniprogram import factory
 from fenxiao.orders.models import OrderLine, Shipment
 from fenxiao.orders.services import order_payment_receive
 from fenxiao.orders.shipping import order_ship, shipment_update
@@ -33,9 +33,9 @@ U = Shipment.UploadState
 
 @pytest.fixture(autouse=True)
 def _fresh_wechat_client(monkeypatch):
-    """The gateway keeps one client per process; each test builds its own from its settings."""
-    monkeypatch.setattr(gateway, "_client", None)
-    monkeypatch.setattr(gateway, "_client_key", None)
+    """The factory keeps one client per process; each test builds its own from its settings."""
+    monkeypatch.setattr(factory, "_client", None)
+    monkeypatch.setattr(factory, "_client_key", None)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import respx
 
 from fenxiao.accounts.models import User
 from fenxiao.accounts.tokens import token_pair_issue
-from fenxiao.integrations.wechat import pay_gateway as gateway_module
+from fenxiao.integrations.wechat.pay import factory as gateway_module
 from fenxiao.payments import hooks
 from fenxiao.payments.hooks import PaymentRefusal
 from tests.payments import support
@@ -107,3 +107,9 @@ def staff_api(db) -> Api:
 @pytest.fixture
 def order(buyer):
     return support.make_order(buyer)
+
+
+@pytest.fixture
+def payment(db, gateway, order):
+    """A payment prepared in the sandbox for ``order`` (the notification tests' usual subject)."""
+    return support.prepared_payment(order)

@@ -15,9 +15,12 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.utils import timezone
 
-from fenxiao.integrations.wechat.pay_gateway import SignedMessage, sign_message
-from fenxiao.integrations.wechat.pay_sandbox import build_notification
+from fenxiao.integrations.wechat.pay.sandbox_notifications import build_notification
+from fenxiao.integrations.wechat.pay.signatures import sign_message
+from fenxiao.integrations.wechat.pay.types import SignedMessage
 from fenxiao.orders.models import Order
+from fenxiao.payments.services import payment_prepare
+from tests.support import Api
 
 LIVE_BASE = "https://api.mch.weixin.qq.com"
 MCHID = "1900009191"
@@ -187,3 +190,22 @@ def authorization_fields(header: str) -> dict[str, str]:
     import re
 
     return dict(re.findall(r'(\w+)="([^"]*)"', header))
+
+
+# -- the notify endpoint -------------------------------------------------------------------------
+
+NOTIFY = "/api/v1/payments/wechat/notify"
+
+
+def notify_post(message: SignedMessage, path: str = NOTIFY) -> Any:
+    """Deliver ``message`` to the notify endpoint as WeChat would: the raw body and its headers."""
+    return Api().client.post(path, message.body, content_type="application/json", headers=message.headers)
+
+
+def prepared_payment(order: Order) -> Any:
+    return payment_prepare(order=order, payer_openid="sandbox-alice", description="订单").payment
+
+
+def success_message(gateway: Any, payment: Any, **changes: Any) -> SignedMessage:
+    """The sandbox's TRANSACTION.SUCCESS notification for ``payment`` (``changes`` alter the report)."""
+    return sandbox_notification(gateway, "TRANSACTION.SUCCESS", transaction_resource(payment, gateway, **changes))

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from fenxiao.integrations.wechat.pay_gateway import pay_gateway
+from fenxiao.integrations.wechat.pay.factory import pay_gateway
 from fenxiao.orders.models import Order
 from fenxiao.payments.models import Payment, PaymentStatus, Refund
 from fenxiao.payments.sandbox import sandbox_payment_succeed

@@ -10,8 +10,8 @@ from datetime import datetime, timedelta, timezone
 import httpx
 import pytest
 
-from fenxiao.integrations.wechat import pay_crypto
-from fenxiao.integrations.wechat.pay_gateway import (
+from fenxiao.integrations.wechat.pay import crypto as pay_crypto
+from fenxiao.integrations.wechat.pay.errors import (
     BAD_SIGNATURE,
     NETWORK,
     NOT_FOUND,
@@ -19,8 +19,8 @@ from fenxiao.integrations.wechat.pay_gateway import (
     REJECTED,
     UNAVAILABLE,
     WechatPayError,
-    pay_gateway,
 )
+from fenxiao.integrations.wechat.pay.factory import pay_gateway
 from tests.payments import support
 
 CHINA = timezone(timedelta(hours=8))

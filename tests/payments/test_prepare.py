@@ -11,8 +11,8 @@ import time_machine
 from django.utils import timezone
 
 from fenxiao.core.errors import DomainError
-from fenxiao.integrations.wechat import pay_crypto
-from fenxiao.integrations.wechat.pay_gateway import NETWORK, WechatPayError
+from fenxiao.integrations.wechat.pay import crypto as pay_crypto
+from fenxiao.integrations.wechat.pay.errors import NETWORK, WechatPayError
 from fenxiao.orders.models import Order
 from fenxiao.payments.models import Payment, PaymentStatus
 from fenxiao.payments.prepare import out_trade_no_for

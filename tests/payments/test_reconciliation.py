@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from fenxiao.integrations.wechat.pay_gateway import WechatPayError
+from fenxiao.integrations.wechat.pay.errors import WechatPayError
 from fenxiao.payments.models import Payment, PaymentStatus
 from fenxiao.payments.services import (
     payment_close,
@@ -199,7 +199,7 @@ def test_sandbox_sweep_closes_an_expired_payment(gateway, buyer, hook_calls):
 
 
 def test_live_sweeps_leave_sandbox_payments_alone(gateway, buyer, settings, live_pay):
-    from fenxiao.integrations.wechat.pay_gateway import reset_pay_gateway
+    from fenxiao.integrations.wechat.pay.factory import reset_pay_gateway
 
     live_pay.settings.WECHAT_MODE = "sandbox"
     reset_pay_gateway()

@@ -11,11 +11,12 @@ import httpx
 import pytest
 from django.utils import timezone
 
-from fenxiao.integrations.wechat.pay_client import WechatPayClient
-from fenxiao.integrations.wechat.pay_crypto import MerchantSigner
-from fenxiao.integrations.wechat.pay_gateway import ORDERPAID, REJECTED, PayKeyring, WechatPayError
-from fenxiao.integrations.wechat.pay_sandbox import SandboxWechatPay
-from fenxiao.integrations.wechat.pay_sandbox_keys import SandboxKeys
+from fenxiao.integrations.wechat.pay.client import WechatPayClient
+from fenxiao.integrations.wechat.pay.crypto import MerchantSigner
+from fenxiao.integrations.wechat.pay.errors import ORDERPAID, REJECTED, WechatPayError
+from fenxiao.integrations.wechat.pay.sandbox import SandboxWechatPay
+from fenxiao.integrations.wechat.pay.sandbox_keys import SandboxKeys
+from fenxiao.integrations.wechat.pay.signatures import PayKeyring
 from tests.payments import support
 
 
@@ -65,7 +66,7 @@ def test_workers_starting_together_end_up_with_the_same_keys(tmp_path):
 
 
 def test_the_default_folder_is_under_var(settings, tmp_path):
-    from fenxiao.integrations.wechat.pay_sandbox_keys import sandbox_dir
+    from fenxiao.integrations.wechat.pay.sandbox_keys import sandbox_dir
 
     settings.WECHATPAY_SANDBOX_DIR = None
     settings.VAR_DIR = tmp_path

@@ -13,7 +13,7 @@ from django.utils import timezone
 from fenxiao.catalog.models import Sku
 from fenxiao.core.events import deliver
 from fenxiao.distribution.models import CommissionRecord, Referral
-from fenxiao.integrations.wechat.pay_gateway import pay_gateway
+from fenxiao.integrations.wechat.pay.factory import pay_gateway
 from fenxiao.orders.models import Order, OrderStatus
 from fenxiao.payments.models import Refund, RefundStatus
 from fenxiao.payments.notifications import notification_handle

@@ -19,7 +19,7 @@ from fenxiao.distribution.models import (
     WithdrawalStatus,
 )
 from fenxiao.distribution.withdrawals import withdrawal_request
-from fenxiao.integrations.wechat.transfer_gateway import reset_transfer_gateway
+from fenxiao.integrations.wechat.transfer.factory import reset_transfer_gateway
 from fenxiao.orders.models import Order
 from tests.catalog_factories import SkuFactory
 from tests.distribution.centre_support import member, settle

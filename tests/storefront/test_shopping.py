@@ -136,7 +136,7 @@ def test_cancel_a_pending_order_from_its_page(browser, shopper, sku):
 
 
 def test_cancelling_an_order_the_buyer_already_paid_at_wechat_shows_it_paid(browser, shopper, sku):
-    from fenxiao.integrations.wechat.pay_gateway import pay_gateway
+    from fenxiao.integrations.wechat.pay.factory import pay_gateway
     from fenxiao.payments.services import payment_description, payment_prepare
 
     order = place_order(shopper, (sku.id, 1))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from fenxiao.core.errors import DomainError
-from fenxiao.integrations.wechat.errors import WechatError
+from fenxiao.integrations.wechat.miniprogram.errors import WechatError
 
 WECHAT_ERRORS: dict[int, tuple[str, str, int]] = {
     40029: ("WECHAT_CODE_INVALID", "微信登录凭证无效，请重新进入小程序", 400),

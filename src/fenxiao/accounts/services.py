@@ -15,8 +15,8 @@ from fenxiao.accounts.models import Address, User
 from fenxiao.accounts.selectors import token_user
 from fenxiao.accounts.tokens import TokenPair, token_decode
 from fenxiao.core.errors import DomainError, NotFound, Unauthorized
-from fenxiao.integrations.wechat import gateway
-from fenxiao.integrations.wechat.errors import WechatError
+from fenxiao.integrations.wechat.miniprogram import gateway
+from fenxiao.integrations.wechat.miniprogram.errors import WechatError
 
 logger = logging.getLogger(__name__)
 MAX_ADDRESSES_PER_USER = 20

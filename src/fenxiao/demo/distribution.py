@@ -24,7 +24,7 @@ from fenxiao.distribution.models import CommissionRecord, Distributor, Distribut
 from fenxiao.distribution.payouts import withdrawal_payout_submit
 from fenxiao.distribution.settlement import commission_settle_batch
 from fenxiao.distribution.withdrawals import withdrawal_request
-from fenxiao.integrations.wechat.transfer_sandbox import sandbox_transfer_confirm
+from fenxiao.integrations.wechat.transfer.sandbox_controls import sandbox_transfer_confirm
 from fenxiao.orders.checkout import LineRequest
 from fenxiao.orders.models import Order, OrderLine
 from fenxiao.orders.services import order_confirm_receipt, order_create

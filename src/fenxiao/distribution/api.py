@@ -78,7 +78,7 @@ def withdraw(request: HttpRequest, body: WithdrawIn):
 )
 def sandbox_confirm(request: HttpRequest, withdrawal_id: int):
     """What the payee's tap on WeChat's confirm page does, in sandbox mode only."""
-    from fenxiao.integrations.wechat.transfer_sandbox import sandbox_transfer_confirm
+    from fenxiao.integrations.wechat.transfer.sandbox_controls import sandbox_transfer_confirm
 
     withdrawal = Withdrawal.objects.filter(pk=withdrawal_id, distributor__user_id=request.auth.id).first()
     if withdrawal is None or not withdrawal_confirm_params(withdrawal):

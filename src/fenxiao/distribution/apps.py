@@ -27,6 +27,6 @@ class DistributionConfig(AppConfig):
 
         # The transfer sandbox delivers its MCHTRANSFER.BILL.FINISHED notifications to the same
         # handler as the notify URL. Harmless in live mode: the live gateway never calls it.
-        from fenxiao.integrations.wechat.transfer_sandbox import set_transfer_notification_sink
+        from fenxiao.integrations.wechat.transfer.sandbox import set_transfer_notification_sink
 
         set_transfer_notification_sink(handlers.deliver_sandbox_transfer_notification)

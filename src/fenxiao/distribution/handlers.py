@@ -16,7 +16,7 @@ from fenxiao.distribution.enrolment import distributor_qualify_by_spend
 from fenxiao.distribution.models import BecomePolicy
 from fenxiao.distribution.payouts import sweep_payouts, withdrawal_transfer_notified
 from fenxiao.distribution.settlement import sweep_settle_commission
-from fenxiao.integrations.wechat.pay_gateway import SignedMessage
+from fenxiao.integrations.wechat.pay.types import SignedMessage
 from fenxiao.orders.models import Order
 
 

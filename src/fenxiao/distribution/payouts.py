@@ -22,14 +22,10 @@ from django.utils import timezone
 
 from fenxiao.distribution.models import Withdrawal, WithdrawalMethod, WithdrawalStatus
 from fenxiao.distribution.withdrawals import lock_withdrawal, withdrawal_finish
-from fenxiao.integrations.wechat.pay_gateway import NotificationError
-from fenxiao.integrations.wechat.transfer_gateway import (
-    TransferBill,
-    TransferError,
-    TransferNotFound,
-    TransferState,
-    transfer_gateway,
-)
+from fenxiao.integrations.wechat.pay.errors import NotificationError
+from fenxiao.integrations.wechat.transfer.errors import TransferError, TransferNotFound
+from fenxiao.integrations.wechat.transfer.factory import transfer_gateway
+from fenxiao.integrations.wechat.transfer.types import TransferBill, TransferState
 from fenxiao.payments.errors import notification_refused
 
 logger = logging.getLogger(__name__)

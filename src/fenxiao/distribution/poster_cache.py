@@ -16,7 +16,7 @@ from django.core.files.storage import default_storage
 
 from fenxiao.core.media import media_url
 from fenxiao.distribution.poster import LAYOUT_VERSION
-from fenxiao.integrations.wechat import gateway
+from fenxiao.integrations.wechat.miniprogram import gateway
 
 
 def cache_key(key_parts: Sequence[str | int]) -> str:

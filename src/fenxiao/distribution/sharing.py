@@ -14,7 +14,7 @@ from fenxiao.core.errors import NotFound
 from fenxiao.distribution.models import Distributor
 from fenxiao.distribution.poster import render_poster
 from fenxiao.distribution.poster_cache import poster_url, wxacode_url
-from fenxiao.integrations.wechat.gateway import wxacode_unlimited
+from fenxiao.integrations.wechat.miniprogram.gateway import wxacode_unlimited
 
 HOME_PAGE = "pages/index/index"
 PRODUCT_PAGE = "pages/product/detail"

@@ -23,8 +23,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from fenxiao.core.masking import mask_phone
-from fenxiao.integrations.wechat import gateway
-from fenxiao.integrations.wechat.errors import WechatError
+from fenxiao.integrations.wechat.miniprogram import gateway
+from fenxiao.integrations.wechat.miniprogram.errors import WechatError
 from fenxiao.orders.models import Order, OrderStatus, Shipment
 from fenxiao.orders.selectors import shipment_not_found
 from fenxiao.orders.tracking import carrier_get

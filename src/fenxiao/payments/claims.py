@@ -26,7 +26,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from fenxiao.core.errors import DomainError
-from fenxiao.integrations.wechat.pay_gateway import RefundState
+from fenxiao.integrations.wechat.pay.types import RefundState
 from fenxiao.payments import hooks
 from fenxiao.payments.hooks import PaymentRefusal
 from fenxiao.payments.models import Payment, PaymentStatus, Refund, RefundStatus

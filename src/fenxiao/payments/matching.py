@@ -4,7 +4,7 @@ must never mark anything paid or refunded."""
 
 from __future__ import annotations
 
-from fenxiao.integrations.wechat.pay_gateway import RefundState, Transaction
+from fenxiao.integrations.wechat.pay.types import RefundState, Transaction
 
 
 def transaction_mismatch(*, tx: Transaction, out_trade_no: str, amount_fen: int, mchid: str, appid: str) -> str | None:

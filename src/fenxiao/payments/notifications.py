@@ -14,14 +14,9 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from fenxiao.integrations.wechat.pay_gateway import (
-    NotificationError,
-    PayNotification,
-    RefundState,
-    Transaction,
-    WechatPayGateway,
-    pay_gateway,
-)
+from fenxiao.integrations.wechat.pay.errors import NotificationError
+from fenxiao.integrations.wechat.pay.factory import pay_gateway
+from fenxiao.integrations.wechat.pay.types import PayNotification, RefundState, Transaction, WechatPayGateway
 from fenxiao.payments.claims import FINAL_REFUND_STATUS, payment_claim_success, refund_claim_final
 from fenxiao.payments.errors import NotificationRejected, notification_refused
 from fenxiao.payments.matching import payment_mismatch, refund_mismatch

@@ -18,7 +18,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from fenxiao.core.errors import Conflict
-from fenxiao.integrations.wechat.pay_gateway import ORDERPAID, WechatPayError, pay_gateway
+from fenxiao.integrations.wechat.pay.errors import ORDERPAID, WechatPayError
+from fenxiao.integrations.wechat.pay.factory import pay_gateway
 from fenxiao.payments.errors import openid_required, order_not_found, order_not_payable
 from fenxiao.payments.models import Payment, PaymentStatus
 from fenxiao.payments.reconciliation import payment_close, payment_sync

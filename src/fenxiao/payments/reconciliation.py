@@ -15,7 +15,9 @@ from datetime import datetime
 from django.db.models import Q
 from django.utils import timezone
 
-from fenxiao.integrations.wechat.pay_gateway import NOT_FOUND, ORDERPAID, Transaction, WechatPayError, pay_gateway
+from fenxiao.integrations.wechat.pay.errors import NOT_FOUND, ORDERPAID, WechatPayError
+from fenxiao.integrations.wechat.pay.factory import pay_gateway
+from fenxiao.integrations.wechat.pay.types import Transaction
 from fenxiao.payments.claims import payment_claim_success
 from fenxiao.payments.errors import payment_not_found
 from fenxiao.payments.matching import payment_mismatch

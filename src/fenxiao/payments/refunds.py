@@ -18,7 +18,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from fenxiao.core.money import fen_to_yuan
-from fenxiao.integrations.wechat.pay_gateway import NOT_FOUND, RefundState, WechatPayError, pay_gateway
+from fenxiao.integrations.wechat.pay.errors import NOT_FOUND, WechatPayError
+from fenxiao.integrations.wechat.pay.factory import pay_gateway
+from fenxiao.integrations.wechat.pay.types import RefundState
 from fenxiao.payments.claims import FINAL_REFUND_STATUS, REFUSED_SUFFIX, lock_order_row, refund_claim_final
 from fenxiao.payments.errors import (
     order_not_found,

@@ -9,8 +9,9 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from fenxiao.integrations.wechat import pay_sandbox
-from fenxiao.integrations.wechat.pay_gateway import SignedMessage, pay_gateway
+from fenxiao.integrations.wechat.pay import sandbox as pay_sandbox
+from fenxiao.integrations.wechat.pay.factory import pay_gateway
+from fenxiao.integrations.wechat.pay.types import SignedMessage
 from fenxiao.payments.errors import order_not_found
 from fenxiao.payments.models import Payment
 from fenxiao.payments.notifications import notification_handle

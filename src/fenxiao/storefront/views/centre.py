@@ -185,7 +185,7 @@ def centre_withdrawal(request: HttpRequest, withdrawal_id: int) -> HttpResponse:
 def centre_withdrawal_confirm(request: HttpRequest, withdrawal_id: int) -> HttpResponse:
     """Sandbox only: what the payee's tap on WeChat's 确认收款 page does (``wx.requestMerchantTransfer``
     in the mini-program); the same step as the API's ``sandbox-confirm``."""
-    from fenxiao.integrations.wechat.transfer_sandbox import sandbox_transfer_confirm
+    from fenxiao.integrations.wechat.transfer.sandbox_controls import sandbox_transfer_confirm
 
     distributor = selectors.distributor_get_for_user(user=request.user)
     withdrawal = selectors.withdrawal_get(distributor=distributor, withdrawal_id=withdrawal_id)

@@ -3,17 +3,13 @@ stand-in of WeChat's transfer API through an httpx transport, with the payment s
 keys, so requests are signed, answers verified, the payee's name encrypted and notifications
 encrypted and signed exactly as in production.
 
-WeChat's side is ``transfer_sandbox_server.SandboxTransferServer``; bills live in
+WeChat's side is ``sandbox_server.SandboxTransferServer``; bills live in
 ``var/wechatpay-sandbox/transfers/`` so every worker sees the same bill. A create answers
-WAIT_USER_CONFIRM with a package_info; the payee's side is played by ``sandbox_transfer_confirm``
-(→ SUCCESS) and ``sandbox_transfer_fail`` (→ FAIL). A cancel answers CANCELING and the bill is
-CANCELLED right after. Each final state sends a MCHTRANSFER.BILL.FINISHED notification to the sink
-registered with ``set_transfer_notification_sink`` (the app's handler plays the notify URL), after
-the caller's transaction commits.
-
-``sandbox_transfer_next_create`` makes the next create end badly (a lost answer, a 5xx, an
-ACCEPTED answer without package_info, a NOT_ENOUGH refusal), with or without the bill having been
-created behind it, so callers can prove they query before doing anything else."""
+WAIT_USER_CONFIRM with a package_info; the payee's side is played by ``sandbox_controls``
+(``sandbox_transfer_confirm`` → SUCCESS, ``sandbox_transfer_fail`` → FAIL). A cancel answers
+CANCELING and the bill is CANCELLED right after. Each final state sends a MCHTRANSFER.BILL.FINISHED
+notification to the sink registered with ``set_transfer_notification_sink`` (the app's handler
+plays the notify URL), after the caller's transaction commits."""
 
 from __future__ import annotations
 
@@ -24,22 +20,13 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from fenxiao.core.errors import NotFound
-from fenxiao.integrations.wechat.pay_gateway import SignedMessage
-from fenxiao.integrations.wechat.pay_sandbox import (
-    SANDBOX_APPID,
-    SANDBOX_MCHID,
-    sandbox_merchant_credentials,
-)
-from fenxiao.integrations.wechat.pay_sandbox_keys import SandboxKeys, sandbox_dir
-from fenxiao.integrations.wechat.transfer_client import WechatTransferClient
-from fenxiao.integrations.wechat.transfer_gateway import (
-    TransferBill,
-    TransferState,
-    scene_report_infos_from_settings,
-    transfer_gateway,
-)
-from fenxiao.integrations.wechat.transfer_sandbox_server import CREATE_OUTCOMES, SandboxTransferServer
+from fenxiao.integrations.wechat.pay.sandbox import SANDBOX_APPID, SANDBOX_MCHID, sandbox_merchant_credentials
+from fenxiao.integrations.wechat.pay.sandbox_keys import SandboxKeys, sandbox_dir
+from fenxiao.integrations.wechat.pay.types import SignedMessage
+from fenxiao.integrations.wechat.transfer.client import WechatTransferClient
+from fenxiao.integrations.wechat.transfer.config import scene_report_infos_from_settings
+from fenxiao.integrations.wechat.transfer.sandbox_server import SandboxTransferServer
+from fenxiao.integrations.wechat.transfer.types import TransferBill
 
 logger = logging.getLogger(__name__)
 
@@ -135,51 +122,3 @@ def _deliver(message: SignedMessage) -> None:
         _sink(message)
     except Exception:  # WeChat would retry; the caller's query sweep catches up instead
         logger.exception("wechatpay sandbox: transfer notification delivery failed")
-
-
-# -- sandbox-only controls (the payee's side and WeChat's bad days) -------------------------------
-
-
-def _sandbox() -> SandboxWechatTransfer:
-    gateway = transfer_gateway()
-    if not isinstance(gateway, SandboxWechatTransfer):
-        raise NotFound("WECHATPAY_SANDBOX_ONLY", "仅沙箱模式可用")
-    return gateway
-
-
-def sandbox_transfer_confirm(out_bill_no: str) -> TransferBill:
-    """The payee confirms in WeChat and is paid: the bill is SUCCESS and its notification goes to
-    the sink. Confirming again changes nothing."""
-    return _sandbox()._settle(out_bill_no, state=TransferState.SUCCESS)
-
-
-def sandbox_transfer_fail(out_bill_no: str, reason: str = "PAYEE_ACCOUNT_ABNORMAL") -> TransferBill:
-    """WeChat fails the transfer (the payee's account is abnormal, the 24 h to confirm ran out:
-    ``OVERDUE_CLOSE``, ...): the bill is FAIL with ``reason`` and its notification goes to the sink."""
-    if not reason:
-        raise ValueError("a FAIL needs a reason")
-    return _sandbox()._settle(out_bill_no, state=TransferState.FAIL, fail_reason=reason)
-
-
-def sandbox_transfer_next_create(outcome: str, *, bill_created: bool = True) -> None:
-    """Make the next create call end with ``outcome`` (one of ``CREATE_OUTCOMES``). With
-    ``bill_created`` (the default, and the dangerous case) WeChat made the bill before the answer
-    went wrong; ``accepted`` always makes it and ``not_enough`` never does."""
-    _sandbox().server.set_next_create(outcome, bill_created=bill_created)
-
-
-def sandbox_transfer_notification(out_bill_no: str) -> SignedMessage:
-    """The final-state notification of a bill again, as WeChat re-sends it (not delivered)."""
-    return _sandbox().server.final_notification(out_bill_no)
-
-
-__all__ = [
-    "CREATE_OUTCOMES",
-    "SandboxTransferServer",
-    "SandboxWechatTransfer",
-    "sandbox_transfer_confirm",
-    "sandbox_transfer_fail",
-    "sandbox_transfer_next_create",
-    "sandbox_transfer_notification",
-    "set_transfer_notification_sink",
-]

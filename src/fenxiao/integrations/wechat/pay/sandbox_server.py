@@ -1,122 +1,39 @@
-"""WeChat Pay offline (``WECHAT_MODE=sandbox``): the live client talking to a local stand-in of
-WeChat's API through an httpx transport, so the sandbox exercises the same request signing, answer
-verification and notification decryption as production; only the keys differ.
-
-At first start the sandbox makes a throwaway merchant key, a "WeChat Pay" key pair (public-key
-mode) and a random 32-character APIv3 key, and keeps them under ``var/wechatpay-sandbox/`` (mode
-0600) so every worker process and every restart uses the same ones. Trades and refunds live there
-too, one JSON file each, so a query in one worker sees a payment made through another.
-
-Paying happens when someone asks (``complete_payment``, behind the sandbox endpoint); a refund is
-accepted as PROCESSING and its REFUND.SUCCESS notification is handed to the sink the payments app
-registers, after the caller's transaction commits, as WeChat would deliver it a moment later."""
+"""WeChat Pay's side of the sandbox: a stand-in of the payment and refund API behind an httpx
+transport. It checks the merchant's request signature, answers signed with the sandbox's "WeChat"
+key, and keeps trades and refunds under the sandbox folder, one JSON file each, so a query in one
+worker sees a payment made through another. ``sandbox.SandboxWechatPay`` wires it to the live
+client; the transfer sandbox's server builds on it."""
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
 import json
-import logging
 import os
 import re
 import secrets
 import threading
 import time
-import uuid
-from collections.abc import Callable, Iterator, Mapping
-from datetime import datetime, timedelta, timezone
+from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
-from cryptography.hazmat.primitives.asymmetric import rsa
-from django.conf import settings
-from django.db import transaction
 
-from fenxiao.integrations.wechat import pay_crypto
-from fenxiao.integrations.wechat.pay_client import WechatPayClient
-from fenxiao.integrations.wechat.pay_crypto import MerchantSigner
-from fenxiao.integrations.wechat.pay_gateway import (
-    ALGORITHM,
-    NOT_FOUND,
-    REJECTED,
-    PayKeyring,
-    RefundState,
-    SignedMessage,
-    WechatPayError,
-    parse_time,
-    sign_message,
-)
-from fenxiao.integrations.wechat.pay_sandbox_keys import SandboxKeys, sandbox_dir
+from fenxiao.integrations.wechat.pay import crypto as pay_crypto
+from fenxiao.integrations.wechat.pay.errors import NOT_FOUND, REJECTED, WechatPayError
+from fenxiao.integrations.wechat.pay.sandbox_keys import SandboxKeys
+from fenxiao.integrations.wechat.pay.sandbox_notifications import CHINA, _now_text, build_notification
+from fenxiao.integrations.wechat.pay.signatures import sign_message
+from fenxiao.integrations.wechat.pay.types import SignedMessage, parse_time
 
 try:  # POSIX; elsewhere the sandbox still works, without cross-process locking of its state
     import fcntl
 except ImportError:  # pragma: no cover
     fcntl = None  # type: ignore[assignment]
 
-logger = logging.getLogger(__name__)
-
-SANDBOX_BASE_URL = "https://wechatpay.sandbox.invalid"
-SANDBOX_MCHID = "1900000109"
-SANDBOX_APPID = "wx-sandbox"
-CHINA = timezone(timedelta(hours=8))
 SAFE_NO = re.compile(r"^[A-Za-z0-9_\-|*@]{1,64}$")
-
-NotificationSink = Callable[[SignedMessage], None]
-_sink: NotificationSink | None = None
-
-
-def set_notification_sink(sink: NotificationSink | None) -> None:
-    """Where the sandbox delivers notifications it sends on its own (refund results): the payments
-    app registers its notification handler here, playing the part of the notify URL."""
-    global _sink
-    _sink = sink
-
-
-def _now_text(now: float | None = None) -> str:
-    return datetime.fromtimestamp(time.time() if now is None else now, CHINA).replace(microsecond=0).isoformat()
-
-
-def build_notification(
-    *,
-    wechatpay_key: rsa.RSAPrivateKey,
-    serial: str,
-    api_v3_key: str,
-    event_type: str,
-    summary: str,
-    original_type: str,
-    resource: Mapping[str, Any],
-    timestamp: int | None = None,
-) -> SignedMessage:
-    """A notification exactly as WeChat sends one: the resource AEAD_AES_256_GCM-encrypted with
-    the APIv3 key, the whole body signed with WeChat's key, the five Wechatpay-* headers."""
-    ts = int(time.time()) if timestamp is None else timestamp
-    nonce = secrets.token_hex(6)  # 12 characters, as WeChat's
-    ciphertext = pay_crypto.encrypt_resource(
-        api_v3_key=api_v3_key,
-        nonce=nonce,
-        associated_data=original_type,
-        plaintext=json.dumps(resource, ensure_ascii=False, separators=(",", ":")).encode(),
-    )
-    envelope = {
-        "id": str(uuid.uuid4()),
-        "create_time": _now_text(ts),
-        "resource_type": "encrypt-resource",
-        "event_type": event_type,
-        "summary": summary,
-        "resource": {
-            "original_type": original_type,
-            "algorithm": ALGORITHM,
-            "ciphertext": ciphertext,
-            "associated_data": original_type,
-            "nonce": nonce,
-        },
-    }
-    body = json.dumps(envelope, ensure_ascii=False, separators=(",", ":"))
-    headers = sign_message(
-        private_key=wechatpay_key, serial=serial, timestamp=ts, nonce=secrets.token_hex(16), body=body
-    )
-    return SignedMessage(headers=headers, body=body.encode())
 
 
 class _Answer(Exception):
@@ -409,90 +326,3 @@ class SandboxPayServer:
             resource=resource,
             timestamp=timestamp,
         )
-
-
-def sandbox_merchant_credentials(
-    keys: SandboxKeys, *, mchid: str, appid: str, handle: Callable[[httpx.Request], httpx.Response]
-) -> dict[str, Any]:
-    """The sandbox clients (payments, transfers) sign with the throwaway merchant key, trust the
-    throwaway "WeChat Pay" key, and talk to the fake server ``handle`` instead of the network."""
-    return {
-        "mchid": mchid,
-        "appid": appid,
-        "signer": MerchantSigner(mchid=mchid, serial_no=keys.merchant_serial, private_key=keys.merchant_key),
-        "keyring": PayKeyring.build({keys.public_key_id: keys.wechatpay_key.public_key()}),
-        "api_v3_key": keys.api_v3_key,
-        "public_key_id": keys.public_key_id,
-        "base_url": SANDBOX_BASE_URL,
-        "transport": httpx.MockTransport(handle),
-    }
-
-
-class SandboxWechatPay(WechatPayClient):
-    """The live client, wired to ``SandboxPayServer`` instead of api.mch.weixin.qq.com."""
-
-    mode = "sandbox"
-
-    def __init__(self, *, keys: SandboxKeys, folder: Path, mchid: str = SANDBOX_MCHID, appid: str = SANDBOX_APPID):
-        self.keys = keys
-        self.server = SandboxPayServer(keys=keys, mchid=mchid, appid=appid, folder=folder)
-        super().__init__(
-            **sandbox_merchant_credentials(keys, mchid=mchid, appid=appid, handle=self.server.handle),
-            notify_url="https://sandbox.invalid/api/v1/payments/wechat/notify",
-            refund_notify_url="https://sandbox.invalid/api/v1/payments/wechat/refund-notify",
-        )
-
-    @classmethod
-    def from_settings(cls) -> SandboxWechatPay:  # type: ignore[override]
-        folder = sandbox_dir()
-        return cls(
-            keys=SandboxKeys.load_or_create(folder),
-            folder=folder,
-            mchid=settings.WECHATPAY_MCHID or SANDBOX_MCHID,
-            appid=settings.WECHATPAY_APPID or SANDBOX_APPID,
-        )
-
-    def complete_payment(
-        self, out_trade_no: str, *, timestamp: int | None = None, racing_close: bool = False
-    ) -> SignedMessage:
-        """Play the buyer confirming payment in WeChat; returns the notification WeChat would post
-        (``racing_close``: even though the trade was just closed, see ``SandboxPayServer.pay``)."""
-        return self.server.pay(out_trade_no, timestamp=timestamp, racing_close=racing_close)
-
-    def create_refund(
-        self, *, out_trade_no: str, out_refund_no: str, reason: str, refund_fen: int, total_fen: int
-    ) -> RefundState:
-        state = super().create_refund(
-            out_trade_no=out_trade_no,
-            out_refund_no=out_refund_no,
-            reason=reason,
-            refund_fen=refund_fen,
-            total_fen=total_fen,
-        )
-        self._deliver_outbox()
-        return state
-
-    def _deliver_outbox(self) -> None:
-        for message in self.server.take_outbox():
-            # After the caller's transaction commits, as a real notification arrives after the answer.
-            transaction.on_commit(lambda message=message: _deliver(message))
-
-
-def _deliver(message: SignedMessage) -> None:
-    if _sink is None:
-        logger.warning("wechatpay sandbox: no notification sink registered; notification dropped")
-        return
-    try:
-        _sink(message)
-    except Exception:  # WeChat would retry; the refund sweep's query catches up instead
-        logger.exception("wechatpay sandbox: notification delivery failed")
-
-
-__all__ = [
-    "SandboxKeys",
-    "SandboxPayServer",
-    "SandboxWechatPay",
-    "build_notification",
-    "sandbox_dir",
-    "set_notification_sink",
-]

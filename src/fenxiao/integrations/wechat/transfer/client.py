@@ -1,4 +1,4 @@
-"""The live merchant-transfer client: the WeChat Pay client (``pay_client.WechatPayClient``) with
+"""The live merchant-transfer client: the WeChat Pay client (``wechat.pay.client.WechatPayClient``) with
 its signed requests and verified answers, plus the three transfer-bill calls.
 
 The payee's real name is the one sensitive field: it is sent only from the amount at which WeChat
@@ -21,18 +21,17 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from fenxiao.core.errors import Conflict
-from fenxiao.integrations.wechat import pay_crypto
-from fenxiao.integrations.wechat.pay_client import WechatPayClient, live_merchant_credentials
-from fenxiao.integrations.wechat.pay_gateway import BAD_ANSWER, WechatPayError
-from fenxiao.integrations.wechat.transfer_gateway import (
-    USER_NAME_REQUIRED,
+from fenxiao.integrations.wechat.pay import crypto as pay_crypto
+from fenxiao.integrations.wechat.pay.client import WechatPayClient, live_merchant_credentials
+from fenxiao.integrations.wechat.pay.errors import BAD_ANSWER, NotificationError, WechatPayError
+from fenxiao.integrations.wechat.pay.signatures import PayKeyring, open_notification
+from fenxiao.integrations.wechat.transfer.config import missing_transfer_settings, scene_report_infos_from_settings
+from fenxiao.integrations.wechat.transfer.errors import USER_NAME_REQUIRED, TransferError
+from fenxiao.integrations.wechat.transfer.types import (
+    EVENT_BILL_FINISHED,
     TransferBill,
-    TransferError,
     TransferNotification,
     TransferState,
-    missing_transfer_settings,
-    open_transfer_message,
-    scene_report_infos_from_settings,
 )
 
 BILLS_PATH = "/v3/fund-app/mch-transfer/transfer-bills"
@@ -57,6 +56,36 @@ def check_transfer_request(*, out_bill_no: str, openid: str, amount_fen: int, re
         raise ValueError("amount_fen must be a positive integer number of fen")
     if not remark or len(remark) > REMARK_MAX_CHARS:
         raise ValueError(f"remark must be 1-{REMARK_MAX_CHARS} characters (the payee reads it)")
+
+
+def open_transfer_message(
+    *,
+    keyring: PayKeyring,
+    api_v3_key: str,
+    mchid: str,
+    headers: Mapping[str, str],
+    body: str | bytes,
+    now: int | None = None,
+) -> TransferNotification:
+    """Prove a transfer notification came from WeChat (timestamp within ±5 minutes, signature over
+    the raw body), then decrypt it, then check it is a transfer result for our merchant."""
+    raw = body.encode() if isinstance(body, str) else body
+    note = open_notification(keyring=keyring, api_v3_key=api_v3_key, headers=headers, body=raw, now=now)
+    if note.event_type != EVENT_BILL_FINISHED:
+        raise NotificationError("malformed", f"unexpected event_type {note.event_type!r}")
+    bill = TransferBill.from_wechat(note.resource)
+    if not bill.out_bill_no or bill.state not in TransferState.ALL:
+        raise NotificationError("malformed", "resource is not a transfer bill")
+    if bill.mchid and bill.mchid != mchid:
+        raise NotificationError("malformed", "notification is for another merchant")
+    return TransferNotification(
+        id=note.id,
+        event_type=note.event_type,
+        create_time=note.create_time,
+        summary=note.summary,
+        bill=bill,
+        resource=note.resource,
+    )
 
 
 def _missing_live_settings() -> list[str]:

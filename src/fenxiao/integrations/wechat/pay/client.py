@@ -18,11 +18,12 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
+from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
 
-from fenxiao.integrations.wechat import pay_crypto
-from fenxiao.integrations.wechat.pay_crypto import MerchantSigner, PayCryptoError
-from fenxiao.integrations.wechat.pay_gateway import (
+from fenxiao.integrations.wechat.pay import crypto as pay_crypto
+from fenxiao.integrations.wechat.pay.crypto import MerchantSigner, PayCryptoError
+from fenxiao.integrations.wechat.pay.errors import (
     BAD_ANSWER,
     BAD_SIGNATURE,
     NETWORK,
@@ -30,15 +31,10 @@ from fenxiao.integrations.wechat.pay_gateway import (
     ORDERPAID,
     REJECTED,
     UNAVAILABLE,
-    PayKeyring,
-    PayNotification,
-    RefundState,
-    Transaction,
     WechatPayError,
-    format_time,
-    live_keyring,
-    open_notification,
 )
+from fenxiao.integrations.wechat.pay.signatures import PayKeyring, open_notification
+from fenxiao.integrations.wechat.pay.types import PayNotification, RefundState, Transaction, format_time
 
 logger = logging.getLogger(__name__)
 
@@ -253,3 +249,32 @@ def live_merchant_credentials() -> dict[str, Any]:
         "base_url": settings.WECHATPAY_API_BASE,
         "timeout": settings.WECHAT_HTTP_TIMEOUT,
     }
+
+
+def _read_setting_or_file(value: str, path: str) -> str:
+    if value:
+        return value
+    return Path(path).read_text() if path else ""
+
+
+def live_keyring() -> PayKeyring:
+    """The WeChat Pay public key (public-key mode) and every certificate in the platform
+    certificate folder (certificate mode); both may be configured while WeChat migrates a merchant."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    entries: dict[str, rsa.RSAPublicKey] = {}
+    public_pem = _read_setting_or_file(settings.WECHATPAY_PUBLIC_KEY, settings.WECHATPAY_PUBLIC_KEY_FILE)
+    if public_pem:
+        if not settings.WECHATPAY_PUBLIC_KEY_ID:
+            raise ImproperlyConfigured("WECHATPAY_PUBLIC_KEY needs WECHATPAY_PUBLIC_KEY_ID (PUB_KEY_ID_...).")
+        entries[settings.WECHATPAY_PUBLIC_KEY_ID] = pay_crypto.load_public_key(public_pem)
+    if settings.WECHATPAY_PLATFORM_CERTS_DIR:
+        from cryptography import x509
+
+        for pem_path in sorted(Path(settings.WECHATPAY_PLATFORM_CERTS_DIR).glob("*.pem")):
+            data = pem_path.read_bytes()
+            if b"BEGIN CERTIFICATE" not in data:
+                continue
+            serial = format(x509.load_pem_x509_certificate(data).serial_number, "X")
+            entries[serial] = pay_crypto.load_public_key(data)
+    return PayKeyring.build(entries)

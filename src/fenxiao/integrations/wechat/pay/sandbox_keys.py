@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
 
-from fenxiao.integrations.wechat import pay_crypto
+from fenxiao.integrations.wechat.pay import crypto as pay_crypto
 
 
 def sandbox_dir() -> Path:

@@ -16,8 +16,9 @@ from urllib.parse import quote
 import segno
 from PIL import Image, ImageDraw, ImageFont
 
-from fenxiao.integrations.wechat.client import AccessToken, PhoneNumber, WechatSession, validate_wxacode_request
-from fenxiao.integrations.wechat.errors import WechatError
+from fenxiao.integrations.wechat.miniprogram.errors import WechatError
+from fenxiao.integrations.wechat.miniprogram.types import AccessToken, PhoneNumber, WechatSession
+from fenxiao.integrations.wechat.miniprogram.wxacode import validate_wxacode_request
 
 LOGIN_CODE = re.compile(r"^sandbox-[A-Za-z0-9_-]{1,48}$")
 # [0-9], not \d: \d also matches full-width and other Unicode digits.

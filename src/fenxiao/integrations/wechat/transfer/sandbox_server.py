@@ -2,7 +2,8 @@
 httpx transport. It checks the merchant's request signature, answers signed with the sandbox's
 "WeChat" key, decrypts the payee's name with it, keeps bills in ``transfers/`` under the sandbox
 folder (one JSON file each, so every worker sees the same bill) and builds the encrypted, signed
-MCHTRANSFER.BILL.FINISHED notifications. ``transfer_sandbox`` wires it to the live client."""
+MCHTRANSFER.BILL.FINISHED notifications. ``sandbox.SandboxWechatTransfer`` wires it to the live
+client."""
 
 from __future__ import annotations
 
@@ -17,19 +18,17 @@ from typing import Any
 
 import httpx
 
-from fenxiao.integrations.wechat import pay_crypto
-from fenxiao.integrations.wechat.pay_crypto import PayCryptoError
-from fenxiao.integrations.wechat.pay_gateway import REJECTED, SignedMessage, sign_message
-from fenxiao.integrations.wechat.pay_sandbox import SandboxPayServer, _Answer, _now_text, build_notification
-from fenxiao.integrations.wechat.pay_sandbox_keys import SandboxKeys
-from fenxiao.integrations.wechat.transfer_client import BILLS_PATH, OUT_BILL_NO
-from fenxiao.integrations.wechat.transfer_gateway import (
-    EVENT_BILL_FINISHED,
-    ORIGINAL_TYPE,
-    TransferError,
-    TransferNotFound,
-    TransferState,
-)
+from fenxiao.integrations.wechat.pay import crypto as pay_crypto
+from fenxiao.integrations.wechat.pay.crypto import PayCryptoError
+from fenxiao.integrations.wechat.pay.errors import REJECTED
+from fenxiao.integrations.wechat.pay.sandbox_keys import SandboxKeys
+from fenxiao.integrations.wechat.pay.sandbox_notifications import _now_text, build_notification
+from fenxiao.integrations.wechat.pay.sandbox_server import SandboxPayServer, _Answer
+from fenxiao.integrations.wechat.pay.signatures import sign_message
+from fenxiao.integrations.wechat.pay.types import SignedMessage
+from fenxiao.integrations.wechat.transfer.client import BILLS_PATH, OUT_BILL_NO
+from fenxiao.integrations.wechat.transfer.errors import TransferError, TransferNotFound
+from fenxiao.integrations.wechat.transfer.types import EVENT_BILL_FINISHED, ORIGINAL_TYPE, TransferState
 
 # Report items WeChat requires per scene (the subset the sandbox checks).
 REQUIRED_REPORT_INFOS = {"1005": ("岗位类型", "报酬说明"), "1000": ("活动名称", "奖励说明")}

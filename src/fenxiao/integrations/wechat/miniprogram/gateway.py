@@ -1,11 +1,12 @@
-"""Pick the WeChat implementation for the configured mode and keep a shared access token.
+"""The mini-program server calls the mall makes (login, phone number, shipping upload, the
+mini-program code), each on the client ``factory.wechat_client()`` picks for the configured mode,
+with one shared access token.
 
 The access token is shared by every worker through Redis when configured, else through the
 database (``CachedAccessToken``); on 40001/42001 the token is refreshed once and the call retried."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable
 from datetime import timedelta
@@ -16,43 +17,16 @@ from django.utils import timezone
 from redis.exceptions import RedisError
 
 from fenxiao.core.redis import log_without_redis, redis_client
-from fenxiao.integrations.wechat.client import PhoneNumber, WechatClient, WechatSession, validate_wxacode_request
-from fenxiao.integrations.wechat.errors import TOKEN_ERRCODES, WechatError
+from fenxiao.integrations.wechat.miniprogram.errors import TOKEN_ERRCODES, WechatError
+from fenxiao.integrations.wechat.miniprogram.factory import wechat_client
+from fenxiao.integrations.wechat.miniprogram.types import PhoneNumber, WechatSession
+from fenxiao.integrations.wechat.miniprogram.wxacode import validate_wxacode_request
 from fenxiao.integrations.wechat.models import CachedAccessToken
-from fenxiao.integrations.wechat.sandbox import SandboxWechat
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 # Renew a little before WeChat's expiry so a token never dies between cache read and use.
 EXPIRY_MARGIN = timedelta(seconds=300)
-
-_client: WechatClient | SandboxWechat | None = None
-_client_key: tuple[str, ...] | None = None
-
-
-def wechat_client() -> WechatClient | SandboxWechat:
-    global _client, _client_key
-    # Every setting the client is built from is in the key, so a rotated secret takes effect at
-    # once; the secret is kept as a digest to avoid a second plain copy in memory.
-    key = (
-        settings.WECHAT_MODE,
-        settings.WECHAT_APPID,
-        hashlib.sha256(settings.WECHAT_SECRET.encode()).hexdigest(),
-        settings.WECHAT_API_BASE,
-        str(settings.WECHAT_HTTP_TIMEOUT),
-    )
-    if _client is None or _client_key != key:
-        if settings.WECHAT_MODE == "live":
-            _client = WechatClient(
-                appid=settings.WECHAT_APPID,
-                secret=settings.WECHAT_SECRET,
-                base_url=settings.WECHAT_API_BASE,
-                timeout=settings.WECHAT_HTTP_TIMEOUT,
-            )
-        else:
-            _client = SandboxWechat()
-        _client_key = key
-    return _client
 
 
 def _redis_key(appid: str) -> str:
