@@ -15,6 +15,7 @@ from django.utils import timezone
 from fenxiao.core.errors import NotFound
 from fenxiao.distribution.config import distribution_settings
 from fenxiao.distribution.errors import DistributionConflict, DistributionError
+from fenxiao.distribution.locks import lock_referral, lock_referral_touch
 from fenxiao.distribution.models import (
     BindingPolicy,
     BindOn,
@@ -120,7 +121,7 @@ def referral_bind(*, user_id: int, code: str, source: str, now: datetime | None 
 
 def _touch(*, user_id: int, distributor: Distributor, source: str, now: datetime, policy: str) -> BindOutcome:
     with transaction.atomic():
-        touch = ReferralTouch.objects.select_for_update().filter(user_id=user_id).first()
+        touch = lock_referral_touch(user_id)
         if touch is None:
             try:
                 with transaction.atomic():
@@ -141,14 +142,14 @@ def _bind(
     *, user_id: int, distributor: Distributor, source: str, now: datetime, policy: str, rebind_after: timedelta
 ) -> BindOutcome:
     with transaction.atomic():
-        referral = Referral.objects.select_for_update().filter(user_id=user_id).first()
+        referral = lock_referral(user_id)
         if referral is None:
             try:
                 with transaction.atomic():
                     Referral.objects.create(user_id=user_id, distributor=distributor, source=source, bound_at=now)
             except IntegrityError:
                 # A concurrent share bound this user first: decide again against that binding.
-                referral = Referral.objects.select_for_update().get(user_id=user_id)
+                referral = lock_referral(user_id)
             else:
                 ReferralChange.objects.create(user_id=user_id, distributor=distributor, source=source)
                 return BindOutcome("bound", distributor, "绑定成功")

@@ -27,6 +27,7 @@ from fenxiao.distribution.commission_rules import (
     compute_commission,
 )
 from fenxiao.distribution.config import distribution_settings, enabled_levels
+from fenxiao.distribution.locks import lock_order_referral
 from fenxiao.distribution.models import (
     BindOn,
     CommissionRecord,
@@ -115,10 +116,10 @@ def settle_after_for(received_at: datetime | None, freeze_days: int) -> datetime
 def commission_book(*, order_id: int, row: DistributionSettings | None = None) -> list[CommissionRecord]:
     """Handler of ``order_paid``: pending commission for every line and level of the chain, and
     one ledger entry moving it from the platform's expense to each distributor's pending."""
-    snapshot = OrderReferral.objects.select_for_update().filter(order_id=order_id).first()
+    snapshot = lock_order_referral(order_id)
     if snapshot is None:  # order_created was never handled: the chain as it stands now
         order_referral_snapshot(order_id=order_id)
-        snapshot = OrderReferral.objects.select_for_update().get(order_id=order_id)
+        snapshot = lock_order_referral(order_id)
     if snapshot.booked_at is not None:
         return []
     order = Order.objects.only("id", "buyer_id", "paid_at", "received_at", "adjustments").get(pk=order_id)

@@ -20,6 +20,7 @@ from django.db.models.functions import Least
 
 from fenxiao.distribution import accounts
 from fenxiao.distribution.commission_rules import commission_after_refund
+from fenxiao.distribution.locks import lock_line_commission
 from fenxiao.distribution.models import CommissionRecord, CommissionStatus
 from fenxiao.ledger.services import ledger_post
 from fenxiao.orders.models import OrderLine
@@ -31,7 +32,7 @@ REPAIR_BATCH = 500
 def commission_refund_sync(*, order_line_id: int) -> int:
     """Bring the line's commission records up to the line's refunded amount; returns the fen taken
     back. Locks the records (by id) before the ledger accounts, like settlement does."""
-    records = list(CommissionRecord.objects.select_for_update().filter(order_line_id=order_line_id).order_by("id"))
+    records = lock_line_commission(order_line_id)
     if not records:
         return 0
     refunded = OrderLine.objects.filter(pk=order_line_id).values_list("refunded_fen", flat=True).get()

@@ -21,6 +21,7 @@ from fenxiao.catalog.models import Product
 from fenxiao.core.errors import NotFound
 from fenxiao.core.redis import log_without_redis
 from fenxiao.distribution.errors import DistributionConflict, DistributionError, SettingsInvalid
+from fenxiao.distribution.locks import lock_product_commission, lock_settings, lock_tiers
 from fenxiao.distribution.models import DistributionSettings, OverrideMode, ProductCommission, Tier
 from fenxiao.distribution.settings_rules import (
     OVERRIDE_FIXED_FIELDS,
@@ -151,7 +152,7 @@ def settings_update(
             "DIST_SETTINGS_VERSION_INVALID", "设置版本时间须带时区，请刷新后再提交", field="if_updated_at"
         )
     DistributionSettings.objects.get_or_create(pk=1)
-    row = DistributionSettings.objects.select_for_update().get(pk=1)
+    row = lock_settings()
     # The API shows times to the millisecond, so that is the precision compared.
     if expected_updated_at is not None and abs(row.updated_at - expected_updated_at) >= timedelta(milliseconds=1):
         raise DistributionConflict("DIST_SETTINGS_CHANGED", "分销设置已被他人修改，请刷新后再提交")
@@ -192,7 +193,7 @@ def tier_save(
     if unknown:
         raise DistributionError("DIST_TIER_UNKNOWN_FIELD", f"未知的等级字段：{', '.join(sorted(unknown))}")
     row = distribution_settings()
-    tiers = list(Tier.objects.select_for_update().order_by("rank"))
+    tiers = lock_tiers()
     if tier_id is None:
         next_rank = max((t.rank for t in tiers), default=-1) + 1
         tier = Tier(**{**{"level1_bps": 0, "level2_bps": 0, "level3_bps": 0, "rank": next_rank}, **values})
@@ -228,7 +229,7 @@ def tier_save(
 def tier_delete(*, actor_id: int | None, tier_id: int) -> None:
     """A tier that distributors hold cannot go (they would lose their rates), nor the last one
     (new distributors need a tier)."""
-    tiers = list(Tier.objects.select_for_update().order_by("rank"))
+    tiers = lock_tiers()
     tier = next((t for t in tiers if t.pk == tier_id), None)
     if tier is None:
         raise NotFound("TIER_NOT_FOUND", "分销等级不存在")
@@ -258,7 +259,7 @@ def product_commission_set(*, actor_id: int | None, product_id: int, values: Map
     if product_title is None:
         raise NotFound("PRODUCT_NOT_FOUND", "商品不存在")
     row = distribution_settings()
-    override = ProductCommission.objects.select_for_update().filter(product_id=product_id).first()
+    override = lock_product_commission(product_id)
     before = _override_values(override) if override else {}
     override = override or ProductCommission(product_id=product_id)
     for name, value in values.items():

@@ -13,9 +13,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
-from fenxiao.core.errors import NotFound
 from fenxiao.distribution.config import distribution_settings
 from fenxiao.distribution.errors import DistributionConflict, DistributionError
+from fenxiao.distribution.locks import lock_application, lock_distributor
 from fenxiao.distribution.models import (
     ApplicationStatus,
     BecomePolicy,
@@ -97,10 +97,8 @@ def application_submit(*, user_id: int, real_name: str, phone: str, reason: str)
     return application
 
 
-def _lock_application(application_id: int) -> DistributorApplication:
-    application = DistributorApplication.objects.select_for_update().filter(pk=application_id).first()
-    if application is None:
-        raise NotFound("APPLICATION_NOT_FOUND", "申请不存在")
+def _lock_pending_application(application_id: int) -> DistributorApplication:
+    application = lock_application(application_id)
     if application.status != ApplicationStatus.PENDING:
         raise DistributionConflict("DIST_APPLICATION_REVIEWED", "该申请已处理，不能重复审核")
     return application
@@ -118,7 +116,7 @@ def _approve(application: DistributorApplication, *, actor_id: int | None, sourc
 
 @transaction.atomic
 def application_approve(*, application_id: int, actor_id: int) -> Distributor:
-    application = _lock_application(application_id)
+    application = _lock_pending_application(application_id)
     distributor = _approve(application, actor_id=actor_id, source=BecomePolicy.APPLY)
     audit_record(
         actor_id=actor_id,
@@ -135,7 +133,7 @@ def application_reject(*, application_id: int, actor_id: int, reason: str) -> Di
     reason = reason.strip()
     if not reason:
         raise DistributionError("DIST_REJECT_REASON_REQUIRED", "驳回时请填写原因", field="reason")
-    application = _lock_application(application_id)
+    application = _lock_pending_application(application_id)
     application.status = ApplicationStatus.REJECTED
     application.reject_reason = reason[:200]
     application.reviewed_by_id = actor_id
@@ -176,20 +174,13 @@ def distributor_qualify_by_spend(*, user_id: int) -> Distributor | None:
     return distributor_create(user_id=user_id, source=BecomePolicy.SPEND)
 
 
-def _lock_distributor(distributor_id: int) -> Distributor:
-    distributor = Distributor.objects.select_for_update().filter(pk=distributor_id).first()
-    if distributor is None:
-        raise NotFound("DISTRIBUTOR_NOT_FOUND", "分销商不存在")
-    return distributor
-
-
 @transaction.atomic
 def distributor_suspend(*, distributor_id: int, actor_id: int, reason: str) -> Distributor:
     """Commission stops accruing on new payments; what was earned stays theirs and still settles."""
     reason = reason.strip()
     if not reason:
         raise DistributionError("DIST_SUSPEND_REASON_REQUIRED", "暂停分销商时请填写原因", field="reason")
-    distributor = _lock_distributor(distributor_id)
+    distributor = lock_distributor(distributor_id)
     if distributor.status == DistributorStatus.SUSPENDED:
         raise DistributionConflict("DIST_ALREADY_SUSPENDED", "该分销商已被暂停")
     distributor.status = DistributorStatus.SUSPENDED
@@ -208,7 +199,7 @@ def distributor_suspend(*, distributor_id: int, actor_id: int, reason: str) -> D
 
 @transaction.atomic
 def distributor_resume(*, distributor_id: int, actor_id: int) -> Distributor:
-    distributor = _lock_distributor(distributor_id)
+    distributor = lock_distributor(distributor_id)
     if distributor.status == DistributorStatus.ACTIVE:
         raise DistributionConflict("DIST_NOT_SUSPENDED", "该分销商未被暂停")
     distributor.status = DistributorStatus.ACTIVE

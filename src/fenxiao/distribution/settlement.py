@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Sum
 
 from fenxiao.distribution import accounts
+from fenxiao.distribution.locks import lock_commission_as_read
 from fenxiao.distribution.models import CommissionRecord, CommissionStatus, Distributor, Tier
 from fenxiao.ledger.services import ledger_post
 from fenxiao.orders.models import AfterSale
@@ -65,13 +66,11 @@ def _claim_due_postgres(now: datetime, batch: int) -> list[tuple[int, int, int]]
 
 def _claim_due_portable(now: datetime, batch: int) -> list[tuple[int, int, int]]:
     open_after_sale = AfterSale.objects.filter(order_id=OuterRef("order_id"), status__in=OPEN_AFTER_SALE)
-    query = (
+    query = lock_commission_as_read(
         CommissionRecord.objects.filter(status=CommissionStatus.PENDING, settle_after__lte=now)
         .filter(~Exists(open_after_sale))
         .order_by("id")
     )
-    if connection.features.has_select_for_update:
-        query = query.select_for_update(of=("self",))
     rows = list(query.values_list("id", "distributor_id", F("amount_fen") - F("reversed_fen"))[:batch])
     ids = [row[0] for row in rows]
     for start in range(0, len(ids), 5_000):  # SQLite's limit on bound parameters

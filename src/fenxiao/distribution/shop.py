@@ -17,7 +17,8 @@ from django.db.models.functions import Coalesce
 
 from fenxiao.catalog.models import Product
 from fenxiao.core.errors import Forbidden, NotFound
-from fenxiao.distribution.errors import DistributionConflict, DistributionError, NotADistributor
+from fenxiao.distribution.errors import DistributionConflict, DistributionError
+from fenxiao.distribution.locks import lock_distributor_of_user
 from fenxiao.distribution.models import Distributor, DistributorStatus, ShopItem
 from fenxiao.distribution.selectors import person_name
 
@@ -55,9 +56,7 @@ def shop_not_found() -> NotFound:
 
 def _lock_active_distributor(user_id: int) -> Distributor:
     """The caller's distributor row, locked: the order every shop write takes."""
-    distributor = Distributor.objects.select_for_update().filter(user_id=user_id).first()
-    if distributor is None:
-        raise NotADistributor()
+    distributor = lock_distributor_of_user(user_id)
     if distributor.status != DistributorStatus.ACTIVE:
         raise Forbidden("DIST_SUSPENDED", "您的分销资格已暂停，暂不能推广")
     return distributor
@@ -86,9 +85,7 @@ def shop_item_add(*, user_id: int, product_id: int) -> ShopItem:
 
 @transaction.atomic
 def shop_item_remove(*, user_id: int, product_id: int) -> None:
-    distributor = Distributor.objects.select_for_update().filter(user_id=user_id).first()
-    if distributor is None:
-        raise NotADistributor()
+    distributor = lock_distributor_of_user(user_id)
     deleted, _ = ShopItem.objects.filter(distributor_id=distributor.id, product_id=product_id).delete()
     if not deleted:
         raise NotFound("SHOP_ITEM_NOT_FOUND", "该商品不在您的小店中")

@@ -19,12 +19,12 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from fenxiao.accounts.models import User
-from fenxiao.core.errors import NotFound
 from fenxiao.core.money import fen_to_yuan as format_yuan
 from fenxiao.distribution import accounts
 from fenxiao.distribution.config import distribution_settings
-from fenxiao.distribution.errors import DistributionConflict, DistributionError, NotADistributor
-from fenxiao.distribution.models import Distributor, Withdrawal, WithdrawalMethod, WithdrawalStatus
+from fenxiao.distribution.errors import DistributionConflict, DistributionError
+from fenxiao.distribution.locks import lock_distributor_of_user, lock_withdrawal
+from fenxiao.distribution.models import Withdrawal, WithdrawalMethod, WithdrawalStatus
 from fenxiao.ledger.errors import InsufficientBalance
 from fenxiao.ledger.selectors import account_balance
 from fenxiao.ledger.services import ledger_post
@@ -64,13 +64,6 @@ def withdrawn_today_fen(distributor_id: int, now: datetime) -> int:
     return int(total or 0)
 
 
-def _lock_distributor_of(user_id: int) -> Distributor:
-    distributor = Distributor.objects.select_for_update().filter(user_id=user_id).first()
-    if distributor is None:
-        raise NotADistributor()
-    return distributor
-
-
 def _clean_bank(method: str, bank: Mapping[str, str] | None) -> dict[str, str]:
     if method != WithdrawalMethod.BANK:
         return {}
@@ -98,7 +91,7 @@ def withdrawal_request(
             field="amount_fen",
         )
     bank_values = _clean_bank(method, bank)
-    distributor = _lock_distributor_of(user_id)
+    distributor = lock_distributor_of_user(user_id)
     openid = ""
     if method == WithdrawalMethod.WECHAT:
         openid = User.objects.filter(pk=user_id).values_list("openid", flat=True).first() or ""
@@ -152,13 +145,6 @@ def _payout_after_commit(withdrawal_id: int) -> None:
     from fenxiao.distribution.payouts import withdrawal_payout_submit
 
     transaction.on_commit(lambda: withdrawal_payout_submit(withdrawal_id=withdrawal_id))
-
-
-def lock_withdrawal(withdrawal_id: int) -> Withdrawal:
-    withdrawal = Withdrawal.objects.select_for_update().filter(pk=withdrawal_id).first()
-    if withdrawal is None:
-        raise NotFound("WITHDRAWAL_NOT_FOUND", "提现记录不存在")
-    return withdrawal
 
 
 @transaction.atomic
