@@ -18,7 +18,7 @@ from django.utils import timezone
 from fenxiao.accounts.models import User
 from fenxiao.distribution import accounts
 from fenxiao.distribution.binding import referral_bind
-from fenxiao.distribution.config import distribution_settings
+from fenxiao.distribution.config.settings import distribution_settings
 from fenxiao.distribution.enrolment import application_submit, distributor_create
 from fenxiao.distribution.models import (
     ApplicationStatus,

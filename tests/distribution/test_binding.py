@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from fenxiao.core.errors import DomainError
 from fenxiao.distribution.binding import referral_bind, referral_chain
-from fenxiao.distribution.config import settings_update
+from fenxiao.distribution.config.settings import settings_update
 from fenxiao.distribution.enrolment import distributor_qualify_by_spend, distributor_suspend
 from fenxiao.distribution.models import (
     CommissionRecord,

@@ -15,7 +15,7 @@ import time_machine
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from fenxiao.distribution.config import settings_update
+from fenxiao.distribution.config.settings import settings_update
 from fenxiao.distribution.enrolment import application_reject, application_submit, distributor_suspend
 from fenxiao.distribution.models import Withdrawal, WithdrawalStatus
 from fenxiao.distribution.withdrawals import withdrawal_mark_bank_paid, withdrawal_reject, withdrawal_request

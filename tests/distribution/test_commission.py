@@ -13,7 +13,7 @@ from django.db.models import F
 from fenxiao.distribution import accounts
 from fenxiao.distribution.commission import commission_book
 from fenxiao.distribution.commission_refunds import commission_refund_sync, sweep_unsynced_refunds
-from fenxiao.distribution.config import settings_update, tier_save
+from fenxiao.distribution.config.settings import settings_update, tier_save
 from fenxiao.distribution.models import CommissionRecord, CommissionStatus, OrderReferral, Tier
 from fenxiao.distribution.settlement import commission_settle_batch
 from fenxiao.ledger.selectors import account_balance

@@ -15,7 +15,7 @@ from fenxiao.accounts.models import User
 from fenxiao.core.errors import NotFound
 from fenxiao.core.masking import mask_order_no
 from fenxiao.distribution import centre_earnings, centre_standing, selectors
-from fenxiao.distribution.config import settings_update
+from fenxiao.distribution.config.settings import settings_update
 from fenxiao.distribution.enrolment import distributor_suspend
 from fenxiao.distribution.errors import NotADistributor
 from fenxiao.distribution.models import Referral, Tier

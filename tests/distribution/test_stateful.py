@@ -43,7 +43,7 @@ from fenxiao.core.errors import DomainError
 from fenxiao.distribution import accounts
 from fenxiao.distribution.binding import referral_bind
 from fenxiao.distribution.commission_refunds import commission_refund_sync
-from fenxiao.distribution.config import settings_update, tier_save
+from fenxiao.distribution.config.settings import settings_update, tier_save
 from fenxiao.distribution.models import (
     CommissionRecord,
     CommissionStatus,

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from fenxiao.core.errors import DomainError
 from fenxiao.distribution import accounts
-from fenxiao.distribution.config import settings_update
+from fenxiao.distribution.config.settings import settings_update
 from fenxiao.distribution.models import Withdrawal, WithdrawalStatus
 from fenxiao.distribution.payouts import sweep_payouts, withdrawal_payout_query
 from fenxiao.distribution.withdrawals import (

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from fenxiao.distribution.config import settings_update
+from fenxiao.distribution.config.settings import settings_update
 from fenxiao.distribution.models import (
     ApplicationStatus,
     Distributor,

@@ -13,12 +13,21 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from fenxiao.core.money import yuan
-from fenxiao.distribution import admin_queues, admin_records, config  # noqa: F401  (register their admins)
+from fenxiao.distribution import admin_queues, admin_records  # noqa: F401  (register their admins)
 from fenxiao.distribution.admin_forms import LEVEL3_WARNING, ProductCommissionForm, SettingsForm, TierForm
 from fenxiao.distribution.admin_views import ServiceFormAdmin
+from fenxiao.distribution.config.rules import bps_percent
+from fenxiao.distribution.config.settings import (
+    distribution_settings,
+    product_commission_clear,
+    product_commission_set,
+    settings_check,
+    settings_update,
+    tier_delete,
+    tier_save,
+)
 from fenxiao.distribution.errors import SettingsInvalid
 from fenxiao.distribution.models import DistributionSettings, ProductCommission, Tier
-from fenxiao.distribution.settings_rules import bps_percent
 
 
 @admin.register(DistributionSettings)
@@ -61,12 +70,12 @@ class DistributionSettingsAdmin(ServiceFormAdmin):
         return False
 
     def changelist_view(self, request, extra_context=None):
-        row = config.distribution_settings()
+        row = distribution_settings()
         return HttpResponseRedirect(reverse("admin:distribution_distributionsettings_change", args=[row.pk]))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         try:
-            current = config.settings_check(changes={})
+            current = settings_check(changes={})
         except SettingsInvalid as exc:  # saved before a rule existed: show what to fix
             current = exc.violations
         return super().change_view(request, object_id, form_url, {"current_warnings": current, **(extra_context or {})})
@@ -75,9 +84,7 @@ class DistributionSettingsAdmin(ServiceFormAdmin):
         changes = form.changes()
         if not changes:
             return obj, []
-        return config.settings_update(
-            actor_id=request.user.pk, changes=changes, expected_updated_at=form.loaded_updated_at()
-        )
+        return settings_update(actor_id=request.user.pk, changes=changes, expected_updated_at=form.loaded_updated_at())
 
 
 @admin.register(Tier)
@@ -108,10 +115,10 @@ class TierAdmin(ServiceFormAdmin):
         return super().has_delete_permission(request, obj)
 
     def delete_model(self, request, obj: Tier) -> None:
-        config.tier_delete(actor_id=request.user.pk, tier_id=obj.pk)
+        tier_delete(actor_id=request.user.pk, tier_id=obj.pk)
 
     def service_save(self, request, form: TierForm, obj: Tier | None):
-        return config.tier_save(actor_id=request.user.pk, tier_id=obj.pk if obj else None, values=form.service_values())
+        return tier_save(actor_id=request.user.pk, tier_id=obj.pk if obj else None, values=form.service_values())
 
     @admin.display(description="一级 / 二级 / 三级")
     def rates(self, tier: Tier) -> str:
@@ -145,17 +152,17 @@ class ProductCommissionAdmin(ServiceFormAdmin):
         return ("product",) if obj is not None else ()
 
     def service_save(self, request, form: ProductCommissionForm, obj):
-        saved = config.product_commission_set(
+        saved = product_commission_set(
             actor_id=request.user.pk, product_id=form.product_id(), values=form.service_values()
         )
         return saved, []
 
     def delete_model(self, request, obj: ProductCommission) -> None:
-        config.product_commission_clear(actor_id=request.user.pk, product_id=obj.product_id)
+        product_commission_clear(actor_id=request.user.pk, product_id=obj.product_id)
 
     def delete_queryset(self, request, queryset: QuerySet[ProductCommission]) -> None:
         for product_id in queryset.order_by("product_id").values_list("product_id", flat=True):
-            config.product_commission_clear(actor_id=request.user.pk, product_id=product_id)
+            product_commission_clear(actor_id=request.user.pk, product_id=product_id)
 
     @admin.display(description="一级 / 二级 / 三级")
     def levels_shown(self, o: ProductCommission) -> str:

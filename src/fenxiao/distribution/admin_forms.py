@@ -16,10 +16,10 @@ from django.utils.dateparse import parse_datetime
 
 from fenxiao.core.errors import DomainError
 from fenxiao.core.money import MAX_TEXT_LENGTH, DecimalTextError, fen_to_yuan, scale_decimal_text, yuan_to_fen
-from fenxiao.distribution.config import settings_values
+from fenxiao.distribution.config.rules import bps_percent
+from fenxiao.distribution.config.settings import settings_values
 from fenxiao.distribution.errors import SettingsInvalid
 from fenxiao.distribution.models import DistributionSettings, ProductCommission, Tier
-from fenxiao.distribution.settings_rules import bps_percent
 
 MAX_ABS_FEN = 10**13  # far above any real amount, far below a bigint
 MAX_ABS_BPS = 100_000  # 1000%: anything larger is a typo, refused before the rules see it

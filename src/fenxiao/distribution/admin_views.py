@@ -31,7 +31,7 @@ from django.utils.html import format_html, format_html_join
 
 from fenxiao.core.errors import DomainError
 from fenxiao.distribution.admin_forms import ServiceForm
-from fenxiao.distribution.settings_rules import RuleViolation
+from fenxiao.distribution.config.rules import RuleViolation
 
 
 class ServiceFormAdmin(admin.ModelAdmin):

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from fenxiao.core.errors import NotFound
-from fenxiao.distribution.config import distribution_settings
+from fenxiao.distribution.config.settings import distribution_settings
 from fenxiao.distribution.errors import DistributionConflict, DistributionError
 from fenxiao.distribution.locks import lock_referral, lock_referral_touch
 from fenxiao.distribution.models import (

@@ -26,7 +26,7 @@ from fenxiao.distribution.commission_rules import (
     commission_chain,
     compute_commission,
 )
-from fenxiao.distribution.config import distribution_settings, enabled_levels
+from fenxiao.distribution.config.settings import distribution_settings, enabled_levels
 from fenxiao.distribution.locks import lock_order_referral
 from fenxiao.distribution.models import (
     BindOn,

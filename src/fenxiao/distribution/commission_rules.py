@@ -5,7 +5,7 @@ how much a refund takes back. No database here, so every rule has fast table tes
 Money is integer fen and rates are basis points; every division rounds down, so the platform never
 pays a fraction of a fen it did not promise. Bad data (negative money, a rate above 100%, two members
 at one level) is a programming error upstream and raises ``ValueError`` rather than paying something
-odd: settings validation (settings_rules.py) refuses such configuration before it can reach here."""
+odd: settings validation (config/rules.py) refuses such configuration before it can reach here."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from fenxiao.distribution.commission import (
     sweep_unscheduled_commission,
 )
 from fenxiao.distribution.commission_refunds import commission_refund_sync, sweep_unsynced_refunds
-from fenxiao.distribution.config import distribution_settings
+from fenxiao.distribution.config.settings import distribution_settings
 from fenxiao.distribution.enrolment import distributor_qualify_by_spend
 from fenxiao.distribution.models import BecomePolicy
 from fenxiao.distribution.payouts import sweep_payouts, withdrawal_transfer_notified

@@ -21,7 +21,7 @@ from fenxiao.core.errors import NotFound
 from fenxiao.core.masking import mask_name, mask_phone
 from fenxiao.core.paging import Page, paginate
 from fenxiao.distribution import accounts
-from fenxiao.distribution.config import enabled_levels
+from fenxiao.distribution.config.settings import enabled_levels
 from fenxiao.distribution.errors import NotADistributor
 from fenxiao.distribution.models import (
     ApplicationStatus,

@@ -21,7 +21,7 @@ from django.utils import timezone
 from fenxiao.accounts.models import User
 from fenxiao.core.money import fen_to_yuan as format_yuan
 from fenxiao.distribution import accounts
-from fenxiao.distribution.config import distribution_settings
+from fenxiao.distribution.config.settings import distribution_settings
 from fenxiao.distribution.errors import DistributionConflict, DistributionError
 from fenxiao.distribution.locks import lock_distributor_of_user, lock_withdrawal
 from fenxiao.distribution.models import Withdrawal, WithdrawalMethod, WithdrawalStatus

@@ -22,7 +22,7 @@ from fenxiao.core.errors import DomainError, NotFound
 from fenxiao.core.money import yuan_to_fen
 from fenxiao.distribution import selectors
 from fenxiao.distribution.centre_earnings import commission_list
-from fenxiao.distribution.config import distribution_settings
+from fenxiao.distribution.config.settings import distribution_settings
 from fenxiao.distribution.enrolment import application_submit
 from fenxiao.distribution.errors import NotADistributor
 from fenxiao.distribution.models import CommissionStatus, WithdrawalMethod

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from fenxiao.core.errors import Forbidden
 from fenxiao.distribution import centre_earnings, centre_standing, selectors
+from fenxiao.distribution.config.rules import bps_percent
 from fenxiao.distribution.models import CommissionStatus, DistributorStatus
-from fenxiao.distribution.settings_rules import bps_percent
 from fenxiao.distribution.sharing import share_assets
 from fenxiao.distribution.shop import shop_item_list
 from fenxiao.storefront.shortcuts import int_param, pager, render_page

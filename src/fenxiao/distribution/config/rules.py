@@ -49,7 +49,7 @@ def _default_activity_commission() -> dict[str, bool]:
 @dataclass(frozen=True, kw_only=True)
 class SettingsInput:
     """Everything a merchant edits on the distribution settings page. The defaults mirror the
-    model defaults (distribution/models.py) and pass every rule."""
+    model defaults (distribution/models/config.py) and pass every rule."""
 
     become_policy: str = "apply"
     spend_threshold_fen: int = 0

@@ -1,5 +1,5 @@
 """The distribution settings and tiers a merchant edits: one validation for the admin form and the
-API (``settings_rules``), every accepted change audit-logged, every refused one naming the rule.
+API (``rules``), every accepted change audit-logged, every refused one naming the rule.
 
 Tiers are validated together with the settings because the rules span both: a tier's rates must
 fit the number of levels and the cap the settings choose."""
@@ -20,10 +20,7 @@ from django.utils import timezone
 from fenxiao.catalog.models import Product
 from fenxiao.core.errors import NotFound
 from fenxiao.core.redis import log_without_redis
-from fenxiao.distribution.errors import DistributionConflict, DistributionError, SettingsInvalid
-from fenxiao.distribution.locks import lock_product_commission, lock_settings, lock_tiers
-from fenxiao.distribution.models import DistributionSettings, OverrideMode, ProductCommission, Tier
-from fenxiao.distribution.settings_rules import (
+from fenxiao.distribution.config.rules import (
     OVERRIDE_FIXED_FIELDS,
     OVERRIDE_RATE_FIELDS,
     RuleViolation,
@@ -34,6 +31,9 @@ from fenxiao.distribution.settings_rules import (
     settings_warnings,
     tier_field_violations,
 )
+from fenxiao.distribution.errors import DistributionConflict, DistributionError, SettingsInvalid
+from fenxiao.distribution.locks import lock_product_commission, lock_settings, lock_tiers
+from fenxiao.distribution.models import DistributionSettings, OverrideMode, ProductCommission, Tier
 from fenxiao.risk.audit import audit_record, changed_fields
 
 SETTINGS_FIELDS = (
