@@ -225,8 +225,8 @@ def make_shopper(name: str):
 
 
 def prepare_shop(shoppers_per_kind: int) -> Shop:
-    from fenxiao.distribution.binding import referral_bind
-    from fenxiao.distribution.enrolment import distributor_create
+    from fenxiao.distribution.network.binding import referral_bind
+    from fenxiao.distribution.network.enrolment import distributor_create
 
     top = distributor_create(
         user_id=make_shopper("bench_top").id, source="apply", real_name="李娜", phone="13800138000"
@@ -379,8 +379,8 @@ def seed_backlog(args: argparse.Namespace) -> dict:
 
     from fenxiao.accounts.models import User
     from fenxiao.distribution import accounts
-    from fenxiao.distribution.enrolment import default_tier
     from fenxiao.distribution.models import CommissionRecord, Distributor
+    from fenxiao.distribution.network.enrolment import default_tier
     from fenxiao.ledger.services import ledger_post
     from fenxiao.orders.models import Order, OrderLine, OrderStatus
 

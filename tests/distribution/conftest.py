@@ -31,7 +31,7 @@ def mid(top):
 @pytest.fixture
 def buyer(mid):
     """A shopper bound under B: B earns level 1, A level 2."""
-    from fenxiao.distribution.binding import referral_bind
+    from fenxiao.distribution.network.binding import referral_bind
 
     user = make_user("carol")
     referral_bind(user_id=user.id, code=mid.code, source="link")

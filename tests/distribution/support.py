@@ -11,9 +11,9 @@ from datetime import timedelta
 
 from fenxiao.accounts.models import User
 from fenxiao.distribution import accounts
-from fenxiao.distribution.binding import referral_bind
-from fenxiao.distribution.enrolment import distributor_create
 from fenxiao.distribution.models import Distributor, Withdrawal, WithdrawalStatus
+from fenxiao.distribution.network.binding import referral_bind
+from fenxiao.distribution.network.enrolment import distributor_create
 from fenxiao.ledger.checks import ledger_check
 from fenxiao.ledger.selectors import account_balances
 from fenxiao.orders.models import Order

@@ -17,9 +17,7 @@ from django.utils import timezone
 
 from fenxiao.accounts.models import User
 from fenxiao.distribution import accounts
-from fenxiao.distribution.binding import referral_bind
 from fenxiao.distribution.config.settings import distribution_settings
-from fenxiao.distribution.enrolment import application_submit, distributor_create
 from fenxiao.distribution.models import (
     ApplicationStatus,
     CommissionRecord,
@@ -33,6 +31,8 @@ from fenxiao.distribution.models import (
     Withdrawal,
     WithdrawalStatus,
 )
+from fenxiao.distribution.network.binding import referral_bind
+from fenxiao.distribution.network.enrolment import application_submit, distributor_create
 from fenxiao.distribution.settlement import commission_settle_batch
 from fenxiao.distribution.withdrawals import withdrawal_request
 from fenxiao.ledger.selectors import account_balance

@@ -68,7 +68,7 @@ def test_third_level_earns_only_with_the_switch(commit, top, sku):
     a = make_distributor("a3", under=root)
     b = make_distributor("b3", under=a)
     shopper = make_user("dave")
-    from fenxiao.distribution.binding import referral_bind
+    from fenxiao.distribution.network.binding import referral_bind
 
     referral_bind(user_id=shopper.id, code=b.code, source="poster")
 
@@ -226,7 +226,7 @@ def test_refund_after_settlement_claws_back_from_available(commit, buyer, mid, t
 def test_a_suspended_distributor_earns_nothing_new_but_keeps_what_was_earned(
     commit, buyer, mid, top, sku, django_user_model
 ):
-    from fenxiao.distribution.enrolment import distributor_suspend
+    from fenxiao.distribution.network.enrolment import distributor_suspend
 
     staff = django_user_model.objects.create(username="op", is_staff=True)
     first = paid_order(commit, buyer, (sku.id, 1))

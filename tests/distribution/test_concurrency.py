@@ -19,7 +19,6 @@ from django.utils import timezone
 from fenxiao.core import events
 from fenxiao.core.errors import DomainError
 from fenxiao.distribution import accounts, handlers
-from fenxiao.distribution.binding import referral_bind
 from fenxiao.distribution.commission import commission_book
 from fenxiao.distribution.commission_refunds import commission_refund_sync
 from fenxiao.distribution.models import (
@@ -30,6 +29,7 @@ from fenxiao.distribution.models import (
     Withdrawal,
     WithdrawalStatus,
 )
+from fenxiao.distribution.network.binding import referral_bind
 from fenxiao.distribution.settlement import commission_settle_batch
 from fenxiao.distribution.withdrawals import withdrawal_request
 from fenxiao.integrations.wechat.pay_gateway import pay_gateway

@@ -16,9 +16,9 @@ from fenxiao.core.errors import NotFound
 from fenxiao.core.masking import mask_order_no
 from fenxiao.distribution import centre_earnings, centre_standing, selectors
 from fenxiao.distribution.config.settings import settings_update
-from fenxiao.distribution.enrolment import distributor_suspend
 from fenxiao.distribution.errors import NotADistributor
 from fenxiao.distribution.models import Referral, Tier
+from fenxiao.distribution.network.enrolment import distributor_suspend
 from fenxiao.distribution.withdrawals import withdrawal_request
 from tests.distribution.centre_support import lines_of, member, refund_line, settle
 from tests.distribution.support import make_distributor, make_user, paid_order, receive

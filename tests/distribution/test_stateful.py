@@ -41,7 +41,6 @@ from hypothesis.stateful import (
 from fenxiao.accounts.models import User
 from fenxiao.core.errors import DomainError
 from fenxiao.distribution import accounts
-from fenxiao.distribution.binding import referral_bind
 from fenxiao.distribution.commission_refunds import commission_refund_sync
 from fenxiao.distribution.config.settings import settings_update, tier_save
 from fenxiao.distribution.models import (
@@ -53,6 +52,7 @@ from fenxiao.distribution.models import (
     WithdrawalMethod,
     WithdrawalStatus,
 )
+from fenxiao.distribution.network.binding import referral_bind
 from fenxiao.distribution.settlement import commission_settle_batch
 from fenxiao.distribution.withdrawals import (
     withdrawal_approve,

@@ -281,7 +281,7 @@ def test_share_page_gives_link_code_and_a_product_poster(dina, sku):
 
 
 def test_a_suspended_distributor_keeps_seeing_money_but_cannot_share(dina, earned):
-    from fenxiao.distribution.enrolment import distributor_suspend
+    from fenxiao.distribution.network.enrolment import distributor_suspend
 
     staff = make_user("ops", is_staff=True)
     distributor_suspend(distributor_id=dina.id, actor_id=staff.id, reason="投诉核查")

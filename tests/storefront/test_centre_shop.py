@@ -13,8 +13,8 @@ from django.urls import NoReverseMatch, Resolver404, path, resolve, reverse
 
 from fenxiao.catalog.models import Product
 from fenxiao.core.errors import DomainError
-from fenxiao.distribution.enrolment import distributor_suspend
 from fenxiao.distribution.models import Referral, ShopItem
+from fenxiao.distribution.network.enrolment import distributor_suspend
 from fenxiao.distribution.shop import (
     MAX_SHOP_ITEMS,
     shop_get,

@@ -8,11 +8,11 @@ from ninja import Router, Status
 
 from fenxiao.core.errors import Forbidden, NotFound
 from fenxiao.core.openapi_errors import answers
-from fenxiao.distribution.binding import referral_bind
 from fenxiao.distribution.centre_api import router
-from fenxiao.distribution.enrolment import application_submit
 from fenxiao.distribution.errors import NotADistributor
 from fenxiao.distribution.models import ApplicationStatus, Distributor, DistributorStatus, Withdrawal
+from fenxiao.distribution.network.binding import referral_bind
+from fenxiao.distribution.network.enrolment import application_submit
 from fenxiao.distribution.payouts import withdrawal_confirm_params, withdrawal_transfer_notified
 from fenxiao.distribution.schemas import (
     ApplicationOut,

@@ -17,7 +17,6 @@ from django.utils import timezone
 from fenxiao.accounts.models import User
 from fenxiao.core.statements import rows_insert, values_first
 from fenxiao.distribution import accounts
-from fenxiao.distribution.binding import chain_from_row, chain_lookups, referral_bind_from_touch
 from fenxiao.distribution.commission_rules import (
     ChainMember,
     CommissionPolicy,
@@ -38,6 +37,7 @@ from fenxiao.distribution.models import (
     OrderReferral,
     ProductCommission,
 )
+from fenxiao.distribution.network.binding import chain_from_row, chain_lookups, referral_bind_from_touch
 from fenxiao.ledger.services import ledger_post
 from fenxiao.orders.models import Order, OrderLine
 

@@ -12,8 +12,8 @@ from fenxiao.distribution.commission import (
 )
 from fenxiao.distribution.commission_refunds import commission_refund_sync, sweep_unsynced_refunds
 from fenxiao.distribution.config.settings import distribution_settings
-from fenxiao.distribution.enrolment import distributor_qualify_by_spend
 from fenxiao.distribution.models import BecomePolicy
+from fenxiao.distribution.network.enrolment import distributor_qualify_by_spend
 from fenxiao.distribution.payouts import sweep_payouts, withdrawal_transfer_notified
 from fenxiao.distribution.settlement import sweep_settle_commission
 from fenxiao.integrations.wechat.pay_gateway import SignedMessage

@@ -16,7 +16,7 @@ from fenxiao.core.errors import NotFound
 from fenxiao.core.masking import mask_phone
 from fenxiao.core.openapi_errors import answers
 from fenxiao.core.paging import paginate
-from fenxiao.distribution import enrolment, withdrawals
+from fenxiao.distribution import withdrawals
 from fenxiao.distribution.config import settings as config
 from fenxiao.distribution.errors import SettingsInvalid
 from fenxiao.distribution.models import (
@@ -28,6 +28,7 @@ from fenxiao.distribution.models import (
     Tier,
     Withdrawal,
 )
+from fenxiao.distribution.network import enrolment
 from fenxiao.distribution.schemas import (
     ApplicationAdminOut,
     DistributorAdminOut,

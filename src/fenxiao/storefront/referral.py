@@ -14,7 +14,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from fenxiao.core.errors import DomainError
-from fenxiao.distribution.binding import referral_bind
+from fenxiao.distribution.network.binding import referral_bind
 
 logger = logging.getLogger(__name__)
 

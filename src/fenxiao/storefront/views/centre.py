@@ -23,9 +23,9 @@ from fenxiao.core.money import yuan_to_fen
 from fenxiao.distribution import selectors
 from fenxiao.distribution.centre_earnings import commission_list
 from fenxiao.distribution.config.settings import distribution_settings
-from fenxiao.distribution.enrolment import application_submit
 from fenxiao.distribution.errors import NotADistributor
 from fenxiao.distribution.models import CommissionStatus, WithdrawalMethod
+from fenxiao.distribution.network.enrolment import application_submit
 from fenxiao.distribution.payouts import withdrawal_confirm_params
 from fenxiao.distribution.withdrawals import BANK_FIELDS, withdrawal_request
 from fenxiao.storefront.shortcuts import int_param, pager, render_page, shopper_page
