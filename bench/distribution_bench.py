@@ -523,8 +523,8 @@ def measure_settlement(args: argparse.Namespace) -> dict:
     from django.utils import timezone
 
     from fenxiao.distribution import accounts
+    from fenxiao.distribution.commission.settlement import BATCH, sweep_settle_commission
     from fenxiao.distribution.models import CommissionRecord, CommissionStatus, Distributor
-    from fenxiao.distribution.settlement import BATCH, sweep_settle_commission
     from fenxiao.ledger.checks import ledger_check
     from fenxiao.ledger.selectors import account_balances
 

@@ -7,10 +7,10 @@ from django.db.models import F
 
 from fenxiao.accounts.models import User
 from fenxiao.accounts.tokens import token_pair_issue
-from fenxiao.distribution.commission_refunds import commission_refund_sync
+from fenxiao.distribution.commission.refunds import commission_refund_sync
+from fenxiao.distribution.commission.settlement import commission_settle_batch
 from fenxiao.distribution.models import Distributor
 from fenxiao.distribution.network.binding import referral_bind
-from fenxiao.distribution.settlement import commission_settle_batch
 from fenxiao.orders.models import Order, OrderLine
 from tests.distribution.support import after_freeze, make_user
 from tests.support import Api

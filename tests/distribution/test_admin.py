@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from fenxiao.accounts.models import User
 from fenxiao.distribution import accounts
+from fenxiao.distribution.commission.settlement import commission_settle_batch
 from fenxiao.distribution.config.settings import distribution_settings
 from fenxiao.distribution.models import (
     ApplicationStatus,
@@ -33,7 +34,6 @@ from fenxiao.distribution.models import (
 )
 from fenxiao.distribution.network.binding import referral_bind
 from fenxiao.distribution.network.enrolment import application_submit, distributor_create
-from fenxiao.distribution.settlement import commission_settle_batch
 from fenxiao.distribution.withdrawals import withdrawal_request
 from fenxiao.ledger.selectors import account_balance
 from fenxiao.ledger.services import ledger_post

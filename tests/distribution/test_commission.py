@@ -11,11 +11,11 @@ import pytest
 from django.db.models import F
 
 from fenxiao.distribution import accounts
-from fenxiao.distribution.commission import commission_book
-from fenxiao.distribution.commission_refunds import commission_refund_sync, sweep_unsynced_refunds
+from fenxiao.distribution.commission.booking import commission_book
+from fenxiao.distribution.commission.refunds import commission_refund_sync, sweep_unsynced_refunds
+from fenxiao.distribution.commission.settlement import commission_settle_batch
 from fenxiao.distribution.config.settings import settings_update, tier_save
 from fenxiao.distribution.models import CommissionRecord, CommissionStatus, OrderReferral, Tier
-from fenxiao.distribution.settlement import commission_settle_batch
 from fenxiao.ledger.selectors import account_balance
 from fenxiao.orders.models import OrderLine
 from fenxiao.orders.pricing import Discount, spread_discount
@@ -241,8 +241,8 @@ def test_a_suspended_distributor_earns_nothing_new_but_keeps_what_was_earned(
 
 
 def test_settlement_upgrades_a_tier_on_real_sales_only(commit, buyer, mid, top, sku, django_user_model):
+    from fenxiao.distribution.commission.settlement import sweep_settle_commission
     from fenxiao.distribution.models import Distributor
-    from fenxiao.distribution.settlement import sweep_settle_commission
     from fenxiao.risk.models import AuditEntry
 
     silver = Tier.objects.get(rank=1)

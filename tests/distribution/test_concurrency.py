@@ -19,8 +19,9 @@ from django.utils import timezone
 from fenxiao.core import events
 from fenxiao.core.errors import DomainError
 from fenxiao.distribution import accounts, handlers
-from fenxiao.distribution.commission import commission_book
-from fenxiao.distribution.commission_refunds import commission_refund_sync
+from fenxiao.distribution.commission.booking import commission_book
+from fenxiao.distribution.commission.refunds import commission_refund_sync
+from fenxiao.distribution.commission.settlement import commission_settle_batch
 from fenxiao.distribution.models import (
     CommissionRecord,
     CommissionStatus,
@@ -30,7 +31,6 @@ from fenxiao.distribution.models import (
     WithdrawalStatus,
 )
 from fenxiao.distribution.network.binding import referral_bind
-from fenxiao.distribution.settlement import commission_settle_batch
 from fenxiao.distribution.withdrawals import withdrawal_request
 from fenxiao.integrations.wechat.pay_gateway import pay_gateway
 from fenxiao.ledger.models import LedgerTransaction, Leg

@@ -41,7 +41,8 @@ from hypothesis.stateful import (
 from fenxiao.accounts.models import User
 from fenxiao.core.errors import DomainError
 from fenxiao.distribution import accounts
-from fenxiao.distribution.commission_refunds import commission_refund_sync
+from fenxiao.distribution.commission.refunds import commission_refund_sync
+from fenxiao.distribution.commission.settlement import commission_settle_batch
 from fenxiao.distribution.config.settings import settings_update, tier_save
 from fenxiao.distribution.models import (
     CommissionRecord,
@@ -53,7 +54,6 @@ from fenxiao.distribution.models import (
     WithdrawalStatus,
 )
 from fenxiao.distribution.network.binding import referral_bind
-from fenxiao.distribution.settlement import commission_settle_batch
 from fenxiao.distribution.withdrawals import (
     withdrawal_approve,
     withdrawal_mark_bank_paid,

@@ -230,8 +230,8 @@ def test_a_debt_from_clawback_blocks_withdrawal_until_repaid(dist):
 def test_refund_after_withdrawal_leaves_a_debt_that_the_next_commission_repays(commit, buyer, mid, sku):
     """Withdrawn commission is never simply lost: the clawback takes available below zero, every
     withdrawal is refused meanwhile, and the next settled commission repays the debt first."""
-    from fenxiao.distribution.commission_refunds import commission_refund_sync
-    from fenxiao.distribution.settlement import commission_settle_batch
+    from fenxiao.distribution.commission.refunds import commission_refund_sync
+    from fenxiao.distribution.commission.settlement import commission_settle_batch
     from fenxiao.orders.models import OrderLine
     from tests.distribution.support import after_freeze, paid_order, receive
 

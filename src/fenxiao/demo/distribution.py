@@ -16,13 +16,13 @@ from django.db.models import F
 from django.utils import timezone
 
 from fenxiao.accounts.models import User
-from fenxiao.distribution.commission import commission_book, commission_schedule_settlement
-from fenxiao.distribution.commission_refunds import commission_refund_sync
+from fenxiao.distribution.commission.booking import commission_book, commission_schedule_settlement
+from fenxiao.distribution.commission.refunds import commission_refund_sync
+from fenxiao.distribution.commission.settlement import commission_settle_batch
 from fenxiao.distribution.models import CommissionRecord, Distributor, DistributorApplication
 from fenxiao.distribution.network.binding import referral_bind
 from fenxiao.distribution.network.enrolment import application_submit, distributor_create
 from fenxiao.distribution.payouts import withdrawal_payout_submit
-from fenxiao.distribution.settlement import commission_settle_batch
 from fenxiao.distribution.withdrawals import withdrawal_request
 from fenxiao.integrations.wechat.transfer_sandbox import sandbox_transfer_confirm
 from fenxiao.orders.checkout import LineRequest

@@ -19,7 +19,7 @@ from django.db.models import F
 from django.db.models.functions import Least
 
 from fenxiao.distribution import accounts
-from fenxiao.distribution.commission_rules import commission_after_refund
+from fenxiao.distribution.commission.rules import commission_after_refund
 from fenxiao.distribution.locks import lock_line_commission
 from fenxiao.distribution.models import CommissionRecord, CommissionStatus
 from fenxiao.ledger.services import ledger_post

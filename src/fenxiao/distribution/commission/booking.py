@@ -17,7 +17,7 @@ from django.utils import timezone
 from fenxiao.accounts.models import User
 from fenxiao.core.statements import rows_insert, values_first
 from fenxiao.distribution import accounts
-from fenxiao.distribution.commission_rules import (
+from fenxiao.distribution.commission.rules import (
     ChainMember,
     CommissionPolicy,
     LineInput,
