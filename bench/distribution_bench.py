@@ -378,7 +378,7 @@ def seed_backlog(args: argparse.Namespace) -> dict:
     from django.utils import timezone
 
     from fenxiao.accounts.models import User
-    from fenxiao.distribution import accounts
+    from fenxiao.distribution import ledger_accounts
     from fenxiao.distribution.models import CommissionRecord, Distributor
     from fenxiao.distribution.network.enrolment import default_tier
     from fenxiao.ledger.services import ledger_post
@@ -479,13 +479,13 @@ def seed_backlog(args: argparse.Namespace) -> dict:
             seeded_records += len(records)
             names: dict[str, str] = {}
             for distributor_id in pending:
-                names.update(accounts.names_for(distributor_id))
+                names.update(ledger_accounts.names_for(distributor_id))
             ledger_post(
                 kind="commission_accrue",
                 reference=f"bench:accrue:orders:{start}-{start + len(batch) - 1}",
                 legs=[
-                    *((accounts.pending(d), amount) for d, amount in sorted(pending.items())),
-                    (accounts.COMMISSION_EXPENSE, -sum(pending.values())),
+                    *((ledger_accounts.pending(d), amount) for d, amount in sorted(pending.items())),
+                    (ledger_accounts.COMMISSION_EXPENSE, -sum(pending.values())),
                 ],
                 memo=f"基准：{len(batch)} 单佣金入账",
                 names=names,
@@ -522,7 +522,7 @@ def measure_settlement(args: argparse.Namespace) -> dict:
     from django.db.models import Count, F, Sum
     from django.utils import timezone
 
-    from fenxiao.distribution import accounts
+    from fenxiao.distribution import ledger_accounts
     from fenxiao.distribution.commission.settlement import BATCH, sweep_settle_commission
     from fenxiao.distribution.models import CommissionRecord, CommissionStatus, Distributor
     from fenxiao.ledger.checks import ledger_check
@@ -566,9 +566,13 @@ def measure_settlement(args: argparse.Namespace) -> dict:
     expected = dict(
         backlog.values_list("distributor_id").annotate(net=Sum(F("amount_fen") - F("reversed_fen") - F("clawback_fen")))
     )
-    codes = [accounts.pending(d) for d in expected] + [accounts.available(d) for d in expected]
+    codes = [ledger_accounts.pending(d) for d in expected] + [ledger_accounts.available(d) for d in expected]
     found = account_balances(codes)
-    wrong = [d for d, net in expected.items() if found[accounts.available(d)] != net or found[accounts.pending(d)]]
+    wrong = [
+        d
+        for d, net in expected.items()
+        if found[ledger_accounts.available(d)] != net or found[ledger_accounts.pending(d)]
+    ]
     if wrong:
         problems.append(f"{len(wrong)} distributors whose balances disagree with their records, e.g. {wrong[:5]}")
     ledger_problems = ledger_check()

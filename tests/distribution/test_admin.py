@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fenxiao.accounts.models import User
-from fenxiao.distribution import accounts
+from fenxiao.distribution import ledger_accounts
 from fenxiao.distribution.commission.settlement import commission_settle_batch
 from fenxiao.distribution.config.settings import distribution_settings
 from fenxiao.distribution.models import (
@@ -74,7 +74,7 @@ def seed_available(distributor: Distributor, fen: int) -> None:
     ledger_post(
         kind="test_seed",
         reference=f"test:seed:{distributor.id}:{fen}",
-        legs=[(accounts.available(distributor.id), fen), (accounts.COMMISSION_EXPENSE, -fen)],
+        legs=[(ledger_accounts.available(distributor.id), fen), (ledger_accounts.COMMISSION_EXPENSE, -fen)],
     )
 
 
@@ -463,7 +463,9 @@ def bank_withdrawal() -> Withdrawal:
 
 
 def balances(distributor_id: int) -> tuple[int, int]:
-    return account_balance(accounts.available(distributor_id)), account_balance(accounts.withdrawing(distributor_id))
+    return account_balance(ledger_accounts.available(distributor_id)), account_balance(
+        ledger_accounts.withdrawing(distributor_id)
+    )
 
 
 def test_withdrawal_queue_opens_on_reviewing_with_masked_card_numbers(console, bank_withdrawal):
@@ -495,7 +497,7 @@ def test_approve_then_mark_bank_paid_moves_the_money_out(console, staff, bank_wi
     bank_withdrawal.refresh_from_db()
     assert (bank_withdrawal.status, bank_withdrawal.paid_reference) == (WithdrawalStatus.PAID, "HX20240501001")
     assert balances(distributor_id) == (30_000, 0)
-    assert account_balance(accounts.PAYOUT) == 50_000
+    assert account_balance(ledger_accounts.PAYOUT) == 50_000
     assert any("已标记已打款" in m for m in messages_of(response))
     assert AuditEntry.objects.filter(action="distribution.withdrawal_mark_paid", actor=staff).exists()
     refused = console.post(step_url("withdrawal", bank_withdrawal, "reject"), {"reason": "晚了"})

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from django.db.models import F
 
-from fenxiao.distribution import accounts
+from fenxiao.distribution import ledger_accounts
 from fenxiao.distribution.commission.booking import commission_book
 from fenxiao.distribution.commission.refunds import commission_refund_sync, sweep_unsynced_refunds
 from fenxiao.distribution.commission.settlement import commission_settle_batch
@@ -50,7 +50,7 @@ def test_two_level_chain_earns_on_what_was_paid(commit, buyer, mid, top, sku):
     assert {k: r.amount_fen for k, r in found.items()} == {(1, mid.id): 1000, (2, top.id): 500}
     assert found[(1, mid.id)].rate_bps == 1000 and found[(1, mid.id)].base_fen == 10_000
     assert balances(mid).pending == 1000 and balances(top).pending == 500
-    assert account_balance(accounts.COMMISSION_EXPENSE) == -1500
+    assert account_balance(ledger_accounts.COMMISSION_EXPENSE) == -1500
     assert OrderReferral.objects.get(order=order).chain == [mid.id, top.id]
 
 
@@ -170,7 +170,7 @@ def test_partial_refund_before_settlement_shrinks_pending_in_proportion(commit, 
     assert found[(1, mid.id)].reversed_fen == 3000 and found[(1, mid.id)].status == CommissionStatus.CANCELLED
     assert found[(2, top.id)].reversed_fen == 1500
     assert balances(mid).pending == 0 and balances(top).pending == 0
-    assert account_balance(accounts.COMMISSION_EXPENSE) == 0
+    assert account_balance(ledger_accounts.COMMISSION_EXPENSE) == 0
 
 
 def test_odd_refunds_take_back_exactly_what_was_earned(commit, buyer, mid, top, sku2):

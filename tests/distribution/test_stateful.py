@@ -40,7 +40,7 @@ from hypothesis.stateful import (
 
 from fenxiao.accounts.models import User
 from fenxiao.core.errors import DomainError
-from fenxiao.distribution import accounts
+from fenxiao.distribution import ledger_accounts
 from fenxiao.distribution.commission.refunds import commission_refund_sync
 from fenxiao.distribution.commission.settlement import commission_settle_batch
 from fenxiao.distribution.config.settings import settings_update, tier_save
@@ -438,12 +438,16 @@ class DistributionMachine(RuleBasedStateMachine):
                 pending=pending[d.id], available=settled[d.id] - out[d.id], withdrawing=in_flight[d.id]
             ), d
 
-        platform = account_balances([accounts.COMMISSION_EXPENSE, accounts.PAYOUT, accounts.WITHDRAWAL_FEES])
-        assert platform[accounts.COMMISSION_EXPENSE] == -sum(net(r) for r in records)
+        platform = account_balances(
+            [ledger_accounts.COMMISSION_EXPENSE, ledger_accounts.PAYOUT, ledger_accounts.WITHDRAWAL_FEES]
+        )
+        assert platform[ledger_accounts.COMMISSION_EXPENSE] == -sum(net(r) for r in records)
         paid = [w for w in withdrawals if w.status == WithdrawalStatus.PAID]
-        assert platform[accounts.PAYOUT] == sum(w.net_fen for w in paid)
-        assert platform[accounts.WITHDRAWAL_FEES] == sum(w.fee_fen for w in paid)
-        assert platform[accounts.PAYOUT] + platform[accounts.WITHDRAWAL_FEES] == sum(w.amount_fen for w in paid)
+        assert platform[ledger_accounts.PAYOUT] == sum(w.net_fen for w in paid)
+        assert platform[ledger_accounts.WITHDRAWAL_FEES] == sum(w.fee_fen for w in paid)
+        assert platform[ledger_accounts.PAYOUT] + platform[ledger_accounts.WITHDRAWAL_FEES] == sum(
+            w.amount_fen for w in paid
+        )
 
 
 @pytest.fixture

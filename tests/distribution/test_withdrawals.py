@@ -11,7 +11,7 @@ import time_machine
 from django.utils import timezone
 
 from fenxiao.core.errors import DomainError
-from fenxiao.distribution import accounts
+from fenxiao.distribution import ledger_accounts
 from fenxiao.distribution.config.settings import settings_update
 from fenxiao.distribution.models import Withdrawal, WithdrawalStatus
 from fenxiao.distribution.payouts import sweep_payouts, withdrawal_payout_query
@@ -52,7 +52,7 @@ def fund(distributor, fen: int) -> None:
     ledger_post(
         kind="test_seed",
         reference=f"test:fund:{distributor.id}:{next(_seq)}",
-        legs=[(accounts.available(distributor.id), fen), (accounts.COMMISSION_EXPENSE, -fen)],
+        legs=[(ledger_accounts.available(distributor.id), fen), (ledger_accounts.COMMISSION_EXPENSE, -fen)],
     )
 
 
@@ -80,7 +80,7 @@ def test_small_wechat_withdrawal_is_paid_when_the_payee_confirms(commit, dist):
     w.refresh_from_db()
     assert w.status == WithdrawalStatus.PAID and w.paid_at is not None
     assert balances(dist) == Balances(pending=0, available=40_000, withdrawing=0)
-    assert account_balance(accounts.PAYOUT) == 10_000
+    assert account_balance(ledger_accounts.PAYOUT) == 10_000
 
 
 def test_fee_is_kept_and_only_the_net_is_transferred(commit, dist):
@@ -92,7 +92,7 @@ def test_fee_is_kept_and_only_the_net_is_transferred(commit, dist):
     with commit():
         bill = sandbox_transfer_confirm(w.out_bill_no)
     assert bill.amount_fen == 4_950
-    assert account_balance(accounts.PAYOUT) == 4_950 and account_balance(accounts.WITHDRAWAL_FEES) == 50
+    assert account_balance(ledger_accounts.PAYOUT) == 4_950 and account_balance(ledger_accounts.WITHDRAWAL_FEES) == 50
 
 
 def test_rules_refuse_and_leave_nothing_behind(dist):
@@ -209,14 +209,14 @@ def test_bank_withdrawal_is_marked_paid_with_a_reference(dist, staff):
     withdrawal_mark_bank_paid(withdrawal_id=w.id, actor_id=staff.id, reference="CMB20261126001")
     w.refresh_from_db()
     assert w.status == WithdrawalStatus.PAID and w.paid_reference == "CMB20261126001"
-    assert balances(dist).withdrawing == 0 and account_balance(accounts.PAYOUT) == 10_000
+    assert balances(dist).withdrawing == 0 and account_balance(ledger_accounts.PAYOUT) == 10_000
 
 
 def test_a_debt_from_clawback_blocks_withdrawal_until_repaid(dist):
     ledger_post(
         kind="test_clawback",
         reference="test:clawback",
-        legs=[(accounts.available(dist.id), -60_000), (accounts.COMMISSION_EXPENSE, 60_000)],
+        legs=[(ledger_accounts.available(dist.id), -60_000), (ledger_accounts.COMMISSION_EXPENSE, 60_000)],
     )
     with pytest.raises(DomainError) as exc:
         ask(dist, 100)

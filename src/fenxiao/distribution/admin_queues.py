@@ -16,7 +16,7 @@ from django.utils.html import format_html, format_html_join
 from fenxiao.core.admin_mixins import ServiceOnlyAdmin
 from fenxiao.core.masking import mask_account_no, mask_phone
 from fenxiao.core.money import yuan
-from fenxiao.distribution import accounts, withdrawals
+from fenxiao.distribution import ledger_accounts, withdrawals
 from fenxiao.distribution.admin_forms import BankPaidForm, ConfirmForm, reason_form
 from fenxiao.distribution.admin_views import (
     DefaultStatusFilter,
@@ -159,9 +159,9 @@ class DistributorAdmin(StepAdmin, ServiceOnlyAdmin):
     @admin.display(description="余额")
     def balances(self, d: Distributor) -> str:
         codes = {
-            accounts.pending(d.pk): accounts.BUCKET_NAMES["pending"],
-            accounts.available(d.pk): accounts.BUCKET_NAMES["available"],
-            accounts.withdrawing(d.pk): accounts.BUCKET_NAMES["withdrawing"],
+            ledger_accounts.pending(d.pk): ledger_accounts.BUCKET_NAMES["pending"],
+            ledger_accounts.available(d.pk): ledger_accounts.BUCKET_NAMES["available"],
+            ledger_accounts.withdrawing(d.pk): ledger_accounts.BUCKET_NAMES["withdrawing"],
         }
         found = account_balances(codes)
         rows = ((label, yuan(found[code])) for code, label in codes.items())

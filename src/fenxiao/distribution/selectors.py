@@ -20,7 +20,7 @@ from fenxiao.accounts.models import User
 from fenxiao.core.errors import NotFound
 from fenxiao.core.masking import mask_name, mask_phone
 from fenxiao.core.paging import Page, paginate
-from fenxiao.distribution import accounts
+from fenxiao.distribution import ledger_accounts
 from fenxiao.distribution.config.settings import enabled_levels
 from fenxiao.distribution.errors import NotADistributor
 from fenxiao.distribution.models import (
@@ -110,14 +110,14 @@ def distributor_balances(*, distributor: Distributor) -> Balances:
     """Ledger balances, plus what was paid out: together, every fen ever earned and kept
     (``withdrawn`` counts the gross amount, fee included, as it left ``withdrawing``)."""
     d = distributor.id
-    found = account_balances([accounts.pending(d), accounts.available(d), accounts.withdrawing(d)])
+    found = account_balances([ledger_accounts.pending(d), ledger_accounts.available(d), ledger_accounts.withdrawing(d)])
     withdrawn = Withdrawal.objects.filter(distributor_id=d, status=WithdrawalStatus.PAID).aggregate(
         total=Sum("amount_fen")
     )["total"]
     return Balances(
-        pending_fen=found[accounts.pending(d)],
-        available_fen=found[accounts.available(d)],
-        withdrawing_fen=found[accounts.withdrawing(d)],
+        pending_fen=found[ledger_accounts.pending(d)],
+        available_fen=found[ledger_accounts.available(d)],
+        withdrawing_fen=found[ledger_accounts.withdrawing(d)],
         withdrawn_fen=int(withdrawn or 0),
     )
 

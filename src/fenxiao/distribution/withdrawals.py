@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from fenxiao.accounts.models import User
 from fenxiao.core.money import fen_to_yuan as format_yuan
-from fenxiao.distribution import accounts
+from fenxiao.distribution import ledger_accounts
 from fenxiao.distribution.config.settings import distribution_settings
 from fenxiao.distribution.errors import DistributionConflict, DistributionError
 from fenxiao.distribution.locks import lock_distributor_of_user, lock_withdrawal
@@ -118,15 +118,15 @@ def withdrawal_request(
         reviewed_at=now if auto else None,
         **bank_values,
     )
-    available = accounts.available(distributor.id)
+    available = ledger_accounts.available(distributor.id)
     try:
         ledger_post(
             kind="withdrawal_request",
             reference=f"withdrawal:request:{withdrawal.id}",
-            legs=[(available, -amount_fen), (accounts.withdrawing(distributor.id), amount_fen)],
+            legs=[(available, -amount_fen), (ledger_accounts.withdrawing(distributor.id), amount_fen)],
             floors={available: 0},
             memo=f"提现申请 {withdrawal.out_bill_no}",
-            names=accounts.names_for(distributor.id),
+            names=ledger_accounts.names_for(distributor.id),
         )
     except InsufficientBalance as exc:
         balance = account_balance(available)
@@ -174,11 +174,11 @@ def _return_money(withdrawal: Withdrawal, *, kind: str, memo: str) -> None:
         kind=kind,
         reference=f"withdrawal:return:{withdrawal.id}",
         legs=[
-            (accounts.withdrawing(distributor_id), -withdrawal.amount_fen),
-            (accounts.available(distributor_id), withdrawal.amount_fen),
+            (ledger_accounts.withdrawing(distributor_id), -withdrawal.amount_fen),
+            (ledger_accounts.available(distributor_id), withdrawal.amount_fen),
         ],
         memo=memo,
-        names=accounts.names_for(distributor_id),
+        names=ledger_accounts.names_for(distributor_id),
     )
 
 
@@ -188,12 +188,12 @@ def _book_paid(withdrawal: Withdrawal) -> None:
         kind="withdrawal_paid",
         reference=f"withdrawal:paid:{withdrawal.id}",
         legs=[
-            (accounts.withdrawing(distributor_id), -withdrawal.amount_fen),
-            (accounts.PAYOUT, withdrawal.net_fen),
-            (accounts.WITHDRAWAL_FEES, withdrawal.fee_fen),
+            (ledger_accounts.withdrawing(distributor_id), -withdrawal.amount_fen),
+            (ledger_accounts.PAYOUT, withdrawal.net_fen),
+            (ledger_accounts.WITHDRAWAL_FEES, withdrawal.fee_fen),
         ],
         memo=f"提现到账 {withdrawal.out_bill_no}",
-        names=accounts.names_for(distributor_id),
+        names=ledger_accounts.names_for(distributor_id),
     )
 
 

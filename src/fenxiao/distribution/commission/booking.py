@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from fenxiao.accounts.models import User
 from fenxiao.core.statements import rows_insert, values_first
-from fenxiao.distribution import accounts
+from fenxiao.distribution import ledger_accounts
 from fenxiao.distribution.commission.rules import (
     ChainMember,
     CommissionPolicy,
@@ -194,13 +194,13 @@ def _post_accrual(order_id: int, records: list[CommissionRecord]) -> None:
         per_distributor[record.distributor_id] += record.amount_fen
     names: dict[str, str] = {}
     for distributor_id in per_distributor:
-        names.update(accounts.names_for(distributor_id))
+        names.update(ledger_accounts.names_for(distributor_id))
     ledger_post(
         kind="commission_accrue",
         reference=f"commission:accrue:order:{order_id}",
         legs=[
-            *((accounts.pending(d), amount) for d, amount in sorted(per_distributor.items())),
-            (accounts.COMMISSION_EXPENSE, -sum(per_distributor.values())),
+            *((ledger_accounts.pending(d), amount) for d, amount in sorted(per_distributor.items())),
+            (ledger_accounts.COMMISSION_EXPENSE, -sum(per_distributor.values())),
         ],
         memo=f"订单 {order_id} 佣金入账（冻结）",
         names=names,

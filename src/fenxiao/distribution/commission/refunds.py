@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Least
 
-from fenxiao.distribution import accounts
+from fenxiao.distribution import ledger_accounts
 from fenxiao.distribution.commission.rules import commission_after_refund
 from fenxiao.distribution.locks import lock_line_commission
 from fenxiao.distribution.models import CommissionRecord, CommissionStatus
@@ -55,19 +55,19 @@ def commission_refund_sync(*, order_line_id: int) -> int:
             if record.status == CommissionStatus.SETTLED:
                 record.clawback_fen += taken
                 fields.append("clawback_fen")
-                legs[accounts.available(record.distributor_id)] -= taken
+                legs[ledger_accounts.available(record.distributor_id)] -= taken
             else:
                 record.reversed_fen += taken
                 fields.append("reversed_fen")
-                legs[accounts.pending(record.distributor_id)] -= taken
+                legs[ledger_accounts.pending(record.distributor_id)] -= taken
                 if record.net_fen == 0:
                     record.status = CommissionStatus.CANCELLED
                     fields.append("status")
-            names.update(accounts.names_for(record.distributor_id))
+            names.update(ledger_accounts.names_for(record.distributor_id))
             taken_total += taken
         record.save(update_fields=fields)
     if taken_total:
-        legs[accounts.COMMISSION_EXPENSE] += taken_total
+        legs[ledger_accounts.COMMISSION_EXPENSE] += taken_total
         ledger_post(
             kind="commission_reverse",
             reference=f"commission:refund:line:{order_line_id}:{refunded}",

@@ -17,7 +17,7 @@ from datetime import datetime
 from django.db import connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Sum
 
-from fenxiao.distribution import accounts
+from fenxiao.distribution import ledger_accounts
 from fenxiao.distribution.locks import lock_commission_as_read
 from fenxiao.distribution.models import CommissionRecord, CommissionStatus, Distributor, Tier
 from fenxiao.ledger.services import ledger_post
@@ -94,9 +94,9 @@ def _settle_batch(now: datetime, batch: int) -> tuple[int, set[int]]:
     names: dict[str, str] = {}
     for distributor_id, amount in sorted(per_distributor.items()):
         if amount:
-            legs.append((accounts.pending(distributor_id), -amount))
-            legs.append((accounts.available(distributor_id), amount))
-            names.update(accounts.names_for(distributor_id))
+            legs.append((ledger_accounts.pending(distributor_id), -amount))
+            legs.append((ledger_accounts.available(distributor_id), amount))
+            names.update(ledger_accounts.names_for(distributor_id))
     if legs:
         ledger_post(
             kind="commission_settle",
