@@ -34,7 +34,7 @@ from fenxiao.distribution.models import (
 )
 from fenxiao.distribution.network.binding import referral_bind
 from fenxiao.distribution.network.enrolment import application_submit, distributor_create
-from fenxiao.distribution.withdrawals import withdrawal_request
+from fenxiao.distribution.withdrawals.requests import withdrawal_request
 from fenxiao.ledger.selectors import account_balance
 from fenxiao.ledger.services import ledger_post
 from fenxiao.orders.services import order_confirm_receipt

@@ -31,7 +31,7 @@ from fenxiao.distribution.models import (
     WithdrawalStatus,
 )
 from fenxiao.distribution.network.binding import referral_bind
-from fenxiao.distribution.withdrawals import withdrawal_request
+from fenxiao.distribution.withdrawals.requests import withdrawal_request
 from fenxiao.integrations.wechat.pay_gateway import pay_gateway
 from fenxiao.ledger.models import LedgerTransaction, Leg
 from fenxiao.ledger.selectors import account_balance

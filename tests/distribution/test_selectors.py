@@ -19,7 +19,7 @@ from fenxiao.distribution.config.settings import settings_update
 from fenxiao.distribution.errors import NotADistributor
 from fenxiao.distribution.models import Referral, Tier
 from fenxiao.distribution.network.enrolment import distributor_suspend
-from fenxiao.distribution.withdrawals import withdrawal_request
+from fenxiao.distribution.withdrawals.requests import withdrawal_request
 from tests.distribution.centre_support import lines_of, member, refund_line, settle
 from tests.distribution.support import make_distributor, make_user, paid_order, receive
 from tests.factories import StaffUserFactory

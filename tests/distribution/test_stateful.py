@@ -54,7 +54,7 @@ from fenxiao.distribution.models import (
     WithdrawalStatus,
 )
 from fenxiao.distribution.network.binding import referral_bind
-from fenxiao.distribution.withdrawals import (
+from fenxiao.distribution.withdrawals.requests import (
     withdrawal_approve,
     withdrawal_mark_bank_paid,
     withdrawal_reject,

@@ -14,8 +14,8 @@ from fenxiao.core.errors import DomainError
 from fenxiao.distribution import ledger_accounts
 from fenxiao.distribution.config.settings import settings_update
 from fenxiao.distribution.models import Withdrawal, WithdrawalStatus
-from fenxiao.distribution.payouts import sweep_payouts, withdrawal_payout_query
-from fenxiao.distribution.withdrawals import (
+from fenxiao.distribution.withdrawals.payouts import sweep_payouts, withdrawal_payout_query
+from fenxiao.distribution.withdrawals.requests import (
     withdrawal_approve,
     withdrawal_mark_bank_paid,
     withdrawal_reject,
@@ -263,7 +263,7 @@ def test_refund_after_withdrawal_leaves_a_debt_that_the_next_commission_repays(c
 
 
 def test_unfinished_payouts_are_asked_about_less_often_as_they_age(commit, dist, monkeypatch):
-    from fenxiao.distribution import payouts
+    from fenxiao.distribution.withdrawals import payouts
 
     start = timezone.now()
     with time_machine.travel(start, tick=False), commit():
@@ -292,7 +292,7 @@ def test_unfinished_payouts_are_asked_about_less_often_as_they_age(commit, dist,
 def test_a_bill_for_another_amount_is_left_for_an_operator(commit, dist):
     from dataclasses import replace
 
-    from fenxiao.distribution.payouts import withdrawal_apply_bill
+    from fenxiao.distribution.withdrawals.payouts import withdrawal_apply_bill
     from fenxiao.integrations.wechat.transfer_gateway import transfer_gateway
 
     with commit():

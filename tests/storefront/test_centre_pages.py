@@ -18,7 +18,7 @@ from fenxiao.distribution.models import (
     Withdrawal,
     WithdrawalStatus,
 )
-from fenxiao.distribution.withdrawals import withdrawal_request
+from fenxiao.distribution.withdrawals.requests import withdrawal_request
 from fenxiao.integrations.wechat.transfer_gateway import reset_transfer_gateway
 from fenxiao.orders.models import Order
 from tests.catalog_factories import SkuFactory

@@ -22,8 +22,8 @@ from fenxiao.distribution.commission.settlement import commission_settle_batch
 from fenxiao.distribution.models import CommissionRecord, Distributor, DistributorApplication
 from fenxiao.distribution.network.binding import referral_bind
 from fenxiao.distribution.network.enrolment import application_submit, distributor_create
-from fenxiao.distribution.payouts import withdrawal_payout_submit
-from fenxiao.distribution.withdrawals import withdrawal_request
+from fenxiao.distribution.withdrawals.payouts import withdrawal_payout_submit
+from fenxiao.distribution.withdrawals.requests import withdrawal_request
 from fenxiao.integrations.wechat.transfer_sandbox import sandbox_transfer_confirm
 from fenxiao.orders.checkout import LineRequest
 from fenxiao.orders.models import Order, OrderLine

@@ -16,7 +16,7 @@ from django.utils.html import format_html, format_html_join
 from fenxiao.core.admin_mixins import ServiceOnlyAdmin
 from fenxiao.core.masking import mask_account_no, mask_phone
 from fenxiao.core.money import yuan
-from fenxiao.distribution import ledger_accounts, withdrawals
+from fenxiao.distribution import ledger_accounts
 from fenxiao.distribution.admin_forms import BankPaidForm, ConfirmForm, reason_form
 from fenxiao.distribution.admin_views import (
     DefaultStatusFilter,
@@ -39,6 +39,7 @@ from fenxiao.distribution.models import (
     WithdrawalStatus,
 )
 from fenxiao.distribution.network import enrolment
+from fenxiao.distribution.withdrawals import requests as withdrawals
 from fenxiao.ledger.selectors import account_balances
 
 

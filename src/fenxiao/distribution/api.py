@@ -13,7 +13,6 @@ from fenxiao.distribution.errors import NotADistributor
 from fenxiao.distribution.models import ApplicationStatus, Distributor, DistributorStatus, Withdrawal
 from fenxiao.distribution.network.binding import referral_bind
 from fenxiao.distribution.network.enrolment import application_submit
-from fenxiao.distribution.payouts import withdrawal_confirm_params, withdrawal_transfer_notified
 from fenxiao.distribution.schemas import (
     ApplicationOut,
     ApplyIn,
@@ -25,7 +24,8 @@ from fenxiao.distribution.schemas import (
     withdrawal_dict,
 )
 from fenxiao.distribution.sharing import share_assets
-from fenxiao.distribution.withdrawals import withdrawal_request
+from fenxiao.distribution.withdrawals.payouts import withdrawal_confirm_params, withdrawal_transfer_notified
+from fenxiao.distribution.withdrawals.requests import withdrawal_request
 from fenxiao.payments.api import wechat_notify_answer
 from fenxiao.payments.schemas import NotifyAck
 

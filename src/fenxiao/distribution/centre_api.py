@@ -13,7 +13,7 @@ from fenxiao.accounts.auth import user_auth
 from fenxiao.core.openapi_errors import answers
 from fenxiao.distribution import centre_earnings, centre_standing, selectors
 from fenxiao.distribution import centre_schemas as schemas
-from fenxiao.distribution.payouts import withdrawal_confirm_params
+from fenxiao.distribution.withdrawals.payouts import withdrawal_confirm_params
 
 router = Router(tags=["分销中心"], auth=user_auth)
 

@@ -15,7 +15,7 @@ from fenxiao.distribution.commission.settlement import sweep_settle_commission
 from fenxiao.distribution.config.settings import distribution_settings
 from fenxiao.distribution.models import BecomePolicy
 from fenxiao.distribution.network.enrolment import distributor_qualify_by_spend
-from fenxiao.distribution.payouts import sweep_payouts, withdrawal_transfer_notified
+from fenxiao.distribution.withdrawals.payouts import sweep_payouts, withdrawal_transfer_notified
 from fenxiao.integrations.wechat.pay_gateway import SignedMessage
 from fenxiao.orders.models import Order
 

@@ -16,7 +16,6 @@ from fenxiao.core.errors import NotFound
 from fenxiao.core.masking import mask_phone
 from fenxiao.core.openapi_errors import answers
 from fenxiao.core.paging import paginate
-from fenxiao.distribution import withdrawals
 from fenxiao.distribution.config import settings as config
 from fenxiao.distribution.errors import SettingsInvalid
 from fenxiao.distribution.models import (
@@ -43,6 +42,7 @@ from fenxiao.distribution.schemas import (
     WithdrawalAdminOut,
     withdrawal_dict,
 )
+from fenxiao.distribution.withdrawals import requests as withdrawals
 
 router = Router(tags=["分销运营"], auth=staff_auth)
 

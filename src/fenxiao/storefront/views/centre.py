@@ -26,8 +26,8 @@ from fenxiao.distribution.config.settings import distribution_settings
 from fenxiao.distribution.errors import NotADistributor
 from fenxiao.distribution.models import CommissionStatus, WithdrawalMethod
 from fenxiao.distribution.network.enrolment import application_submit
-from fenxiao.distribution.payouts import withdrawal_confirm_params
-from fenxiao.distribution.withdrawals import BANK_FIELDS, withdrawal_request
+from fenxiao.distribution.withdrawals.payouts import withdrawal_confirm_params
+from fenxiao.distribution.withdrawals.requests import BANK_FIELDS, withdrawal_request
 from fenxiao.storefront.shortcuts import int_param, pager, render_page, shopper_page
 
 COMMISSION_TABS = (("", "全部"), *((s.value, s.label) for s in CommissionStatus))

@@ -142,7 +142,7 @@ def withdrawal_request(
 
 def _payout_after_commit(withdrawal_id: int) -> None:
     """The transfer is an HTTP call to WeChat: never inside our transaction (DESIGN §4)."""
-    from fenxiao.distribution.payouts import withdrawal_payout_submit
+    from fenxiao.distribution.withdrawals.payouts import withdrawal_payout_submit
 
     transaction.on_commit(lambda: withdrawal_payout_submit(withdrawal_id=withdrawal_id))
 

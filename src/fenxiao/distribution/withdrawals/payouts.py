@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from fenxiao.distribution.locks import lock_withdrawal
 from fenxiao.distribution.models import Withdrawal, WithdrawalMethod, WithdrawalStatus
-from fenxiao.distribution.withdrawals import withdrawal_finish
+from fenxiao.distribution.withdrawals.requests import withdrawal_finish
 from fenxiao.integrations.wechat.pay_gateway import NotificationError
 from fenxiao.integrations.wechat.transfer_gateway import (
     TransferBill,
