@@ -18,7 +18,8 @@ from django.utils.dateparse import parse_datetime
 from fenxiao.distribution.config.settings import settings_update
 from fenxiao.distribution.models import Withdrawal, WithdrawalStatus
 from fenxiao.distribution.network.enrolment import application_reject, application_submit, distributor_suspend
-from fenxiao.distribution.withdrawals.requests import withdrawal_mark_bank_paid, withdrawal_reject, withdrawal_request
+from fenxiao.distribution.withdrawals.requests import withdrawal_request
+from fenxiao.distribution.withdrawals.review import withdrawal_mark_bank_paid, withdrawal_reject
 from tests.distribution.centre_support import api_for, lines_of, member, refund_line, settle
 from tests.distribution.support import make_distributor, make_user, paid_order, receive
 from tests.factories import StaffUserFactory

@@ -54,12 +54,8 @@ from fenxiao.distribution.models import (
     WithdrawalStatus,
 )
 from fenxiao.distribution.network.binding import referral_bind
-from fenxiao.distribution.withdrawals.requests import (
-    withdrawal_approve,
-    withdrawal_mark_bank_paid,
-    withdrawal_reject,
-    withdrawal_request,
-)
+from fenxiao.distribution.withdrawals.requests import withdrawal_request
+from fenxiao.distribution.withdrawals.review import withdrawal_approve, withdrawal_mark_bank_paid, withdrawal_reject
 from fenxiao.integrations.wechat.transfer_gateway import reset_transfer_gateway
 from fenxiao.integrations.wechat.transfer_sandbox import sandbox_transfer_confirm, sandbox_transfer_fail
 from fenxiao.ledger.checks import ledger_check

@@ -15,12 +15,8 @@ from fenxiao.distribution import ledger_accounts
 from fenxiao.distribution.config.settings import settings_update
 from fenxiao.distribution.models import Withdrawal, WithdrawalStatus
 from fenxiao.distribution.withdrawals.payouts import sweep_payouts, withdrawal_payout_query
-from fenxiao.distribution.withdrawals.requests import (
-    withdrawal_approve,
-    withdrawal_mark_bank_paid,
-    withdrawal_reject,
-    withdrawal_request,
-)
+from fenxiao.distribution.withdrawals.requests import withdrawal_request
+from fenxiao.distribution.withdrawals.review import withdrawal_approve, withdrawal_mark_bank_paid, withdrawal_reject
 from fenxiao.integrations.wechat.transfer_gateway import reset_transfer_gateway
 from fenxiao.integrations.wechat.transfer_sandbox import (
     sandbox_transfer_confirm,

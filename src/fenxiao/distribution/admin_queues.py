@@ -39,7 +39,7 @@ from fenxiao.distribution.models import (
     WithdrawalStatus,
 )
 from fenxiao.distribution.network import enrolment
-from fenxiao.distribution.withdrawals import requests as withdrawals
+from fenxiao.distribution.withdrawals import review
 from fenxiao.ledger.selectors import account_balances
 
 
@@ -255,15 +255,15 @@ class WithdrawalStatusFilter(DefaultStatusFilter):
 
 
 def _approve_withdrawal(w: Withdrawal, actor_id: int, data: dict) -> Withdrawal:
-    return withdrawals.withdrawal_approve(withdrawal_id=w.pk, actor_id=actor_id)
+    return review.withdrawal_approve(withdrawal_id=w.pk, actor_id=actor_id)
 
 
 def _reject_withdrawal(w: Withdrawal, actor_id: int, data: dict) -> Withdrawal:
-    return withdrawals.withdrawal_reject(withdrawal_id=w.pk, actor_id=actor_id, reason=data["reason"])
+    return review.withdrawal_reject(withdrawal_id=w.pk, actor_id=actor_id, reason=data["reason"])
 
 
 def _mark_paid(w: Withdrawal, actor_id: int, data: dict) -> Withdrawal:
-    return withdrawals.withdrawal_mark_bank_paid(withdrawal_id=w.pk, actor_id=actor_id, reference=data["reference"])
+    return review.withdrawal_mark_bank_paid(withdrawal_id=w.pk, actor_id=actor_id, reference=data["reference"])
 
 
 def _bank_awaiting_payment(w: Withdrawal) -> bool:

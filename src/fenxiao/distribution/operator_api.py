@@ -42,7 +42,7 @@ from fenxiao.distribution.schemas import (
     WithdrawalAdminOut,
     withdrawal_dict,
 )
-from fenxiao.distribution.withdrawals import requests as withdrawals
+from fenxiao.distribution.withdrawals import review
 
 router = Router(tags=["分销运营"], auth=staff_auth)
 
@@ -291,20 +291,18 @@ def withdrawal_queue(request: HttpRequest, q: Query[AdminPageQuery]):
 @router.post("/withdrawals/{withdrawal_id}/approve", response=WithdrawalAdminOut, summary="通过提现")
 @answers(409)
 def withdrawal_approve(request: HttpRequest, withdrawal_id: int):
-    withdrawals.withdrawal_approve(withdrawal_id=withdrawal_id, actor_id=request.auth.id)
+    review.withdrawal_approve(withdrawal_id=withdrawal_id, actor_id=request.auth.id)
     return _withdrawal(withdrawal_id)
 
 
 @router.post("/withdrawals/{withdrawal_id}/reject", response=WithdrawalAdminOut, summary="驳回提现")
 @answers(409)
 def withdrawal_reject(request: HttpRequest, withdrawal_id: int, body: ReasonIn):
-    withdrawals.withdrawal_reject(withdrawal_id=withdrawal_id, actor_id=request.auth.id, reason=body.reason)
+    review.withdrawal_reject(withdrawal_id=withdrawal_id, actor_id=request.auth.id, reason=body.reason)
     return _withdrawal(withdrawal_id)
 
 
 @router.post("/withdrawals/{withdrawal_id}/mark-paid", response=WithdrawalAdminOut, summary="银行卡提现标记已打款")
 def withdrawal_mark_paid(request: HttpRequest, withdrawal_id: int, body: MarkPaidIn):
-    withdrawals.withdrawal_mark_bank_paid(
-        withdrawal_id=withdrawal_id, actor_id=request.auth.id, reference=body.reference
-    )
+    review.withdrawal_mark_bank_paid(withdrawal_id=withdrawal_id, actor_id=request.auth.id, reference=body.reference)
     return _withdrawal(withdrawal_id)

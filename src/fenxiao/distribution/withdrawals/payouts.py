@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from fenxiao.distribution.locks import lock_withdrawal
 from fenxiao.distribution.models import Withdrawal, WithdrawalMethod, WithdrawalStatus
-from fenxiao.distribution.withdrawals.requests import withdrawal_finish
+from fenxiao.distribution.withdrawals.outcomes import withdrawal_finish
 from fenxiao.integrations.wechat.pay_gateway import NotificationError
 from fenxiao.integrations.wechat.transfer_gateway import (
     TransferBill,
@@ -46,6 +46,12 @@ SWEEP_BATCH = 200
 
 def _user_name_for(withdrawal: Withdrawal) -> str | None:
     return withdrawal.distributor.real_name or None
+
+
+def withdrawal_payout_after_commit(withdrawal_id: int) -> None:
+    """Submit an approved WeChat withdrawal once the approving transaction has committed: the
+    transfer is an HTTP call to WeChat, never made inside our transaction (DESIGN §4)."""
+    transaction.on_commit(lambda: withdrawal_payout_submit(withdrawal_id=withdrawal_id))
 
 
 def withdrawal_payout_submit(*, withdrawal_id: int) -> Withdrawal:

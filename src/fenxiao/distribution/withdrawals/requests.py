@@ -1,7 +1,7 @@
-"""Withdrawals (DESIGN §5): a distributor asks for part of their available balance; it moves to
-``withdrawing`` at once, is reviewed above the auto-approve threshold, and is paid out by WeChat
-merchant transfer (``payouts``) or by bank transfer an operator records. Rejection or a failed
-payout returns the money to ``available``.
+"""Asking for a withdrawal (DESIGN §5): a distributor asks for part of their available balance;
+it moves to ``withdrawing`` at once and is approved at once up to the auto-approve threshold, or
+waits for the operator (``review``). WeChat withdrawals are paid by ``payouts``, bank ones by a
+transfer the operator records; how either ends is in ``outcomes``.
 
 A withdrawal can never overdraw: the distributor row is locked (one request at a time per
 distributor, which also makes the daily limit exact) and the ledger refuses to take
@@ -23,12 +23,12 @@ from fenxiao.core.money import fen_to_yuan as format_yuan
 from fenxiao.distribution import ledger_accounts
 from fenxiao.distribution.config.settings import distribution_settings
 from fenxiao.distribution.errors import DistributionConflict, DistributionError
-from fenxiao.distribution.locks import lock_distributor_of_user, lock_withdrawal
+from fenxiao.distribution.locks import lock_distributor_of_user
 from fenxiao.distribution.models import Withdrawal, WithdrawalMethod, WithdrawalStatus
+from fenxiao.distribution.withdrawals.payouts import withdrawal_payout_after_commit
 from fenxiao.ledger.errors import InsufficientBalance
 from fenxiao.ledger.selectors import account_balance
 from fenxiao.ledger.services import ledger_post
-from fenxiao.risk.audit import audit_record
 
 RETURNED = (WithdrawalStatus.FAILED, WithdrawalStatus.REJECTED)
 BANK_FIELDS = ("bank_name", "bank_account_name", "bank_account_no")
@@ -136,139 +136,5 @@ def withdrawal_request(
             message = f"可提现余额不足，当前可提现 {format_yuan(balance)} 元"
         raise DistributionConflict("WITHDRAW_INSUFFICIENT_BALANCE", message) from exc
     if auto and method == WithdrawalMethod.WECHAT:
-        _payout_after_commit(withdrawal.id)
+        withdrawal_payout_after_commit(withdrawal.id)
     return withdrawal
-
-
-def _payout_after_commit(withdrawal_id: int) -> None:
-    """The transfer is an HTTP call to WeChat: never inside our transaction (DESIGN §4)."""
-    from fenxiao.distribution.withdrawals.payouts import withdrawal_payout_submit
-
-    transaction.on_commit(lambda: withdrawal_payout_submit(withdrawal_id=withdrawal_id))
-
-
-@transaction.atomic
-def withdrawal_approve(*, withdrawal_id: int, actor_id: int) -> Withdrawal:
-    withdrawal = lock_withdrawal(withdrawal_id)
-    if withdrawal.status != WithdrawalStatus.REVIEWING:
-        raise DistributionConflict("WITHDRAW_NOT_REVIEWING", "该提现不在待审核状态")
-    withdrawal.status = WithdrawalStatus.APPROVED
-    withdrawal.reviewed_by_id = actor_id
-    withdrawal.reviewed_at = timezone.now()
-    withdrawal.save(update_fields=["status", "reviewed_by", "reviewed_at", "updated_at"])
-    audit_record(
-        actor_id=actor_id,
-        action="distribution.withdrawal_approve",
-        target_type="withdrawal",
-        target_id=withdrawal.pk,
-        summary=f"通过提现 {withdrawal.out_bill_no}（{format_yuan(withdrawal.amount_fen)} 元）",
-    )
-    if withdrawal.method == WithdrawalMethod.WECHAT:
-        _payout_after_commit(withdrawal.id)
-    return withdrawal
-
-
-def _return_money(withdrawal: Withdrawal, *, kind: str, memo: str) -> None:
-    distributor_id = withdrawal.distributor_id
-    ledger_post(
-        kind=kind,
-        reference=f"withdrawal:return:{withdrawal.id}",
-        legs=[
-            (ledger_accounts.withdrawing(distributor_id), -withdrawal.amount_fen),
-            (ledger_accounts.available(distributor_id), withdrawal.amount_fen),
-        ],
-        memo=memo,
-        names=ledger_accounts.names_for(distributor_id),
-    )
-
-
-def _book_paid(withdrawal: Withdrawal) -> None:
-    distributor_id = withdrawal.distributor_id
-    ledger_post(
-        kind="withdrawal_paid",
-        reference=f"withdrawal:paid:{withdrawal.id}",
-        legs=[
-            (ledger_accounts.withdrawing(distributor_id), -withdrawal.amount_fen),
-            (ledger_accounts.PAYOUT, withdrawal.net_fen),
-            (ledger_accounts.WITHDRAWAL_FEES, withdrawal.fee_fen),
-        ],
-        memo=f"提现到账 {withdrawal.out_bill_no}",
-        names=ledger_accounts.names_for(distributor_id),
-    )
-
-
-@transaction.atomic
-def withdrawal_reject(*, withdrawal_id: int, actor_id: int, reason: str) -> Withdrawal:
-    """Before any money left: under review, or an approved bank withdrawal not yet paid."""
-    reason = reason.strip()
-    if not reason:
-        raise DistributionError("WITHDRAW_REJECT_REASON_REQUIRED", "驳回时请填写原因", field="reason")
-    withdrawal = lock_withdrawal(withdrawal_id)
-    rejectable = withdrawal.status == WithdrawalStatus.REVIEWING or (
-        withdrawal.status == WithdrawalStatus.APPROVED and withdrawal.method == WithdrawalMethod.BANK
-    )
-    if not rejectable:
-        raise DistributionConflict("WITHDRAW_NOT_REJECTABLE", "该提现已进入打款流程，不能驳回")
-    now = timezone.now()
-    withdrawal.status = WithdrawalStatus.REJECTED
-    withdrawal.reject_reason = reason[:200]
-    withdrawal.reviewed_by_id = actor_id
-    withdrawal.reviewed_at = withdrawal.reviewed_at or now
-    withdrawal.closed_at = now
-    withdrawal.save(update_fields=["status", "reject_reason", "reviewed_by", "reviewed_at", "closed_at", "updated_at"])
-    _return_money(withdrawal, kind="withdrawal_reject", memo=f"提现驳回退回 {withdrawal.out_bill_no}")
-    audit_record(
-        actor_id=actor_id,
-        action="distribution.withdrawal_reject",
-        target_type="withdrawal",
-        target_id=withdrawal.pk,
-        summary=f"驳回提现 {withdrawal.out_bill_no}：{reason[:100]}",
-    )
-    return withdrawal
-
-
-@transaction.atomic
-def withdrawal_mark_bank_paid(*, withdrawal_id: int, actor_id: int, reference: str) -> Withdrawal:
-    reference = reference.strip()
-    if not reference:
-        raise DistributionError("WITHDRAW_REFERENCE_REQUIRED", "请填写银行打款凭证号", field="reference")
-    withdrawal = lock_withdrawal(withdrawal_id)
-    if withdrawal.method != WithdrawalMethod.BANK:
-        raise DistributionConflict("WITHDRAW_NOT_BANK", "微信提现由微信转账完成，不能手工标记已打款")
-    if withdrawal.status != WithdrawalStatus.APPROVED:
-        raise DistributionConflict("WITHDRAW_NOT_APPROVED", "只有已审核通过、待打款的提现可以标记已打款")
-    withdrawal.status = WithdrawalStatus.PAID
-    withdrawal.paid_reference = reference[:64]
-    withdrawal.paid_at = timezone.now()
-    withdrawal.save(update_fields=["status", "paid_reference", "paid_at", "updated_at"])
-    _book_paid(withdrawal)
-    audit_record(
-        actor_id=actor_id,
-        action="distribution.withdrawal_mark_paid",
-        target_type="withdrawal",
-        target_id=withdrawal.pk,
-        summary=f"银行打款 {withdrawal.out_bill_no}，凭证 {reference[:64]}",
-    )
-    return withdrawal
-
-
-def withdrawal_finish(withdrawal: Withdrawal, *, paid: bool, reason: str = "", at: datetime | None = None) -> bool:
-    """A WeChat payout reached its end (called with the withdrawal row locked). Returns False when
-    it had already ended: a repeated notification or a query racing it changes nothing."""
-    if withdrawal.status != WithdrawalStatus.PAYING:
-        return False
-    at = at or timezone.now()
-    if paid:
-        withdrawal.status = WithdrawalStatus.PAID
-        withdrawal.paid_at = at
-        withdrawal.save(update_fields=["status", "paid_at", "transfer_state", "transfer_bill_no", "updated_at"])
-        _book_paid(withdrawal)
-    else:
-        withdrawal.status = WithdrawalStatus.FAILED
-        withdrawal.fail_reason = reason[:200]
-        withdrawal.closed_at = at
-        withdrawal.save(
-            update_fields=["status", "fail_reason", "closed_at", "transfer_state", "transfer_bill_no", "updated_at"]
-        )
-        _return_money(withdrawal, kind="withdrawal_failed", memo=f"提现失败退回 {withdrawal.out_bill_no}")
-    return True
