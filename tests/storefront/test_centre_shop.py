@@ -13,9 +13,7 @@ from django.urls import NoReverseMatch, Resolver404, path, resolve, reverse
 
 from fenxiao.catalog.models import Product
 from fenxiao.core.errors import DomainError
-from fenxiao.distribution.models import Referral, ShopItem
-from fenxiao.distribution.network.enrolment import distributor_suspend
-from fenxiao.distribution.shop import (
+from fenxiao.distribution.centre.shop import (
     MAX_SHOP_ITEMS,
     shop_get,
     shop_item_add,
@@ -23,6 +21,8 @@ from fenxiao.distribution.shop import (
     shop_item_remove,
     shop_item_reorder,
 )
+from fenxiao.distribution.models import Referral, ShopItem
+from fenxiao.distribution.network.enrolment import distributor_suspend
 from tests.catalog_factories import ProductFactory, SkuFactory
 from tests.distribution.centre_support import api_for
 from tests.distribution.support import make_distributor, make_user

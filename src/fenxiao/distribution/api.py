@@ -8,6 +8,7 @@ from ninja import Router, Status
 
 from fenxiao.core.errors import Forbidden, NotFound
 from fenxiao.core.openapi_errors import answers
+from fenxiao.distribution.centre.sharing import share_assets
 from fenxiao.distribution.centre_api import router
 from fenxiao.distribution.errors import NotADistributor
 from fenxiao.distribution.models import ApplicationStatus, Distributor, DistributorStatus, Withdrawal
@@ -23,7 +24,6 @@ from fenxiao.distribution.schemas import (
     WithdrawIn,
     withdrawal_dict,
 )
-from fenxiao.distribution.sharing import share_assets
 from fenxiao.distribution.withdrawals.payouts import withdrawal_confirm_params, withdrawal_transfer_notified
 from fenxiao.distribution.withdrawals.requests import withdrawal_request
 from fenxiao.payments.api import wechat_notify_answer

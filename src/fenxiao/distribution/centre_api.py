@@ -11,8 +11,8 @@ from ninja import Query, Router
 
 from fenxiao.accounts.auth import user_auth
 from fenxiao.core.openapi_errors import answers
-from fenxiao.distribution import centre_earnings, centre_standing, selectors
 from fenxiao.distribution import centre_schemas as schemas
+from fenxiao.distribution.centre import earnings, selectors, standing
 from fenxiao.distribution.withdrawals.payouts import withdrawal_confirm_params
 
 router = Router(tags=["分销中心"], auth=user_auth)
@@ -45,7 +45,7 @@ def customers(request: HttpRequest, filters: Query[schemas.MyPageQuery]):
 @answers(403)
 def orders(request: HttpRequest, filters: Query[schemas.StatusQuery]):
     distributor = selectors.distributor_get_for_user(user=request.auth)
-    page = centre_earnings.referred_order_list(
+    page = earnings.referred_order_list(
         distributor=distributor, status=filters.status, page=filters.page, page_size=filters.page_size
     )
     return page.shaped(schemas.referred_order_dict)
@@ -55,7 +55,7 @@ def orders(request: HttpRequest, filters: Query[schemas.StatusQuery]):
 @answers(403)
 def commissions(request: HttpRequest, filters: Query[schemas.StatusQuery]):
     distributor = selectors.distributor_get_for_user(user=request.auth)
-    page = centre_earnings.commission_list(
+    page = earnings.commission_list(
         distributor=distributor, status=filters.status, page=filters.page, page_size=filters.page_size
     )
     return page.shaped(vars)
@@ -65,7 +65,7 @@ def commissions(request: HttpRequest, filters: Query[schemas.StatusQuery]):
 @answers(403)
 def rankings(request: HttpRequest, filters: Query[schemas.RankingQuery]):
     distributor = selectors.distributor_get_for_user(user=request.auth)
-    ranking = centre_standing.ranking_list(distributor=distributor, period=filters.period, by=filters.by)
+    ranking = standing.ranking_list(distributor=distributor, period=filters.period, by=filters.by)
     return schemas.ranking_dict(ranking)
 
 
@@ -73,7 +73,7 @@ def rankings(request: HttpRequest, filters: Query[schemas.RankingQuery]):
 @answers(403)
 def tier(request: HttpRequest):
     distributor = selectors.distributor_get_for_user(user=request.auth)
-    return schemas.tier_progress_dict(centre_standing.tier_overview(distributor=distributor))
+    return schemas.tier_progress_dict(standing.tier_overview(distributor=distributor))
 
 
 @router.get("/withdrawals", response=schemas.MyWithdrawalPageOut, summary="提现记录")

@@ -11,8 +11,8 @@ from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
-from fenxiao.distribution import centre_earnings, centre_standing, selectors
 from fenxiao.distribution import schemas as write_schemas
+from fenxiao.distribution.centre import earnings, selectors, standing
 from fenxiao.distribution.models import Tier, Withdrawal, WithdrawalMethod
 
 SHARE_PAGE = "pages/index/index"
@@ -196,7 +196,7 @@ def team_dict(counts: selectors.TeamCounts, level: int, page) -> dict:
     return {"level1_count": counts.level1, "level2_count": counts.level2, "level": level, **page.shaped(vars)}
 
 
-def referred_order_dict(row: centre_earnings.ReferredOrder) -> dict:
+def referred_order_dict(row: earnings.ReferredOrder) -> dict:
     return {**vars(row), "goods_summary": row.goods_summary}
 
 
@@ -242,7 +242,7 @@ class TierProgressOut(Schema):
     note: str
 
 
-def ranking_dict(ranking: centre_standing.Ranking) -> dict:
+def ranking_dict(ranking: standing.Ranking) -> dict:
     return {**vars(ranking), "entries": [vars(e) for e in ranking.entries]}
 
 
@@ -255,7 +255,7 @@ def _tier_step(tier: Tier, levels: int) -> dict:
     }
 
 
-def tier_progress_dict(view: centre_standing.TierOverview) -> dict:
+def tier_progress_dict(view: standing.TierOverview) -> dict:
     return {
         "current": _tier_step(view.current, view.levels),
         "next": _tier_step(view.next, view.levels) if view.next else None,

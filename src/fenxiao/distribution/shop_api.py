@@ -14,9 +14,9 @@ from ninja import Field, Router, Schema, Status
 from fenxiao.accounts.auth import user_auth
 from fenxiao.core.media import media_url
 from fenxiao.core.openapi_errors import answers
-from fenxiao.distribution import selectors
-from fenxiao.distribution.sharing import PRODUCT_PAGE
-from fenxiao.distribution.shop import (
+from fenxiao.distribution.centre import selectors
+from fenxiao.distribution.centre.sharing import PRODUCT_PAGE
+from fenxiao.distribution.centre.shop import (
     MAX_SHOP_ITEMS,
     ShopProduct,
     shop_get,

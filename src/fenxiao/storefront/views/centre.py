@@ -20,8 +20,8 @@ from django.views.decorators.http import require_POST
 
 from fenxiao.core.errors import DomainError, NotFound
 from fenxiao.core.money import yuan_to_fen
-from fenxiao.distribution import selectors
-from fenxiao.distribution.centre_earnings import commission_list
+from fenxiao.distribution.centre import selectors
+from fenxiao.distribution.centre.earnings import commission_list
 from fenxiao.distribution.config.settings import distribution_settings
 from fenxiao.distribution.errors import NotADistributor
 from fenxiao.distribution.models import CommissionStatus, WithdrawalMethod

@@ -1,7 +1,7 @@
 """Reads for the distributor centre (DESIGN §5 "distributor tools"): who I am and what I hold,
 my team, my customers and my withdrawals; and what the other centre reads share (paging, masks,
-the caller's distributor). Orders and commission through me are read in ``centre_earnings``,
-rankings and tier progress in ``centre_standing``.
+the caller's distributor). Orders and commission through me are read in ``earnings``,
+rankings and tier progress in ``standing``.
 
 Every query starts from the caller's own distributor, so nothing of another distributor can be
 read; figures are aggregated in SQL and lists are paged with a fixed number of queries, so a team

@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from fenxiao.core.masking import mask_order_no
 from fenxiao.core.paging import Page
+from fenxiao.distribution.centre.selectors import NET_FEN, SALES_FEN, paged, person_name
 from fenxiao.distribution.config.settings import distribution_settings
 from fenxiao.distribution.models import CommissionRecord, CommissionStatus, Distributor
-from fenxiao.distribution.selectors import NET_FEN, SALES_FEN, paged, person_name
 from fenxiao.orders.models import Order, OrderLine
 
 CommissionFilter = Literal["pending", "settled", "cancelled"]

@@ -11,10 +11,10 @@ from typing import Literal
 from django.db.models import Sum
 from django.utils import timezone
 
+from fenxiao.distribution.centre.selectors import NET_FEN, SALES_FEN, person_name
 from fenxiao.distribution.commission.settlement import TierProgress, tier_progress
 from fenxiao.distribution.config.settings import enabled_levels
 from fenxiao.distribution.models import CommissionRecord, CommissionStatus, Distributor, DistributorStatus, Tier
-from fenxiao.distribution.selectors import NET_FEN, SALES_FEN, person_name
 
 RANKING_SIZE = 20
 RankingPeriod = Literal["week", "month"]

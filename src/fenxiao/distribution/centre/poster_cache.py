@@ -15,7 +15,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from fenxiao.core.media import media_url
-from fenxiao.distribution.poster import LAYOUT_VERSION
+from fenxiao.distribution.centre.poster import LAYOUT_VERSION
 from fenxiao.integrations.wechat import gateway
 
 

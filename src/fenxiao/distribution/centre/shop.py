@@ -17,10 +17,10 @@ from django.db.models.functions import Coalesce
 
 from fenxiao.catalog.models import Product
 from fenxiao.core.errors import Forbidden, NotFound
+from fenxiao.distribution.centre.selectors import person_name
 from fenxiao.distribution.errors import DistributionConflict, DistributionError
 from fenxiao.distribution.locks import lock_distributor_of_user
 from fenxiao.distribution.models import Distributor, DistributorStatus, ShopItem
-from fenxiao.distribution.selectors import person_name
 
 MAX_SHOP_ITEMS = 50
 

@@ -11,9 +11,9 @@ from django.db.models import Min, Q
 
 from fenxiao.catalog.models import Product
 from fenxiao.core.errors import NotFound
+from fenxiao.distribution.centre.poster import render_poster
+from fenxiao.distribution.centre.poster_cache import poster_url, wxacode_url
 from fenxiao.distribution.models import Distributor
-from fenxiao.distribution.poster import render_poster
-from fenxiao.distribution.poster_cache import poster_url, wxacode_url
 from fenxiao.integrations.wechat.gateway import wxacode_unlimited
 
 HOME_PAGE = "pages/index/index"
