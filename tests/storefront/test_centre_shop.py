@@ -252,8 +252,9 @@ def test_centre_renders_without_the_materials_page_and_links_it_when_it_exists(d
 
 @pytest.fixture
 def shop_api(settings):
-    """The site's API once ``shop_api.router`` is registered in ``fenxiao/api.py``; until then the
-    same router on an API with the site's error handlers, so these tests run either way."""
+    """The site's API once ``distribution.api.shop.router`` is registered in ``fenxiao/api.py``;
+    until then the same router on an API with the site's error handlers, so these tests run either
+    way."""
     from fenxiao.api import api
 
     try:
@@ -261,7 +262,7 @@ def shop_api(settings):
     except Resolver404:
         from ninja import NinjaAPI
 
-        from fenxiao.distribution.shop_api import router
+        from fenxiao.distribution.api.shop import router
 
         local = NinjaAPI(urls_namespace="shop-api-test", docs_url=None, openapi_url=None)
         local._exception_handlers = dict(api._exception_handlers)

@@ -1,7 +1,7 @@
 """分销中心: the front page (or the application form for a shopper who is not a distributor yet),
 earnings with their records, withdrawing and the withdrawal records.
 
-The same services and selectors as the JSON centre (``distribution.centre_api`` and ``api``):
+The same services and selectors as the JSON centre (``distribution.api.centre`` and ``actions``):
 every read starts from the caller's own distributor, so nobody sees another's money, and a
 withdrawal of someone else is "not found". Forms that can be refused (apply, withdraw) come back
 with the service's Chinese message next to the field it names and the values kept, answered 200:

@@ -1,5 +1,5 @@
 """The distributor's writes: apply, bind a share, ask for a withdrawal, share assets; and WeChat's
-transfer notify URL. Reads of the distributor centre live in ``centre_api``, on the same router."""
+transfer notify URL. Reads of the distributor centre live in ``centre``, on the same router."""
 
 from __future__ import annotations
 
@@ -8,13 +8,8 @@ from ninja import Router, Status
 
 from fenxiao.core.errors import Forbidden, NotFound
 from fenxiao.core.openapi_errors import answers
-from fenxiao.distribution.centre.sharing import share_assets
-from fenxiao.distribution.centre_api import router
-from fenxiao.distribution.errors import NotADistributor
-from fenxiao.distribution.models import ApplicationStatus, Distributor, DistributorStatus, Withdrawal
-from fenxiao.distribution.network.binding import referral_bind
-from fenxiao.distribution.network.enrolment import application_submit
-from fenxiao.distribution.schemas import (
+from fenxiao.distribution.api.centre import router
+from fenxiao.distribution.api.schemas import (
     ApplicationOut,
     ApplyIn,
     BindIn,
@@ -24,12 +19,17 @@ from fenxiao.distribution.schemas import (
     WithdrawIn,
     withdrawal_dict,
 )
+from fenxiao.distribution.centre.sharing import share_assets
+from fenxiao.distribution.errors import NotADistributor
+from fenxiao.distribution.models import ApplicationStatus, Distributor, DistributorStatus, Withdrawal
+from fenxiao.distribution.network.binding import referral_bind
+from fenxiao.distribution.network.enrolment import application_submit
 from fenxiao.distribution.withdrawals.payouts import withdrawal_confirm_params, withdrawal_transfer_notified
 from fenxiao.distribution.withdrawals.requests import withdrawal_request
 from fenxiao.payments.api import wechat_notify_answer
 from fenxiao.payments.schemas import NotifyAck
 
-# One router for the whole distributor centre (``router``, from centre_api): Ninja makes one URL
+# One router for the whole distributor centre (``router``, from ``centre``): Ninja makes one URL
 # pattern per path per router, so GET /withdrawals there and POST /withdrawals here must share it.
 
 

@@ -16,19 +16,7 @@ from fenxiao.core.errors import NotFound
 from fenxiao.core.masking import mask_phone
 from fenxiao.core.openapi_errors import answers
 from fenxiao.core.paging import paginate
-from fenxiao.distribution.config import settings as config
-from fenxiao.distribution.errors import SettingsInvalid
-from fenxiao.distribution.models import (
-    ApplicationStatus,
-    Distributor,
-    DistributorApplication,
-    DistributorStatus,
-    ProductCommission,
-    Tier,
-    Withdrawal,
-)
-from fenxiao.distribution.network import enrolment
-from fenxiao.distribution.schemas import (
+from fenxiao.distribution.api.schemas import (
     ApplicationAdminOut,
     DistributorAdminOut,
     MarkPaidIn,
@@ -42,6 +30,18 @@ from fenxiao.distribution.schemas import (
     WithdrawalAdminOut,
     withdrawal_dict,
 )
+from fenxiao.distribution.config import settings as config
+from fenxiao.distribution.errors import SettingsInvalid
+from fenxiao.distribution.models import (
+    ApplicationStatus,
+    Distributor,
+    DistributorApplication,
+    DistributorStatus,
+    ProductCommission,
+    Tier,
+    Withdrawal,
+)
+from fenxiao.distribution.network import enrolment
 from fenxiao.distribution.withdrawals import review
 
 router = Router(tags=["分销运营"], auth=staff_auth)

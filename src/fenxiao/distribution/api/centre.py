@@ -11,7 +11,7 @@ from ninja import Query, Router
 
 from fenxiao.accounts.auth import user_auth
 from fenxiao.core.openapi_errors import answers
-from fenxiao.distribution import centre_schemas as schemas
+from fenxiao.distribution.api import centre_schemas as schemas
 from fenxiao.distribution.centre import earnings, selectors, standing
 from fenxiao.distribution.withdrawals.payouts import withdrawal_confirm_params
 

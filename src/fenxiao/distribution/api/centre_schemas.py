@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
-from fenxiao.distribution import schemas as write_schemas
+from fenxiao.distribution.api import schemas as write_schemas
 from fenxiao.distribution.centre import earnings, selectors, standing
 from fenxiao.distribution.models import Tier, Withdrawal, WithdrawalMethod
 
