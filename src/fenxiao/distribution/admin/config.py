@@ -1,8 +1,7 @@
-"""Operator console for distribution (DESIGN §5, §7). Here: the settings singleton, tiers and
-product commission, which save through ``config`` so the console refuses what the API refuses, in
-the same words, and every accepted change is in the audit log. The distributor, application and
-withdrawal queues are in ``admin_queues``; commission records and referrals, read only, in
-``admin_records``. Money is shown and typed in yuan, rates in percent."""
+"""The merchant's configuration in the console (DESIGN §5, §7): the settings singleton, tiers and
+product commission, which save through ``distribution.config`` so the console refuses what the
+API refuses, in the same words, and every accepted change is in the audit log. Money is shown and
+typed in yuan, rates in percent."""
 
 from __future__ import annotations
 
@@ -13,9 +12,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from fenxiao.core.money import yuan
-from fenxiao.distribution import admin_queues, admin_records  # noqa: F401  (register their admins)
-from fenxiao.distribution.admin_forms import LEVEL3_WARNING, ProductCommissionForm, SettingsForm, TierForm
-from fenxiao.distribution.admin_views import ServiceFormAdmin
+from fenxiao.distribution.admin.forms import LEVEL3_WARNING, ProductCommissionForm, SettingsForm, TierForm
+from fenxiao.distribution.admin.views import ServiceFormAdmin
 from fenxiao.distribution.config.rules import bps_percent
 from fenxiao.distribution.config.settings import (
     distribution_settings,

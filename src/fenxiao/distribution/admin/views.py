@@ -30,7 +30,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html, format_html_join
 
 from fenxiao.core.errors import DomainError
-from fenxiao.distribution.admin_forms import ServiceForm
+from fenxiao.distribution.admin.forms import ServiceForm
 from fenxiao.distribution.config.rules import RuleViolation
 
 

@@ -9,7 +9,7 @@ from django.db.models import F
 
 from fenxiao.core.admin_mixins import ReadOnlyAdmin
 from fenxiao.core.money import yuan
-from fenxiao.distribution.admin_views import admin_link
+from fenxiao.distribution.admin.views import admin_link
 from fenxiao.distribution.config.rules import bps_percent
 from fenxiao.distribution.models import CommissionRecord, Distributor, OrderReferral, Referral, ReferralChange
 

@@ -17,8 +17,8 @@ from fenxiao.core.admin_mixins import ServiceOnlyAdmin
 from fenxiao.core.masking import mask_account_no, mask_phone
 from fenxiao.core.money import yuan
 from fenxiao.distribution import ledger_accounts
-from fenxiao.distribution.admin_forms import BankPaidForm, ConfirmForm, reason_form
-from fenxiao.distribution.admin_views import (
+from fenxiao.distribution.admin.forms import BankPaidForm, ConfirmForm, reason_form
+from fenxiao.distribution.admin.views import (
     DefaultStatusFilter,
     Step,
     StepAdmin,
