@@ -29,7 +29,7 @@ from fenxiao.distribution.config.settings import settings_update
 from fenxiao.distribution.models import DistributionSettings, ProductCommission, Tier
 from fenxiao.risk.models import AuditEntry
 from tests.catalog_factories import ProductFactory
-from tests.distribution.test_admin import settings_form
+from tests.distribution.console.support import settings_form
 from tests.support import Api
 
 SETTINGS = "/api/v1/admin/distribution/settings"
