@@ -15,6 +15,8 @@ from fenxiao.orders.models import Order, OrderLine
 from tests.distribution.support import after_freeze, make_user
 from tests.support import Api
 
+BASE = "/api/v1/distribution"
+
 
 def api_for(user: User) -> Api:
     return Api(token_pair_issue(user_id=user.id, scope="user").access)
@@ -40,3 +42,9 @@ def settle(order: Order) -> int:
 
 def lines_of(order: Order) -> list[OrderLine]:
     return list(OrderLine.objects.filter(order=order).order_by("id"))
+
+
+def body(response, status: int = 200) -> dict:
+    """The JSON of an answer that must have ``status``; otherwise the failure shows what came."""
+    assert response.status_code == status, response.content.decode()
+    return response.json()
