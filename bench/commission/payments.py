@@ -22,8 +22,8 @@ class Shop:
 
 
 def prepare_shop(shoppers_per_kind: int) -> Shop:
-    from fenxiao.distribution.binding import referral_bind
-    from fenxiao.distribution.enrolment import distributor_create
+    from fenxiao.distribution.network.binding import referral_bind
+    from fenxiao.distribution.network.enrolment import distributor_create
 
     top = distributor_create(
         user_id=make_shopper("bench_top").id, source="apply", real_name="李娜", phone="13800138000"

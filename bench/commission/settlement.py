@@ -22,8 +22,8 @@ def seed_backlog(args: argparse.Namespace) -> dict:
 
     from fenxiao.accounts.models import User
     from fenxiao.distribution import accounts
-    from fenxiao.distribution.enrolment import default_tier
     from fenxiao.distribution.models import CommissionRecord, Distributor
+    from fenxiao.distribution.network.enrolment import default_tier
     from fenxiao.ledger.services import ledger_post
     from fenxiao.orders.models import Order, OrderLine, OrderStatus
 
@@ -166,8 +166,8 @@ def measure_settlement(args: argparse.Namespace) -> dict:
     from django.utils import timezone
 
     from fenxiao.distribution import accounts
+    from fenxiao.distribution.commission.settlement import BATCH, sweep_settle_commission
     from fenxiao.distribution.models import CommissionRecord, CommissionStatus, Distributor
-    from fenxiao.distribution.settlement import BATCH, sweep_settle_commission
     from fenxiao.ledger.checks import ledger_check
     from fenxiao.ledger.selectors import account_balances
 

@@ -8,10 +8,10 @@ from fenxiao.catalog.operator_api import router as catalog_operator_router
 from fenxiao.content.api import router as content_router
 from fenxiao.core.api import api
 from fenxiao.core.health import router as health_router
-from fenxiao.distribution.api import notify_router as distribution_notify_router
-from fenxiao.distribution.api import router as distribution_router
-from fenxiao.distribution.operator_api import router as distribution_operator_router
-from fenxiao.distribution.shop_api import router as distribution_shop_router
+from fenxiao.distribution.api.actions import notify_router as distribution_notify_router
+from fenxiao.distribution.api.actions import router as distribution_router
+from fenxiao.distribution.api.operator import router as distribution_operator_router
+from fenxiao.distribution.api.shop import router as distribution_shop_router
 from fenxiao.inventory.operator_api import router as inventory_operator_router
 from fenxiao.orders.aftersale_api import router as aftersale_router
 from fenxiao.orders.aftersale_operator_api import router as aftersale_operator_router

@@ -11,7 +11,6 @@ import pytest
 import time_machine
 
 from fenxiao.accounts.models import User
-from fenxiao.distribution.enrolment import distributor_create
 from fenxiao.distribution.models import (
     ApplicationStatus,
     DistributorApplication,
@@ -19,6 +18,7 @@ from fenxiao.distribution.models import (
     WithdrawalMethod,
     WithdrawalStatus,
 )
+from fenxiao.distribution.network.enrolment import distributor_create
 from fenxiao.orders.aftersales import AfterSaleLineRequest, aftersale_request
 from fenxiao.orders.models import Order
 from tests.catalog_factories import SkuFactory

@@ -8,11 +8,11 @@ import re
 
 import pytest
 
-from fenxiao.distribution.binding import referral_bind
-from fenxiao.distribution.enrolment import distributor_create
+from fenxiao.distribution.centre.shop import shop_item_add
 from fenxiao.distribution.models import ApplicationStatus, Distributor, DistributorApplication, Withdrawal
 from fenxiao.distribution.models import WithdrawalStatus as Status
-from fenxiao.distribution.shop import shop_item_add
+from fenxiao.distribution.network.binding import referral_bind
+from fenxiao.distribution.network.enrolment import distributor_create
 from tests.browser.support import admin_login, sandbox_shopper, shelf_sku
 from tests.distribution.centre_support import settle
 from tests.distribution.support import balances, make_user, paid_order, receive

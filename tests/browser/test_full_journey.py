@@ -16,9 +16,9 @@ import pytest
 from django.conf import settings
 
 from fenxiao.core.sweeps import run_sweeps
-from fenxiao.distribution.config import distribution_settings
-from fenxiao.distribution.enrolment import distributor_create
+from fenxiao.distribution.config.settings import distribution_settings
 from fenxiao.distribution.models import CommissionRecord, CommissionStatus, Referral, Withdrawal, WithdrawalStatus
+from fenxiao.distribution.network.enrolment import distributor_create
 from fenxiao.orders.models import Order, OrderStatus
 from fenxiao.payments.models import Refund, RefundStatus
 from fenxiao.promotions.models import GroupBuyGroup, GroupStatus

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from fenxiao.content.models import Material
-from fenxiao.distribution.enrolment import distributor_create
+from fenxiao.distribution.network.enrolment import distributor_create
 from tests.browser.support import sandbox_shopper
 from tests.content.support import material
 

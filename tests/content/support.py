@@ -11,8 +11,8 @@ from fenxiao.accounts.models import User
 from fenxiao.accounts.tokens import token_pair_issue
 from fenxiao.content.models import Material, MaterialCategory, MaterialImage, MaterialKind
 from fenxiao.content.services import material_publish
-from fenxiao.distribution.enrolment import distributor_create
 from fenxiao.distribution.models import Distributor
+from fenxiao.distribution.network.enrolment import distributor_create
 from tests.factories import UserFactory
 from tests.support import Api
 

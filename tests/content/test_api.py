@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from fenxiao.content.models import Material, MaterialKind
-from fenxiao.distribution.enrolment import distributor_suspend
+from fenxiao.distribution.network.enrolment import distributor_suspend
 from tests.content.support import api_for, distributor_user, material, shelf
 from tests.factories import StaffUserFactory, UserFactory
 from tests.support import Api

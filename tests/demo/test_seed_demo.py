@@ -284,7 +284,7 @@ def test_demo_orders_fill_every_tab_through_the_real_services(django_capture_on_
 
 
 def test_demo_distribution_has_money_in_every_state(django_capture_on_commit_callbacks):
-    from fenxiao.distribution import accounts
+    from fenxiao.distribution import ledger_accounts
     from fenxiao.ledger.checks import ledger_check
     from fenxiao.ledger.selectors import account_balance
 
@@ -300,7 +300,10 @@ def test_demo_distribution_has_money_in_every_state(django_capture_on_commit_cal
         "approved",
         "paid",
     ]
-    assert account_balance(accounts.pending(carol.id)) > 0 and account_balance(accounts.available(bob.id)) > 0
+    assert (
+        account_balance(ledger_accounts.pending(carol.id)) > 0
+        and account_balance(ledger_accounts.available(bob.id)) > 0
+    )
     assert DistributorApplication.objects.get(user__openid="sandbox-alice").status == "pending"
     assert ledger_check() == []
 

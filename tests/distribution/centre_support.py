@@ -7,13 +7,15 @@ from django.db.models import F
 
 from fenxiao.accounts.models import User
 from fenxiao.accounts.tokens import token_pair_issue
-from fenxiao.distribution.binding import referral_bind
-from fenxiao.distribution.commission_refunds import commission_refund_sync
+from fenxiao.distribution.commission.refunds import commission_refund_sync
+from fenxiao.distribution.commission.settlement import commission_settle_batch
 from fenxiao.distribution.models import Distributor
-from fenxiao.distribution.settlement import commission_settle_batch
+from fenxiao.distribution.network.binding import referral_bind
 from fenxiao.orders.models import Order, OrderLine
 from tests.distribution.support import after_freeze, make_user
 from tests.support import Api
+
+BASE = "/api/v1/distribution"
 
 
 def api_for(user: User) -> Api:
@@ -40,3 +42,9 @@ def settle(order: Order) -> int:
 
 def lines_of(order: Order) -> list[OrderLine]:
     return list(OrderLine.objects.filter(order=order).order_by("id"))
+
+
+def body(response, status: int = 200) -> dict:
+    """The JSON of an answer that must have ``status``; otherwise the failure shows what came."""
+    assert response.status_code == status, response.content.decode()
+    return response.json()

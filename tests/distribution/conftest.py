@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from tests.catalog_factories import SkuFactory
-from tests.distribution.support import make_distributor, make_user
+from tests.distribution.support import make_distributor, make_user, paid_order
 
 
 @pytest.fixture
@@ -31,8 +31,14 @@ def mid(top):
 @pytest.fixture
 def buyer(mid):
     """A shopper bound under B: B earns level 1, A level 2."""
-    from fenxiao.distribution.binding import referral_bind
+    from fenxiao.distribution.network.binding import referral_bind
 
     user = make_user("carol")
     referral_bind(user_id=user.id, code=mid.code, source="link")
     return user
+
+
+@pytest.fixture
+def two_line_order(commit, buyer, sku, sku2):
+    """Carol's paid order of one ``sku`` and one ``sku2``, through B and A."""
+    return paid_order(commit, buyer, (sku.id, 1), (sku2.id, 1))

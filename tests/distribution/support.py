@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from fenxiao.accounts.models import User
-from fenxiao.distribution import accounts
-from fenxiao.distribution.binding import referral_bind
-from fenxiao.distribution.enrolment import distributor_create
+from fenxiao.distribution import ledger_accounts
 from fenxiao.distribution.models import Distributor, Withdrawal, WithdrawalStatus
+from fenxiao.distribution.network.binding import referral_bind
+from fenxiao.distribution.network.enrolment import distributor_create
 from fenxiao.ledger.checks import ledger_check
 from fenxiao.ledger.selectors import account_balances
 from fenxiao.orders.models import Order
@@ -46,11 +46,11 @@ class Balances:
 
 def balances(distributor: Distributor) -> Balances:
     d = distributor.id
-    found = account_balances([accounts.pending(d), accounts.available(d), accounts.withdrawing(d)])
+    found = account_balances([ledger_accounts.pending(d), ledger_accounts.available(d), ledger_accounts.withdrawing(d)])
     return Balances(
-        pending=found.get(accounts.pending(d), 0),
-        available=found.get(accounts.available(d), 0),
-        withdrawing=found.get(accounts.withdrawing(d), 0),
+        pending=found.get(ledger_accounts.pending(d), 0),
+        available=found.get(ledger_accounts.available(d), 0),
+        withdrawing=found.get(ledger_accounts.withdrawing(d), 0),
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from fenxiao.accounts.tokens import token_pair_issue
-from fenxiao.distribution import accounts
+from fenxiao.distribution import ledger_accounts
 from fenxiao.distribution.models import (
     Distributor,
     DistributorApplication,
@@ -142,7 +142,7 @@ def test_withdraw_through_the_api_and_confirm_in_the_sandbox():
     ledger_post(
         kind="test_seed",
         reference="test:seed:ivy",
-        legs=[(accounts.available(d.id), 8_000), (accounts.COMMISSION_EXPENSE, -8_000)],
+        legs=[(ledger_accounts.available(d.id), 8_000), (ledger_accounts.COMMISSION_EXPENSE, -8_000)],
     )
     me = api_for(d.user)
     r = me.post("/api/v1/distribution/withdrawals", {"amount_fen": 5_000, "method": "wechat"})
@@ -178,7 +178,7 @@ def test_operator_reviews_large_withdrawals(staff_api):
     ledger_post(
         kind="test_seed",
         reference="test:seed:lou",
-        legs=[(accounts.available(d.id), 90_000), (accounts.COMMISSION_EXPENSE, -90_000)],
+        legs=[(ledger_accounts.available(d.id), 90_000), (ledger_accounts.COMMISSION_EXPENSE, -90_000)],
     )
     big = api_for(d.user).post("/api/v1/distribution/withdrawals", {"amount_fen": 50_000, "method": "wechat"}).json()
     assert big["status"] == "reviewing"
@@ -322,7 +322,7 @@ def test_a_genuine_transfer_notification_posted_twice_pays_once(commit):
     ledger_post(
         kind="test_seed",
         reference="test:seed:quin",
-        legs=[(accounts.available(d.id), 5_000), (accounts.COMMISSION_EXPENSE, -5_000)],
+        legs=[(ledger_accounts.available(d.id), 5_000), (ledger_accounts.COMMISSION_EXPENSE, -5_000)],
     )
     with commit():
         api_for(d.user).post("/api/v1/distribution/withdrawals", {"amount_fen": 5_000, "method": "wechat"})
@@ -337,7 +337,7 @@ def test_a_genuine_transfer_notification_posted_twice_pays_once(commit):
         )
         assert r.status_code == 200 and r.json()["code"] == "SUCCESS"
     w.refresh_from_db()
-    assert w.status == "paid" and account_balance(accounts.PAYOUT) == 5_000
+    assert w.status == "paid" and account_balance(ledger_accounts.PAYOUT) == 5_000
     assert balances(d).withdrawing == 0
 
     tampered = message.body.replace(b'"ciphertext":"', b'"ciphertext":"A')

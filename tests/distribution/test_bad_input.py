@@ -14,9 +14,7 @@ from django.urls import reverse
 
 from fenxiao.accounts.tokens import token_pair_issue
 from fenxiao.core.errors import DomainError
-from fenxiao.distribution.config import settings_update
-from fenxiao.distribution.models import DistributionSettings, ProductCommission, Tier
-from fenxiao.distribution.settings_rules import (
+from fenxiao.distribution.config.rules import (
     MAX_AMOUNT_FEN,
     MAX_DAYS,
     MAX_FIXED_UNIT_FEN,
@@ -27,9 +25,11 @@ from fenxiao.distribution.settings_rules import (
     settings_violations,
     tier_field_violations,
 )
+from fenxiao.distribution.config.settings import settings_update
+from fenxiao.distribution.models import DistributionSettings, ProductCommission, Tier
 from fenxiao.risk.models import AuditEntry
 from tests.catalog_factories import ProductFactory
-from tests.distribution.test_admin import settings_form
+from tests.distribution.console.support import settings_form
 from tests.support import Api
 
 SETTINGS = "/api/v1/admin/distribution/settings"

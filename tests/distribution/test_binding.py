@@ -9,9 +9,7 @@ import time_machine
 from django.utils import timezone
 
 from fenxiao.core.errors import DomainError
-from fenxiao.distribution.binding import referral_bind, referral_chain
-from fenxiao.distribution.config import settings_update
-from fenxiao.distribution.enrolment import distributor_qualify_by_spend, distributor_suspend
+from fenxiao.distribution.config.settings import settings_update
 from fenxiao.distribution.models import (
     CommissionRecord,
     Distributor,
@@ -20,6 +18,8 @@ from fenxiao.distribution.models import (
     ReferralChange,
     ReferralTouch,
 )
+from fenxiao.distribution.network.binding import referral_bind, referral_chain
+from fenxiao.distribution.network.enrolment import distributor_qualify_by_spend, distributor_suspend
 from tests.distribution.support import make_distributor, make_user, paid_order
 from tests.order_support import place_order
 

@@ -10,12 +10,12 @@ from datetime import timedelta
 import pytest
 from django.db.models import F
 
-from fenxiao.distribution import accounts
-from fenxiao.distribution.commission import commission_book
-from fenxiao.distribution.commission_refunds import commission_refund_sync, sweep_unsynced_refunds
-from fenxiao.distribution.config import settings_update, tier_save
+from fenxiao.distribution import ledger_accounts
+from fenxiao.distribution.commission.booking import commission_book
+from fenxiao.distribution.commission.refunds import commission_refund_sync, sweep_unsynced_refunds
+from fenxiao.distribution.commission.settlement import commission_settle_batch
+from fenxiao.distribution.config.settings import settings_update, tier_save
 from fenxiao.distribution.models import CommissionRecord, CommissionStatus, OrderReferral, Tier
-from fenxiao.distribution.settlement import commission_settle_batch
 from fenxiao.ledger.selectors import account_balance
 from fenxiao.orders.models import OrderLine
 from fenxiao.orders.pricing import Discount, spread_discount
@@ -50,7 +50,7 @@ def test_two_level_chain_earns_on_what_was_paid(commit, buyer, mid, top, sku):
     assert {k: r.amount_fen for k, r in found.items()} == {(1, mid.id): 1000, (2, top.id): 500}
     assert found[(1, mid.id)].rate_bps == 1000 and found[(1, mid.id)].base_fen == 10_000
     assert balances(mid).pending == 1000 and balances(top).pending == 500
-    assert account_balance(accounts.COMMISSION_EXPENSE) == -1500
+    assert account_balance(ledger_accounts.COMMISSION_EXPENSE) == -1500
     assert OrderReferral.objects.get(order=order).chain == [mid.id, top.id]
 
 
@@ -68,7 +68,7 @@ def test_third_level_earns_only_with_the_switch(commit, top, sku):
     a = make_distributor("a3", under=root)
     b = make_distributor("b3", under=a)
     shopper = make_user("dave")
-    from fenxiao.distribution.binding import referral_bind
+    from fenxiao.distribution.network.binding import referral_bind
 
     referral_bind(user_id=shopper.id, code=b.code, source="poster")
 
@@ -170,7 +170,7 @@ def test_partial_refund_before_settlement_shrinks_pending_in_proportion(commit, 
     assert found[(1, mid.id)].reversed_fen == 3000 and found[(1, mid.id)].status == CommissionStatus.CANCELLED
     assert found[(2, top.id)].reversed_fen == 1500
     assert balances(mid).pending == 0 and balances(top).pending == 0
-    assert account_balance(accounts.COMMISSION_EXPENSE) == 0
+    assert account_balance(ledger_accounts.COMMISSION_EXPENSE) == 0
 
 
 def test_odd_refunds_take_back_exactly_what_was_earned(commit, buyer, mid, top, sku2):
@@ -226,7 +226,7 @@ def test_refund_after_settlement_claws_back_from_available(commit, buyer, mid, t
 def test_a_suspended_distributor_earns_nothing_new_but_keeps_what_was_earned(
     commit, buyer, mid, top, sku, django_user_model
 ):
-    from fenxiao.distribution.enrolment import distributor_suspend
+    from fenxiao.distribution.network.enrolment import distributor_suspend
 
     staff = django_user_model.objects.create(username="op", is_staff=True)
     first = paid_order(commit, buyer, (sku.id, 1))
@@ -241,8 +241,8 @@ def test_a_suspended_distributor_earns_nothing_new_but_keeps_what_was_earned(
 
 
 def test_settlement_upgrades_a_tier_on_real_sales_only(commit, buyer, mid, top, sku, django_user_model):
+    from fenxiao.distribution.commission.settlement import sweep_settle_commission
     from fenxiao.distribution.models import Distributor
-    from fenxiao.distribution.settlement import sweep_settle_commission
     from fenxiao.risk.models import AuditEntry
 
     silver = Tier.objects.get(rank=1)

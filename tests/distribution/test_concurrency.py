@@ -18,10 +18,10 @@ from django.utils import timezone
 
 from fenxiao.core import events
 from fenxiao.core.errors import DomainError
-from fenxiao.distribution import accounts, handlers
-from fenxiao.distribution.binding import referral_bind
-from fenxiao.distribution.commission import commission_book
-from fenxiao.distribution.commission_refunds import commission_refund_sync
+from fenxiao.distribution import handlers, ledger_accounts
+from fenxiao.distribution.commission.booking import commission_book
+from fenxiao.distribution.commission.refunds import commission_refund_sync
+from fenxiao.distribution.commission.settlement import commission_settle_batch
 from fenxiao.distribution.models import (
     CommissionRecord,
     CommissionStatus,
@@ -30,8 +30,8 @@ from fenxiao.distribution.models import (
     Withdrawal,
     WithdrawalStatus,
 )
-from fenxiao.distribution.settlement import commission_settle_batch
-from fenxiao.distribution.withdrawals import withdrawal_request
+from fenxiao.distribution.network.binding import referral_bind
+from fenxiao.distribution.withdrawals.requests import withdrawal_request
 from fenxiao.integrations.wechat.pay.factory import pay_gateway
 from fenxiao.ledger.models import LedgerTransaction, Leg
 from fenxiao.ledger.selectors import account_balance
@@ -57,7 +57,7 @@ def fund(distributor, fen: int) -> None:
     ledger_post(
         kind="test_seed",
         reference=f"test:fund:{distributor.id}:{next(_seq)}",
-        legs=[(accounts.available(distributor.id), fen), (accounts.COMMISSION_EXPENSE, -fen)],
+        legs=[(ledger_accounts.available(distributor.id), fen), (ledger_accounts.COMMISSION_EXPENSE, -fen)],
     )
 
 
@@ -101,7 +101,7 @@ def test_twenty_concurrent_payment_notifications_book_commission_once(buyer, mid
     assert LedgerTransaction.objects.filter(kind="commission_accrue").count() == 1
     assert balances(mid) == Balances(pending=2_000, available=0, withdrawing=0)
     assert balances(top) == Balances(pending=1_000, available=0, withdrawing=0)
-    assert account_balance(accounts.COMMISSION_EXPENSE) == -3_000
+    assert account_balance(ledger_accounts.COMMISSION_EXPENSE) == -3_000
     assert OrderReferral.objects.get(order=order).booked_at is not None
     assert_ledger_clean()
 
@@ -131,7 +131,7 @@ def test_twenty_concurrent_bookings_of_one_order_book_one_set(
     assert OrderReferral.objects.filter(order=order).count() == 1
     assert LedgerTransaction.objects.filter(reference__startswith="commission:accrue:").count() == 1
     assert balances(mid).pending == 1_999 and balances(top).pending == 999
-    assert account_balance(accounts.COMMISSION_EXPENSE) == -2_998
+    assert account_balance(ledger_accounts.COMMISSION_EXPENSE) == -2_998
     assert_ledger_clean()
 
 
@@ -154,7 +154,7 @@ def test_concurrent_withdrawals_never_overdraw(db, threads):
     assert Withdrawal.objects.count() == 1
     assert Withdrawal.objects.get().status == WithdrawalStatus.REVIEWING  # above the auto-approve line
     assert balances(walt) == Balances(pending=0, available=20_000, withdrawing=30_000)
-    assert min(running_balances(accounts.available(walt.id))) >= 0  # not even for a moment
+    assert min(running_balances(ledger_accounts.available(walt.id))) >= 0  # not even for a moment
     assert_ledger_clean()
 
 
@@ -170,7 +170,7 @@ def test_concurrent_withdrawals_take_exactly_what_fits(db):
     assert len(made) == 3 and len(refused) == 7, results
     assert {e.code for e in refused} == {"WITHDRAW_INSUFFICIENT_BALANCE"}
     assert balances(walt) == Balances(pending=0, available=5_000, withdrawing=45_000)
-    assert min(running_balances(accounts.available(walt.id))) >= 0
+    assert min(running_balances(ledger_accounts.available(walt.id))) >= 0
     assert_ledger_clean()
 
 
@@ -199,8 +199,8 @@ def assert_settled_exactly() -> None:
     for r in records:
         per_distributor[r.distributor_id] = per_distributor.get(r.distributor_id, 0) + r.amount_fen - r.reversed_fen
     for distributor_id, net in per_distributor.items():
-        assert account_balance(accounts.pending(distributor_id)) == 0
-        assert account_balance(accounts.available(distributor_id)) == net
+        assert account_balance(ledger_accounts.pending(distributor_id)) == 0
+        assert account_balance(ledger_accounts.available(distributor_id)) == net
     settled_legs = Leg.objects.filter(transaction__kind="commission_settle", amount_fen__gt=0).aggregate(
         total=Sum("amount_fen")
     )["total"]
@@ -273,5 +273,5 @@ def test_refunds_racing_settlement_take_back_exactly_once(mid, top, buyer, sku2)
         kept_by[r.distributor_id] = kept_by.get(r.distributor_id, 0) + r.amount_fen - r.reversed_fen - r.clawback_fen
     assert balances(mid) == Balances(pending=0, available=kept_by[mid.id], withdrawing=0)
     assert balances(top) == Balances(pending=0, available=kept_by[top.id], withdrawing=0)
-    assert account_balance(accounts.COMMISSION_EXPENSE) == -sum(kept_by.values())
+    assert account_balance(ledger_accounts.COMMISSION_EXPENSE) == -sum(kept_by.values())
     assert_ledger_clean()

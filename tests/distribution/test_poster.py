@@ -13,8 +13,8 @@ import zxingcpp
 from django.core.files.storage import default_storage
 from PIL import Image, ImageFont
 
-from fenxiao.distribution import poster, poster_cache
-from fenxiao.distribution.poster import (
+from fenxiao.distribution.centre import poster, poster_cache
+from fenxiao.distribution.centre.poster import (
     ELLIPSIS,
     FONT_PACKAGE,
     PosterFontMissing,

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from fenxiao.distribution.binding import referral_bind
 from fenxiao.distribution.models import CommissionRecord
+from fenxiao.distribution.network.binding import referral_bind
 from fenxiao.orders.aftersale_review import aftersale_approve
 from tests.distribution.support import Balances, balances, make_distributor, make_user
 from tests.order_support import place_order

@@ -14,12 +14,12 @@ from django.utils import timezone
 from fenxiao.accounts.models import User
 from fenxiao.core.errors import NotFound
 from fenxiao.core.masking import mask_order_no
-from fenxiao.distribution import centre_earnings, centre_standing, selectors
-from fenxiao.distribution.config import settings_update
-from fenxiao.distribution.enrolment import distributor_suspend
+from fenxiao.distribution.centre import earnings, selectors, standing
+from fenxiao.distribution.config.settings import settings_update
 from fenxiao.distribution.errors import NotADistributor
 from fenxiao.distribution.models import Referral, Tier
-from fenxiao.distribution.withdrawals import withdrawal_request
+from fenxiao.distribution.network.enrolment import distributor_suspend
+from fenxiao.distribution.withdrawals.requests import withdrawal_request
 from tests.distribution.centre_support import lines_of, member, refund_line, settle
 from tests.distribution.support import make_distributor, make_user, paid_order, receive
 from tests.factories import StaffUserFactory
@@ -74,7 +74,7 @@ def test_other_people_are_named_masked_and_never_blank(nickname, shown):
     ],
 )
 def test_ranking_periods_are_shanghai_weeks_from_monday_and_calendar_months(now, period, start, end):
-    assert centre_standing.period_bounds(period, now) == (start, end)
+    assert standing.period_bounds(period, now) == (start, end)
 
 
 def test_the_platform_time_zone_is_shanghai(settings):
@@ -91,7 +91,7 @@ def test_the_platform_time_zone_is_shanghai(settings):
     ],
 )
 def test_settle_note(status, settle_after, note):
-    assert centre_earnings.settle_note(status=status, settle_after=settle_after, freeze_days=7) == note
+    assert earnings.settle_note(status=status, settle_after=settle_after, freeze_days=7) == note
 
 
 def test_rates_of_levels_the_platform_does_not_pay_show_as_zero():
@@ -156,7 +156,7 @@ def test_an_order_is_pending_for_me_while_any_of_my_lines_is(commit, mid, buyer,
     refund_line(lines_of(order)[1], 3_333)  # one line cancelled, the other still pending
 
     def statuses(status=None):
-        page = centre_earnings.referred_order_list(distributor=mid, status=status)
+        page = earnings.referred_order_list(distributor=mid, status=status)
         return [(row.status, row.commission_fen) for row in page.items]
 
     assert statuses() == [("pending", 1000)]
@@ -174,9 +174,9 @@ def test_order_and_commission_pages_do_not_grow_with_their_rows(
         paid_order(commit, buyer, (sku.id, 1), (sku2.id, 2))
 
     with django_assert_num_queries(4):  # count, page, orders, lines
-        orders = centre_earnings.referred_order_list(distributor=mid, page_size=5)
+        orders = earnings.referred_order_list(distributor=mid, page_size=5)
     with django_assert_num_queries(2):  # count, page (the settings come from the cache)
-        records = centre_earnings.commission_list(distributor=mid, page_size=5)
+        records = earnings.commission_list(distributor=mid, page_size=5)
     with django_assert_num_queries(3):  # count, page, buyers
         customers = selectors.customer_list(distributor=mid)
 
@@ -204,9 +204,9 @@ def test_ties_share_a_rank_and_suspended_distributors_are_not_ranked(commit, top
         paid_order(commit, member("刷单", under=cheat), (sku.id, 9))  # 9000, then suspended
         distributor_suspend(distributor_id=cheat.id, actor_id=staff.id, reason="刷单")
 
-        board = centre_standing.ranking_list(distributor=mid, period="week", by="commission")
+        board = standing.ranking_list(distributor=mid, period="week", by="commission")
         cheat.refresh_from_db()
-        cheat_view = centre_standing.ranking_list(distributor=cheat, period="week", by="commission")
+        cheat_view = standing.ranking_list(distributor=cheat, period="week", by="commission")
 
     assert [(e.rank, e.figure_fen) for e in board.entries] == [(1, 1000), (1, 1000), (3, 500)]
     assert (board.my_rank, board.my_figure_fen) == (1, 1000)
@@ -217,8 +217,8 @@ def test_commission_taken_back_by_refunds_does_not_rank(commit, mid, buyer, sku)
     with time_machine.travel(local(2024, 6, 5, 12, 0), tick=False):
         order = paid_order(commit, buyer, (sku.id, 2))
         refund_line(lines_of(order)[0], 15_000)
-        by_commission = centre_standing.ranking_list(distributor=mid, period="month", by="commission")
-        by_sales = centre_standing.ranking_list(distributor=mid, period="month", by="sales")
+        by_commission = standing.ranking_list(distributor=mid, period="month", by="commission")
+        by_sales = standing.ranking_list(distributor=mid, period="month", by="sales")
 
     assert (by_commission.my_figure_fen, by_sales.my_figure_fen) == (500, 5_000)
 
@@ -228,10 +228,10 @@ def test_tier_at_the_top_has_nothing_left_to_reach(mid):
     mid.tier = gold
     mid.save(update_fields=["tier"])
 
-    view = centre_standing.tier_overview(distributor=mid)
+    view = standing.tier_overview(distributor=mid)
 
     assert (view.current.name, view.next, view.remaining) == ("金牌", None, None)
-    assert view.progress == centre_standing.TierProgress(0, 0, 0)
+    assert view.progress == standing.TierProgress(0, 0, 0)
 
 
 def test_level_three_rates_show_only_with_the_switch(mid):

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from fenxiao.distribution.commission import sweep_unbooked_orders
+from fenxiao.distribution.commission.booking import sweep_unbooked_orders
 from fenxiao.distribution.models import CommissionRecord, OrderReferral
 from fenxiao.orders.shipping import order_ship
 from tests.distribution.support import Balances, balances, paid_order

@@ -11,16 +11,12 @@ import time_machine
 from django.utils import timezone
 
 from fenxiao.core.errors import DomainError
-from fenxiao.distribution import accounts
-from fenxiao.distribution.config import settings_update
+from fenxiao.distribution import ledger_accounts
+from fenxiao.distribution.config.settings import settings_update
 from fenxiao.distribution.models import Withdrawal, WithdrawalStatus
-from fenxiao.distribution.payouts import sweep_payouts, withdrawal_payout_query
-from fenxiao.distribution.withdrawals import (
-    withdrawal_approve,
-    withdrawal_mark_bank_paid,
-    withdrawal_reject,
-    withdrawal_request,
-)
+from fenxiao.distribution.withdrawals.payouts import sweep_payouts, withdrawal_payout_query
+from fenxiao.distribution.withdrawals.requests import withdrawal_request
+from fenxiao.distribution.withdrawals.review import withdrawal_approve, withdrawal_mark_bank_paid, withdrawal_reject
 from fenxiao.integrations.wechat.transfer.factory import reset_transfer_gateway
 from fenxiao.integrations.wechat.transfer.sandbox_controls import (
     sandbox_transfer_confirm,
@@ -52,7 +48,7 @@ def fund(distributor, fen: int) -> None:
     ledger_post(
         kind="test_seed",
         reference=f"test:fund:{distributor.id}:{next(_seq)}",
-        legs=[(accounts.available(distributor.id), fen), (accounts.COMMISSION_EXPENSE, -fen)],
+        legs=[(ledger_accounts.available(distributor.id), fen), (ledger_accounts.COMMISSION_EXPENSE, -fen)],
     )
 
 
@@ -80,7 +76,7 @@ def test_small_wechat_withdrawal_is_paid_when_the_payee_confirms(commit, dist):
     w.refresh_from_db()
     assert w.status == WithdrawalStatus.PAID and w.paid_at is not None
     assert balances(dist) == Balances(pending=0, available=40_000, withdrawing=0)
-    assert account_balance(accounts.PAYOUT) == 10_000
+    assert account_balance(ledger_accounts.PAYOUT) == 10_000
 
 
 def test_fee_is_kept_and_only_the_net_is_transferred(commit, dist):
@@ -92,7 +88,7 @@ def test_fee_is_kept_and_only_the_net_is_transferred(commit, dist):
     with commit():
         bill = sandbox_transfer_confirm(w.out_bill_no)
     assert bill.amount_fen == 4_950
-    assert account_balance(accounts.PAYOUT) == 4_950 and account_balance(accounts.WITHDRAWAL_FEES) == 50
+    assert account_balance(ledger_accounts.PAYOUT) == 4_950 and account_balance(ledger_accounts.WITHDRAWAL_FEES) == 50
 
 
 def test_rules_refuse_and_leave_nothing_behind(dist):
@@ -209,14 +205,14 @@ def test_bank_withdrawal_is_marked_paid_with_a_reference(dist, staff):
     withdrawal_mark_bank_paid(withdrawal_id=w.id, actor_id=staff.id, reference="CMB20261126001")
     w.refresh_from_db()
     assert w.status == WithdrawalStatus.PAID and w.paid_reference == "CMB20261126001"
-    assert balances(dist).withdrawing == 0 and account_balance(accounts.PAYOUT) == 10_000
+    assert balances(dist).withdrawing == 0 and account_balance(ledger_accounts.PAYOUT) == 10_000
 
 
 def test_a_debt_from_clawback_blocks_withdrawal_until_repaid(dist):
     ledger_post(
         kind="test_clawback",
         reference="test:clawback",
-        legs=[(accounts.available(dist.id), -60_000), (accounts.COMMISSION_EXPENSE, 60_000)],
+        legs=[(ledger_accounts.available(dist.id), -60_000), (ledger_accounts.COMMISSION_EXPENSE, 60_000)],
     )
     with pytest.raises(DomainError) as exc:
         ask(dist, 100)
@@ -230,8 +226,8 @@ def test_a_debt_from_clawback_blocks_withdrawal_until_repaid(dist):
 def test_refund_after_withdrawal_leaves_a_debt_that_the_next_commission_repays(commit, buyer, mid, sku):
     """Withdrawn commission is never simply lost: the clawback takes available below zero, every
     withdrawal is refused meanwhile, and the next settled commission repays the debt first."""
-    from fenxiao.distribution.commission_refunds import commission_refund_sync
-    from fenxiao.distribution.settlement import commission_settle_batch
+    from fenxiao.distribution.commission.refunds import commission_refund_sync
+    from fenxiao.distribution.commission.settlement import commission_settle_batch
     from fenxiao.orders.models import OrderLine
     from tests.distribution.support import after_freeze, paid_order, receive
 
@@ -263,7 +259,7 @@ def test_refund_after_withdrawal_leaves_a_debt_that_the_next_commission_repays(c
 
 
 def test_unfinished_payouts_are_asked_about_less_often_as_they_age(commit, dist, monkeypatch):
-    from fenxiao.distribution import payouts
+    from fenxiao.distribution.withdrawals import payouts
 
     start = timezone.now()
     with time_machine.travel(start, tick=False), commit():
@@ -292,7 +288,7 @@ def test_unfinished_payouts_are_asked_about_less_often_as_they_age(commit, dist,
 def test_a_bill_for_another_amount_is_left_for_an_operator(commit, dist):
     from dataclasses import replace
 
-    from fenxiao.distribution.payouts import withdrawal_apply_bill
+    from fenxiao.distribution.withdrawals.payouts import withdrawal_apply_bill
     from fenxiao.integrations.wechat.transfer.factory import transfer_gateway
 
     with commit():

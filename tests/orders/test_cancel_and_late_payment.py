@@ -23,8 +23,8 @@ from django.utils import timezone
 from fenxiao.accounts.tokens import token_pair_issue
 from fenxiao.catalog.models import Sku
 from fenxiao.core.errors import Conflict
-from fenxiao.distribution.binding import referral_bind
 from fenxiao.distribution.models import CommissionRecord
+from fenxiao.distribution.network.binding import referral_bind
 from fenxiao.integrations.wechat.pay.factory import pay_gateway
 from fenxiao.integrations.wechat.pay.sandbox_server import SandboxPayServer
 from fenxiao.inventory.models import StockReservation

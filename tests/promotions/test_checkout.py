@@ -160,7 +160,7 @@ def test_a_fully_refunded_order_closed_gives_the_coupon_back_once(buyer, sku):
 def test_a_coupon_lowers_the_commission_base(commit, sku, sku2):
     top = make_distributor("alice", real_name="李娜")
     mid = make_distributor("bob", under=top, real_name="王强")
-    from fenxiao.distribution.binding import referral_bind
+    from fenxiao.distribution.network.binding import referral_bind
 
     shopper = make_user("carol")
     referral_bind(user_id=shopper.id, code=mid.code, source="link")

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from fenxiao.accounts.tokens import token_pair_issue
-from fenxiao.distribution.enrolment import distributor_create
+from fenxiao.distribution.network.enrolment import distributor_create
 from fenxiao.promotions.models import GroupBuyActivity
 from tests.order_support import mark_paid
 from tests.promotions.group_buy_support import make_activity, shopper

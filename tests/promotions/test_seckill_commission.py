@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from fenxiao.distribution.binding import referral_bind
-from fenxiao.distribution.config import settings_update
+from fenxiao.distribution.config.settings import settings_update
 from fenxiao.distribution.models import CommissionRecord
+from fenxiao.distribution.network.binding import referral_bind
 from fenxiao.promotions.seckill import seckill_buy
 from tests.distribution.support import make_distributor, make_user
 from tests.order_support import mark_paid

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from fenxiao.distribution.config import settings_update
+from fenxiao.distribution.config.settings import settings_update
 from fenxiao.distribution.models import (
     ApplicationStatus,
     Distributor,
@@ -18,7 +18,7 @@ from fenxiao.distribution.models import (
     Withdrawal,
     WithdrawalStatus,
 )
-from fenxiao.distribution.withdrawals import withdrawal_request
+from fenxiao.distribution.withdrawals.requests import withdrawal_request
 from fenxiao.integrations.wechat.transfer.factory import reset_transfer_gateway
 from fenxiao.orders.models import Order
 from tests.catalog_factories import SkuFactory
@@ -281,7 +281,7 @@ def test_share_page_gives_link_code_and_a_product_poster(dina, sku):
 
 
 def test_a_suspended_distributor_keeps_seeing_money_but_cannot_share(dina, earned):
-    from fenxiao.distribution.enrolment import distributor_suspend
+    from fenxiao.distribution.network.enrolment import distributor_suspend
 
     staff = make_user("ops", is_staff=True)
     distributor_suspend(distributor_id=dina.id, actor_id=staff.id, reason="投诉核查")

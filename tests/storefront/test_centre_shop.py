@@ -13,9 +13,7 @@ from django.urls import NoReverseMatch, Resolver404, path, resolve, reverse
 
 from fenxiao.catalog.models import Product
 from fenxiao.core.errors import DomainError
-from fenxiao.distribution.enrolment import distributor_suspend
-from fenxiao.distribution.models import Referral, ShopItem
-from fenxiao.distribution.shop import (
+from fenxiao.distribution.centre.shop import (
     MAX_SHOP_ITEMS,
     shop_get,
     shop_item_add,
@@ -23,6 +21,8 @@ from fenxiao.distribution.shop import (
     shop_item_remove,
     shop_item_reorder,
 )
+from fenxiao.distribution.models import Referral, ShopItem
+from fenxiao.distribution.network.enrolment import distributor_suspend
 from tests.catalog_factories import ProductFactory, SkuFactory
 from tests.distribution.centre_support import api_for
 from tests.distribution.support import make_distributor, make_user
@@ -252,8 +252,9 @@ def test_centre_renders_without_the_materials_page_and_links_it_when_it_exists(d
 
 @pytest.fixture
 def shop_api(settings):
-    """The site's API once ``shop_api.router`` is registered in ``fenxiao/api.py``; until then the
-    same router on an API with the site's error handlers, so these tests run either way."""
+    """The site's API once ``distribution.api.shop.router`` is registered in ``fenxiao/api.py``;
+    until then the same router on an API with the site's error handlers, so these tests run either
+    way."""
     from fenxiao.api import api
 
     try:
@@ -261,7 +262,7 @@ def shop_api(settings):
     except Resolver404:
         from ninja import NinjaAPI
 
-        from fenxiao.distribution.shop_api import router
+        from fenxiao.distribution.api.shop import router
 
         local = NinjaAPI(urls_namespace="shop-api-test", docs_url=None, openapi_url=None)
         local._exception_handlers = dict(api._exception_handlers)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fenxiao.distribution.commission_rules import (
+from fenxiao.distribution.commission.rules import (
     ChainMember,
     CommissionLine,
     CommissionPolicy,

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from fenxiao.core import money
 from fenxiao.core.money import DecimalTextError, scale_decimal_text, yuan_to_fen
-from fenxiao.distribution.admin_forms import PercentField, YuanField, percent_to_bps
+from fenxiao.distribution.admin.forms import PercentField, YuanField, percent_to_bps
 
 HOSTILE = [
     "1e999999",

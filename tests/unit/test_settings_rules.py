@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fenxiao.distribution.settings_rules import (
+from fenxiao.distribution.config.rules import (
     SettingsInput,
     TierRates,
     bps_percent,

@@ -13,8 +13,8 @@ from fenxiao.content.errors import MaterialNotFound
 from fenxiao.content.models import Banner, Material, MaterialCategory, MaterialImage
 from fenxiao.core.errors import Forbidden
 from fenxiao.core.paging import Page, paginate
+from fenxiao.distribution.centre.selectors import distributor_get_for_user
 from fenxiao.distribution.models import Distributor
-from fenxiao.distribution.selectors import distributor_get_for_user
 
 
 def material_reader_check(*, user: User) -> Distributor:

@@ -16,14 +16,14 @@ from django.db.models import F
 from django.utils import timezone
 
 from fenxiao.accounts.models import User
-from fenxiao.distribution.binding import referral_bind
-from fenxiao.distribution.commission import commission_book, commission_schedule_settlement
-from fenxiao.distribution.commission_refunds import commission_refund_sync
-from fenxiao.distribution.enrolment import application_submit, distributor_create
+from fenxiao.distribution.commission.booking import commission_book, commission_schedule_settlement
+from fenxiao.distribution.commission.refunds import commission_refund_sync
+from fenxiao.distribution.commission.settlement import commission_settle_batch
 from fenxiao.distribution.models import CommissionRecord, Distributor, DistributorApplication
-from fenxiao.distribution.payouts import withdrawal_payout_submit
-from fenxiao.distribution.settlement import commission_settle_batch
-from fenxiao.distribution.withdrawals import withdrawal_request
+from fenxiao.distribution.network.binding import referral_bind
+from fenxiao.distribution.network.enrolment import application_submit, distributor_create
+from fenxiao.distribution.withdrawals.payouts import withdrawal_payout_submit
+from fenxiao.distribution.withdrawals.requests import withdrawal_request
 from fenxiao.integrations.wechat.transfer.sandbox_controls import sandbox_transfer_confirm
 from fenxiao.orders.checkout import LineRequest
 from fenxiao.orders.models import Order, OrderLine

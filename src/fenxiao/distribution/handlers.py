@@ -3,19 +3,19 @@ idempotent service (DESIGN §2), so a replayed event or a repair sweep adds noth
 
 from __future__ import annotations
 
-from fenxiao.distribution.commission import (
+from fenxiao.distribution.commission.booking import (
     commission_book,
     commission_schedule_settlement,
     on_order_placed,
     sweep_unbooked_orders,
     sweep_unscheduled_commission,
 )
-from fenxiao.distribution.commission_refunds import commission_refund_sync, sweep_unsynced_refunds
-from fenxiao.distribution.config import distribution_settings
-from fenxiao.distribution.enrolment import distributor_qualify_by_spend
+from fenxiao.distribution.commission.refunds import commission_refund_sync, sweep_unsynced_refunds
+from fenxiao.distribution.commission.settlement import sweep_settle_commission
+from fenxiao.distribution.config.settings import distribution_settings
 from fenxiao.distribution.models import BecomePolicy
-from fenxiao.distribution.payouts import sweep_payouts, withdrawal_transfer_notified
-from fenxiao.distribution.settlement import sweep_settle_commission
+from fenxiao.distribution.network.enrolment import distributor_qualify_by_spend
+from fenxiao.distribution.withdrawals.payouts import sweep_payouts, withdrawal_transfer_notified
 from fenxiao.integrations.wechat.pay.types import SignedMessage
 from fenxiao.orders.models import Order
 

@@ -82,7 +82,7 @@ def _bind_referral(user: User, ref: str | None, source: str) -> None:
     stops the purchase."""
     if not ref:
         return
-    from fenxiao.distribution.binding import referral_bind  # same layer; imported where it is used
+    from fenxiao.distribution.network.binding import referral_bind  # same layer; imported where it is used
 
     try:
         referral_bind(user_id=user.pk, code=ref.strip(), source=source)

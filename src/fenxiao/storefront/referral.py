@@ -1,5 +1,5 @@
 """``?ref=CODE`` on any storefront page binds the visitor to the distributor who shared it
-(DESIGN §5), through ``distribution.binding.referral_bind`` and so under the platform's policy.
+(DESIGN §5), through ``distribution.network.binding.referral_bind`` and so under the platform's policy.
 
 A signed-in shopper is bound at once; an anonymous visitor's code waits in the session and is
 bound right after login (``bind_pending_referral``). A code the policy refuses (unknown, own code,
@@ -14,7 +14,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from fenxiao.core.errors import DomainError
-from fenxiao.distribution.binding import referral_bind
+from fenxiao.distribution.network.binding import referral_bind
 
 logger = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from fenxiao.content.models import Banner
 from fenxiao.core.errors import DomainError
 from fenxiao.core.media import media_url
 from fenxiao.core.money import fen_to_yuan, yuan_to_fen
-from fenxiao.distribution.sharing import share_assets
+from fenxiao.distribution.centre.sharing import share_assets
 from fenxiao.storefront import selectors
 from fenxiao.storefront.shortcuts import int_param, pager, public_page, render_page
 

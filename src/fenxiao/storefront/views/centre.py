@@ -1,7 +1,7 @@
 """分销中心: the front page (or the application form for a shopper who is not a distributor yet),
 earnings with their records, withdrawing and the withdrawal records.
 
-The same services and selectors as the JSON centre (``distribution.centre_api`` and ``api``):
+The same services and selectors as the JSON centre (``distribution.api.centre`` and ``actions``):
 every read starts from the caller's own distributor, so nobody sees another's money, and a
 withdrawal of someone else is "not found". Forms that can be refused (apply, withdraw) come back
 with the service's Chinese message next to the field it names and the values kept, answered 200:
@@ -20,14 +20,14 @@ from django.views.decorators.http import require_POST
 
 from fenxiao.core.errors import DomainError, NotFound
 from fenxiao.core.money import yuan_to_fen
-from fenxiao.distribution import selectors
-from fenxiao.distribution.centre_earnings import commission_list
-from fenxiao.distribution.config import distribution_settings
-from fenxiao.distribution.enrolment import application_submit
+from fenxiao.distribution.centre import selectors
+from fenxiao.distribution.centre.earnings import commission_list
+from fenxiao.distribution.config.settings import distribution_settings
 from fenxiao.distribution.errors import NotADistributor
 from fenxiao.distribution.models import CommissionStatus, WithdrawalMethod
-from fenxiao.distribution.payouts import withdrawal_confirm_params
-from fenxiao.distribution.withdrawals import BANK_FIELDS, withdrawal_request
+from fenxiao.distribution.network.enrolment import application_submit
+from fenxiao.distribution.withdrawals.payouts import withdrawal_confirm_params
+from fenxiao.distribution.withdrawals.requests import BANK_FIELDS, withdrawal_request
 from fenxiao.storefront.shortcuts import int_param, pager, render_page, shopper_page
 
 COMMISSION_TABS = (("", "全部"), *((s.value, s.label) for s in CommissionStatus))

@@ -10,11 +10,11 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from fenxiao.core.errors import Forbidden
-from fenxiao.distribution import centre_earnings, centre_standing, selectors
+from fenxiao.distribution.centre import earnings, selectors, standing
+from fenxiao.distribution.centre.sharing import share_assets
+from fenxiao.distribution.centre.shop import shop_item_list
+from fenxiao.distribution.config.rules import bps_percent
 from fenxiao.distribution.models import CommissionStatus, DistributorStatus
-from fenxiao.distribution.settings_rules import bps_percent
-from fenxiao.distribution.sharing import share_assets
-from fenxiao.distribution.shop import shop_item_list
 from fenxiao.storefront.shortcuts import int_param, pager, render_page
 from fenxiao.storefront.views.centre import back_to_centre, distributor_page
 
@@ -54,7 +54,7 @@ def centre_orders(request: HttpRequest) -> HttpResponse:
     distributor = selectors.distributor_get_for_user(user=request.user)
     status = request.GET.get("status", "")
     status = status if status in CommissionStatus.values else ""
-    page = centre_earnings.referred_order_list(
+    page = earnings.referred_order_list(
         distributor=distributor, status=status or None, page=int_param(request.GET.get("page"), default=1)
     )
     context = {"orders": page.items, "pager": pager(page), "status": status, "tabs": ORDER_TABS}
@@ -69,7 +69,7 @@ def centre_rankings(request: HttpRequest) -> HttpResponse:
     by = request.GET.get("by", "commission")
     by = by if by in dict(RANKING_BY) else "commission"
     context = {
-        "ranking": centre_standing.ranking_list(distributor=distributor, period=period, by=by),
+        "ranking": standing.ranking_list(distributor=distributor, period=period, by=by),
         "periods": PERIODS,
         "by_options": RANKING_BY,
     }
@@ -79,7 +79,7 @@ def centre_rankings(request: HttpRequest) -> HttpResponse:
 @distributor_page
 def centre_tier(request: HttpRequest) -> HttpResponse:
     distributor = selectors.distributor_get_for_user(user=request.user)
-    overview = centre_standing.tier_overview(distributor=distributor)
+    overview = standing.tier_overview(distributor=distributor)
     rows = [
         {
             "tier": t,

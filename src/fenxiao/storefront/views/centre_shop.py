@@ -15,9 +15,9 @@ from fenxiao.catalog import selectors as catalog
 from fenxiao.catalog.schemas import product_card
 from fenxiao.core.errors import DomainError
 from fenxiao.core.media import media_url
-from fenxiao.distribution import selectors
-from fenxiao.distribution.shop import MAX_SHOP_ITEMS, shop_get, shop_item_add, shop_item_list, shop_item_remove
-from fenxiao.distribution.shop import shop_item_reorder as reorder
+from fenxiao.distribution.centre import selectors
+from fenxiao.distribution.centre.shop import MAX_SHOP_ITEMS, shop_get, shop_item_add, shop_item_list, shop_item_remove
+from fenxiao.distribution.centre.shop import shop_item_reorder as reorder
 from fenxiao.storefront.shortcuts import int_param, pager, public_page, redirect_back, render_page, required_int
 from fenxiao.storefront.views.centre import back_to_centre, distributor_page
 

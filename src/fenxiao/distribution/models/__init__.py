@@ -1,0 +1,57 @@
+"""Distribution's models, one module per idea (DESIGN §5): what the merchant configures
+(``config``), distributors and applications (``distributors``), who referred whom
+(``referrals``), commission (``commission``), withdrawals (``withdrawals``) and the distributor's
+shop (``shop``). Money lives in the ledger; these records say why it moved."""
+
+from fenxiao.distribution.models.commission import CommissionRecord, CommissionStatus
+from fenxiao.distribution.models.config import (
+    BecomePolicy,
+    BindingPolicy,
+    BindOn,
+    DistributionSettings,
+    OverrideMode,
+    ProductCommission,
+    Tier,
+    default_activity_commission,
+)
+from fenxiao.distribution.models.distributors import (
+    ApplicationStatus,
+    Distributor,
+    DistributorApplication,
+    DistributorStatus,
+)
+from fenxiao.distribution.models.referrals import (
+    OrderReferral,
+    Referral,
+    ReferralChange,
+    ReferralSource,
+    ReferralTouch,
+)
+from fenxiao.distribution.models.shop import ShopItem
+from fenxiao.distribution.models.withdrawals import Withdrawal, WithdrawalMethod, WithdrawalStatus
+
+__all__ = [
+    "ApplicationStatus",
+    "BecomePolicy",
+    "BindOn",
+    "BindingPolicy",
+    "CommissionRecord",
+    "CommissionStatus",
+    "DistributionSettings",
+    "Distributor",
+    "DistributorApplication",
+    "DistributorStatus",
+    "OrderReferral",
+    "OverrideMode",
+    "ProductCommission",
+    "Referral",
+    "ReferralChange",
+    "ReferralSource",
+    "ReferralTouch",
+    "ShopItem",
+    "Tier",
+    "Withdrawal",
+    "WithdrawalMethod",
+    "WithdrawalStatus",
+    "default_activity_commission",
+]
