@@ -8,9 +8,9 @@ from typing import Any
 from django.utils import timezone
 
 from fenxiao.accounts.models import User
-from fenxiao.promotions.claims import coupon_claim
+from fenxiao.promotions.coupons.claims import coupon_claim
+from fenxiao.promotions.coupons.templates import coupon_template_create
 from fenxiao.promotions.models import CouponTemplate, UserCoupon
-from fenxiao.promotions.templates import coupon_template_create
 
 
 def make_template(

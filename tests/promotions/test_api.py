@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
+from fenxiao.promotions.coupons.templates import coupon_template_pause
 from fenxiao.promotions.models import UserCoupon
-from fenxiao.promotions.templates import coupon_template_pause
 from tests.order_support import place_order
 from tests.promotions.support import claim, days, make_template
 

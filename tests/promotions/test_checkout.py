@@ -13,7 +13,7 @@ from fenxiao.distribution.models import CommissionRecord
 from fenxiao.orders.checkout import LineRequest, checkout_quote
 from fenxiao.orders.models import Order, OrderStatus
 from fenxiao.orders.services import order_cancel
-from fenxiao.promotions.errors import CouponError
+from fenxiao.promotions.coupons.errors import CouponError
 from fenxiao.promotions.models import CouponTemplate, UserCouponStatus
 from tests.catalog_factories import ProductFactory
 from tests.distribution.support import make_distributor, make_user, paid_order
@@ -110,7 +110,7 @@ def test_an_order_uses_the_coupon_once(buyer, buyer_api, sku, sku2):
 
 def test_the_use_is_refused_inside_the_order_when_the_coupon_went_meanwhile(buyer, sku):
     """The conditional update in commit is what guards double use: the quote's read may be stale."""
-    from fenxiao.promotions.claims import coupon_use
+    from fenxiao.promotions.coupons.claims import coupon_use
     from fenxiao.promotions.models import UserCoupon
 
     uc = claim(buyer, make_template())

@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
-from fenxiao.promotions.claims import coupon_issue, user_coupons_expire
-from fenxiao.promotions.errors import CouponConflict
+from fenxiao.promotions.coupons.claims import coupon_issue, user_coupons_expire
+from fenxiao.promotions.coupons.errors import CouponConflict
+from fenxiao.promotions.coupons.selectors import coupon_centre_list, user_coupon_list
+from fenxiao.promotions.coupons.templates import coupon_template_pause, coupon_template_resume
 from fenxiao.promotions.models import UserCouponStatus
-from fenxiao.promotions.selectors import coupon_centre_list, user_coupon_list
-from fenxiao.promotions.templates import coupon_template_pause, coupon_template_resume
 from tests.promotions.support import claim, days, make_template
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import pytest
 
 from fenxiao.accounts.models import User
 from fenxiao.orders.models import Order
-from fenxiao.promotions.errors import CouponConflict, CouponError
+from fenxiao.promotions.coupons.errors import CouponConflict, CouponError
 from fenxiao.promotions.models import CouponTemplate, UserCoupon
 from tests.catalog_factories import SkuFactory
 from tests.concurrency import run_together

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fenxiao.orders.pricing import QuoteLine
-from fenxiao.promotions.coupon_rules import (
+from fenxiao.promotions.coupons.rules import (
     BELOW_THRESHOLD,
     EXPIRED,
     NOT_YET_VALID,

@@ -7,8 +7,8 @@ from django import forms
 from django.contrib import admin
 
 from fenxiao.core.admin_mixins import ReadOnlyAdmin
-from fenxiao.promotions import templates
 from fenxiao.promotions.activity_admin import run_each
+from fenxiao.promotions.coupons import templates
 from fenxiao.promotions.group_buy_admin import GroupBuyGroupAdmin
 from fenxiao.promotions.models import CouponTemplate, GroupBuyGroup, SeckillActivity, SeckillPurchase, UserCoupon
 from fenxiao.promotions.seckill_admin import SeckillActivityAdmin, SeckillPurchaseAdmin

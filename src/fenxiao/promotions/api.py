@@ -14,8 +14,8 @@ from fenxiao.core.limits import BIGINT_MAX, RowId
 from fenxiao.core.openapi_errors import answers
 from fenxiao.orders.checkout import LineRequest, checkout_quote
 from fenxiao.orders.errors import OrderError
-from fenxiao.promotions import claims, selectors
-from fenxiao.promotions.coupon_rules import label_for
+from fenxiao.promotions.coupons import claims, selectors
+from fenxiao.promotions.coupons.rules import label_for
 from fenxiao.promotions.schemas import (
     CentreItemOut,
     ClaimIn,

@@ -10,7 +10,7 @@ class PromotionsConfig(AppConfig):
         from fenxiao.core.sweeps import register_sweep
         from fenxiao.orders.pricing_hooks import register_provider
         from fenxiao.promotions import group_buy, handlers
-        from fenxiao.promotions.coupon_pricing import CouponProvider
+        from fenxiao.promotions.coupons.pricing import CouponProvider
         from fenxiao.promotions.group_buy_pricing import GroupBuyProvider
         from fenxiao.promotions.seckill import on_order_cancelled as seckill_on_order_cancelled
         from fenxiao.promotions.seckill_activities import sweep_seckill_gates

@@ -13,8 +13,8 @@ from pydantic import Field
 from fenxiao.accounts.auth import staff_auth
 from fenxiao.core.errors import NotFound
 from fenxiao.core.paging import paginate
-from fenxiao.promotions import selectors, templates
-from fenxiao.promotions.coupon_rules import label_for
+from fenxiao.promotions.coupons import selectors, templates
+from fenxiao.promotions.coupons.rules import label_for
 from fenxiao.promotions.models import CouponTemplate
 from fenxiao.promotions.schemas import (
     CouponReportOut,

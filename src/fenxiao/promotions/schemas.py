@@ -8,10 +8,10 @@ from typing import Annotated
 from ninja import Field, Schema
 from pydantic import StringConstraints
 
+from fenxiao.promotions.coupons.selectors import Evaluation
+from fenxiao.promotions.coupons.templates import NULLABLE
 from fenxiao.promotions.inputs import MAX_VALID_DAYS, Fen, PatchSchema, Positive, RowId, When
 from fenxiao.promotions.models import CouponKind, CouponScope, CouponTemplate, UserCoupon
-from fenxiao.promotions.selectors import Evaluation
-from fenxiao.promotions.templates import NULLABLE
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 # Documented as enums so API clients can see the choices; checked by the service, which names the

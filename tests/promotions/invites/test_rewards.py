@@ -10,11 +10,11 @@ import pytest
 from django.utils import timezone
 
 from fenxiao.core import events
+from fenxiao.promotions.coupons.templates import coupon_template_pause, coupon_template_update
 from fenxiao.promotions.invites import handlers
 from fenxiao.promotions.invites.models import Invite, InviteReward, InviteStatus, RevokeReason
 from fenxiao.promotions.invites.rewards import invite_sync, sweep_invites
 from fenxiao.promotions.models import CouponTemplate, UserCoupon
-from fenxiao.promotions.templates import coupon_template_pause, coupon_template_update
 from tests.catalog_factories import SkuFactory
 from tests.promotions.invites.support import (
     accept,

@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from fenxiao.core.errors import DomainError
 from fenxiao.orders.models import Order, OrderLine, OrderStatus
-from fenxiao.promotions.claims import coupon_issue
+from fenxiao.promotions.coupons.claims import coupon_issue
 from fenxiao.promotions.invites.models import (
     OPEN_STATUSES,
     Invite,

@@ -12,7 +12,8 @@ from pydantic import StringConstraints
 
 from fenxiao.accounts.models import User
 from fenxiao.core.masking import mask_name, mask_phone
-from fenxiao.promotions.coupon_rules import label_for
+from fenxiao.promotions.coupons.rules import label_for
+from fenxiao.promotions.coupons.selectors import coupon_spec
 from fenxiao.promotions.inputs import Fen, PatchSchema, Positive, RowId, When
 from fenxiao.promotions.invites.campaigns import (
     MAX_ACCEPT_HOURS,
@@ -24,7 +25,6 @@ from fenxiao.promotions.invites.campaigns import (
 from fenxiao.promotions.invites.models import Invite, InviteCampaign, InviteStatus, RewardRole
 from fenxiao.promotions.invites.selectors import counts_of, reward_view
 from fenxiao.promotions.models import CouponTemplate
-from fenxiao.promotions.selectors import coupon_spec
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 AcceptHours = Annotated[int, Field(ge=1, le=MAX_ACCEPT_HOURS)]

@@ -24,10 +24,10 @@ from django.utils import timezone
 from fenxiao.core.errors import DomainError
 from fenxiao.orders.pricing import Discount
 from fenxiao.orders.pricing_hooks import PricingContext
-from fenxiao.promotions.claims import coupon_use
-from fenxiao.promotions.errors import coupon_not_usable
+from fenxiao.promotions.coupons.claims import coupon_use
+from fenxiao.promotions.coupons.errors import coupon_not_usable
+from fenxiao.promotions.coupons.selectors import Evaluation, best_coupon, coupon_evaluate, user_coupon_get
 from fenxiao.promotions.inputs import option_id
-from fenxiao.promotions.selectors import Evaluation, best_coupon, coupon_evaluate, user_coupon_get
 
 if TYPE_CHECKING:
     from fenxiao.orders.models import Order

@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from fenxiao.accounts.models import User
 from fenxiao.orders.models import Order
-from fenxiao.promotions.coupon_rules import EXPIRED, USED, time_problem
-from fenxiao.promotions.errors import CouponConflict, coupon_not_usable
+from fenxiao.promotions.coupons.errors import CouponConflict, coupon_not_usable
+from fenxiao.promotions.coupons.rules import EXPIRED, USED, time_problem
+from fenxiao.promotions.coupons.templates import claim_window_open, lock_template
 from fenxiao.promotions.models import CouponTemplate, UserCoupon, UserCouponStatus
-from fenxiao.promotions.templates import claim_window_open, lock_template
 
 
 def _validity(t: CouponTemplate, now: datetime) -> tuple[datetime, datetime]:

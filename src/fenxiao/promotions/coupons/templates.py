@@ -11,7 +11,7 @@ from django.db import transaction
 
 from fenxiao.catalog.models import Category, Product
 from fenxiao.core.errors import NotFound
-from fenxiao.promotions.errors import CouponError
+from fenxiao.promotions.coupons.errors import CouponError
 from fenxiao.promotions.inputs import time_problem
 from fenxiao.promotions.models import CouponKind, CouponScope, CouponTemplate, TemplateStatus
 

@@ -13,7 +13,7 @@ from fenxiao.accounts.models import User
 from fenxiao.catalog.models import Category
 from fenxiao.core.errors import NotFound
 from fenxiao.orders.pricing import QuoteLine
-from fenxiao.promotions.coupon_rules import USED, CouponSpec, coupon_lines, label_for, time_problem
+from fenxiao.promotions.coupons.rules import USED, CouponSpec, coupon_lines, label_for, time_problem
 from fenxiao.promotions.models import CouponTemplate, TemplateStatus, UserCoupon, UserCouponStatus
 
 TABS = ("unused", "used", "expired")
