@@ -208,7 +208,7 @@ def create_activity(fx: Fixtures, *, name: str, units: int, limit: int) -> int:
     from django.db import transaction
     from django.utils import timezone
 
-    from fenxiao.promotions.seckill_activities import seckill_activity_create
+    from fenxiao.promotions.seckill.activities import seckill_activity_create
 
     now = timezone.now()
     with transaction.atomic():  # the service's after-commit work (seeding the gate) runs as in the API
@@ -309,7 +309,7 @@ def redis_ceiling(args: argparse.Namespace) -> dict:
     keys (activity id 0, which no activity has): what Redis alone can refuse per second."""
     import redis
 
-    from fenxiao.promotions import seckill_gate as gate
+    from fenxiao.promotions.seckill import gate
 
     tool = shutil.which("redis-benchmark")
     if not tool:
@@ -361,8 +361,8 @@ def verify(args: argparse.Namespace, activity_id: int, answer: dict, total: int,
 
     from fenxiao.catalog.models import Sku
     from fenxiao.orders.models import Order
-    from fenxiao.promotions import seckill_gate as gate
     from fenxiao.promotions.models import SeckillActivity, SeckillPurchase, SeckillPurchaseStatus
+    from fenxiao.promotions.seckill import gate
 
     ob.wait_quiet()
     problems: list[str] = []

@@ -50,7 +50,7 @@ from fenxiao.promotions.models import (
     UserCoupon,
     UserCouponStatus,
 )
-from fenxiao.promotions.seckill import seckill_buy
+from fenxiao.promotions.seckill.purchases import seckill_buy
 from tests.catalog_factories import SkuFactory
 from tests.distribution.support import make_distributor, make_user
 from tests.order_support import place_order

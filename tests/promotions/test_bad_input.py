@@ -21,7 +21,7 @@ from fenxiao.promotions.group_buy_activities import group_buy_activity_update
 from fenxiao.promotions.invites.campaigns import invite_campaign_update
 from fenxiao.promotions.invites.models import InviteCampaign
 from fenxiao.promotions.models import CouponTemplate, GroupBuyActivity, GroupBuyMember, SeckillActivity
-from fenxiao.promotions.seckill_activities import seckill_activity_update
+from fenxiao.promotions.seckill.activities import seckill_activity_update
 from tests.promotions.group_buy_support import make_activity as make_group_buy
 from tests.promotions.invites.support import make_campaign, reward_template
 from tests.promotions.support import make_template

@@ -8,7 +8,7 @@ import pytest
 from fenxiao.distribution.binding import referral_bind
 from fenxiao.distribution.config import settings_update
 from fenxiao.distribution.models import CommissionRecord
-from fenxiao.promotions.seckill import seckill_buy
+from fenxiao.promotions.seckill.purchases import seckill_buy
 from tests.distribution.support import make_distributor, make_user
 from tests.order_support import mark_paid
 from tests.promotions.test_seckill_support import make_activity

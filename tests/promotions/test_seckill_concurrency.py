@@ -12,16 +12,16 @@ from django.db.models import Count
 from fenxiao.core.errors import DomainError
 from fenxiao.orders.models import Order
 from fenxiao.orders.services import order_cancel
-from fenxiao.promotions import seckill_gate
 from fenxiao.promotions.models import SeckillPurchase, SeckillPurchaseStatus
-from fenxiao.promotions.seckill import held_units, seckill_buy, seckill_return_for_order
-from fenxiao.promotions.seckill_activities import (
+from fenxiao.promotions.seckill import gate as seckill_gate
+from fenxiao.promotions.seckill.activities import (
     SeckillConflict,
     seckill_activity_pause,
     seckill_gate_reconcile,
     seckill_gate_seed,
 )
-from fenxiao.promotions.seckill_gate import Reset
+from fenxiao.promotions.seckill.gate import Reset
+from fenxiao.promotions.seckill.purchases import held_units, seckill_buy, seckill_return_for_order
 from tests.catalog_factories import SkuFactory
 from tests.concurrency import run_together
 from tests.promotions.test_seckill_support import gate, make_activity, redis_gate, remaining, shopper

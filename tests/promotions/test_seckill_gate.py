@@ -16,10 +16,9 @@ from django.utils import timezone
 from fenxiao.accounts.models import User
 from fenxiao.accounts.tokens import token_pair_issue
 from fenxiao.core.sweeps import registered_sweeps
-from fenxiao.promotions import seckill_gate
 from fenxiao.promotions.models import SeckillPurchase, SeckillPurchaseStatus
-from fenxiao.promotions.seckill import seckill_buy, seckill_return_for_order
-from fenxiao.promotions.seckill_activities import (
+from fenxiao.promotions.seckill import gate as seckill_gate
+from fenxiao.promotions.seckill.activities import (
     RECONCILE_GRACE,
     SeckillConflict,
     epoch_ms,
@@ -29,7 +28,8 @@ from fenxiao.promotions.seckill_activities import (
     seckill_gate_seed,
     sweep_seckill_gates,
 )
-from fenxiao.promotions.seckill_gate import Gate
+from fenxiao.promotions.seckill.gate import Gate
+from fenxiao.promotions.seckill.purchases import seckill_buy, seckill_return_for_order
 from tests.promotions.test_seckill_support import TEST_REDIS_URL, make_activity, redis_gate, remaining, shopper
 from tests.support import Api
 

@@ -15,10 +15,10 @@ from fenxiao.accounts.tokens import token_pair_issue
 from fenxiao.core.errors import DomainError
 from fenxiao.orders.models import Order
 from fenxiao.orders.pricing_hooks import register_provider, unregister_provider
-from fenxiao.promotions import seckill_gate
 from fenxiao.promotions.models import SeckillPurchase, SeckillPurchaseStatus
-from fenxiao.promotions.seckill import seckill_buy
-from fenxiao.promotions.seckill_activities import RECONCILE_GRACE, SeckillConflict, sweep_seckill_gates
+from fenxiao.promotions.seckill import gate as seckill_gate
+from fenxiao.promotions.seckill.activities import RECONCILE_GRACE, SeckillConflict, sweep_seckill_gates
+from fenxiao.promotions.seckill.purchases import seckill_buy
 from tests.catalog_factories import SkuFactory
 from tests.concurrency import run_together
 from tests.promotions.test_seckill_support import TEST_REDIS_URL, make_activity, redis_gate, remaining, shopper

@@ -12,15 +12,15 @@ from fenxiao.orders.errors import OrderError
 from fenxiao.orders.models import Order
 from fenxiao.orders.services import order_cancel
 from fenxiao.promotions.models import SeckillPurchase, SeckillPurchaseStatus
-from fenxiao.promotions.seckill import seckill_buy, seckill_return_for_order
-from fenxiao.promotions.seckill_activities import (
+from fenxiao.promotions.seckill.activities import (
     SeckillConflict,
     SeckillError,
     seckill_activity_pause,
     seckill_activity_update,
 )
-from fenxiao.promotions.seckill_gate import gate_remaining
-from fenxiao.promotions.seckill_pricing import seckill_grant
+from fenxiao.promotions.seckill.gate import gate_remaining
+from fenxiao.promotions.seckill.pricing import seckill_grant
+from fenxiao.promotions.seckill.purchases import seckill_buy, seckill_return_for_order
 from tests.order_support import place_order
 from tests.promotions.test_seckill_support import (
     TEST_REDIS_URL,

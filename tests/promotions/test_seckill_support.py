@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from fenxiao.accounts.models import User
 from fenxiao.promotions.models import SeckillActivity
-from fenxiao.promotions.seckill_activities import seckill_activity_create
-from fenxiao.promotions.seckill_gate import gate_remaining
+from fenxiao.promotions.seckill.activities import seckill_activity_create
+from fenxiao.promotions.seckill.gate import gate_remaining
 from tests.order_support import address_for
 
 TEST_REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/12"

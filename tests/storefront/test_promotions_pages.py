@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from fenxiao.orders.models import Order
 from fenxiao.promotions.models import GroupBuyGroup, UserCoupon
-from fenxiao.promotions.seckill_activities import seckill_activity_create
+from fenxiao.promotions.seckill.activities import seckill_activity_create
 from tests.order_support import mark_paid
 from tests.promotions.group_buy_support import make_activity, open_group
 from tests.promotions.group_buy_support import shopper as gb_shopper

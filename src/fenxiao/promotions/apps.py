@@ -12,9 +12,9 @@ class PromotionsConfig(AppConfig):
         from fenxiao.promotions import group_buy, handlers
         from fenxiao.promotions.coupons.pricing import CouponProvider
         from fenxiao.promotions.group_buy_pricing import GroupBuyProvider
-        from fenxiao.promotions.seckill import on_order_cancelled as seckill_on_order_cancelled
-        from fenxiao.promotions.seckill_activities import sweep_seckill_gates
-        from fenxiao.promotions.seckill_pricing import SeckillProvider
+        from fenxiao.promotions.seckill.activities import sweep_seckill_gates
+        from fenxiao.promotions.seckill.pricing import SeckillProvider
+        from fenxiao.promotions.seckill.purchases import on_order_cancelled as seckill_on_order_cancelled
 
         # The seckill price comes first: a coupon (if ever allowed with it) sees the seckill price.
         register_provider(SeckillProvider())

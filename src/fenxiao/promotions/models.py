@@ -176,7 +176,7 @@ class SeckillPurchaseStatus(models.TextChoices):
 
 class SeckillPurchase(models.Model):
     """One unit a shopper won, written already placed with its order by the seckill pricing
-    provider (the endpoint's grant, ``seckill_pricing.seckill_grant``, carries the token), and
+    provider (the endpoint's grant, ``seckill.pricing.seckill_grant``, carries the token), and
     returned once when the unpaid order is cancelled. ``reserved`` is what rows written before the
     grant existed passed through inside their transaction; no row stays in it."""
 

@@ -9,9 +9,9 @@ from django.contrib import admin
 
 from fenxiao.core.admin_mixins import ReadOnlyAdmin
 from fenxiao.core.money import yuan
-from fenxiao.promotions import seckill_activities as activities
 from fenxiao.promotions.activity_admin import ActivityAdmin, ActivityForm, form_fields
 from fenxiao.promotions.models import SeckillActivity
+from fenxiao.promotions.seckill import activities
 
 
 class SeckillActivityForm(ActivityForm):

@@ -17,10 +17,10 @@ from fenxiao.accounts.tokens import TokenClaims, token_decode
 from fenxiao.core.openapi_errors import answers
 from fenxiao.core.paging import paginate
 from fenxiao.orders.schemas import OrderDetailOut, order_dict
-from fenxiao.promotions import seckill_activities as activities
 from fenxiao.promotions.inputs import Fen, NonNegative, PatchSchema, Positive, RowId, When
 from fenxiao.promotions.models import SeckillActivity, SeckillStatus
-from fenxiao.promotions.seckill import TokenBuyer, seckill_buy
+from fenxiao.promotions.seckill import activities
+from fenxiao.promotions.seckill.purchases import TokenBuyer, seckill_buy
 
 
 class BuyerTokenAuth(HttpBearer):

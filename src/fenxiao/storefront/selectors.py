@@ -9,11 +9,12 @@ from datetime import datetime
 from fenxiao.accounts.models import User
 from fenxiao.core.media import media_url
 from fenxiao.orders.models import CartItem
-from fenxiao.promotions import group_buy_selectors, seckill_activities
+from fenxiao.promotions import group_buy_selectors
 from fenxiao.promotions.models import (
     SeckillActivity,
     SeckillStatus,
 )
+from fenxiao.promotions.seckill import activities as seckill_activities
 
 SANDBOX_PREFIX = "sandbox-"
 

@@ -1,6 +1,6 @@
 """Buying a seckill unit and giving it back.
 
-With Redis (``REDIS_URL`` set) the Lua gate (``seckill_gate``) decides first, from Redis alone:
+With Redis (``REDIS_URL`` set) the Lua gate (``seckill.gate``) decides first, from Redis alone:
 paused, not started, ended, limit reached and sold out are answered without touching the
 database, and only as many shoppers as there are units get through. The buyer's token is checked
 (signature, expiry) before the gate, and the user row is loaded only once the gate lets the request
@@ -18,7 +18,7 @@ Redis configured but unreachable (or failing mid-request) is never a server erro
 decides alone, as without Redis. The gate then lags the database: sales made meanwhile are not
 in it, nor gives-back that could not reach it. A unit the gate still counts but the database has
 sold is dropped by the first request it lets through (``unit_exists=False``), and the reconcile
-sweep (``seckill_activities.sweep_seckill_gates``) resets the gate from the database once nothing
+sweep (``seckill.activities.sweep_seckill_gates``) resets the gate from the database once nothing
 is in flight, which also returns the units of give-backs that never arrived."""
 
 from __future__ import annotations
@@ -40,17 +40,17 @@ from fenxiao.core.redis import log_without_redis
 from fenxiao.orders.checkout import LineRequest
 from fenxiao.orders.models import Order
 from fenxiao.orders.services import order_create
-from fenxiao.promotions import seckill_gate
 from fenxiao.promotions.models import SeckillActivity, SeckillPurchase, SeckillPurchaseStatus, SeckillStatus
-from fenxiao.promotions.seckill_activities import (
+from fenxiao.promotions.seckill import gate
+from fenxiao.promotions.seckill.activities import (
     SeckillConflict,
     activity_not_found,
     epoch_ms,
     held_units,
     seckill_gate_seed,
 )
-from fenxiao.promotions.seckill_gate import Gate
-from fenxiao.promotions.seckill_pricing import seckill_grant
+from fenxiao.promotions.seckill.gate import Gate
+from fenxiao.promotions.seckill.pricing import seckill_grant
 
 __all__ = ["TokenBuyer", "held_units", "on_order_cancelled", "seckill_buy", "seckill_return_for_order"]
 
@@ -103,10 +103,10 @@ def _gate_take(activity_id: int, user_id: int, now: datetime, token: str) -> boo
     no such activity). False only if the gate is still not seeded after seeding it (its keys were
     dropped that very moment): the database, which decides anyway, decides alone then."""
     args = {"activity_id": activity_id, "user_id": user_id, "now_ms": epoch_ms(now), "token": token}
-    code = seckill_gate.gate_take(**args)
+    code = gate.gate_take(**args)
     if code == Gate.NOT_SEEDED:
         seckill_gate_seed(activity_id=activity_id)
-        code = seckill_gate.gate_take(**args)
+        code = gate.gate_take(**args)
     if code == Gate.NOT_SEEDED:
         return False
     if code != Gate.TAKEN:
@@ -118,7 +118,7 @@ def _gate_finish(*, activity_id: int, user_id: int, token: str, give_back: bool,
     """A failure here must not turn a committed order or a refusal into a server error: the token
     stays in flight and the reconcile sweep settles the gate from the database later."""
     try:
-        seckill_gate.gate_finish(
+        gate.gate_finish(
             activity_id=activity_id, user_id=user_id, token=token, give_back=give_back, unit_exists=unit_exists
         )
     except redis.RedisError:
@@ -136,7 +136,7 @@ def seckill_buy(
     """One unit of the activity's SKU at the seckill price, as an unpaid order whose payment
     window is the activity's (if shorter than the shop's)."""
     now = now or timezone.now()
-    if not seckill_gate.enabled():
+    if not gate.enabled():
         return _buy_in_db(buyer=user, activity_id=activity_id, address_id=address_id, remark=remark, now=now)
     token = secrets.token_urlsafe(12)
     try:
@@ -247,10 +247,10 @@ def _gate_begin(*, activity_id: int, token: str) -> bool:
     """Mark the give-back in flight at the gate before the database changes, so a reset cannot read
     the returned unit and then see it given back a second time. Without Redis, or with Redis
     failing, the database still takes the unit back; the gate is put right by the sweep."""
-    if not seckill_gate.enabled():
+    if not gate.enabled():
         return False
     try:
-        return seckill_gate.gate_begin(activity_id=activity_id, now_ms=epoch_ms(timezone.now()), token=token)
+        return gate.gate_begin(activity_id=activity_id, now_ms=epoch_ms(timezone.now()), token=token)
     except redis.RedisError:
         log_without_redis(logger, "seckill %s: marking a give-back at the Redis gate failed", activity_id)
         return False

@@ -1,7 +1,7 @@
 """Operator services for seckill activities: create, update, pause, resume, report. The operator
 API and the admin call these, so both check the same rules.
 
-With Redis on, each activity's gate (``seckill_gate``) carries what refusing a request needs: the
+With Redis on, each activity's gate (``seckill.gate``) carries what refusing a request needs: the
 stock left, the units each shopper holds, the window, the limit and the pause switch. It is seeded
 from the database when the activity is created (and by the first request or the sweep if that was
 missed), every change here reaches it while the activity's row is locked, and
@@ -22,10 +22,10 @@ from django.utils import timezone
 from fenxiao.catalog.models import Sku
 from fenxiao.core.errors import Conflict, DomainError, NotFound
 from fenxiao.core.redis import log_without_redis
-from fenxiao.promotions import seckill_gate
 from fenxiao.promotions.inputs import time_problem
 from fenxiao.promotions.models import SeckillActivity, SeckillPurchase, SeckillPurchaseStatus, SeckillStatus
-from fenxiao.promotions.seckill_gate import Reset, Rules
+from fenxiao.promotions.seckill import gate
+from fenxiao.promotions.seckill.gate import Reset, Rules
 
 logger = logging.getLogger(__name__)
 
@@ -132,7 +132,7 @@ def seckill_gate_seed(*, activity_id: int) -> SeckillActivity:
     change (which syncs the gate under the same lock) from falling between the read and the seed."""
     with transaction.atomic():
         a = lock_activity(activity_id)
-        seckill_gate.gate_seed(
+        gate.gate_seed(
             activity_id=a.pk, remaining=a.stock - a.sold, held=held_units(activity_id=a.pk), rules=gate_rules(a)
         )
     return a
@@ -151,10 +151,10 @@ def _sync_gate(a: SeckillActivity, *, stock_delta: int = 0) -> None:
     the new rules from the moment the change is visible (a pause turns the crowd away at once).
     The database re-checks everything behind the gate, so a failed sync costs requests that reach
     the database, never a wrong sale; the sweep repairs it."""
-    if not seckill_gate.enabled():
+    if not gate.enabled():
         return
     try:
-        seckill_gate.gate_sync(activity_id=a.pk, stock_delta=stock_delta, rules=gate_rules(a))
+        gate.gate_sync(activity_id=a.pk, stock_delta=stock_delta, rules=gate_rules(a))
     except redis.RedisError:
         log_without_redis(logger, "seckill %s: syncing the Redis gate failed", a.pk)
 
@@ -165,7 +165,7 @@ def seckill_activity_create(*, fields: dict[str, Any]) -> SeckillActivity:
     a = SeckillActivity(**{k: v for k, v in fields.items() if k in EDITABLE})
     _check(a)
     a.save()
-    if seckill_gate.enabled():
+    if gate.enabled():
         transaction.on_commit(lambda: _seed_after_create(a.pk))
     return a
 
@@ -214,17 +214,17 @@ def seckill_gate_reconcile(*, activity_id: int) -> Reset:
     request that died before giving it back. "In flight" is measured on the wall clock (what
     requests live by), not on a sweep's ``now``, which may be a date a demo jumped to."""
     young_after = epoch_ms(timezone.now() - RECONCILE_GRACE)
-    before = seckill_gate.gate_snapshot(activity_id=activity_id, young_after_ms=young_after)
+    before = gate.gate_snapshot(activity_id=activity_id, young_after_ms=young_after)
     if not before.seeded:
         return Reset.NOT_SEEDED
     if before.young_in_flight:
         return Reset.BUSY  # a sale is running: try again at the next sweep, without taking the lock
     with transaction.atomic():
         a = lock_activity(activity_id)
-        snap = seckill_gate.gate_snapshot(activity_id=activity_id, young_after_ms=young_after)
+        snap = gate.gate_snapshot(activity_id=activity_id, young_after_ms=young_after)
         if not snap.seeded or snap.young_in_flight:
             return Reset.NOT_SEEDED if not snap.seeded else Reset.BUSY
-        return seckill_gate.gate_reset(
+        return gate.gate_reset(
             activity_id=a.pk,
             seq=snap.seq,
             young_after_ms=young_after,
@@ -237,7 +237,7 @@ def seckill_gate_reconcile(*, activity_id: int) -> Reset:
 def sweep_seckill_gates(*, now: datetime) -> int:
     """Every minute: reconcile the gate of each activity still selling or taking units back, and
     seed the gate of one about to start. Returns how many gates were seeded or corrected."""
-    if not seckill_gate.enabled():
+    if not gate.enabled():
         return 0
     due = SeckillActivity.objects.filter(ends_at__gt=now - RECONCILE_AFTER_END, starts_at__lte=now + SEED_AHEAD)
     handled = 0
@@ -254,10 +254,10 @@ def sweep_seckill_gates(*, now: datetime) -> int:
 
 def _gate_remaining(activity_id: int) -> int | None:
     """None without Redis, and while Redis is unreachable: the report is read from the database."""
-    if not seckill_gate.enabled():
+    if not gate.enabled():
         return None
     try:
-        return seckill_gate.gate_remaining(activity_id)
+        return gate.gate_remaining(activity_id)
     except redis.RedisError:
         log_without_redis(logger, "seckill %s: the Redis gate is unreachable for the report", activity_id)
         return None

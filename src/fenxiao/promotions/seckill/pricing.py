@@ -23,7 +23,7 @@ from fenxiao.orders.pricing import Discount
 from fenxiao.orders.pricing_hooks import PricingContext
 from fenxiao.promotions.inputs import option_id
 from fenxiao.promotions.models import SeckillActivity, SeckillPurchase, SeckillPurchaseStatus
-from fenxiao.promotions.seckill_activities import SeckillError
+from fenxiao.promotions.seckill.activities import SeckillError
 
 if TYPE_CHECKING:
     from fenxiao.orders.models import Order
