@@ -12,7 +12,7 @@ from fenxiao.content.models import Banner
 from fenxiao.orders.aftersales import AfterSaleLineRequest, aftersale_request
 from fenxiao.orders.cart import cart_item_add
 from fenxiao.orders.shipping import order_ship
-from fenxiao.promotions.group_buy import group_open
+from fenxiao.promotions.group_buy.groups import group_open
 from fenxiao.promotions.models import GroupBuyGroup
 from fenxiao.promotions.seckill.activities import seckill_activity_create
 from tests.browser.support import coupon, group_buy, picture, sandbox_shopper, shelf_sku

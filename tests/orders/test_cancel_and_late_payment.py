@@ -38,7 +38,7 @@ from fenxiao.payments.services import (
     payment_prepare,
     sweep_refused_payments,
 )
-from fenxiao.promotions.group_buy import group_member_released
+from fenxiao.promotions.group_buy.groups import group_member_released
 from fenxiao.promotions.models import (
     CouponTemplate,
     GroupBuyGroup,

@@ -8,8 +8,8 @@ from typing import Any
 from django.utils import timezone
 
 from fenxiao.accounts.models import User
-from fenxiao.promotions.group_buy import Placed, group_join, group_open
-from fenxiao.promotions.group_buy_activities import group_buy_activity_create
+from fenxiao.promotions.group_buy.activities import group_buy_activity_create
+from fenxiao.promotions.group_buy.groups import Placed, group_join, group_open
 from fenxiao.promotions.models import GroupBuyActivity
 from tests.order_support import address_for
 

@@ -17,7 +17,7 @@ from fenxiao.core.errors import DomainError
 from fenxiao.orders.checkout import LineRequest, checkout_quote
 from fenxiao.orders.models import Order
 from fenxiao.promotions.coupons.templates import coupon_template_update
-from fenxiao.promotions.group_buy_activities import group_buy_activity_update
+from fenxiao.promotions.group_buy.activities import group_buy_activity_update
 from fenxiao.promotions.invites.campaigns import invite_campaign_update
 from fenxiao.promotions.invites.models import InviteCampaign
 from fenxiao.promotions.models import CouponTemplate, GroupBuyActivity, GroupBuyMember, SeckillActivity

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from fenxiao.orders.models import Order
 from fenxiao.payments.models import Refund
-from fenxiao.promotions.group_buy import Placed, group_member_paid, sweep_group_deadlines
-from fenxiao.promotions.group_buy_activities import GroupBuyConflict
+from fenxiao.promotions.group_buy.activities import GroupBuyConflict
+from fenxiao.promotions.group_buy.groups import Placed, group_member_paid, sweep_group_deadlines
 from fenxiao.promotions.models import GroupBuyGroup, GroupBuyMember, GroupMemberStatus, GroupStatus
 from tests.catalog_factories import SkuFactory
 from tests.concurrency import run_together, run_together_ok

@@ -18,7 +18,7 @@ from fenxiao.orders.models import Order, OrderStatus
 from fenxiao.payments.models import Refund, RefundStatus
 from fenxiao.payments.notifications import notification_handle
 from fenxiao.payments.prepare import payment_description, payment_prepare
-from fenxiao.promotions.group_buy import sweep_group_deadlines
+from fenxiao.promotions.group_buy.groups import sweep_group_deadlines
 from fenxiao.promotions.models import GroupBuyGroup, GroupBuyMember, GroupMemberStatus, GroupStatus
 from tests.distribution.support import balances, make_distributor
 from tests.orders.test_aftersale_support import fixture_aftersale_sandbox, pay  # noqa: F401

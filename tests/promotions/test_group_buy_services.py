@@ -15,14 +15,14 @@ from fenxiao.orders.aftersales import AfterSaleLineRequest, aftersale_request
 from fenxiao.orders.models import Order, OrderHold
 from fenxiao.orders.services import order_cancel
 from fenxiao.orders.shipping import order_ship
-from fenxiao.promotions.group_buy import group_member_paid
-from fenxiao.promotions.group_buy_activities import (
+from fenxiao.promotions.group_buy.activities import (
     GroupBuyConflict,
     GroupBuyError,
     group_buy_activity_pause,
     group_buy_activity_report,
     group_buy_activity_update,
 )
+from fenxiao.promotions.group_buy.groups import group_member_paid
 from fenxiao.promotions.models import GroupBuyActivity, GroupBuyGroup, GroupMemberStatus, GroupStatus
 from tests.order_support import mark_paid, place_order
 from tests.promotions.group_buy_support import join, make_activity, open_group, shopper

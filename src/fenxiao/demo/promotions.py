@@ -13,8 +13,8 @@ from fenxiao.catalog.models import Sku
 from fenxiao.payments.services import sandbox_payment_succeed
 from fenxiao.promotions.coupons.claims import coupon_claim
 from fenxiao.promotions.coupons.templates import coupon_template_create
-from fenxiao.promotions.group_buy import group_open
-from fenxiao.promotions.group_buy_activities import group_buy_activity_create
+from fenxiao.promotions.group_buy.activities import group_buy_activity_create
+from fenxiao.promotions.group_buy.groups import group_open
 from fenxiao.promotions.models import CouponTemplate, GroupBuyActivity, SeckillActivity
 from fenxiao.promotions.seckill.activities import seckill_activity_create
 

@@ -9,8 +9,8 @@ from django.contrib import admin
 
 from fenxiao.core.admin_mixins import ReadOnlyAdmin, ReadOnlyInline
 from fenxiao.core.money import yuan
-from fenxiao.promotions import group_buy_activities as activities
 from fenxiao.promotions.activity_admin import ActivityAdmin, ActivityForm, form_fields
+from fenxiao.promotions.group_buy import activities
 from fenxiao.promotions.models import GroupBuyActivity, GroupBuyMember
 
 

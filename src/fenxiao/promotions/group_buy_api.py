@@ -18,9 +18,9 @@ from fenxiao.accounts.auth import staff_auth, user_auth
 from fenxiao.core.openapi_errors import answers
 from fenxiao.core.paging import paginate
 from fenxiao.orders.schemas import OrderDetailOut, order_dict
-from fenxiao.promotions import group_buy_activities as activities
-from fenxiao.promotions import group_buy_selectors
-from fenxiao.promotions.group_buy import Placed, group_join, group_open
+from fenxiao.promotions.group_buy import activities
+from fenxiao.promotions.group_buy import selectors as group_buy_selectors
+from fenxiao.promotions.group_buy.groups import Placed, group_join, group_open
 from fenxiao.promotions.inputs import Fen, PatchSchema, Positive, RowId, When
 from fenxiao.promotions.models import (
     GroupBuyActivity,

@@ -29,7 +29,7 @@ from fenxiao.orders.checkout import LineRequest, address_for
 from fenxiao.orders.models import Order, OrderHold, OrderStatus
 from fenxiao.orders.refunds import order_void_refund
 from fenxiao.orders.services import order_cancel, order_create, order_hold_release
-from fenxiao.promotions.group_buy_activities import GroupBuyConflict, GroupBuyError, activity_not_found
+from fenxiao.promotions.group_buy.activities import GroupBuyConflict, GroupBuyError, activity_not_found
 from fenxiao.promotions.models import (
     GroupBuyActivity,
     GroupBuyGroup,

@@ -11,8 +11,8 @@ from django.db.models import Prefetch
 
 from fenxiao.accounts.models import User
 from fenxiao.core.masking import mask_name
-from fenxiao.promotions import group_buy_activities
-from fenxiao.promotions.group_buy import group_not_found
+from fenxiao.promotions.group_buy import activities
+from fenxiao.promotions.group_buy.groups import group_not_found
 from fenxiao.promotions.models import (
     GroupBuyActivity,
     GroupBuyGroup,
@@ -120,7 +120,7 @@ def activity_card(a: GroupBuyActivity, now: datetime) -> dict:
         "max_quantity": a.max_quantity,
         "starts_at": a.starts_at,
         "ends_at": a.ends_at,
-        "state": group_buy_activities.group_buy_window_state(a, now),
+        "state": activities.group_buy_window_state(a, now),
     }
 
 
@@ -135,5 +135,5 @@ def running_activity_list(*, now: datetime, product_id: int | None = None) -> li
 def activity_get(*, activity_id: int) -> GroupBuyActivity:
     a = GroupBuyActivity.objects.select_related("sku__product").filter(pk=activity_id).first()
     if a is None:
-        raise group_buy_activities.activity_not_found()
+        raise activities.activity_not_found()
     return a

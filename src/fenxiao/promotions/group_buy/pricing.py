@@ -14,7 +14,7 @@ from fenxiao.orders.models import OrderHold
 from fenxiao.orders.pricing import Discount
 from fenxiao.orders.pricing_hooks import PricingContext
 from fenxiao.orders.services import order_hold_set
-from fenxiao.promotions.group_buy_activities import GroupBuyError
+from fenxiao.promotions.group_buy.activities import GroupBuyError
 from fenxiao.promotions.inputs import option_id
 from fenxiao.promotions.models import GroupBuyMember, GroupMemberStatus
 
