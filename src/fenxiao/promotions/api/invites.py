@@ -13,9 +13,7 @@ from pydantic import Field
 from fenxiao.accounts.auth import user_auth
 from fenxiao.core.openapi_errors import answers
 from fenxiao.core.paging import paginate
-from fenxiao.promotions.invites import selectors
-from fenxiao.promotions.invites.acceptance import campaign_running, invite_accept, invite_code_ensure, share_path
-from fenxiao.promotions.invites.schemas import (
+from fenxiao.promotions.api.invite_schemas import (
     AcceptIn,
     AcceptOut,
     InviteePageOut,
@@ -24,6 +22,8 @@ from fenxiao.promotions.invites.schemas import (
     invited_by_dict,
     invitee_dict,
 )
+from fenxiao.promotions.invites import selectors
+from fenxiao.promotions.invites.acceptance import campaign_running, invite_accept, invite_code_ensure, share_path
 
 router = Router(tags=["邀请有礼"], auth=user_auth)
 

@@ -14,9 +14,7 @@ from fenxiao.core.limits import BIGINT_MAX, RowId
 from fenxiao.core.openapi_errors import answers
 from fenxiao.orders.checkout import LineRequest, checkout_quote
 from fenxiao.orders.errors import OrderError
-from fenxiao.promotions.coupons import claims, selectors
-from fenxiao.promotions.coupons.rules import label_for
-from fenxiao.promotions.schemas import (
+from fenxiao.promotions.api.coupon_schemas import (
     CentreItemOut,
     ClaimIn,
     UsableOut,
@@ -25,6 +23,8 @@ from fenxiao.promotions.schemas import (
     template_brief,
     user_coupon_dict,
 )
+from fenxiao.promotions.coupons import claims, selectors
+from fenxiao.promotions.coupons.rules import label_for
 
 MAX_LINES = 50
 MAX_QUANTITY = 999

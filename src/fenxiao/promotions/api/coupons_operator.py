@@ -13,10 +13,7 @@ from pydantic import Field
 from fenxiao.accounts.auth import staff_auth
 from fenxiao.core.errors import NotFound
 from fenxiao.core.paging import paginate
-from fenxiao.promotions.coupons import selectors, templates
-from fenxiao.promotions.coupons.rules import label_for
-from fenxiao.promotions.models import CouponTemplate
-from fenxiao.promotions.schemas import (
+from fenxiao.promotions.api.coupon_schemas import (
     CouponReportOut,
     TemplateAdminOut,
     TemplateIn,
@@ -24,6 +21,9 @@ from fenxiao.promotions.schemas import (
     TemplatePatch,
     template_admin_dict,
 )
+from fenxiao.promotions.coupons import selectors, templates
+from fenxiao.promotions.coupons.rules import label_for
+from fenxiao.promotions.models import CouponTemplate
 
 router = Router(tags=["优惠券运营"], auth=staff_auth)
 

@@ -14,10 +14,7 @@ from pydantic import Field
 from fenxiao.accounts.auth import staff_auth
 from fenxiao.core.openapi_errors import answers
 from fenxiao.core.paging import paginate
-from fenxiao.promotions.invites import campaigns, selectors
-from fenxiao.promotions.invites.campaigns import campaign_state
-from fenxiao.promotions.invites.models import CampaignStatus, InviteStatus
-from fenxiao.promotions.invites.schemas import (
+from fenxiao.promotions.api.invite_schemas import (
     CampaignIn,
     CampaignOut,
     CampaignPageOut,
@@ -27,6 +24,9 @@ from fenxiao.promotions.invites.schemas import (
     campaign_dict,
     invite_admin_dict,
 )
+from fenxiao.promotions.invites import campaigns, selectors
+from fenxiao.promotions.invites.campaigns import campaign_state
+from fenxiao.promotions.invites.models import CampaignStatus, InviteStatus
 
 router = Router(tags=["邀请有礼运营"], auth=staff_auth)
 
