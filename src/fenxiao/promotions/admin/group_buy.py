@@ -9,9 +9,9 @@ from django.contrib import admin
 
 from fenxiao.core.admin_mixins import ReadOnlyAdmin, ReadOnlyInline
 from fenxiao.core.money import yuan
-from fenxiao.promotions.activity_admin import ActivityAdmin, ActivityForm, form_fields
+from fenxiao.promotions.admin.activities import ActivityAdmin, ActivityForm, form_fields
 from fenxiao.promotions.group_buy import activities
-from fenxiao.promotions.models import GroupBuyActivity, GroupBuyMember
+from fenxiao.promotions.models import GroupBuyActivity, GroupBuyGroup, GroupBuyMember
 
 
 class GroupBuyActivityForm(ActivityForm):
@@ -77,6 +77,7 @@ class GroupBuyMemberInline(ReadOnlyInline):
     raw_id_fields = ("user", "order")
 
 
+@admin.register(GroupBuyGroup)
 class GroupBuyGroupAdmin(ReadOnlyAdmin):
     list_display = ("id", "activity", "leader", "status", "seats_taken", "paid_count", "size", "expires_at")
     list_filter = ("status",)

@@ -9,8 +9,8 @@ from django.contrib import admin
 
 from fenxiao.core.admin_mixins import ReadOnlyAdmin
 from fenxiao.core.money import yuan
-from fenxiao.promotions.activity_admin import ActivityAdmin, ActivityForm, form_fields
-from fenxiao.promotions.models import SeckillActivity
+from fenxiao.promotions.admin.activities import ActivityAdmin, ActivityForm, form_fields
+from fenxiao.promotions.models import SeckillActivity, SeckillPurchase
 from fenxiao.promotions.seckill import activities
 
 
@@ -23,6 +23,7 @@ class SeckillActivityForm(ActivityForm):
         fields = form_fields(activities.EDITABLE)
 
 
+@admin.register(SeckillActivity)
 class SeckillActivityAdmin(ActivityAdmin):
     form = SeckillActivityForm
     noun = "秒杀活动"
@@ -70,6 +71,7 @@ class SeckillActivityAdmin(ActivityAdmin):
         )
 
 
+@admin.register(SeckillPurchase)
 class SeckillPurchaseAdmin(ReadOnlyAdmin):
     list_display = ("id", "activity", "user", "order", "status", "created_at", "returned_at")
     list_filter = ("status",)

@@ -7,11 +7,9 @@ from django import forms
 from django.contrib import admin
 
 from fenxiao.core.admin_mixins import ReadOnlyAdmin
-from fenxiao.promotions.activity_admin import run_each
+from fenxiao.promotions.admin.activities import run_each
 from fenxiao.promotions.coupons import templates
-from fenxiao.promotions.group_buy_admin import GroupBuyGroupAdmin
-from fenxiao.promotions.models import CouponTemplate, GroupBuyGroup, SeckillActivity, SeckillPurchase, UserCoupon
-from fenxiao.promotions.seckill_admin import SeckillActivityAdmin, SeckillPurchaseAdmin
+from fenxiao.promotions.models import CouponTemplate, UserCoupon
 
 
 class CouponTemplateForm(forms.ModelForm):
@@ -79,8 +77,3 @@ class UserCouponAdmin(ReadOnlyAdmin):
     search_fields = ("template__name", "user__nickname")
     list_select_related = ("template", "user", "used_order")
     raw_id_fields = ("user", "template", "used_order")
-
-
-admin.site.register(SeckillActivity, SeckillActivityAdmin)
-admin.site.register(SeckillPurchase, SeckillPurchaseAdmin)
-admin.site.register(GroupBuyGroup, GroupBuyGroupAdmin)

@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import admin
 
 from fenxiao.core.admin_mixins import ReadOnlyAdmin, ReadOnlyInline
-from fenxiao.promotions.activity_admin import run_each
+from fenxiao.promotions.admin.activities import run_each
 from fenxiao.promotions.invites import campaigns, selectors
 from fenxiao.promotions.invites.models import CampaignStatus, Invite, InviteCampaign, InviteCode, InviteReward
 
