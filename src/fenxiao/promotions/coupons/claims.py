@@ -14,6 +14,7 @@ from fenxiao.orders.models import Order
 from fenxiao.promotions.coupons.errors import CouponConflict, coupon_not_usable
 from fenxiao.promotions.coupons.rules import EXPIRED, USED, time_problem
 from fenxiao.promotions.coupons.templates import claim_window_open, lock_template
+from fenxiao.promotions.locks import lock_used_coupons
 from fenxiao.promotions.models import CouponTemplate, UserCoupon, UserCouponStatus
 
 
@@ -98,12 +99,7 @@ def coupons_return_for_order(*, order_id: int, now: datetime | None = None) -> i
     else they are expired. The rows are locked and flipped one by one on their status, so a
     replayed event finds nothing used by the order and moves no counter."""
     now = now or timezone.now()
-    rows = list(
-        UserCoupon.objects.select_for_update()
-        .filter(used_order_id=order_id, status=UserCouponStatus.USED)
-        .order_by("pk")
-        .values_list("pk", "template_id", "expires_at")
-    )
+    rows = lock_used_coupons(order_id)
     for pk, template_id, expires_at in rows:
         to = UserCouponStatus.UNUSED if expires_at > now else UserCouponStatus.EXPIRED
         UserCoupon.objects.filter(pk=pk, status=UserCouponStatus.USED).update(status=to, used_order=None, used_at=None)

@@ -13,6 +13,7 @@ from fenxiao.catalog.models import Category, Product
 from fenxiao.core.errors import NotFound
 from fenxiao.promotions.coupons.errors import CouponError
 from fenxiao.promotions.inputs import time_problem
+from fenxiao.promotions.locks import lock_coupon_template
 from fenxiao.promotions.models import CouponKind, CouponScope, CouponTemplate, TemplateStatus
 
 EDITABLE = (
@@ -102,7 +103,7 @@ def coupon_template_create(
 
 
 def lock_template(template_id: int) -> CouponTemplate:
-    t = CouponTemplate.objects.select_for_update().filter(pk=template_id).first()
+    t = lock_coupon_template(template_id)
     if t is None:
         raise NotFound("COUPON_TEMPLATE_NOT_FOUND", "优惠券不存在")
     return t

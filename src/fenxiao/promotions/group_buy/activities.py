@@ -12,6 +12,7 @@ from django.db.models import Count, Q, Sum
 from fenxiao.catalog.models import Sku
 from fenxiao.core.errors import Conflict, DomainError, NotFound
 from fenxiao.promotions.inputs import time_problem
+from fenxiao.promotions.locks import lock_group_buy_activity
 from fenxiao.promotions.models import GroupBuyActivity, GroupBuyMember, GroupBuyStatus, GroupMemberStatus, GroupStatus
 
 EDITABLE = (
@@ -88,7 +89,7 @@ def _check(a: GroupBuyActivity) -> None:
 
 
 def lock_activity(activity_id: int) -> GroupBuyActivity:
-    a = GroupBuyActivity.objects.select_for_update().filter(pk=activity_id).first()
+    a = lock_group_buy_activity(activity_id)
     if a is None:
         raise activity_not_found()
     return a

@@ -29,6 +29,7 @@ from fenxiao.orders.checkout import LineRequest, address_for
 from fenxiao.orders.models import Order, OrderHold, OrderStatus
 from fenxiao.orders.refunds import order_void_refund
 from fenxiao.orders.services import order_cancel, order_create, order_hold_release
+from fenxiao.promotions import locks
 from fenxiao.promotions.group_buy.activities import GroupBuyConflict, GroupBuyError, activity_not_found
 from fenxiao.promotions.models import (
     GroupBuyActivity,
@@ -153,7 +154,7 @@ def group_open(
 
 
 def lock_group(group_id: int) -> GroupBuyGroup:
-    group = GroupBuyGroup.objects.select_for_update().filter(pk=group_id).first()
+    group = locks.lock_group(group_id)
     if group is None:
         raise group_not_found()
     return group
@@ -235,7 +236,7 @@ def group_member_paid(*, order_id: int, now: datetime | None = None) -> str | No
         if row is None:
             return None
         group = lock_group(row["group_id"])
-        member = GroupBuyMember.objects.select_for_update().get(pk=row["pk"])
+        member = locks.lock_group_member(row["pk"])
         if member.status != GroupMemberStatus.RESERVED:
             return None  # told before; a released seat's order was cancelled and never pays
         counts = (
@@ -283,7 +284,7 @@ def group_member_released(*, order_id: int, now: datetime | None = None) -> bool
     if row is None:
         return False
     group = lock_group(row["group_id"])
-    member = GroupBuyMember.objects.select_for_update().get(order_id=order_id)
+    member = locks.lock_group_member_of_order(order_id)
     if member.status != GroupMemberStatus.RESERVED:
         return False
     member.status = GroupMemberStatus.RELEASED
@@ -323,9 +324,7 @@ def group_fail(*, group_id: int, now: datetime | None = None) -> bool:
         group.status = GroupStatus.FAILED
         group.finished_at = now
         group.save(update_fields=["status", "finished_at"])
-        members = list(
-            group.members.select_for_update().filter(status__in=[GroupMemberStatus.RESERVED, GroupMemberStatus.PAID])
-        )
+        members = locks.lock_group_members(group.pk, statuses=[GroupMemberStatus.RESERVED, GroupMemberStatus.PAID])
         unpaid = [m.order_id for m in members if m.status == GroupMemberStatus.RESERVED and m.order_id]
         paid = [m.order_id for m in members if m.status == GroupMemberStatus.PAID]
         GroupBuyMember.objects.filter(pk__in=[m.pk for m in members if m.status == GroupMemberStatus.PAID]).update(

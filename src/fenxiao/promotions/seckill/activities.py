@@ -23,6 +23,7 @@ from fenxiao.catalog.models import Sku
 from fenxiao.core.errors import Conflict, DomainError, NotFound
 from fenxiao.core.redis import log_without_redis
 from fenxiao.promotions.inputs import time_problem
+from fenxiao.promotions.locks import lock_seckill_activity
 from fenxiao.promotions.models import SeckillActivity, SeckillPurchase, SeckillPurchaseStatus, SeckillStatus
 from fenxiao.promotions.seckill import gate
 from fenxiao.promotions.seckill.gate import Reset, Rules
@@ -97,7 +98,7 @@ def _check(a: SeckillActivity) -> None:
 
 
 def lock_activity(activity_id: int) -> SeckillActivity:
-    a = SeckillActivity.objects.select_for_update().filter(pk=activity_id).first()
+    a = lock_seckill_activity(activity_id)
     if a is None:
         raise activity_not_found()
     return a

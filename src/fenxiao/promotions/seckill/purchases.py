@@ -40,6 +40,7 @@ from fenxiao.core.redis import log_without_redis
 from fenxiao.orders.checkout import LineRequest
 from fenxiao.orders.models import Order
 from fenxiao.orders.services import order_create
+from fenxiao.promotions import locks
 from fenxiao.promotions.models import SeckillActivity, SeckillPurchase, SeckillPurchaseStatus, SeckillStatus
 from fenxiao.promotions.seckill import gate
 from fenxiao.promotions.seckill.activities import (
@@ -168,10 +169,9 @@ def _lock_buyer(buyer: User | TokenBuyer) -> User:
     """One purchase at a time per shopper, so two requests of one shopper cannot both pass the
     held-units count. FOR NO KEY UPDATE does not block other rows' foreign keys to the user. For a
     token buyer the same statement reads the row the token is checked against: one read, not two."""
-    locked = User.objects.select_for_update(no_key=True).filter(pk=buyer.pk)
     if isinstance(buyer, TokenBuyer):
-        return token_user_check(buyer.claims, locked.first())
-    locked.values_list("pk", flat=True).first()
+        return token_user_check(buyer.claims, locks.lock_buyer(buyer.pk))
+    locks.lock_buyer_id(buyer.pk)
     return buyer
 
 
@@ -221,12 +221,7 @@ def seckill_return_for_order(*, order_id: int, now: datetime | None = None) -> b
     now = now or timezone.now()
     token = secrets.token_urlsafe(12)
     with transaction.atomic():
-        row = (
-            SeckillPurchase.objects.select_for_update()
-            .filter(order_id=order_id, status=SeckillPurchaseStatus.PLACED)
-            .values("pk", "activity_id", "user_id")
-            .first()
-        )
+        row = locks.lock_placed_purchase(order_id)
         if row is None:
             return False
         in_flight = _gate_begin(activity_id=row["activity_id"], token=token)
