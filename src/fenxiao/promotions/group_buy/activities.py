@@ -9,9 +9,9 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 
-from fenxiao.catalog.models import Sku
 from fenxiao.core.errors import Conflict, DomainError, NotFound
-from fenxiao.promotions.inputs import time_problem
+from fenxiao.promotions.activities import rules
+from fenxiao.promotions.activities.lifecycle import ActivityKind
 from fenxiao.promotions.locks import lock_group_buy_activity
 from fenxiao.promotions.models import GroupBuyActivity, GroupBuyMember, GroupBuyStatus, GroupMemberStatus, GroupStatus
 
@@ -47,16 +47,10 @@ def activity_not_found() -> NotFound:
 
 def activity_problems(a: GroupBuyActivity) -> list[str]:
     """Every broken rule at once, in Chinese, so a form shows them all."""
-    problems = []
-    if not (a.name or "").strip():
-        problems.append("请填写活动名称")
-    price = Sku.objects.filter(pk=a.sku_id).values_list("price_fen", flat=True).first() if a.sku_id else None
-    if price is None:
-        problems.append("SKU 不存在")
-    if a.group_price_fen is None or a.group_price_fen < 0:
-        problems.append("拼团价不能为负")
-    elif price is not None and a.group_price_fen > price:
-        problems.append("拼团价不能高于售价")
+    sale_price = rules.sku_sale_price(a.sku_id)
+    problems = rules.name_problems(a)
+    problems += rules.sku_problems(sale_price)
+    problems += rules.price_problems(label="拼团价", price_fen=a.group_price_fen, sale_price_fen=sale_price)
     if a.leader_price_fen is not None and (
         a.leader_price_fen < 0 or (a.group_price_fen is not None and a.leader_price_fen > a.group_price_fen)
     ):
@@ -65,64 +59,44 @@ def activity_problems(a: GroupBuyActivity) -> list[str]:
         problems.append("成团人数须在 2 到 100 之间")
     if not a.time_limit_minutes or a.time_limit_minutes < 1:
         problems.append("成团时限至少为 1 分钟")
-    if not a.payment_minutes or a.payment_minutes < 1:
-        problems.append("支付时限至少为 1 分钟")
-    elif a.time_limit_minutes and a.payment_minutes > a.time_limit_minutes:
-        problems.append("支付时限不能长于成团时限")
+    payment = rules.payment_minutes_problems(a)
+    if not payment and a.time_limit_minutes and a.payment_minutes > a.time_limit_minutes:
+        payment = ["支付时限不能长于成团时限"]
+    problems += payment
     if not a.max_quantity or a.max_quantity < 1:
         problems.append("每单限购至少为 1 件")
     if a.max_groups is not None and a.max_groups < (a.groups_opened or 0):
         problems.append(f"最多开团数不能少于已开团数（{a.groups_opened}）")
-    if time_problem(a.starts_at, a.ends_at):
-        problems.append("开始和结束时间须带时区")
-    elif a.starts_at is None or a.ends_at is None or a.ends_at <= a.starts_at:
-        problems.append("结束时间必须晚于开始时间")
-    if a.commission_allowed is None:
-        problems.append("请选择是否参与分销佣金")
-    return problems
+    return problems + rules.window_and_commission_problems(a)
 
 
-def _check(a: GroupBuyActivity) -> None:
-    problems = activity_problems(a)
-    if problems:
-        raise GroupBuyError("GROUP_BUY_INVALID", "；".join(problems))
-
-
-def lock_activity(activity_id: int) -> GroupBuyActivity:
-    a = lock_group_buy_activity(activity_id)
-    if a is None:
-        raise activity_not_found()
-    return a
+GROUP_BUY_ACTIVITY = ActivityKind(
+    model=GroupBuyActivity,
+    editable=EDITABLE,
+    problems=activity_problems,
+    invalid=lambda message: GroupBuyError("GROUP_BUY_INVALID", message),
+    not_found=activity_not_found,
+    lock=lock_group_buy_activity,
+)
 
 
 @transaction.atomic
 def group_buy_activity_create(*, fields: dict[str, Any]) -> GroupBuyActivity:
-    a = GroupBuyActivity(**{k: v for k, v in fields.items() if k in EDITABLE})
-    _check(a)
-    a.save()
-    return a
+    return GROUP_BUY_ACTIVITY.create(fields)
 
 
 @transaction.atomic
 def group_buy_activity_update(*, activity_id: int, fields: dict[str, Any]) -> GroupBuyActivity:
-    a = lock_activity(activity_id)
+    a = GROUP_BUY_ACTIVITY.locked(activity_id)
     changed = [k for k in LOCKED_ONCE_OPENED if k in fields and fields[k] != getattr(a, k)]
     if changed and a.groups.exists():
         raise GroupBuyConflict("GROUP_BUY_TERMS_LOCKED", "活动已有人开团，不能修改商品、人数、价格或成团时限")
-    for k, v in fields.items():
-        if k in EDITABLE:
-            setattr(a, k, v)
-    _check(a)
-    a.save()
-    return a
+    return GROUP_BUY_ACTIVITY.apply(a, fields)
 
 
+@transaction.atomic
 def _set_status(activity_id: int, status: str) -> GroupBuyActivity:
-    with transaction.atomic():
-        a = lock_activity(activity_id)
-        a.status = status
-        a.save(update_fields=["status", "updated_at"])
-    return a
+    return GROUP_BUY_ACTIVITY.set_status(activity_id, status)
 
 
 def group_buy_activity_pause(*, activity_id: int) -> GroupBuyActivity:
@@ -168,12 +142,10 @@ def group_buy_activity_report(*, activity: GroupBuyActivity) -> dict[str, int | 
 
 def group_buy_window_state(a: GroupBuyActivity, now: datetime) -> str:
     """ "paused" / "upcoming" / "ended" / "full" / "on_sale": whether a new group can open."""
-    if a.status == GroupBuyStatus.PAUSED:
-        return "paused"
-    if now < a.starts_at:
-        return "upcoming"
-    if now >= a.ends_at:
-        return "ended"
-    if a.max_groups is not None and a.groups_opened >= a.max_groups:
-        return "full"
-    return "on_sale"
+    return rules.window_state(
+        paused=a.status == GroupBuyStatus.PAUSED,
+        starts_at=a.starts_at,
+        ends_at=a.ends_at,
+        now=now,
+        exhausted="full" if a.max_groups is not None and a.groups_opened >= a.max_groups else None,
+    )

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from fenxiao.core.money import fen_to_yuan
 from fenxiao.orders.models import OrderHold
 from fenxiao.orders.pricing import Discount
 from fenxiao.orders.pricing_hooks import PricingContext
 from fenxiao.orders.services import order_hold_set
+from fenxiao.promotions.activities.pricing import ActivityPriceProvider
 from fenxiao.promotions.group_buy.activities import GroupBuyError
 from fenxiao.promotions.inputs import option_id
 from fenxiao.promotions.models import GroupBuyMember, GroupMemberStatus
@@ -36,8 +36,14 @@ def unit_price_for(member: GroupBuyMember) -> int:
     return a.group_price_fen
 
 
-class GroupBuyProvider:
+class GroupBuyProvider(ActivityPriceProvider):
+    """The group (or leader) price for the seat the group-buy endpoint reserved for this order."""
+
     kind = PROVIDER
+    adjustment_kind = KIND
+
+    def not_allowed(self) -> GroupBuyError:
+        return _not_allowed()
 
     def discounts(self, ctx: PricingContext) -> Sequence[Discount]:
         member_id = option_id(ctx.options, "group_buy_member_id", invalid=_not_allowed)
@@ -60,28 +66,10 @@ class GroupBuyProvider:
         if member is None:
             raise _not_allowed()
         a = member.group.activity
-        if len(ctx.lines) != 1 or ctx.lines[0].sku_id != a.sku_id or ctx.lines[0].quantity > a.max_quantity:
-            raise _not_allowed()
-        line = ctx.lines[0]
-        price = unit_price_for(member)
-        amount = max(0, min((line.unit_price_fen - price) * line.quantity, line.paid_fen))
+        line = self.activity_line(ctx, a, max_quantity=a.max_quantity)
         label = "团长价" if member.is_leader and a.leader_price_fen is not None else "拼团价"
-        return [
-            Discount(
-                kind=KIND,
-                label=f"{label} ¥{fen_to_yuan(price)}",
-                line_amounts={0: amount},
-                data={
-                    "line_indexes": [0],
-                    "activity_id": a.pk,
-                    "group_id": member.group_id,
-                    "member_id": member.pk,
-                    "leader": member.is_leader,
-                    "name": a.name,
-                    "commission_allowed": a.commission_allowed,
-                },
-            )
-        ]
+        data = {"group_id": member.group_id, "member_id": member.pk, "leader": member.is_leader}
+        return [self.activity_discount(line, a, price_fen=unit_price_for(member), label=label, data=data)]
 
     def commit(self, ctx: PricingContext, discounts: Sequence[Discount], order: Order) -> None:
         for d in discounts:

@@ -19,10 +19,10 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from fenxiao.catalog.models import Sku
 from fenxiao.core.errors import Conflict, DomainError, NotFound
 from fenxiao.core.redis import log_without_redis
-from fenxiao.promotions.inputs import time_problem
+from fenxiao.promotions.activities import rules
+from fenxiao.promotions.activities.lifecycle import ActivityKind
 from fenxiao.promotions.locks import lock_seckill_activity
 from fenxiao.promotions.models import SeckillActivity, SeckillPurchase, SeckillPurchaseStatus, SeckillStatus
 from fenxiao.promotions.seckill import gate
@@ -65,43 +65,26 @@ def activity_not_found() -> NotFound:
 
 def activity_problems(a: SeckillActivity) -> list[str]:
     """Every broken rule at once, in Chinese, so a form shows them all."""
-    problems = []
-    if not (a.name or "").strip():
-        problems.append("请填写活动名称")
-    if a.seckill_price_fen is None or a.seckill_price_fen < 0:
-        problems.append("秒杀价不能为负")
-    if a.sku_id is None or not Sku.objects.filter(pk=a.sku_id).exists():
-        problems.append("SKU 不存在")
-    else:
-        price = Sku.objects.filter(pk=a.sku_id).values_list("price_fen", flat=True).get()
-        if a.seckill_price_fen is not None and a.seckill_price_fen > price:
-            problems.append("秒杀价不能高于售价")
+    sale_price = rules.sku_sale_price(a.sku_id)
+    problems = rules.name_problems(a)
+    problems += rules.price_problems(label="秒杀价", price_fen=a.seckill_price_fen, sale_price_fen=sale_price)
+    problems += rules.sku_problems(sale_price)
     if a.stock is None or a.stock < (a.sold or 0):
         problems.append(f"秒杀库存不能少于已售数量（{a.sold or 0}）")
     if not a.per_user_limit or a.per_user_limit < 1:
         problems.append("每人限购至少为 1")
-    if not a.payment_minutes or a.payment_minutes < 1:
-        problems.append("支付时限至少为 1 分钟")
-    if time_problem(a.starts_at, a.ends_at):
-        problems.append("开始和结束时间须带时区")
-    elif a.starts_at is None or a.ends_at is None or a.ends_at <= a.starts_at:
-        problems.append("结束时间必须晚于开始时间")
-    if a.commission_allowed is None:
-        problems.append("请选择是否参与分销佣金")
-    return problems
+    problems += rules.payment_minutes_problems(a)
+    return problems + rules.window_and_commission_problems(a)
 
 
-def _check(a: SeckillActivity) -> None:
-    problems = activity_problems(a)
-    if problems:
-        raise SeckillError("SECKILL_INVALID", "；".join(problems))
-
-
-def lock_activity(activity_id: int) -> SeckillActivity:
-    a = lock_seckill_activity(activity_id)
-    if a is None:
-        raise activity_not_found()
-    return a
+SECKILL_ACTIVITY = ActivityKind(
+    model=SeckillActivity,
+    editable=EDITABLE,
+    problems=activity_problems,
+    invalid=lambda message: SeckillError("SECKILL_INVALID", message),
+    not_found=activity_not_found,
+    lock=lock_seckill_activity,
+)
 
 
 def epoch_ms(at: datetime) -> int:
@@ -132,7 +115,7 @@ def seckill_gate_seed(*, activity_id: int) -> SeckillActivity:
     """Seed the gate from the database if it is not seeded yet. The row lock keeps an operator's
     change (which syncs the gate under the same lock) from falling between the read and the seed."""
     with transaction.atomic():
-        a = lock_activity(activity_id)
+        a = SECKILL_ACTIVITY.locked(activity_id)
         gate.gate_seed(
             activity_id=a.pk, remaining=a.stock - a.sold, held=held_units(activity_id=a.pk), rules=gate_rules(a)
         )
@@ -163,9 +146,7 @@ def _sync_gate(a: SeckillActivity, *, stock_delta: int = 0) -> None:
 @transaction.atomic
 def seckill_activity_create(*, fields: dict[str, Any]) -> SeckillActivity:
     """The gate is seeded with the whole quota once the activity is committed."""
-    a = SeckillActivity(**{k: v for k, v in fields.items() if k in EDITABLE})
-    _check(a)
-    a.save()
+    a = SECKILL_ACTIVITY.create(fields)
     if gate.enabled():
         transaction.on_commit(lambda: _seed_after_create(a.pk))
     return a
@@ -175,33 +156,25 @@ def seckill_activity_create(*, fields: dict[str, Any]) -> SeckillActivity:
 def seckill_activity_update(*, activity_id: int, fields: dict[str, Any]) -> SeckillActivity:
     """The SKU cannot change once units were sold (the orders point at it); a changed quota moves
     the gate's stock by the same amount, and a changed window or limit replaces the gate's."""
-    a = lock_activity(activity_id)
+    a = SECKILL_ACTIVITY.locked(activity_id)
     before = a.stock
     if "sku_id" in fields and fields["sku_id"] != a.sku_id and a.sold:
         raise SeckillConflict("SECKILL_SKU_LOCKED", "活动已有成交，不能更换 SKU")
-    for k, v in fields.items():
-        if k in EDITABLE:
-            setattr(a, k, v)
-    _check(a)
-    a.save()
+    SECKILL_ACTIVITY.apply(a, fields)
     _sync_gate(a, stock_delta=a.stock - before)
     return a
 
 
 @transaction.atomic
 def seckill_activity_pause(*, activity_id: int) -> SeckillActivity:
-    a = lock_activity(activity_id)
-    a.status = SeckillStatus.PAUSED
-    a.save(update_fields=["status", "updated_at"])
+    a = SECKILL_ACTIVITY.set_status(activity_id, SeckillStatus.PAUSED)
     _sync_gate(a)
     return a
 
 
 @transaction.atomic
 def seckill_activity_resume(*, activity_id: int) -> SeckillActivity:
-    a = lock_activity(activity_id)
-    a.status = SeckillStatus.ACTIVE
-    a.save(update_fields=["status", "updated_at"])
+    a = SECKILL_ACTIVITY.set_status(activity_id, SeckillStatus.ACTIVE)
     _sync_gate(a)
     return a
 
@@ -221,7 +194,7 @@ def seckill_gate_reconcile(*, activity_id: int) -> Reset:
     if before.young_in_flight:
         return Reset.BUSY  # a sale is running: try again at the next sweep, without taking the lock
     with transaction.atomic():
-        a = lock_activity(activity_id)
+        a = SECKILL_ACTIVITY.locked(activity_id)
         snap = gate.gate_snapshot(activity_id=activity_id, young_after_ms=young_after)
         if not snap.seeded or snap.young_in_flight:
             return Reset.NOT_SEEDED if not snap.seeded else Reset.BUSY
@@ -284,12 +257,10 @@ def seckill_activity_report(*, activity: SeckillActivity) -> dict[str, int | Non
 
 def seckill_window_state(a: SeckillActivity, now: datetime) -> str:
     """ "paused" / "upcoming" / "ended" / "sold_out" / "on_sale": what the shopper is shown."""
-    if a.status == SeckillStatus.PAUSED:
-        return "paused"
-    if now < a.starts_at:
-        return "upcoming"
-    if now >= a.ends_at:
-        return "ended"
-    if a.sold >= a.stock:
-        return "sold_out"
-    return "on_sale"
+    return rules.window_state(
+        paused=a.status == SeckillStatus.PAUSED,
+        starts_at=a.starts_at,
+        ends_at=a.ends_at,
+        now=now,
+        exhausted="sold_out" if a.sold >= a.stock else None,
+    )

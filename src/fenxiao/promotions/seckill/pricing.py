@@ -18,9 +18,9 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from fenxiao.core.money import fen_to_yuan
 from fenxiao.orders.pricing import Discount
 from fenxiao.orders.pricing_hooks import PricingContext
+from fenxiao.promotions.activities.pricing import ActivityPriceProvider
 from fenxiao.promotions.inputs import option_id
 from fenxiao.promotions.models import SeckillActivity, SeckillPurchase, SeckillPurchaseStatus
 from fenxiao.promotions.seckill.activities import SeckillError
@@ -70,30 +70,21 @@ def _granted(ctx: PricingContext) -> SeckillGrant:
     return grant
 
 
-class SeckillProvider:
+class SeckillProvider(ActivityPriceProvider):
+    """One unit at the seckill price, for the shopper the seckill endpoint granted it to."""
+
     kind = PROVIDER
+    adjustment_kind = KIND
+
+    def not_allowed(self) -> SeckillError:
+        return _not_allowed()
 
     def discounts(self, ctx: PricingContext) -> Sequence[Discount]:
         if option_id(ctx.options, "seckill_id", invalid=_not_allowed) is None:
             return []
         a = _granted(ctx).activity
-        if len(ctx.lines) != 1 or ctx.lines[0].sku_id != a.sku_id or ctx.lines[0].quantity != 1:
-            raise _not_allowed()
-        line = ctx.lines[0]
-        amount = max(0, min(line.unit_price_fen - a.seckill_price_fen, line.paid_fen))
-        return [
-            Discount(
-                kind=KIND,
-                label=f"秒杀价 ¥{fen_to_yuan(a.seckill_price_fen)}",
-                line_amounts={0: amount},
-                data={
-                    "line_indexes": [0],
-                    "activity_id": a.pk,
-                    "name": a.name,
-                    "commission_allowed": a.commission_allowed,
-                },
-            )
-        ]
+        line = self.activity_line(ctx, a, max_quantity=1)
+        return [self.activity_discount(line, a, price_fen=a.seckill_price_fen, label="秒杀价", data={})]
 
     def commit(self, ctx: PricingContext, discounts: Sequence[Discount], order: Order) -> None:
         """The unit the shopper won, written once and already placed with its order. The token is
