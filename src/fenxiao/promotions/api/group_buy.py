@@ -18,6 +18,15 @@ from fenxiao.accounts.auth import staff_auth, user_auth
 from fenxiao.core.openapi_errors import answers
 from fenxiao.core.paging import paginate
 from fenxiao.orders.schemas import OrderDetailOut, order_dict
+from fenxiao.promotions.api.activities import (
+    ActivityName,
+    OperatorRoutes,
+    OrderRemark,
+    PageNumber,
+    PageSize,
+    PaymentMinutes,
+    add_operator_routes,
+)
 from fenxiao.promotions.group_buy import activities
 from fenxiao.promotions.group_buy import selectors as group_buy_selectors
 from fenxiao.promotions.group_buy.groups import Placed, group_join, group_open
@@ -62,13 +71,13 @@ class GroupBuyActivityAdminOut(GroupBuyActivityOut):
 
 
 class GroupBuyActivityIn(Schema):
-    name: Annotated[str, Field(min_length=1, max_length=64)]
+    name: ActivityName
     sku_id: RowId
     group_size: Annotated[Positive, Field(ge=2, le=100)]
     group_price_fen: Fen
     leader_price_fen: Fen | None = None
     time_limit_minutes: Annotated[int, Field(ge=1, le=7 * 24 * 60)] = 24 * 60
-    payment_minutes: Annotated[int, Field(ge=1, le=1440)] = 15
+    payment_minutes: PaymentMinutes = 15
     max_quantity: Annotated[Positive, Field(le=99)] = 1
     max_groups: Positive | None = None
     starts_at: When
@@ -82,13 +91,13 @@ class GroupBuyActivityPatch(PatchSchema):
 
     nullable = frozenset({"leader_price_fen", "max_groups"})
 
-    name: Annotated[str, Field(min_length=1, max_length=64)] | None = None
+    name: ActivityName | None = None
     sku_id: RowId | None = None
     group_size: Annotated[Positive, Field(ge=2, le=100)] | None = None
     group_price_fen: Fen | None = None
     leader_price_fen: Fen | None = None
     time_limit_minutes: Annotated[int, Field(ge=1, le=7 * 24 * 60)] | None = None
-    payment_minutes: Annotated[int, Field(ge=1, le=1440)] | None = None
+    payment_minutes: PaymentMinutes | None = None
     max_quantity: Annotated[Positive, Field(le=99)] | None = None
     max_groups: Positive | None = None
     starts_at: When | None = None
@@ -105,8 +114,8 @@ class GroupBuyActivityPageOut(Schema):
 
 class GroupBuyListQuery(Schema):
     status: GroupBuyStatus | None = None
-    page: Annotated[int, Field(ge=1)] = 1
-    page_size: Annotated[int, Field(ge=1, le=100)] = 20
+    page: PageNumber = 1
+    page_size: PageSize = 20
 
 
 class GroupBuyReportOut(Schema):
@@ -172,14 +181,14 @@ class GroupPageOut(Schema):
 
 class GroupListQuery(Schema):
     status: GroupStatus | None = None
-    page: Annotated[int, Field(ge=1)] = 1
-    page_size: Annotated[int, Field(ge=1, le=100)] = 20
+    page: PageNumber = 1
+    page_size: PageSize = 20
 
 
 class GroupBuyBuyIn(Schema):
     quantity: Annotated[Positive, Field(le=99)] = 1
     address_id: RowId | None = None
-    remark: Annotated[str, Field(max_length=200)] = ""
+    remark: OrderRemark = ""
     ref: Annotated[str, Field(max_length=16)] | None = None
     ref_source: str = "link"
 
@@ -301,52 +310,36 @@ def open_group(request: HttpRequest, activity_id: int, body: GroupBuyBuyIn):
     return Status(201, _placed_out(placed, request))
 
 
-@operator_router.post("/group-buy-activities", response={201: GroupBuyActivityAdminOut}, summary="创建拼团活动")
-def create(request: HttpRequest, body: GroupBuyActivityIn):
-    a = activities.group_buy_activity_create(fields=body.model_dump())
-    return Status(201, _activity_out(_activity(a.pk), admin=True))
-
-
-@operator_router.get("/group-buy-activities", response=GroupBuyActivityPageOut, summary="拼团活动列表")
-def activity_list(request: HttpRequest, q: Query[GroupBuyListQuery]):
-    qs = GroupBuyActivity.objects.select_related("sku__product").order_by("-id")
-    if q.status:
-        qs = qs.filter(status=q.status)
-    return paginate(qs, page=q.page, page_size=q.page_size).shaped(lambda a: _activity_out(a, admin=True))
-
-
-@operator_router.get("/group-buy-activities/{activity_id}", response=GroupBuyActivityAdminOut, summary="拼团活动详情")
-def detail(request: HttpRequest, activity_id: int):
-    return _activity_out(_activity(activity_id), admin=True)
-
-
-@operator_router.patch("/group-buy-activities/{activity_id}", response=GroupBuyActivityAdminOut, summary="修改拼团活动")
-@answers(409)
-def update(request: HttpRequest, activity_id: int, body: GroupBuyActivityPatch):
-    activities.group_buy_activity_update(activity_id=activity_id, fields=body.model_dump(exclude_unset=True))
-    return _activity_out(_activity(activity_id), admin=True)
-
-
-@operator_router.post(
-    "/group-buy-activities/{activity_id}/pause", response=GroupBuyActivityAdminOut, summary="暂停拼团"
+add_operator_routes(
+    operator_router,
+    OperatorRoutes(
+        path="/group-buy-activities",
+        summaries={
+            "create": "创建拼团活动",
+            "list": "拼团活动列表",
+            "detail": "拼团活动详情",
+            "update": "修改拼团活动",
+            "pause": "暂停拼团",
+            "resume": "恢复拼团",
+            "report": "拼团统计",
+        },
+        create_in=GroupBuyActivityIn,
+        patch_in=GroupBuyActivityPatch,
+        out=GroupBuyActivityAdminOut,
+        page_out=GroupBuyActivityPageOut,
+        list_query=GroupBuyListQuery,
+        report_out=GroupBuyReportOut,
+        rows=lambda: GroupBuyActivity.objects.select_related("sku__product").order_by("-id"),
+        get=_activity,
+        shape=lambda a: _activity_out(a, admin=True),
+        create=activities.group_buy_activity_create,
+        update=activities.group_buy_activity_update,
+        pause=activities.group_buy_activity_pause,
+        resume=activities.group_buy_activity_resume,
+        report=activities.group_buy_activity_report,
+        update_answers=(409,),  # the terms are locked once a group opened
+    ),
 )
-def pause(request: HttpRequest, activity_id: int):
-    activities.group_buy_activity_pause(activity_id=activity_id)
-    return _activity_out(_activity(activity_id), admin=True)
-
-
-@operator_router.post(
-    "/group-buy-activities/{activity_id}/resume", response=GroupBuyActivityAdminOut, summary="恢复拼团"
-)
-def resume(request: HttpRequest, activity_id: int):
-    activities.group_buy_activity_resume(activity_id=activity_id)
-    return _activity_out(_activity(activity_id), admin=True)
-
-
-@operator_router.get("/group-buy-activities/{activity_id}/report", response=GroupBuyReportOut, summary="拼团统计")
-def report(request: HttpRequest, activity_id: int):
-    a = _activity(activity_id)
-    return {"activity_id": a.pk, "name": a.name, "status": a.status, **activities.group_buy_activity_report(activity=a)}
 
 
 @operator_router.get("/group-buy-activities/{activity_id}/groups", response=GroupPageOut, summary="拼团记录")

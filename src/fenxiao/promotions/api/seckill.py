@@ -4,19 +4,25 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Router, Schema, Status
 from ninja.security import HttpBearer
-from pydantic import Field
 
 from fenxiao.accounts.auth import staff_auth, user_auth
 from fenxiao.accounts.tokens import TokenClaims, token_decode
 from fenxiao.core.openapi_errors import answers
-from fenxiao.core.paging import paginate
 from fenxiao.orders.schemas import OrderDetailOut, order_dict
+from fenxiao.promotions.api.activities import (
+    ActivityName,
+    OperatorRoutes,
+    OrderRemark,
+    PageNumber,
+    PageSize,
+    PaymentMinutes,
+    add_operator_routes,
+)
 from fenxiao.promotions.inputs import Fen, NonNegative, PatchSchema, Positive, RowId, When
 from fenxiao.promotions.models import SeckillActivity, SeckillStatus
 from fenxiao.promotions.seckill import activities
@@ -62,28 +68,28 @@ class SeckillActivityAdminOut(SeckillActivityOut):
 
 
 class SeckillActivityIn(Schema):
-    name: Annotated[str, Field(min_length=1, max_length=64)]
+    name: ActivityName
     sku_id: RowId
     seckill_price_fen: Fen
     stock: NonNegative
     per_user_limit: Positive = 1
     starts_at: When
     ends_at: When
-    payment_minutes: Annotated[int, Field(ge=1, le=1440)] = 15
+    payment_minutes: PaymentMinutes = 15
     commission_allowed: bool = False
 
 
 class SeckillActivityPatch(PatchSchema):
     """No field of a seckill activity may be empty: ``null`` is refused."""
 
-    name: Annotated[str, Field(min_length=1, max_length=64)] | None = None
+    name: ActivityName | None = None
     sku_id: RowId | None = None
     seckill_price_fen: Fen | None = None
     stock: NonNegative | None = None
     per_user_limit: Positive | None = None
     starts_at: When | None = None
     ends_at: When | None = None
-    payment_minutes: Annotated[int, Field(ge=1, le=1440)] | None = None
+    payment_minutes: PaymentMinutes | None = None
     commission_allowed: bool | None = None
 
 
@@ -96,8 +102,8 @@ class SeckillActivityPageOut(Schema):
 
 class SeckillListQuery(Schema):
     status: SeckillStatus | None = None
-    page: Annotated[int, Field(ge=1)] = 1
-    page_size: Annotated[int, Field(ge=1, le=100)] = 20
+    page: PageNumber = 1
+    page_size: PageSize = 20
 
 
 class SeckillReportOut(Schema):
@@ -115,7 +121,7 @@ class SeckillReportOut(Schema):
 
 class SeckillBuyIn(Schema):
     address_id: RowId | None = None
-    remark: Annotated[str, Field(max_length=200)] = ""
+    remark: OrderRemark = ""
 
 
 def _out(a: SeckillActivity, *, admin: bool = False) -> dict:
@@ -168,44 +174,32 @@ def buy(request: HttpRequest, activity_id: int, body: SeckillBuyIn):
     return Status(201, order_dict(order, request, events=True))
 
 
-@operator_router.post("/seckill-activities", response={201: SeckillActivityAdminOut}, summary="创建秒杀活动")
-def create(request: HttpRequest, body: SeckillActivityIn):
-    a = activities.seckill_activity_create(fields=body.model_dump())
-    return Status(201, _out(_get(a.pk), admin=True))
-
-
-@operator_router.get("/seckill-activities", response=SeckillActivityPageOut, summary="秒杀活动列表")
-def activity_list(request: HttpRequest, q: Query[SeckillListQuery]):
-    qs = SeckillActivity.objects.select_related("sku").order_by("-id")
-    if q.status:
-        qs = qs.filter(status=q.status)
-    return paginate(qs, page=q.page, page_size=q.page_size).shaped(lambda a: _out(a, admin=True))
-
-
-@operator_router.get("/seckill-activities/{activity_id}", response=SeckillActivityAdminOut, summary="秒杀活动详情")
-def detail(request: HttpRequest, activity_id: int):
-    return _out(_get(activity_id), admin=True)
-
-
-@operator_router.patch("/seckill-activities/{activity_id}", response=SeckillActivityAdminOut, summary="修改秒杀活动")
-def update(request: HttpRequest, activity_id: int, body: SeckillActivityPatch):
-    activities.seckill_activity_update(activity_id=activity_id, fields=body.model_dump(exclude_unset=True))
-    return _out(_get(activity_id), admin=True)
-
-
-@operator_router.post("/seckill-activities/{activity_id}/pause", response=SeckillActivityAdminOut, summary="暂停秒杀")
-def pause(request: HttpRequest, activity_id: int):
-    activities.seckill_activity_pause(activity_id=activity_id)
-    return _out(_get(activity_id), admin=True)
-
-
-@operator_router.post("/seckill-activities/{activity_id}/resume", response=SeckillActivityAdminOut, summary="恢复秒杀")
-def resume(request: HttpRequest, activity_id: int):
-    activities.seckill_activity_resume(activity_id=activity_id)
-    return _out(_get(activity_id), admin=True)
-
-
-@operator_router.get("/seckill-activities/{activity_id}/report", response=SeckillReportOut, summary="秒杀统计")
-def report(request: HttpRequest, activity_id: int):
-    a = _get(activity_id)
-    return {"activity_id": a.pk, "name": a.name, "status": a.status, **activities.seckill_activity_report(activity=a)}
+add_operator_routes(
+    operator_router,
+    OperatorRoutes(
+        path="/seckill-activities",
+        summaries={
+            "create": "创建秒杀活动",
+            "list": "秒杀活动列表",
+            "detail": "秒杀活动详情",
+            "update": "修改秒杀活动",
+            "pause": "暂停秒杀",
+            "resume": "恢复秒杀",
+            "report": "秒杀统计",
+        },
+        create_in=SeckillActivityIn,
+        patch_in=SeckillActivityPatch,
+        out=SeckillActivityAdminOut,
+        page_out=SeckillActivityPageOut,
+        list_query=SeckillListQuery,
+        report_out=SeckillReportOut,
+        rows=lambda: SeckillActivity.objects.select_related("sku").order_by("-id"),
+        get=_get,
+        shape=lambda a: _out(a, admin=True),
+        create=activities.seckill_activity_create,
+        update=activities.seckill_activity_update,
+        pause=activities.seckill_activity_pause,
+        resume=activities.seckill_activity_resume,
+        report=activities.seckill_activity_report,
+    ),
+)
