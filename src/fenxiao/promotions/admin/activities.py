@@ -1,6 +1,7 @@
 """What the seckill and group-buy consoles share: a form that checks a draft with the service's
 own rules (every broken rule shown at once), saving through the service's create/update, and
-pause/resume actions that report each refusal. Subclasses name the services."""
+pause/resume actions that report each refusal, the list's filters and lookups, and the report
+on the change page. Subclasses name the services and say what their report shows."""
 
 from __future__ import annotations
 
@@ -57,6 +58,18 @@ class ActivityAdmin(admin.ModelAdmin):
     pause: ClassVar[Callable[..., Any]]
     resume: ClassVar[Callable[..., Any]]
     actions = ("pause_selected", "resume_selected")
+    list_filter = ("status",)
+    search_fields = ("name",)
+    list_select_related = ("sku",)
+    raw_id_fields = ("sku",)
+
+    def report_text(self, a: Any) -> str:
+        """The kind's numbers for a saved activity, in one line of Chinese."""
+        raise NotImplementedError
+
+    @admin.display(description="活动数据")
+    def report(self, a: Any) -> str:
+        return self.report_text(a) if a.pk else "-"
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # orders point at it; pause it instead

@@ -43,10 +43,6 @@ class GroupBuyActivityAdmin(ActivityAdmin):
         "groups_opened",
         "success_rate",
     )
-    list_filter = ("status",)
-    search_fields = ("name",)
-    list_select_related = ("sku",)
-    raw_id_fields = ("sku",)
     readonly_fields = ("groups_opened", "status", "report")
 
     @admin.display(description="拼团价(元)")
@@ -57,10 +53,7 @@ class GroupBuyActivityAdmin(ActivityAdmin):
     def success_rate(self, a: GroupBuyActivity) -> str:
         return activities.group_buy_activity_report(activity=a)["success_rate"]
 
-    @admin.display(description="活动数据")
-    def report(self, a: GroupBuyActivity) -> str:
-        if not a.pk:
-            return "-"
+    def report_text(self, a: GroupBuyActivity) -> str:
         r = activities.group_buy_activity_report(activity=a)
         return (
             f"已开团 {r['groups_opened']}，进行中 {r['groups_forming']}，成功 {r['groups_succeeded']}，"

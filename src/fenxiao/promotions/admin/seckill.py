@@ -44,10 +44,6 @@ class SeckillActivityAdmin(ActivityAdmin):
         "ends_at",
         "status",
     )
-    list_filter = ("status",)
-    search_fields = ("name",)
-    list_select_related = ("sku",)
-    raw_id_fields = ("sku",)
     readonly_fields = ("sold", "status", "report")
 
     @admin.display(description="秒杀价(元)")
@@ -59,10 +55,7 @@ class SeckillActivityAdmin(ActivityAdmin):
         bps = a.sold * 10_000 // a.stock if a.stock else 0
         return f"{bps // 100}.{bps % 100:02d}%"
 
-    @admin.display(description="活动数据")
-    def report(self, a: SeckillActivity) -> str:
-        if not a.pk:
-            return "-"
+    def report_text(self, a: SeckillActivity) -> str:
         r = activities.seckill_activity_report(activity=a)
         redis = "" if r["redis_remaining"] is None else f"（Redis 剩余 {r['redis_remaining']}）"
         return (
