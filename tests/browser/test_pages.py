@@ -17,7 +17,7 @@ from fenxiao.promotions.models import GroupBuyGroup
 from fenxiao.promotions.seckill.activities import seckill_activity_create
 from tests.browser.support import coupon, group_buy, picture, sandbox_shopper, shelf_sku
 from tests.order_support import mark_paid, place_order
-from tests.promotions.support import claim
+from tests.promotions.coupons.support import claim
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

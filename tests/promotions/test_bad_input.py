@@ -22,10 +22,10 @@ from fenxiao.promotions.invites.campaigns import invite_campaign_update
 from fenxiao.promotions.invites.models import InviteCampaign
 from fenxiao.promotions.models import CouponTemplate, GroupBuyActivity, GroupBuyMember, SeckillActivity
 from fenxiao.promotions.seckill.activities import seckill_activity_update
-from tests.promotions.group_buy_support import make_activity as make_group_buy
+from tests.promotions.coupons.support import make_template
+from tests.promotions.group_buy.support import make_activity as make_group_buy
 from tests.promotions.invites.support import make_campaign, reward_template
-from tests.promotions.support import make_template
-from tests.promotions.test_seckill_support import make_activity as make_seckill
+from tests.promotions.seckill.support import make_activity as make_seckill
 
 pytestmark = pytest.mark.django_db
 

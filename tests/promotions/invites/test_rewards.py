@@ -16,6 +16,7 @@ from fenxiao.promotions.invites.models import Invite, InviteReward, InviteStatus
 from fenxiao.promotions.invites.rewards import invite_sync, sweep_invites
 from fenxiao.promotions.models import CouponTemplate, UserCoupon
 from tests.catalog_factories import SkuFactory
+from tests.promotions.coupons.support import claim
 from tests.promotions.invites.support import (
     accept,
     after_sales_over,
@@ -26,7 +27,6 @@ from tests.promotions.invites.support import (
     paid_order,
     ship_and_receive,
 )
-from tests.promotions.support import claim
 
 pytestmark = pytest.mark.django_db
 

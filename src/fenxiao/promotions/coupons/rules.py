@@ -1,5 +1,5 @@
 """Pure coupon rules: which lines a coupon covers, what it takes off, and why it cannot be used.
-No database here, so every rule has table tests (tests/promotions/test_coupon_rules.py)."""
+No database here, so every rule has table tests (tests/promotions/coupons/test_rules.py)."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from fenxiao.promotions.coupons.errors import CouponConflict
 from fenxiao.promotions.coupons.selectors import coupon_centre_list, user_coupon_list
 from fenxiao.promotions.coupons.templates import coupon_template_pause, coupon_template_resume
 from fenxiao.promotions.models import UserCouponStatus
-from tests.promotions.support import claim, days, make_template
+from tests.promotions.coupons.support import claim, days, make_template
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from fenxiao.accounts.models import User
 from fenxiao.promotions.models import CouponTemplate, UserCoupon
 from tests.catalog_factories import CategoryFactory
-from tests.promotions.support import claim, make_template
+from tests.promotions.coupons.support import claim, make_template
 
 pytestmark = pytest.mark.django_db
 

@@ -25,7 +25,7 @@ from fenxiao.promotions.group_buy.activities import (
 from fenxiao.promotions.group_buy.groups import group_member_paid
 from fenxiao.promotions.models import GroupBuyActivity, GroupBuyGroup, GroupMemberStatus, GroupStatus
 from tests.order_support import mark_paid, place_order
-from tests.promotions.group_buy_support import join, make_activity, open_group, shopper
+from tests.promotions.group_buy.support import join, make_activity, open_group, shopper
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from fenxiao.accounts.models import User
 from fenxiao.promotions.models import SeckillActivity, SeckillPurchase, SeckillStatus
 from fenxiao.promotions.seckill.purchases import seckill_buy
-from tests.promotions.test_seckill_support import make_activity, shopper
+from tests.promotions.seckill.support import make_activity, shopper
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,7 @@ from fenxiao.promotions.seckill.gate import gate_remaining
 from fenxiao.promotions.seckill.pricing import seckill_grant
 from fenxiao.promotions.seckill.purchases import seckill_buy, seckill_return_for_order
 from tests.order_support import place_order
-from tests.promotions.test_seckill_support import (
+from tests.promotions.seckill.support import (
     TEST_REDIS_URL,
     gate,
     make_activity,

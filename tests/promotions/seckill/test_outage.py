@@ -21,7 +21,7 @@ from fenxiao.promotions.seckill.activities import RECONCILE_GRACE, SeckillConfli
 from fenxiao.promotions.seckill.purchases import seckill_buy
 from tests.catalog_factories import SkuFactory
 from tests.concurrency import run_together
-from tests.promotions.test_seckill_support import TEST_REDIS_URL, make_activity, redis_gate, remaining, shopper
+from tests.promotions.seckill.support import TEST_REDIS_URL, make_activity, redis_gate, remaining, shopper
 from tests.support import Api
 
 __all__ = ["redis_gate"]  # fixture

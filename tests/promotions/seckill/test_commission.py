@@ -11,7 +11,7 @@ from fenxiao.distribution.models import CommissionRecord
 from fenxiao.promotions.seckill.purchases import seckill_buy
 from tests.distribution.support import make_distributor, make_user
 from tests.order_support import mark_paid
-from tests.promotions.test_seckill_support import make_activity
+from tests.promotions.seckill.support import make_activity
 
 pytestmark = pytest.mark.django_db
 

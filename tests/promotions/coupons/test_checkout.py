@@ -18,7 +18,7 @@ from fenxiao.promotions.models import CouponTemplate, UserCouponStatus
 from tests.catalog_factories import ProductFactory
 from tests.distribution.support import make_distributor, make_user, paid_order
 from tests.order_support import place_order
-from tests.promotions.support import claim, days, make_template
+from tests.promotions.coupons.support import claim, days, make_template
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from fenxiao.accounts.models import User
 from fenxiao.accounts.tokens import token_pair_issue
 from tests.catalog_factories import CategoryFactory, ProductFactory
 from tests.order_support import place_order
-from tests.promotions.support import claim, make_template
+from tests.promotions.coupons.support import claim, make_template
 from tests.support import Api
 
 pytestmark = pytest.mark.django_db

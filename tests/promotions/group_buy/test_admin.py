@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from fenxiao.accounts.models import User
 from fenxiao.promotions.models import GroupBuyActivity
-from tests.promotions.group_buy_support import make_activity, open_group, shopper
+from tests.promotions.group_buy.support import make_activity, open_group, shopper
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from fenxiao.promotions.coupons.templates import coupon_template_pause
 from fenxiao.promotions.models import UserCoupon
 from tests.order_support import place_order
-from tests.promotions.support import claim, days, make_template
+from tests.promotions.coupons.support import claim, days, make_template
 
 pytestmark = pytest.mark.django_db
 

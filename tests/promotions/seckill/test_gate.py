@@ -30,7 +30,7 @@ from fenxiao.promotions.seckill.activities import (
 )
 from fenxiao.promotions.seckill.gate import Gate
 from fenxiao.promotions.seckill.purchases import seckill_buy, seckill_return_for_order
-from tests.promotions.test_seckill_support import TEST_REDIS_URL, make_activity, redis_gate, remaining, shopper
+from tests.promotions.seckill.support import TEST_REDIS_URL, make_activity, redis_gate, remaining, shopper
 from tests.support import Api
 
 __all__ = ["redis_gate"]  # fixture

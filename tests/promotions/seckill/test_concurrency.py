@@ -24,7 +24,7 @@ from fenxiao.promotions.seckill.gate import Reset
 from fenxiao.promotions.seckill.purchases import held_units, seckill_buy, seckill_return_for_order
 from tests.catalog_factories import SkuFactory
 from tests.concurrency import run_together
-from tests.promotions.test_seckill_support import gate, make_activity, redis_gate, remaining, shopper
+from tests.promotions.seckill.support import gate, make_activity, redis_gate, remaining, shopper
 
 __all__ = ["gate", "redis_gate"]
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]

@@ -12,7 +12,7 @@ from fenxiao.promotions.models import CouponTemplate, UserCoupon
 from tests.catalog_factories import SkuFactory
 from tests.concurrency import run_together
 from tests.order_support import address_for, place_order
-from tests.promotions.support import claim, make_template
+from tests.promotions.coupons.support import claim, make_template
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 

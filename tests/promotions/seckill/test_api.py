@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from fenxiao.promotions.models import SeckillActivity
-from tests.promotions.test_seckill_support import gate, make_activity
+from tests.promotions.seckill.support import gate, make_activity
 
 __all__ = ["gate"]
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from fenxiao.accounts.tokens import token_pair_issue
 from fenxiao.distribution.enrolment import distributor_create
 from fenxiao.promotions.models import GroupBuyActivity
 from tests.order_support import mark_paid
-from tests.promotions.group_buy_support import make_activity, shopper
+from tests.promotions.group_buy.support import make_activity, shopper
 from tests.support import Api
 
 pytestmark = pytest.mark.django_db
