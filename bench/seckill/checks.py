@@ -29,7 +29,7 @@ def redis_ceiling(args: argparse.Namespace) -> dict:
     keys (activity id 0, which no activity has): what Redis alone can refuse per second."""
     import redis
 
-    from fenxiao.promotions import seckill_gate as gate
+    from fenxiao.promotions.seckill import gate
 
     tool = shutil.which("redis-benchmark")
     if not tool:
@@ -76,7 +76,7 @@ def verify(args: argparse.Namespace, activity_id: int, answer: dict, total: int,
 
     from fenxiao.catalog.models import Sku
     from fenxiao.orders.models import Order
-    from fenxiao.promotions import seckill_gate as gate
+    from fenxiao.promotions.seckill import gate
     from fenxiao.promotions.models import SeckillActivity, SeckillPurchase, SeckillPurchaseStatus
 
     wait_quiet()

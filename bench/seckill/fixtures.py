@@ -78,7 +78,7 @@ def create_activity(fx: Fixtures, *, name: str, units: int, limit: int) -> int:
     from django.db import transaction
     from django.utils import timezone
 
-    from fenxiao.promotions.seckill_activities import seckill_activity_create
+    from fenxiao.promotions.seckill.activities import seckill_activity_create
 
     now = timezone.now()
     with transaction.atomic():  # the service's after-commit work (seeding the gate) runs as in the API

@@ -20,14 +20,14 @@ from fenxiao.orders.cart_api import router as cart_router
 from fenxiao.orders.operator_api import router as orders_operator_router
 from fenxiao.orders.shipping_api import router as shipping_router
 from fenxiao.payments.api import router as payments_router
-from fenxiao.promotions.api import router as coupons_router
-from fenxiao.promotions.group_buy_api import operator_router as group_buy_operator_router
-from fenxiao.promotions.group_buy_api import router as group_buy_router
-from fenxiao.promotions.invites.api import router as invites_router
-from fenxiao.promotions.invites.operator_api import router as invites_operator_router
-from fenxiao.promotions.operator_api import router as coupons_operator_router
-from fenxiao.promotions.seckill_api import operator_router as seckill_operator_router
-from fenxiao.promotions.seckill_api import router as seckill_router
+from fenxiao.promotions.api.coupons import router as coupons_router
+from fenxiao.promotions.api.coupons_operator import router as coupons_operator_router
+from fenxiao.promotions.api.group_buy import operator_router as group_buy_operator_router
+from fenxiao.promotions.api.group_buy import router as group_buy_router
+from fenxiao.promotions.api.invites import router as invites_router
+from fenxiao.promotions.api.invites_operator import router as invites_operator_router
+from fenxiao.promotions.api.seckill import operator_router as seckill_operator_router
+from fenxiao.promotions.api.seckill import router as seckill_router
 
 api.add_router("/v1", health_router)
 # Django tries URL patterns in order, and a seckill crowd sends thousands of requests a second to

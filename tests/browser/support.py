@@ -18,8 +18,8 @@ from fenxiao.catalog.models import Category, Sku
 from fenxiao.promotions.models import CouponTemplate, GroupBuyActivity
 from tests.catalog_factories import CategoryFactory, ProductFactory, SkuFactory
 from tests.order_support import address_for
-from tests.promotions.group_buy_support import make_activity
-from tests.promotions.support import make_template
+from tests.promotions.coupons.support import make_template
+from tests.promotions.group_buy.support import make_activity
 
 
 def sandbox_shopper(name: str, nickname: str, *, with_address: bool = True) -> User:

@@ -12,12 +12,12 @@ from fenxiao.content.models import Banner
 from fenxiao.orders.aftersales import AfterSaleLineRequest, aftersale_request
 from fenxiao.orders.cart import cart_item_add
 from fenxiao.orders.shipping import order_ship
-from fenxiao.promotions.group_buy import group_open
+from fenxiao.promotions.group_buy.groups import group_open
 from fenxiao.promotions.models import GroupBuyGroup
-from fenxiao.promotions.seckill_activities import seckill_activity_create
+from fenxiao.promotions.seckill.activities import seckill_activity_create
 from tests.browser.support import coupon, group_buy, picture, sandbox_shopper, shelf_sku
 from tests.order_support import mark_paid, place_order
-from tests.promotions.support import claim
+from tests.promotions.coupons.support import claim
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

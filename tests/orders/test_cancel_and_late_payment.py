@@ -38,7 +38,7 @@ from fenxiao.payments.services import (
     payment_prepare,
     sweep_refused_payments,
 )
-from fenxiao.promotions.group_buy import group_member_released
+from fenxiao.promotions.group_buy.groups import group_member_released
 from fenxiao.promotions.models import (
     CouponTemplate,
     GroupBuyGroup,
@@ -50,13 +50,13 @@ from fenxiao.promotions.models import (
     UserCoupon,
     UserCouponStatus,
 )
-from fenxiao.promotions.seckill import seckill_buy
+from fenxiao.promotions.seckill.purchases import seckill_buy
 from tests.catalog_factories import SkuFactory
 from tests.distribution.support import make_distributor, make_user
 from tests.order_support import place_order
-from tests.promotions import group_buy_support as groups
-from tests.promotions.support import claim, make_template
-from tests.promotions.test_seckill_support import make_activity as make_seckill
+from tests.promotions.coupons.support import claim, make_template
+from tests.promotions.group_buy import support as groups
+from tests.promotions.seckill.support import make_activity as make_seckill
 from tests.support import Api, assert_error
 
 pytestmark = pytest.mark.django_db(transaction=True)

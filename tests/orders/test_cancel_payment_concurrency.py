@@ -27,7 +27,7 @@ from tests.catalog_factories import SkuFactory
 from tests.concurrency import run_together
 from tests.distribution.support import make_user
 from tests.order_support import place_order
-from tests.promotions.support import claim, make_template
+from tests.promotions.coupons.support import claim, make_template
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 

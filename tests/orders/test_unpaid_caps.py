@@ -17,9 +17,9 @@ from fenxiao.promotions.models import GroupBuyActivity, GroupBuyGroup, SeckillAc
 from tests.catalog_factories import SkuFactory
 from tests.concurrency import run_together
 from tests.order_support import address_for, mark_paid, place_order
-from tests.promotions import group_buy_support as gb
-from tests.promotions import test_seckill_support as sk
-from tests.promotions.test_seckill_support import gate  # noqa: F401  (fixture)
+from tests.promotions.group_buy import support as gb
+from tests.promotions.seckill import support as sk
+from tests.promotions.seckill.support import gate  # noqa: F401  (fixture)
 from tests.support import assert_error
 
 pytestmark = pytest.mark.django_db

@@ -16,16 +16,16 @@ import fenxiao.urls  # noqa: F401  (imports every router, so every schema class 
 from fenxiao.core.errors import DomainError
 from fenxiao.orders.checkout import LineRequest, checkout_quote
 from fenxiao.orders.models import Order
-from fenxiao.promotions.group_buy_activities import group_buy_activity_update
+from fenxiao.promotions.coupons.templates import coupon_template_update
+from fenxiao.promotions.group_buy.activities import group_buy_activity_update
 from fenxiao.promotions.invites.campaigns import invite_campaign_update
 from fenxiao.promotions.invites.models import InviteCampaign
 from fenxiao.promotions.models import CouponTemplate, GroupBuyActivity, GroupBuyMember, SeckillActivity
-from fenxiao.promotions.seckill_activities import seckill_activity_update
-from fenxiao.promotions.templates import coupon_template_update
-from tests.promotions.group_buy_support import make_activity as make_group_buy
+from fenxiao.promotions.seckill.activities import seckill_activity_update
+from tests.promotions.coupons.support import make_template
+from tests.promotions.group_buy.support import make_activity as make_group_buy
 from tests.promotions.invites.support import make_campaign, reward_template
-from tests.promotions.support import make_template
-from tests.promotions.test_seckill_support import make_activity as make_seckill
+from tests.promotions.seckill.support import make_activity as make_seckill
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from fenxiao.orders.models import Order, ShippingRule, ShippingTemplate
 from fenxiao.promotions.models import UserCoupon, UserCouponStatus
 from tests.catalog_factories import ProductFactory, SkuFactory
 from tests.distribution.support import make_distributor
-from tests.promotions.support import claim, make_template
+from tests.promotions.coupons.support import claim, make_template
 
 pytestmark = pytest.mark.django_db
 

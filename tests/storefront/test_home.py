@@ -6,9 +6,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from fenxiao.promotions.seckill_activities import seckill_activity_create
+from fenxiao.promotions.seckill.activities import seckill_activity_create
 from tests.catalog_factories import ProductFactory, SkuFactory
-from tests.promotions.group_buy_support import make_activity
+from tests.promotions.group_buy.support import make_activity
 
 pytestmark = pytest.mark.django_db
 

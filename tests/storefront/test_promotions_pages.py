@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from fenxiao.orders.models import Order
 from fenxiao.promotions.models import GroupBuyGroup, UserCoupon
-from fenxiao.promotions.seckill_activities import seckill_activity_create
+from fenxiao.promotions.seckill.activities import seckill_activity_create
 from tests.order_support import mark_paid
-from tests.promotions.group_buy_support import make_activity, open_group
-from tests.promotions.group_buy_support import shopper as gb_shopper
-from tests.promotions.support import make_template
+from tests.promotions.coupons.support import make_template
+from tests.promotions.group_buy.support import make_activity, open_group
+from tests.promotions.group_buy.support import shopper as gb_shopper
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.test import Client
 from fenxiao.orders.models import CartItem, Order, OrderStatus
 from tests.factories import UserFactory
 from tests.order_support import address_for, mark_paid, place_order
-from tests.promotions.support import claim, make_template
+from tests.promotions.coupons.support import claim, make_template
 
 pytestmark = pytest.mark.django_db
 

@@ -15,10 +15,10 @@ from fenxiao.catalog.models import Sku
 from fenxiao.orders.checkout import LineRequest
 from fenxiao.orders.services import order_create
 from fenxiao.payments.sandbox import sandbox_payment_succeed
+from fenxiao.promotions.coupons.templates import coupon_template_create
 from fenxiao.promotions.invites.acceptance import invite_accept, invite_code_ensure
 from fenxiao.promotions.invites.campaigns import invite_campaign_create
 from fenxiao.promotions.invites.models import InviteCampaign
-from fenxiao.promotions.templates import coupon_template_create
 
 NEW_SHOPPER = ("erin", "小伊", "13812340005", ("周伊", "浙江省", "杭州市", "滨江区", "网商路699号"))
 

@@ -11,12 +11,12 @@ from django.utils import timezone
 from fenxiao.accounts.models import User
 from fenxiao.catalog.models import Sku
 from fenxiao.payments.services import sandbox_payment_succeed
-from fenxiao.promotions.claims import coupon_claim
-from fenxiao.promotions.group_buy import group_open
-from fenxiao.promotions.group_buy_activities import group_buy_activity_create
+from fenxiao.promotions.coupons.claims import coupon_claim
+from fenxiao.promotions.coupons.templates import coupon_template_create
+from fenxiao.promotions.group_buy.activities import group_buy_activity_create
+from fenxiao.promotions.group_buy.groups import group_open
 from fenxiao.promotions.models import CouponTemplate, GroupBuyActivity, SeckillActivity
-from fenxiao.promotions.seckill_activities import seckill_activity_create
-from fenxiao.promotions.templates import coupon_template_create
+from fenxiao.promotions.seckill.activities import seckill_activity_create
 
 DEMO_TEMPLATES = (
     {"name": "满99减20", "kind": "fixed", "amount_fen": 2_000, "threshold_fen": 9_900},

@@ -9,12 +9,13 @@ class PromotionsConfig(AppConfig):
         from fenxiao.core.events import subscribe
         from fenxiao.core.sweeps import register_sweep
         from fenxiao.orders.pricing_hooks import register_provider
-        from fenxiao.promotions import group_buy, handlers
-        from fenxiao.promotions.coupon_pricing import CouponProvider
-        from fenxiao.promotions.group_buy_pricing import GroupBuyProvider
-        from fenxiao.promotions.seckill import on_order_cancelled as seckill_on_order_cancelled
-        from fenxiao.promotions.seckill_activities import sweep_seckill_gates
-        from fenxiao.promotions.seckill_pricing import SeckillProvider
+        from fenxiao.promotions import handlers
+        from fenxiao.promotions.coupons.pricing import CouponProvider
+        from fenxiao.promotions.group_buy import groups as group_buy
+        from fenxiao.promotions.group_buy.pricing import GroupBuyProvider
+        from fenxiao.promotions.seckill.activities import sweep_seckill_gates
+        from fenxiao.promotions.seckill.pricing import SeckillProvider
+        from fenxiao.promotions.seckill.purchases import on_order_cancelled as seckill_on_order_cancelled
 
         # The seckill price comes first: a coupon (if ever allowed with it) sees the seckill price.
         register_provider(SeckillProvider())

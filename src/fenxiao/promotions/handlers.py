@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fenxiao.promotions.claims import coupons_return_for_order, user_coupons_expire
-from fenxiao.promotions.group_buy import group_member_paid, group_member_refunded, group_member_released
+from fenxiao.promotions.coupons.claims import coupons_return_for_order, user_coupons_expire
+from fenxiao.promotions.group_buy.groups import group_member_paid, group_member_refunded, group_member_released
 
 
 def on_order_undone(*, order_id: int, **_: object) -> None:

@@ -1,6 +1,6 @@
 """Reads the H5 pages need that no JSON endpoint had as a selector yet. The activity lists are the
 same querysets as ``/api/v1/seckill`` and ``/api/v1/group-buy`` (running or upcoming, not paused),
-shaped for templates. Group pages use ``promotions.group_buy_selectors``, as the API does."""
+shaped for templates. Group pages use ``promotions.group_buy.selectors``, as the API does."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ from datetime import datetime
 from fenxiao.accounts.models import User
 from fenxiao.core.media import media_url
 from fenxiao.orders.models import CartItem
-from fenxiao.promotions import group_buy_selectors, seckill_activities
+from fenxiao.promotions.group_buy import selectors as group_buy_selectors
 from fenxiao.promotions.models import (
     SeckillActivity,
     SeckillStatus,
 )
+from fenxiao.promotions.seckill import activities as seckill_activities
 
 SANDBOX_PREFIX = "sandbox-"
 

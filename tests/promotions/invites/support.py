@@ -21,7 +21,7 @@ from fenxiao.promotions.invites.campaigns import invite_campaign_create
 from fenxiao.promotions.invites.models import Invite, InviteCampaign
 from fenxiao.promotions.models import CouponTemplate
 from tests.order_support import address_for, mark_paid, place_order
-from tests.promotions.support import make_template
+from tests.promotions.coupons.support import make_template
 
 Commit = Callable[[], AbstractContextManager]
 

@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone
 
 from fenxiao.promotions.invites.models import InviteCampaign
+from tests.promotions.coupons.support import make_template
 from tests.promotions.invites.conftest import api_for
 from tests.promotions.invites.support import accept, complete, make_user, paid_order, reward_template, ship_and_receive
-from tests.promotions.support import make_template
 from tests.support import Api
 
 pytestmark = pytest.mark.django_db

@@ -10,12 +10,13 @@ import pytest
 from django.utils import timezone
 
 from fenxiao.core import events
+from fenxiao.promotions.coupons.templates import coupon_template_pause, coupon_template_update
 from fenxiao.promotions.invites import handlers
 from fenxiao.promotions.invites.models import Invite, InviteReward, InviteStatus, RevokeReason
 from fenxiao.promotions.invites.rewards import invite_sync, sweep_invites
 from fenxiao.promotions.models import CouponTemplate, UserCoupon
-from fenxiao.promotions.templates import coupon_template_pause, coupon_template_update
 from tests.catalog_factories import SkuFactory
+from tests.promotions.coupons.support import claim
 from tests.promotions.invites.support import (
     accept,
     after_sales_over,
@@ -26,7 +27,6 @@ from tests.promotions.invites.support import (
     paid_order,
     ship_and_receive,
 )
-from tests.promotions.support import claim
 
 pytestmark = pytest.mark.django_db
 

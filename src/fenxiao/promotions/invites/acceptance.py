@@ -18,6 +18,7 @@ from django.utils import timezone
 from fenxiao.accounts.models import User
 from fenxiao.orders.models import Order
 from fenxiao.promotions.invites.errors import InviteConflict, InviteError, code_not_found
+from fenxiao.promotions.invites.locks import lock_invite_codes
 from fenxiao.promotions.invites.models import CampaignStatus, Invite, InviteCampaign, InviteCode
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud and typed by hand
@@ -116,7 +117,7 @@ def _already_accepted() -> InviteConflict:
 def _accept(*, user: User, owner: InviteCode, mine: InviteCode, now: datetime) -> Invite:
     """Both users' code rows are locked in id order, so a double tap, two codes accepted at once,
     or two users accepting each other's code at once are decided one at a time."""
-    list(InviteCode.objects.select_for_update().filter(pk__in=[owner.pk, mine.pk]).order_by("pk"))
+    lock_invite_codes([owner.pk, mine.pk])
     if Invite.objects.filter(invitee=user).exists():
         raise _already_accepted()
     if Invite.objects.filter(inviter=user, invitee_id=owner.user_id).exists():

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from fenxiao.promotions.inputs import time_problem
 from fenxiao.promotions.invites.errors import InviteConflict, InviteError, campaign_not_found
+from fenxiao.promotions.invites.locks import lock_campaign_row
 from fenxiao.promotions.invites.models import CampaignStatus, Invite, InviteCampaign
 from fenxiao.promotions.models import CouponTemplate
 
@@ -140,7 +141,7 @@ def locked_changes(c: InviteCampaign, fields: dict[str, Any]) -> list[str]:
 
 
 def lock_campaign(campaign_id: int) -> InviteCampaign:
-    c = InviteCampaign.objects.select_for_update().filter(pk=campaign_id).first()
+    c = lock_campaign_row(campaign_id)
     if c is None:
         raise campaign_not_found()
     return c

@@ -30,11 +30,11 @@ from django.utils import timezone
 
 from fenxiao.core.errors import DomainError
 from fenxiao.orders.models import Order, OrderLine, OrderStatus
-from fenxiao.promotions.claims import coupon_issue
+from fenxiao.promotions.coupons.claims import coupon_issue
+from fenxiao.promotions.invites.locks import lock_invite, lock_invite_codes_of
 from fenxiao.promotions.invites.models import (
     OPEN_STATUSES,
     Invite,
-    InviteCode,
     InviteReward,
     InviteStatus,
     RevokeReason,
@@ -68,7 +68,7 @@ def invite_sync_for_order(*, order_id: int, now: datetime | None = None) -> Invi
 @transaction.atomic
 def invite_sync(*, invite_id: int, now: datetime | None = None) -> Invite:
     now = now or timezone.now()
-    invite = Invite.objects.select_for_update(of=("self",)).select_related("campaign").get(pk=invite_id)
+    invite = lock_invite(invite_id)
     if invite.status == InviteStatus.ACCEPTED:
         _find_first_order(invite, now)
     if invite.status == InviteStatus.ORDERED:
@@ -109,7 +109,7 @@ def _reward(invite: Invite, now: datetime) -> None:
     capped = False
     if campaign.max_rewards_per_inviter is not None:
         # One inviter's rewards are counted and added one at a time.
-        list(InviteCode.objects.select_for_update().filter(user_id=invite.inviter_id))
+        lock_invite_codes_of(invite.inviter_id)
         earned = InviteReward.objects.filter(
             role=RewardRole.INVITER, user_id=invite.inviter_id, invite__campaign=campaign
         ).count()

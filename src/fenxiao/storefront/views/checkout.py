@@ -18,8 +18,8 @@ from fenxiao.orders import cart_selectors, services
 from fenxiao.orders.checkout import LineRequest, checkout_quote
 from fenxiao.orders.errors import OrderError
 from fenxiao.orders.schemas import quote_dict
-from fenxiao.promotions import selectors as coupons
-from fenxiao.promotions.schemas import evaluation_dict
+from fenxiao.promotions.api.coupon_schemas import evaluation_dict
+from fenxiao.promotions.coupons import selectors as coupons
 from fenxiao.storefront.shortcuts import int_param, render_page, shopper_page
 
 MAX_REMARK = 200

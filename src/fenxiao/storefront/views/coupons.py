@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from fenxiao.promotions import claims, selectors
-from fenxiao.promotions.coupon_rules import label_for
-from fenxiao.promotions.schemas import template_brief, user_coupon_dict
+from fenxiao.promotions.api.coupon_schemas import template_brief, user_coupon_dict
+from fenxiao.promotions.coupons import claims, selectors
+from fenxiao.promotions.coupons.rules import label_for
 from fenxiao.storefront.shortcuts import is_htmx, redirect_back, render_page, required_int, shopper_page
 
 MINE_TABS = (("unused", "未使用"), ("used", "已使用"), ("expired", "已过期"))

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from fenxiao.accounts import selectors as accounts
-from fenxiao.promotions import group_buy_selectors
-from fenxiao.promotions.group_buy import group_join, group_open
+from fenxiao.promotions.group_buy import selectors as group_buy_selectors
+from fenxiao.promotions.group_buy.groups import group_join, group_open
 from fenxiao.storefront import selectors
 from fenxiao.storefront.shortcuts import int_param, public_page, render_page, shopper_page
 

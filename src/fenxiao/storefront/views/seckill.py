@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from fenxiao.promotions.seckill import seckill_buy
+from fenxiao.promotions.seckill.purchases import seckill_buy
 from fenxiao.storefront import selectors
 from fenxiao.storefront.shortcuts import int_param, public_page, render_page, shopper_page
 
