@@ -20,8 +20,7 @@ from django.db.models import Count, Exists, F, OuterRef, Sum
 from fenxiao.distribution import accounts
 from fenxiao.distribution.models import CommissionRecord, CommissionStatus, Distributor, Tier
 from fenxiao.ledger.services import ledger_post
-from fenxiao.orders.models import AfterSale
-from fenxiao.orders.services import OPEN_AFTER_SALE
+from fenxiao.orders.models import OPEN_AFTER_SALE, AfterSale
 from fenxiao.risk.models import AuditEntry
 
 BATCH = 10_000

@@ -13,8 +13,9 @@ from django.db import transaction
 
 from fenxiao.accounts.models import User
 from fenxiao.inventory.reservations import stock_restock
-from fenxiao.orders.aftersale_errors import AfterSaleError, step_refused
-from fenxiao.orders.aftersales import aftersale_fresh, aftersale_move, lock_aftersale
+from fenxiao.orders.aftersales import aftersale_fresh, aftersale_move
+from fenxiao.orders.errors import AfterSaleError, step_refused
+from fenxiao.orders.locks import lock_aftersale
 from fenxiao.orders.models import AfterSale, AfterSaleKind, AfterSaleStatus, Order, OrderLine
 from fenxiao.orders.refunds import aftersale_refund_apply, aftersale_refund_submit
 

@@ -7,9 +7,8 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from fenxiao.accounts.models import User
 from fenxiao.core.paging import Page, paginate
-from fenxiao.orders.aftersale_errors import AfterSaleError, aftersale_not_found
-from fenxiao.orders.models import AfterSale, AfterSaleLine, AfterSaleStatus, Order, OrderEvent
-from fenxiao.orders.services import OPEN_AFTER_SALE
+from fenxiao.orders.errors import AfterSaleError, aftersale_not_found
+from fenxiao.orders.models import OPEN_AFTER_SALE, AfterSale, AfterSaleLine, AfterSaleStatus, Order, OrderEvent
 from fenxiao.payments.models import Refund
 
 # An after-sale "holds" its units from the request until it ends without money (rejected,

@@ -31,9 +31,9 @@ from django.utils import timezone
 
 from fenxiao.accounts.models import User
 from fenxiao.orders import aftersale_selectors as sel
-from fenxiao.orders.aftersale_errors import AfterSaleConflict, AfterSaleError, aftersale_not_found, step_refused
 from fenxiao.orders.aftersale_rules import LineClaim, refund_amounts, shipping_refundable
-from fenxiao.orders.errors import order_not_found
+from fenxiao.orders.errors import AfterSaleConflict, AfterSaleError, order_not_found, step_refused
+from fenxiao.orders.locks import lock_aftersale, lock_order
 from fenxiao.orders.models import (
     AfterSale,
     AfterSaleKind,
@@ -43,7 +43,7 @@ from fenxiao.orders.models import (
     OrderLine,
     OrderStatus,
 )
-from fenxiao.orders.services import lock_order, new_order_no
+from fenxiao.orders.services import new_order_no
 from fenxiao.orders.transitions import order_event_add
 
 MAX_PHOTOS = 9
@@ -59,19 +59,6 @@ class AfterSaleLineRequest:
 
 # ---------------------------------------------------------------------------------------------
 # helpers shared by the steps
-
-
-def lock_aftersale(after_sale_id: int, *, buyer: User | None = None) -> tuple[Order, AfterSale]:
-    """Lock the after-sale's order, then the after-sale (the project's lock order). With ``buyer``,
-    someone else's after-sale is "not found"."""
-    order_id = AfterSale.objects.filter(pk=after_sale_id).values_list("order_id", flat=True).first()
-    if order_id is None:
-        raise aftersale_not_found()
-    order = lock_order(order_id)
-    after_sale = AfterSale.objects.select_for_update().get(pk=after_sale_id)
-    if buyer is not None and after_sale.buyer_id != buyer.id:
-        raise aftersale_not_found()
-    return order, after_sale
 
 
 def aftersale_event(

@@ -19,6 +19,7 @@ from fenxiao.catalog.errors import sku_not_found
 from fenxiao.catalog.models import Sku
 from fenxiao.core.errors import Conflict, DomainError
 from fenxiao.orders.cart_selectors import cart_item_not_found
+from fenxiao.orders.locks import lock_cart_item
 from fenxiao.orders.models import CartItem
 
 # A line that lost three insert/merge races in a row means something else is wrong; say so
@@ -128,7 +129,7 @@ def cart_item_update(
 
     The line is locked for the read-check-write; its owner is part of the lookup, so another
     shopper's id is simply not found."""
-    item = CartItem.objects.select_for_update().filter(pk=item_id, user_id=user_id).first()
+    item = lock_cart_item(user_id=user_id, item_id=item_id)
     if item is None:
         raise cart_item_not_found()
     fields: list[str] = []

@@ -360,6 +360,17 @@ class AfterSaleStatus(models.TextChoices):
     REFUND_FAILED = "refund_failed", "退款异常"
 
 
+# After-sales still in progress. While one is open its order must not complete, nor its units ship.
+OPEN_AFTER_SALE = (
+    AfterSaleStatus.REQUESTED,
+    AfterSaleStatus.AWAITING_RETURN,
+    AfterSaleStatus.RETURN_SHIPPED,
+    AfterSaleStatus.REFUNDING,
+    # Money is still owed: the order must not complete, nor the units ship, until it is settled.
+    AfterSaleStatus.REFUND_FAILED,
+)
+
+
 class AfterSale(models.Model):
     """A buyer's request to get money (and maybe goods) back for some units of some lines."""
 

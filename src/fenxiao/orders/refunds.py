@@ -33,10 +33,10 @@ from fenxiao.core.events import publish_on_commit
 from fenxiao.core.money import fen_to_yuan
 from fenxiao.inventory.reservations import stock_restock
 from fenxiao.orders.aftersale_selectors import aftersale_purpose, void_purpose
-from fenxiao.orders.aftersales import aftersale_move, lock_aftersale
+from fenxiao.orders.aftersales import aftersale_move
 from fenxiao.orders.errors import OrderError
+from fenxiao.orders.locks import lock_aftersale, lock_order, lock_order_aftersale
 from fenxiao.orders.models import AfterSale, AfterSaleStatus, Order, OrderHold, OrderLine, OrderStatus
-from fenxiao.orders.services import lock_order
 from fenxiao.orders.transitions import can_transition, order_event_add, order_transition
 from fenxiao.payments.models import Refund, RefundStatus
 
@@ -175,7 +175,7 @@ def aftersale_refund_apply(
 
 def _after_sale_refund_finished(refund: Refund, after_sale_id: int) -> None:
     order = lock_order(refund.order_id)
-    after_sale = AfterSale.objects.select_for_update().filter(pk=after_sale_id, order=order).first()
+    after_sale = lock_order_aftersale(order=order, after_sale_id=after_sale_id)
     if after_sale is None:
         logger.error("refund %s names after-sale %s, which is not on order %s", refund.id, after_sale_id, order.id)
         return

@@ -18,9 +18,9 @@ from django.db.models import F, Sum
 from fenxiao.accounts.models import User
 from fenxiao.core.errors import Conflict
 from fenxiao.orders.errors import OrderError
-from fenxiao.orders.models import AfterSaleLine, Order, OrderLine, OrderStatus, Shipment, ShipmentLine
+from fenxiao.orders.locks import lock_order
+from fenxiao.orders.models import OPEN_AFTER_SALE, AfterSaleLine, Order, OrderLine, OrderStatus, Shipment, ShipmentLine
 from fenxiao.orders.selectors import shipment_not_found
-from fenxiao.orders.services import OPEN_AFTER_SALE, lock_order
 from fenxiao.orders.tracking import Carrier, carrier_get
 from fenxiao.orders.transitions import order_event_add, order_transition
 from fenxiao.orders.wechat_shipping import upload_after_commit

@@ -12,8 +12,8 @@ from datetime import datetime
 from django.conf import settings
 
 from fenxiao.core.errors import DomainError
-from fenxiao.orders.models import Order, OrderStatus
-from fenxiao.orders.services import OPEN_AFTER_SALE, order_cancel, order_complete, order_confirm_receipt
+from fenxiao.orders.models import OPEN_AFTER_SALE, Order, OrderStatus
+from fenxiao.orders.services import order_cancel, order_complete, order_confirm_receipt
 
 logger = logging.getLogger(__name__)
 BATCH = 500

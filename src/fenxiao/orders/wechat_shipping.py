@@ -109,7 +109,7 @@ def _describe(exc: WechatError) -> str:
 def _record(*, order_id: int, sent: Sequence[Shipment], state: str, error: str = "") -> int:
     """Write the outcome for the parcels as they were sent. A parcel corrected meanwhile (other
     number) or already settled by a racing upload keeps its own state. Locks the order first."""
-    from fenxiao.orders.services import lock_order
+    from fenxiao.orders.locks import lock_order
 
     order = lock_order(order_id)
     changed = 0
