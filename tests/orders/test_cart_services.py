@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from fenxiao.core.errors import DomainError, NotFound
-from fenxiao.orders.cart import (
+from fenxiao.orders.cart.selectors import CartLine, cart_get, cart_selected_lines, cart_summary, line_unavailable_reason
+from fenxiao.orders.cart.services import (
     cart_item_add,
     cart_item_delete,
     cart_item_update,
@@ -13,7 +14,6 @@ from fenxiao.orders.cart import (
     cart_items_select,
     cart_remove_skus,
 )
-from fenxiao.orders.cart_selectors import CartLine, cart_get, cart_selected_lines, cart_summary, line_unavailable_reason
 from fenxiao.orders.models import CartItem
 from tests.catalog_factories import ProductFactory, SkuFactory
 

@@ -11,7 +11,8 @@ from ninja import Router, Status
 
 from fenxiao.accounts.auth import user_auth
 from fenxiao.core.openapi_errors import answers
-from fenxiao.orders import cart, cart_selectors
+from fenxiao.orders.cart import selectors as cart_selectors
+from fenxiao.orders.cart import services as cart_services
 from fenxiao.orders.cart_schemas import (
     CartAddIn,
     CartDeleteIn,
@@ -39,30 +40,34 @@ def cart_items(request: HttpRequest):
 @answers(404, 409)
 def cart_item_add(request: HttpRequest, body: CartAddIn):
     user_id = request.auth.id
-    item = cart.cart_item_add(user_id=user_id, sku_id=body.sku_id, quantity=body.quantity, selected=body.selected)
+    item = cart_services.cart_item_add(
+        user_id=user_id, sku_id=body.sku_id, quantity=body.quantity, selected=body.selected
+    )
     return Status(201, cart_line_dict(cart_selectors.cart_line_get(user_id=user_id, item_id=item.id), request))
 
 
 @router.post("/items/select", response=CartOut, summary="勾选或取消勾选（全部或部分）")
 def cart_items_select(request: HttpRequest, body: CartSelectIn):
-    cart.cart_items_select(user_id=request.auth.id, selected=body.selected, item_ids=body.item_ids)
+    cart_services.cart_items_select(user_id=request.auth.id, selected=body.selected, item_ids=body.item_ids)
     return _cart(request)
 
 
 @router.post("/items/delete", response={204: None}, summary="批量删除")
 def cart_items_delete(request: HttpRequest, body: CartDeleteIn):
-    cart.cart_items_delete(user_id=request.auth.id, item_ids=body.item_ids)
+    cart_services.cart_items_delete(user_id=request.auth.id, item_ids=body.item_ids)
     return Status(204, None)
 
 
 @router.patch("/items/{item_id}", response=CartOut, summary="修改数量或勾选")
 @answers(409)
 def cart_item_update(request: HttpRequest, item_id: int, body: CartItemPatch):
-    cart.cart_item_update(user_id=request.auth.id, item_id=item_id, quantity=body.quantity, selected=body.selected)
+    cart_services.cart_item_update(
+        user_id=request.auth.id, item_id=item_id, quantity=body.quantity, selected=body.selected
+    )
     return _cart(request)
 
 
 @router.delete("/items/{item_id}", response={204: None}, summary="删除一件")
 def cart_item_delete(request: HttpRequest, item_id: int):
-    cart.cart_item_delete(user_id=request.auth.id, item_id=item_id)
+    cart_services.cart_item_delete(user_id=request.auth.id, item_id=item_id)
     return Status(204, None)

@@ -11,7 +11,7 @@ from pydantic import Field
 from fenxiao.catalog.models import SKU_MAX_STOCK
 from fenxiao.core.limits import Quantity
 from fenxiao.core.media import media_url
-from fenxiao.orders.cart_selectors import CartLine, CartView
+from fenxiao.orders.cart.selectors import CartLine, CartView
 
 # Input bounds only keep absurd numbers out of the database; the business limits (stock,
 # ORDER_MAX_UNITS_PER_SKU) are the services' and answer with their own codes.

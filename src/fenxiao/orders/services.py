@@ -228,7 +228,7 @@ def _order_place(
         order, type="created", actor=user, to_status=order.status, data={"fingerprint": fingerprint}
     )
     if from_cart:
-        from fenxiao.orders.cart import cart_remove_skus
+        from fenxiao.orders.cart.services import cart_remove_skus
 
         cart_remove_skus(user_id=user.id, sku_ids=[q.sku_id for q in quote.lines])
     publish_on_commit("order_created", order_id=order.id)

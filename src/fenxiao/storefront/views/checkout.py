@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 
 from fenxiao.accounts import selectors as accounts
 from fenxiao.core.limits import is_row_id_text
-from fenxiao.orders import cart_selectors, services
+from fenxiao.orders import services
+from fenxiao.orders.cart import selectors as cart_selectors
 from fenxiao.orders.checkout import LineRequest, checkout_quote
 from fenxiao.orders.errors import OrderError
 from fenxiao.orders.schemas import quote_dict

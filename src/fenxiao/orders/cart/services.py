@@ -18,7 +18,7 @@ from django.utils import timezone
 from fenxiao.catalog.errors import sku_not_found
 from fenxiao.catalog.models import Sku
 from fenxiao.core.errors import Conflict, DomainError
-from fenxiao.orders.cart_selectors import cart_item_not_found
+from fenxiao.orders.cart.selectors import cart_item_not_found
 from fenxiao.orders.locks import lock_cart_item
 from fenxiao.orders.models import CartItem
 
