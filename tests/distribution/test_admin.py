@@ -38,7 +38,7 @@ from fenxiao.distribution.withdrawals import withdrawal_request
 from fenxiao.ledger.selectors import account_balance
 from fenxiao.ledger.services import ledger_post
 from fenxiao.orders.services import order_confirm_receipt
-from fenxiao.orders.shipping import order_ship
+from fenxiao.orders.shipping.shipments import order_ship
 from fenxiao.risk.models import AuditEntry
 from tests.catalog_factories import ProductFactory, SkuFactory
 from tests.factories import UserFactory

@@ -330,7 +330,7 @@ def test_shipping_is_refunded_once_even_when_the_last_requests_overlap(buyer, st
 
 def test_refund_of_the_last_unshipped_units_completes_shipping(buyer, staff, sku, sku2):
     # A partly shipped order waits in "paid" for its last line; refunding that line ships it.
-    from fenxiao.orders.shipping import order_ship
+    from fenxiao.orders.shipping.shipments import order_ship
 
     order = pay(place_order(buyer, (sku.id, 1), (sku2.id, 1)))
     first, second = lines_of(order)

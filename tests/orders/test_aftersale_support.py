@@ -23,7 +23,7 @@ from fenxiao.orders.models import AfterSale, Order, OrderLine
 from fenxiao.orders.pricing import Discount, spread_discount
 from fenxiao.orders.pricing_hooks import PricingContext, register_provider, unregister_provider
 from fenxiao.orders.services import order_confirm_receipt
-from fenxiao.orders.shipping import order_ship
+from fenxiao.orders.shipping.shipments import order_ship
 from fenxiao.payments.services import sandbox_payment_succeed
 
 _SANDBOX: dict[str, Path] = {}

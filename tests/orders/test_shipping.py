@@ -9,7 +9,7 @@ from fenxiao.core.errors import Conflict, DomainError, NotFound
 from fenxiao.orders.locks import lock_order
 from fenxiao.orders.models import AfterSale, AfterSaleLine, OrderLine, OrderStatus, Shipment
 from fenxiao.orders.services import order_confirm_receipt
-from fenxiao.orders.shipping import order_ship, order_shipping_settle, shipment_update, tracking_no_clean
+from fenxiao.orders.shipping.shipments import order_ship, order_shipping_settle, shipment_update, tracking_no_clean
 from tests.order_support import mark_paid, place_order
 
 

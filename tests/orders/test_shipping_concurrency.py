@@ -9,7 +9,7 @@ import pytest
 from fenxiao.accounts.models import User
 from fenxiao.core.errors import DomainError
 from fenxiao.orders.models import OrderLine, OrderStatus, Shipment
-from fenxiao.orders.shipping import order_ship
+from fenxiao.orders.shipping.shipments import order_ship
 from tests.catalog_factories import SkuFactory
 from tests.concurrency import run_together
 from tests.order_support import address_for, mark_paid, place_order

@@ -15,8 +15,8 @@ from django.utils import timezone
 from fenxiao.integrations.wechat import gateway
 from fenxiao.orders.models import OrderLine, Shipment
 from fenxiao.orders.services import order_payment_receive
-from fenxiao.orders.shipping import order_ship, shipment_update
-from fenxiao.orders.wechat_shipping import (
+from fenxiao.orders.shipping.shipments import order_ship, shipment_update
+from fenxiao.orders.shipping.wechat_upload import (
     UPLOAD_PATH,
     Outcome,
     order_shipping_upload,

@@ -14,7 +14,7 @@ from fenxiao.core.errors import DomainError
 from fenxiao.orders.aftersales import AfterSaleLineRequest, aftersale_request
 from fenxiao.orders.models import Order, OrderHold
 from fenxiao.orders.services import order_cancel
-from fenxiao.orders.shipping import order_ship
+from fenxiao.orders.shipping.shipments import order_ship
 from fenxiao.promotions.group_buy import group_member_paid
 from fenxiao.promotions.group_buy_activities import (
     GroupBuyConflict,

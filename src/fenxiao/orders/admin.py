@@ -23,10 +23,10 @@ from fenxiao.core.money import yuan
 from fenxiao.orders import aftersale_admin, shipping_template_admin  # noqa: F401  (register their admins)
 from fenxiao.orders.models import Order, OrderEvent, OrderLine, OrderStatus, Shipment, event_label
 from fenxiao.orders.services import order_cancel
-from fenxiao.orders.shipping import order_ship, shippable_quantities
-from fenxiao.orders.tracking import CARRIERS
+from fenxiao.orders.shipping.shipments import order_ship, shippable_quantities
+from fenxiao.orders.shipping.tracking import CARRIERS
+from fenxiao.orders.shipping.wechat_upload import shipment_upload_retry
 from fenxiao.orders.transitions import status_label
-from fenxiao.orders.wechat_shipping import shipment_upload_retry
 
 # Province-level names as WeChat's address picker writes them (the shipping rule matches the
 # order's province exactly), and the short forms operators type.

@@ -18,9 +18,10 @@ from fenxiao.core.openapi_errors import answers
 from fenxiao.orders import selectors, services
 from fenxiao.orders.models import AfterSale, Order, Shipment
 from fenxiao.orders.schemas import OrderLineOut, line_dict
-from fenxiao.orders.shipping import order_ship, shipment_update, shippable_quantities
-from fenxiao.orders.tracking import CARRIERS
-from fenxiao.orders.wechat_shipping import shipment_upload_retry
+from fenxiao.orders.shipping.selectors import shipment_get_for_operator
+from fenxiao.orders.shipping.shipments import order_ship, shipment_update, shippable_quantities
+from fenxiao.orders.shipping.tracking import CARRIERS
+from fenxiao.orders.shipping.wechat_upload import shipment_upload_retry
 from fenxiao.payments.models import Payment
 
 router = Router(tags=["订单运营"], auth=staff_auth)
@@ -358,7 +359,7 @@ def operator_ship(request: HttpRequest, order_id: int, body: ShipIn):
     "/orders/{int:order_id}/shipments/{int:shipment_id}", response=OperatorShipmentOut, summary="修改物流信息"
 )
 def operator_shipment_update(request: HttpRequest, order_id: int, shipment_id: int, body: ShipmentPatchIn):
-    shipment = selectors.shipment_get_for_operator(order_id=order_id, shipment_id=shipment_id)
+    shipment = shipment_get_for_operator(order_id=order_id, shipment_id=shipment_id)
     shipment = shipment_update(
         shipment_id=shipment.id, by=request.auth, carrier_code=body.carrier_code, tracking_no=body.tracking_no
     )
@@ -371,7 +372,7 @@ def operator_shipment_update(request: HttpRequest, order_id: int, shipment_id: i
     summary="重新上传微信发货信息",
 )
 def operator_shipment_upload(request: HttpRequest, order_id: int, shipment_id: int):
-    shipment = selectors.shipment_get_for_operator(order_id=order_id, shipment_id=shipment_id)
+    shipment = shipment_get_for_operator(order_id=order_id, shipment_id=shipment_id)
     return _shipment(shipment_upload_retry(shipment_id=shipment.id))
 
 

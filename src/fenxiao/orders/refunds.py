@@ -156,7 +156,7 @@ def aftersale_refund_apply(
     order.refresh_from_db()
     if order.lines.filter(refunded_quantity__lt=F("quantity")).exists():
         # The refunded units may have been the last ones waiting to ship.
-        from fenxiao.orders.shipping import order_shipping_settle
+        from fenxiao.orders.shipping.shipments import order_shipping_settle
 
         order_shipping_settle(order=order)
         return

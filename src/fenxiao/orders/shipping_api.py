@@ -12,7 +12,8 @@ from fenxiao.accounts.auth import user_auth
 from fenxiao.core.media import media_url
 from fenxiao.orders import selectors
 from fenxiao.orders.models import Shipment
-from fenxiao.orders.tracking import STATUS_LABELS, TrackingEvent, tracking_provider
+from fenxiao.orders.shipping.selectors import shipment_list_for_order
+from fenxiao.orders.shipping.tracking import STATUS_LABELS, TrackingEvent, tracking_provider
 
 router = Router(tags=["物流"], auth=user_auth)
 
@@ -86,7 +87,7 @@ def order_shipments(request: HttpRequest, order_id: int):
     provider = tracking_provider()
     phone_tail = order.receiver_phone[-4:]
     answer = []
-    for shipment in selectors.shipment_list_for_order(order=order):
+    for shipment in shipment_list_for_order(order=order):
         events = provider.events(shipment.carrier_code, shipment.tracking_no, phone_tail)
         # Newest first whatever the provider's habit.
         answer.append(_shipment(shipment, sorted(events, key=lambda e: e.time, reverse=True), request))

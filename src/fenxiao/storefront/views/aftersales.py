@@ -13,7 +13,7 @@ from fenxiao.orders import aftersales, selectors
 from fenxiao.orders.aftersale_schemas import aftersale_detail_dict, aftersale_dict
 from fenxiao.orders.models import AfterSaleKind
 from fenxiao.orders.schemas import order_dict
-from fenxiao.orders.tracking import CARRIERS
+from fenxiao.orders.shipping.tracking import CARRIERS
 from fenxiao.storefront.shortcuts import int_param, pager, render_page, shopper_page
 
 REASONS = ("不想要了", "商品质量问题", "商品与描述不符", "发错货", "少件/漏发", "物流破损", "其他")

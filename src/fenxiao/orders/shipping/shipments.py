@@ -4,7 +4,7 @@ Each service is one transaction that locks the order first (``lock_order``), so 
 shipping the same order at once cannot ship a unit twice. The order becomes ``shipped`` when every
 unit that was not refunded has left; until then it stays ``paid`` (待发货) and each parcel writes a
 ``partially_shipped`` event. The shipping info is uploaded to WeChat after commit, never while the
-order row is locked (``wechat_shipping.py``)."""
+order row is locked (``wechat_upload.py``)."""
 
 from __future__ import annotations
 
@@ -20,10 +20,10 @@ from fenxiao.core.errors import Conflict
 from fenxiao.orders.errors import OrderError
 from fenxiao.orders.locks import lock_order
 from fenxiao.orders.models import OPEN_AFTER_SALE, AfterSaleLine, Order, OrderLine, OrderStatus, Shipment, ShipmentLine
-from fenxiao.orders.selectors import shipment_not_found
-from fenxiao.orders.tracking import Carrier, carrier_get
+from fenxiao.orders.shipping.selectors import shipment_not_found
+from fenxiao.orders.shipping.tracking import Carrier, carrier_get
+from fenxiao.orders.shipping.wechat_upload import upload_after_commit
 from fenxiao.orders.transitions import order_event_add, order_transition
-from fenxiao.orders.wechat_shipping import upload_after_commit
 from fenxiao.payments.models import Payment, PaymentStatus
 
 # ASCII only on purpose: [0-9], not \d, which also matches full-width and other Unicode digits.

@@ -26,8 +26,8 @@ from fenxiao.core.masking import mask_phone
 from fenxiao.integrations.wechat import gateway
 from fenxiao.integrations.wechat.errors import WechatError
 from fenxiao.orders.models import Order, OrderStatus, Shipment
-from fenxiao.orders.selectors import shipment_not_found
-from fenxiao.orders.tracking import carrier_get
+from fenxiao.orders.shipping.selectors import shipment_not_found
+from fenxiao.orders.shipping.tracking import carrier_get
 from fenxiao.orders.transitions import order_event_add
 from fenxiao.payments.models import Payment, PaymentStatus
 
