@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from fenxiao.content.models import Banner
-from fenxiao.orders.aftersales import AfterSaleLineRequest, aftersale_request
+from fenxiao.orders.aftersales.buyer_steps import AfterSaleLineRequest, aftersale_request
 from fenxiao.orders.cart.services import cart_item_add
 from fenxiao.orders.shipping.shipments import order_ship
 from fenxiao.promotions.group_buy import group_open

@@ -8,7 +8,7 @@ import pytest
 
 from fenxiao.distribution.binding import referral_bind
 from fenxiao.distribution.models import CommissionRecord
-from fenxiao.orders.aftersale_review import aftersale_approve
+from fenxiao.orders.aftersales.review import aftersale_approve
 from tests.distribution.support import Balances, balances, make_distributor, make_user
 from tests.order_support import place_order
 from tests.orders.test_aftersale_support import ask, fixture_aftersale_sandbox, lines_of, pay  # noqa: F401

@@ -8,7 +8,7 @@ from django.contrib.admin.models import LogEntry
 from django.test import Client
 from django.urls import reverse
 
-from fenxiao.orders.aftersale_review import aftersale_approve
+from fenxiao.orders.aftersales.review import aftersale_approve
 from fenxiao.orders.models import AfterSale, AfterSaleStatus
 from tests.order_support import place_order
 from tests.orders.test_aftersale_support import (
@@ -105,7 +105,7 @@ def test_reject_asks_for_a_reason(console, after_sale):
 
 
 def test_receive_return_button_restocks_on_request(console, buyer, staff, sku):
-    from fenxiao.orders.aftersales import aftersale_ship_return
+    from fenxiao.orders.aftersales.buyer_steps import aftersale_ship_return
 
     order = ship(pay(place_order(buyer, (sku.id, 1))), staff)
     returned = aftersale_approve(after_sale_id=ask(order, (lines_of(order)[0], 1), kind="return_refund").id, by=staff)

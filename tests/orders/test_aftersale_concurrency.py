@@ -7,8 +7,8 @@ import pytest
 
 from fenxiao.core.errors import DomainError
 from fenxiao.inventory.models import StockMovement
-from fenxiao.orders.aftersale_review import aftersale_approve, aftersale_receive_return
-from fenxiao.orders.aftersales import AfterSaleLineRequest, aftersale_request, aftersale_ship_return
+from fenxiao.orders.aftersales.buyer_steps import AfterSaleLineRequest, aftersale_request, aftersale_ship_return
+from fenxiao.orders.aftersales.review import aftersale_approve, aftersale_receive_return
 from fenxiao.orders.models import AfterSale, AfterSaleStatus
 from fenxiao.payments.models import Refund
 from tests.concurrency import run_together

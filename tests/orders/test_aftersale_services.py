@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from fenxiao.core.errors import Conflict, NotFound
 from fenxiao.inventory.models import StockMovement
-from fenxiao.orders.aftersale_review import aftersale_approve, aftersale_receive_return, aftersale_reject
-from fenxiao.orders.aftersales import aftersale_cancel, aftersale_ship_return
+from fenxiao.orders.aftersales.buyer_steps import aftersale_cancel, aftersale_ship_return
+from fenxiao.orders.aftersales.review import aftersale_approve, aftersale_receive_return, aftersale_reject
 from fenxiao.orders.errors import AfterSaleError
 from fenxiao.orders.models import AfterSaleStatus, OrderStatus, ShippingRule, ShippingTemplate
 from fenxiao.payments.models import Refund, RefundStatus

@@ -18,7 +18,7 @@ import pytest
 from fenxiao.accounts.models import User
 from fenxiao.core import events
 from fenxiao.integrations.wechat.pay_gateway import reset_pay_gateway
-from fenxiao.orders.aftersales import AfterSaleLineRequest, aftersale_request
+from fenxiao.orders.aftersales.buyer_steps import AfterSaleLineRequest, aftersale_request
 from fenxiao.orders.models import AfterSale, Order, OrderLine
 from fenxiao.orders.pricing import Discount, spread_discount
 from fenxiao.orders.pricing_hooks import PricingContext, register_provider, unregister_provider

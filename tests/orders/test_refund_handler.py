@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from fenxiao.integrations.wechat import pay_sandbox
 from fenxiao.integrations.wechat.pay_gateway import RefundState, pay_gateway
-from fenxiao.orders.aftersale_review import aftersale_approve, aftersale_refund_retry
+from fenxiao.orders.aftersales.refunds import REFUND_SWEEP_GRACE, refund_finished_for_order, sweep_stuck_refunds
+from fenxiao.orders.aftersales.review import aftersale_approve, aftersale_refund_retry
 from fenxiao.orders.models import AfterSale, AfterSaleStatus, OrderStatus, ShippingRule, ShippingTemplate
-from fenxiao.orders.refunds import REFUND_SWEEP_GRACE, refund_finished_for_order, sweep_stuck_refunds
 from fenxiao.orders.services import order_cancel
 from fenxiao.payments.claims import refund_claim_final
 from fenxiao.payments.models import Payment, Refund, RefundStatus

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from fenxiao.accounts.models import User
-from fenxiao.orders.aftersale_review import aftersale_approve
+from fenxiao.orders.aftersales.review import aftersale_approve
 from fenxiao.orders.models import OrderStatus
 from fenxiao.promotions.models import CouponTemplate
 from tests.order_support import place_order

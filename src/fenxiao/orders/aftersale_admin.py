@@ -15,9 +15,9 @@ from django.utils.html import format_html, format_html_join
 
 from fenxiao.core.admin_mixins import ReadOnlyInline, ServiceOnlyAdmin
 from fenxiao.core.money import fen_to_yuan
-from fenxiao.orders import aftersale_selectors as sel
 from fenxiao.orders.aftersale_admin_views import STEPS, RejectForm, render_step_page, run_bulk, step_view
 from fenxiao.orders.aftersale_schemas import TIMELINE_LABELS
+from fenxiao.orders.aftersales import selectors as sel
 from fenxiao.orders.models import AfterSale, AfterSaleLine
 
 PHOTO = '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="" style="height:80px;border-radius:4px"></a>'

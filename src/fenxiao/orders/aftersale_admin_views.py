@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from fenxiao.core.errors import DomainError
 from fenxiao.core.money import fen_to_yuan
-from fenxiao.orders import aftersale_review
+from fenxiao.orders.aftersales import review
 from fenxiao.orders.models import AfterSale, AfterSaleStatus
 
 STEP_PAGE = """{% extends "admin/base_site.html" %}
@@ -117,19 +117,19 @@ STEPS: dict[str, Step] = {
     for step in (
         Step(
             "approve", "审核通过", "仅退款将立即原路退款；退货退款将通知买家寄回商品。", ConfirmForm,
-            (AfterSaleStatus.REQUESTED,), aftersale_review.aftersale_approve,
+            (AfterSaleStatus.REQUESTED,), review.aftersale_approve,
         ),
         Step(
             "reject", "驳回", "驳回后买家可重新申请。", RejectForm,
-            (AfterSaleStatus.REQUESTED, AfterSaleStatus.RETURN_SHIPPED), aftersale_review.aftersale_reject,
+            (AfterSaleStatus.REQUESTED, AfterSaleStatus.RETURN_SHIPPED), review.aftersale_reject,
         ),
         Step(
             "receive-return", "确认收货并退款", "确认已收到买家寄回的商品，随后原路退款。", ReceiveReturnForm,
-            (AfterSaleStatus.RETURN_SHIPPED,), aftersale_review.aftersale_receive_return,
+            (AfterSaleStatus.RETURN_SHIPPED,), review.aftersale_receive_return,
         ),
         Step(
             "retry-refund", "重试退款", "使用同一退款单号重新发起退款，不会重复退款。", ConfirmForm,
-            (AfterSaleStatus.REFUND_FAILED,), aftersale_review.aftersale_refund_retry,
+            (AfterSaleStatus.REFUND_FAILED,), review.aftersale_refund_retry,
         ),
     )
 }  # fmt: skip

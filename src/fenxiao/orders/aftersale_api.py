@@ -9,8 +9,6 @@ from ninja import Query, Router, Status
 
 from fenxiao.accounts.auth import user_auth
 from fenxiao.core.openapi_errors import answers
-from fenxiao.orders import aftersale_selectors as sel
-from fenxiao.orders import aftersales
 from fenxiao.orders.aftersale_schemas import (
     AfterSaleDetailOut,
     AfterSaleIn,
@@ -20,6 +18,8 @@ from fenxiao.orders.aftersale_schemas import (
     aftersale_detail_dict,
     aftersale_dict,
 )
+from fenxiao.orders.aftersales import buyer_steps
+from fenxiao.orders.aftersales import selectors as sel
 
 router = Router(tags=["售后"], auth=user_auth)
 
@@ -31,14 +31,14 @@ def _detail(request: HttpRequest, after_sale_id: int) -> dict:
 @router.post("/orders/{int:order_id}/after-sales", response={201: AfterSaleDetailOut}, summary="申请售后")
 @answers(409)
 def aftersale_create(request: HttpRequest, order_id: int, body: AfterSaleIn):
-    after_sale = aftersales.aftersale_request(
+    after_sale = buyer_steps.aftersale_request(
         order_id=order_id,
         buyer=request.auth,
         kind=body.kind,
         reason=body.reason,
         description=body.description,
         photos=body.photos,
-        lines=[aftersales.AfterSaleLineRequest(ln.order_line_id, ln.quantity) for ln in body.lines],
+        lines=[buyer_steps.AfterSaleLineRequest(ln.order_line_id, ln.quantity) for ln in body.lines],
     )
     return Status(201, _detail(request, after_sale.id))
 
@@ -60,14 +60,14 @@ def aftersale_detail(request: HttpRequest, after_sale_id: int):
 @router.post("/after-sales/{int:after_sale_id}/cancel", response=AfterSaleDetailOut, summary="撤销售后申请")
 @answers(409)
 def aftersale_cancel(request: HttpRequest, after_sale_id: int):
-    aftersales.aftersale_cancel(after_sale_id=after_sale_id, buyer=request.auth)
+    buyer_steps.aftersale_cancel(after_sale_id=after_sale_id, buyer=request.auth)
     return _detail(request, after_sale_id)
 
 
 @router.post("/after-sales/{int:after_sale_id}/return-shipment", response=AfterSaleDetailOut, summary="填写退货物流")
 @answers(409)
 def aftersale_return_shipment(request: HttpRequest, after_sale_id: int, body: ReturnShipmentIn):
-    aftersales.aftersale_ship_return(
+    buyer_steps.aftersale_ship_return(
         after_sale_id=after_sale_id,
         buyer=request.auth,
         carrier_code=body.carrier_code,

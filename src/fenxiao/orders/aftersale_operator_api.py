@@ -9,8 +9,6 @@ from ninja import Query, Router
 
 from fenxiao.accounts.auth import staff_auth
 from fenxiao.core.openapi_errors import answers
-from fenxiao.orders import aftersale_review
-from fenxiao.orders import aftersale_selectors as sel
 from fenxiao.orders.aftersale_schemas import (
     OperatorAfterSaleDetailOut,
     OperatorAfterSalePageOut,
@@ -20,6 +18,8 @@ from fenxiao.orders.aftersale_schemas import (
     operator_aftersale_detail_dict,
     operator_aftersale_dict,
 )
+from fenxiao.orders.aftersales import review
+from fenxiao.orders.aftersales import selectors as sel
 
 router = Router(tags=["售后运营"], auth=staff_auth)
 
@@ -44,14 +44,14 @@ def aftersale_detail(request: HttpRequest, after_sale_id: int):
 @router.post("/after-sales/{int:after_sale_id}/approve", response=OperatorAfterSaleDetailOut, summary="审核通过")
 @answers(409)
 def aftersale_approve(request: HttpRequest, after_sale_id: int):
-    aftersale_review.aftersale_approve(after_sale_id=after_sale_id, by=request.auth)
+    review.aftersale_approve(after_sale_id=after_sale_id, by=request.auth)
     return _detail(request, after_sale_id)
 
 
 @router.post("/after-sales/{int:after_sale_id}/reject", response=OperatorAfterSaleDetailOut, summary="驳回")
 @answers(409)
 def aftersale_reject(request: HttpRequest, after_sale_id: int, body: RejectIn):
-    aftersale_review.aftersale_reject(after_sale_id=after_sale_id, by=request.auth, reason=body.reason)
+    review.aftersale_reject(after_sale_id=after_sale_id, by=request.auth, reason=body.reason)
     return _detail(request, after_sale_id)
 
 
@@ -60,12 +60,12 @@ def aftersale_reject(request: HttpRequest, after_sale_id: int, body: RejectIn):
 )
 @answers(409)
 def aftersale_receive_return(request: HttpRequest, after_sale_id: int, body: ReceiveReturnIn):
-    aftersale_review.aftersale_receive_return(after_sale_id=after_sale_id, by=request.auth, restock=body.restock)
+    review.aftersale_receive_return(after_sale_id=after_sale_id, by=request.auth, restock=body.restock)
     return _detail(request, after_sale_id)
 
 
 @router.post("/after-sales/{int:after_sale_id}/retry-refund", response=OperatorAfterSaleDetailOut, summary="重试退款")
 @answers(409)
 def aftersale_retry_refund(request: HttpRequest, after_sale_id: int):
-    aftersale_review.aftersale_refund_retry(after_sale_id=after_sale_id, by=request.auth)
+    review.aftersale_refund_retry(after_sale_id=after_sale_id, by=request.auth)
     return _detail(request, after_sale_id)

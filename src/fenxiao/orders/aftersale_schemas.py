@@ -11,8 +11,8 @@ from pydantic import StringConstraints
 
 from fenxiao.core.limits import Quantity
 from fenxiao.core.media import media_url
-from fenxiao.orders import aftersale_selectors as sel
-from fenxiao.orders.aftersales import MAX_PHOTOS
+from fenxiao.orders.aftersales import selectors as sel
+from fenxiao.orders.aftersales.buyer_steps import MAX_PHOTOS
 from fenxiao.orders.models import AfterSale, AfterSaleStatus, OrderEvent
 from fenxiao.payments.models import Refund
 

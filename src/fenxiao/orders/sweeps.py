@@ -66,7 +66,7 @@ def sweep_complete_orders(*, now: datetime) -> int:
 
 def register() -> None:
     from fenxiao.core.sweeps import register_sweep
-    from fenxiao.orders.refunds import sweep_stuck_refunds
+    from fenxiao.orders.aftersales.refunds import sweep_stuck_refunds
     from fenxiao.orders.shipping.wechat_upload import sweep_shipping_uploads
 
     register_sweep("orders.cancel_unpaid", sweep_unpaid_orders)

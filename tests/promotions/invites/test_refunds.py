@@ -10,7 +10,7 @@ import pytest
 
 from fenxiao.accounts.models import User
 from fenxiao.core import events
-from fenxiao.orders.aftersale_review import aftersale_approve
+from fenxiao.orders.aftersales.review import aftersale_approve
 from fenxiao.orders.models import OrderStatus
 from fenxiao.promotions.invites.models import InviteStatus, RevokeReason
 from fenxiao.promotions.invites.rewards import sweep_invites

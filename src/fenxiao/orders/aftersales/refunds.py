@@ -32,8 +32,8 @@ from fenxiao.core.errors import DomainError
 from fenxiao.core.events import publish_on_commit
 from fenxiao.core.money import fen_to_yuan
 from fenxiao.inventory.reservations import stock_restock
-from fenxiao.orders.aftersale_selectors import aftersale_purpose, void_purpose
-from fenxiao.orders.aftersales import aftersale_move
+from fenxiao.orders.aftersales.selectors import aftersale_purpose, void_purpose
+from fenxiao.orders.aftersales.trail import aftersale_move
 from fenxiao.orders.errors import OrderError
 from fenxiao.orders.locks import lock_aftersale, lock_order, lock_order_aftersale
 from fenxiao.orders.models import AfterSale, AfterSaleStatus, Order, OrderHold, OrderLine, OrderStatus

@@ -1,6 +1,6 @@
 """The platform's after-sales steps (DESIGN §4: "audited by the platform"): approve, reject, receive
-the returned goods, retry a failed refund. The buyer's steps and the shared helpers are in
-``aftersales.py``.
+the returned goods, retry a failed refund. The buyer's steps are in
+``buyer_steps.py``, what every step writes in ``trail.py``.
 
 A step that owes money commits first (the after-sale in ``refunding``, stock back where the rules
 say), then asks payments after commit (``refunds.aftersale_refund_submit``: WeChat is called with
@@ -13,11 +13,12 @@ from django.db import transaction
 
 from fenxiao.accounts.models import User
 from fenxiao.inventory.reservations import stock_restock
-from fenxiao.orders.aftersales import aftersale_fresh, aftersale_move
+from fenxiao.orders.aftersales.refunds import aftersale_refund_apply, aftersale_refund_submit
+from fenxiao.orders.aftersales.selectors import aftersale_fresh
+from fenxiao.orders.aftersales.trail import aftersale_move
 from fenxiao.orders.errors import AfterSaleError, step_refused
 from fenxiao.orders.locks import lock_aftersale
 from fenxiao.orders.models import AfterSale, AfterSaleKind, AfterSaleStatus, Order, OrderLine
-from fenxiao.orders.refunds import aftersale_refund_apply, aftersale_refund_submit
 
 
 def _start_refund(order: Order, after_sale: AfterSale, *, actor: User | None, event: str, note: str) -> None:

@@ -139,3 +139,8 @@ def shipping_claimed(*, order: Order) -> bool:
         AfterSale.objects.filter(order=order, status__in=(*HOLDING_STATUSES, AfterSaleStatus.REFUNDED))
     )
     return any(aftersale_shipping_fen(a) > 0 for a in after_sales)
+
+
+def aftersale_fresh(after_sale_id: int) -> AfterSale:
+    """The after-sale as it is now, after anything the post-commit refund call changed."""
+    return AfterSale.objects.select_related("order").get(pk=after_sale_id)

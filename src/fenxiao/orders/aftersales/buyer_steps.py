@@ -8,30 +8,30 @@ Statuses::
         ├─reject─▶ rejected  ◀──reject── return_shipped          refunding ──refund failed──▶ refund_failed
         └─cancel─▶ cancelled ◀──cancel── awaiting_return          refund_failed ──retry──▶ refunding
 
-The buyer's steps and the helpers every step shares are here; the platform's steps (approve,
-reject, receive the return, retry the refund) are in ``aftersale_review.py``. Every step is one
+The buyer's steps are here; the platform's steps (approve, reject, receive the return, retry the
+refund) are in ``review.py``, and what every step writes in ``trail.py``. Every step is one
 transaction that locks the order first (lock order: order → after-sale → payment → stock by SKU
 id), changes the after-sale and writes the step on the order's trail (``OrderEvent`` with
 ``data.after_sale_id``). Money is asked for only after that transaction
 commits (``refunds.aftersale_refund_submit``): payments calls WeChat, and no row lock is ever held
 across that call. What a finished refund does to the order is in ``refunds.py``.
 
-Amounts are computed here, on the server, when the buyer asks (``aftersale_rules``), and never
+Amounts are computed here, on the server, when the buyer asks (``rules.py``), and never
 change afterwards: the buyer sees the exact amount the operator approves."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from fenxiao.accounts.models import User
-from fenxiao.orders import aftersale_selectors as sel
-from fenxiao.orders.aftersale_rules import LineClaim, refund_amounts, shipping_refundable
+from fenxiao.orders.aftersales import selectors as sel
+from fenxiao.orders.aftersales.rules import LineClaim, refund_amounts, shipping_refundable
+from fenxiao.orders.aftersales.trail import aftersale_event, aftersale_move
 from fenxiao.orders.errors import AfterSaleConflict, AfterSaleError, order_not_found, step_refused
 from fenxiao.orders.locks import lock_aftersale, lock_order
 from fenxiao.orders.models import (
@@ -44,7 +44,6 @@ from fenxiao.orders.models import (
     OrderStatus,
 )
 from fenxiao.orders.services import new_order_no
-from fenxiao.orders.transitions import order_event_add
 
 MAX_PHOTOS = 9
 # Orders the buyer may ask about: paid (not yet shipped), on its way, or received within the window.
@@ -55,62 +54,6 @@ ELIGIBLE_ORDER_STATUSES = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.RE
 class AfterSaleLineRequest:
     order_line_id: int
     quantity: int
-
-
-# ---------------------------------------------------------------------------------------------
-# helpers shared by the steps
-
-
-def aftersale_event(
-    order: Order,
-    after_sale: AfterSale,
-    *,
-    type: str,
-    actor: User | None = None,
-    note: str = "",
-    before: str = "",
-    data: dict[str, Any] | None = None,
-) -> None:
-    """A step of the after-sale on the order's trail. The order's own status does not change, so
-    ``from_status``/``to_status`` stay empty and the after-sale's statuses go in ``data``."""
-    order_event_add(
-        order,
-        type=type,
-        actor=actor,
-        note=note,
-        data={
-            "after_sale_id": after_sale.id,
-            "after_sale_no": after_sale.after_sale_no,
-            "from": before,
-            "to": after_sale.status,
-            **(data or {}),
-        },
-    )
-
-
-def aftersale_move(
-    order: Order,
-    after_sale: AfterSale,
-    *,
-    to: str,
-    event: str,
-    actor: User | None = None,
-    note: str = "",
-    fields: tuple[str, ...] = (),
-    data: dict[str, Any] | None = None,
-) -> AfterSale:
-    """Change the (locked) after-sale's status and record the step; the caller checked the step
-    is allowed."""
-    before = after_sale.status
-    after_sale.status = to
-    after_sale.save(update_fields=["status", "updated_at", *fields])
-    aftersale_event(order, after_sale, type=event, actor=actor, note=note, before=before, data=data)
-    return after_sale
-
-
-def aftersale_fresh(after_sale_id: int) -> AfterSale:
-    """The after-sale as it is now, after anything the post-commit refund call changed."""
-    return AfterSale.objects.select_related("order").get(pk=after_sale_id)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -180,7 +123,7 @@ def aftersale_request(
 
     Refused when the order cannot take an after-sale (not paid yet, closed, or received more than
     ``ORDER_AFTER_SALES_WINDOW`` ago), when a line already has an after-sale in progress (one at a
-    time per line keeps partial refunds exact, see ``aftersale_rules``), when more units are asked
+    time per line keeps partial refunds exact, see ``rules.py``), when more units are asked
     than are left, or when goods are to be returned that were never shipped. Every problem of one
     kind is named in one error, before anything is written."""
     reason, description, photos = _clean_request(
