@@ -16,7 +16,6 @@ from django.utils.html import format_html, format_html_join
 from fenxiao.core.admin_mixins import ReadOnlyInline, ServiceOnlyAdmin
 from fenxiao.core.money import fen_to_yuan
 from fenxiao.orders.aftersale_admin_views import STEPS, RejectForm, render_step_page, run_bulk, step_view
-from fenxiao.orders.aftersale_schemas import TIMELINE_LABELS
 from fenxiao.orders.aftersales import selectors as sel
 from fenxiao.orders.models import AfterSale, AfterSaleLine
 
@@ -138,7 +137,7 @@ class AfterSaleAdmin(ServiceOnlyAdmin):
                 (
                     (
                         f"{e.created_at:%Y-%m-%d %H:%M}",
-                        TIMELINE_LABELS.get(e.type, e.type),
+                        sel.TIMELINE_LABELS.get(e.type, e.type),
                         e.note,
                         f"（{e.actor.get_username()}）" if e.actor else "",
                     )

@@ -16,7 +16,7 @@ from fenxiao.accounts.auth import staff_auth, user_auth
 from fenxiao.accounts.tokens import TokenClaims, token_decode
 from fenxiao.core.openapi_errors import answers
 from fenxiao.core.paging import paginate
-from fenxiao.orders.schemas import OrderDetailOut, order_dict
+from fenxiao.orders.api.schemas.orders import OrderDetailOut, order_dict
 from fenxiao.promotions import seckill_activities as activities
 from fenxiao.promotions.inputs import Fen, NonNegative, PatchSchema, Positive, RowId, When
 from fenxiao.promotions.models import SeckillActivity, SeckillStatus

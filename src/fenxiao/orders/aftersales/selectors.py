@@ -85,6 +85,20 @@ def aftersale_get_for_operator(*, after_sale_id: int) -> AfterSale:
     return after_sale
 
 
+# How each step reads on the timeline.
+TIMELINE_LABELS = {
+    "after_sale_requested": "提交售后申请",
+    "after_sale_cancelled": "买家撤销申请",
+    "after_sale_approved": "平台审核通过",
+    "after_sale_rejected": "平台驳回",
+    "after_sale_return_shipped": "买家已寄回商品",
+    "after_sale_return_received": "平台已收到退货",
+    "after_sale_refund_retried": "重新发起退款",
+    "after_sale_refund_failed": "退款异常",
+    "after_sale_refunded": "退款成功",
+}
+
+
 def aftersale_timeline(*, after_sale: AfterSale) -> list[OrderEvent]:
     """Every step of the after-sale, oldest first: the services write each one on the order's
     trail with ``data.after_sale_id``, so the order's history and the after-sale's never disagree."""

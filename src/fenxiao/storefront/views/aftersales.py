@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from fenxiao.orders import selectors
-from fenxiao.orders.aftersale_schemas import aftersale_detail_dict, aftersale_dict
 from fenxiao.orders.aftersales import buyer_steps
 from fenxiao.orders.aftersales import selectors as sel
+from fenxiao.orders.api.schemas.aftersales import aftersale_detail_dict, aftersale_dict
+from fenxiao.orders.api.schemas.orders import order_dict
 from fenxiao.orders.models import AfterSaleKind
-from fenxiao.orders.schemas import order_dict
 from fenxiao.orders.shipping.tracking import CARRIERS
 from fenxiao.storefront.shortcuts import int_param, pager, render_page, shopper_page
 

@@ -9,9 +9,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from fenxiao.orders.api.schemas.cart import cart_dict
 from fenxiao.orders.cart import selectors as cart_selectors
 from fenxiao.orders.cart import services as cart_services
-from fenxiao.orders.cart_schemas import cart_dict
 from fenxiao.storefront.shortcuts import (
     int_param,
     is_htmx,

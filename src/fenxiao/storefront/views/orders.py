@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from fenxiao.orders import selectors, services
+from fenxiao.orders.api.schemas.orders import order_dict
 from fenxiao.orders.models import OrderStatus
-from fenxiao.orders.schemas import order_dict
 from fenxiao.orders.shipping.selectors import shipment_list_for_order
 from fenxiao.orders.shipping.tracking import STATUS_LABELS, tracking_provider
 from fenxiao.payments.sandbox import sandbox_payment_succeed

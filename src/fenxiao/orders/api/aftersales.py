@@ -9,7 +9,9 @@ from ninja import Query, Router, Status
 
 from fenxiao.accounts.auth import user_auth
 from fenxiao.core.openapi_errors import answers
-from fenxiao.orders.aftersale_schemas import (
+from fenxiao.orders.aftersales import buyer_steps
+from fenxiao.orders.aftersales import selectors as sel
+from fenxiao.orders.api.schemas.aftersales import (
     AfterSaleDetailOut,
     AfterSaleIn,
     AfterSaleListQuery,
@@ -18,8 +20,6 @@ from fenxiao.orders.aftersale_schemas import (
     aftersale_detail_dict,
     aftersale_dict,
 )
-from fenxiao.orders.aftersales import buyer_steps
-from fenxiao.orders.aftersales import selectors as sel
 
 router = Router(tags=["售后"], auth=user_auth)
 

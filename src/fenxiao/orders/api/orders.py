@@ -9,8 +9,7 @@ from ninja import Header, Query, Router, Status
 from fenxiao.accounts.auth import user_auth
 from fenxiao.core.openapi_errors import answers
 from fenxiao.orders import selectors, services
-from fenxiao.orders.checkout import LineRequest, checkout_quote
-from fenxiao.orders.schemas import (
+from fenxiao.orders.api.schemas.orders import (
     CancelIn,
     OrderDetailOut,
     OrderIn,
@@ -22,6 +21,7 @@ from fenxiao.orders.schemas import (
     order_dict,
     quote_dict,
 )
+from fenxiao.orders.checkout import LineRequest, checkout_quote
 
 checkout_router = Router(tags=["结算"], auth=user_auth)
 orders_router = Router(tags=["订单"], auth=user_auth)

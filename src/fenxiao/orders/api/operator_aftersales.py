@@ -9,7 +9,9 @@ from ninja import Query, Router
 
 from fenxiao.accounts.auth import staff_auth
 from fenxiao.core.openapi_errors import answers
-from fenxiao.orders.aftersale_schemas import (
+from fenxiao.orders.aftersales import review
+from fenxiao.orders.aftersales import selectors as sel
+from fenxiao.orders.api.schemas.aftersales import (
     OperatorAfterSaleDetailOut,
     OperatorAfterSalePageOut,
     OperatorAfterSaleQuery,
@@ -18,8 +20,6 @@ from fenxiao.orders.aftersale_schemas import (
     operator_aftersale_detail_dict,
     operator_aftersale_dict,
 )
-from fenxiao.orders.aftersales import review
-from fenxiao.orders.aftersales import selectors as sel
 
 router = Router(tags=["售后运营"], auth=staff_auth)
 

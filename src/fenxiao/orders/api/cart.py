@@ -11,9 +11,7 @@ from ninja import Router, Status
 
 from fenxiao.accounts.auth import user_auth
 from fenxiao.core.openapi_errors import answers
-from fenxiao.orders.cart import selectors as cart_selectors
-from fenxiao.orders.cart import services as cart_services
-from fenxiao.orders.cart_schemas import (
+from fenxiao.orders.api.schemas.cart import (
     CartAddIn,
     CartDeleteIn,
     CartItemOut,
@@ -23,6 +21,8 @@ from fenxiao.orders.cart_schemas import (
     cart_dict,
     cart_line_dict,
 )
+from fenxiao.orders.cart import selectors as cart_selectors
+from fenxiao.orders.cart import services as cart_services
 
 router = Router(tags=["购物车"], auth=user_auth)
 

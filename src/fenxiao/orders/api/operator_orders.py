@@ -16,8 +16,8 @@ from fenxiao.accounts.auth import staff_auth
 from fenxiao.core.limits import Quantity, RowId
 from fenxiao.core.openapi_errors import answers
 from fenxiao.orders import selectors, services
+from fenxiao.orders.api.schemas.orders import OrderLineOut, line_dict
 from fenxiao.orders.models import AfterSale, Order, Shipment
-from fenxiao.orders.schemas import OrderLineOut, line_dict
 from fenxiao.orders.shipping.selectors import shipment_get_for_operator
 from fenxiao.orders.shipping.shipments import order_ship, shipment_update, shippable_quantities
 from fenxiao.orders.shipping.tracking import CARRIERS

@@ -151,24 +151,10 @@ class OperatorAfterSalePageOut(Schema):
     page_size: int
 
 
-# How each step reads on the timeline.
-TIMELINE_LABELS = {
-    "after_sale_requested": "提交售后申请",
-    "after_sale_cancelled": "买家撤销申请",
-    "after_sale_approved": "平台审核通过",
-    "after_sale_rejected": "平台驳回",
-    "after_sale_return_shipped": "买家已寄回商品",
-    "after_sale_return_received": "平台已收到退货",
-    "after_sale_refund_retried": "重新发起退款",
-    "after_sale_refund_failed": "退款异常",
-    "after_sale_refunded": "退款成功",
-}
-
-
 def timeline_dict(event: OrderEvent) -> dict:
     return {
         "type": event.type,
-        "label": TIMELINE_LABELS.get(event.type, event.type),
+        "label": sel.TIMELINE_LABELS.get(event.type, event.type),
         "status": event.data.get("to", ""),
         "note": event.note,
         "created_at": event.created_at,
