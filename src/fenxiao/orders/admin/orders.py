@@ -1,4 +1,4 @@
-"""Operator console for orders (shipping templates: ``shipping_template_admin.py``).
+"""Operator console for orders (shipping templates: ``shipping_templates.py``).
 
 Orders are read-only here: they change only through the services (ship, cancel), which the
 "发货" page and the list actions call, so the console obeys the same rules as the API and every
@@ -20,7 +20,6 @@ from django.utils.html import format_html
 from fenxiao.core.admin_mixins import ReadOnlyInline, ServiceOnlyAdmin
 from fenxiao.core.errors import DomainError
 from fenxiao.core.money import yuan
-from fenxiao.orders import aftersale_admin, shipping_template_admin  # noqa: F401  (register their admins)
 from fenxiao.orders.models import Order, OrderEvent, OrderLine, OrderStatus, Shipment, event_label
 from fenxiao.orders.services import order_cancel
 from fenxiao.orders.shipping.shipments import order_ship, shippable_quantities

@@ -1,4 +1,4 @@
-"""Operator console for after-sales (registered from orders/admin.py).
+"""Operator console for after-sales (registered from ``orders/admin/__init__.py``).
 
 An after-sale is read-only here: it changes only through the steps (审核通过, 驳回, 确认收货并退款,
 重试退款), on the after-sale's page or as list actions, and each step calls the same service as
@@ -15,7 +15,7 @@ from django.utils.html import format_html, format_html_join
 
 from fenxiao.core.admin_mixins import ReadOnlyInline, ServiceOnlyAdmin
 from fenxiao.core.money import fen_to_yuan
-from fenxiao.orders.aftersale_admin_views import STEPS, RejectForm, render_step_page, run_bulk, step_view
+from fenxiao.orders.admin.aftersale_steps import STEPS, RejectForm, render_step_page, run_bulk, step_view
 from fenxiao.orders.aftersales import selectors as sel
 from fenxiao.orders.models import AfterSale, AfterSaleLine
 
