@@ -18,7 +18,7 @@ from fenxiao.orders.errors import AfterSaleError
 from fenxiao.orders.models import AfterSaleStatus, OrderStatus, ShippingRule, ShippingTemplate
 from fenxiao.payments.models import Refund, RefundStatus
 from tests.order_support import place_order
-from tests.orders.test_aftersale_support import (  # noqa: F401
+from tests.orders.aftersales.support import (  # noqa: F401
     ask,
     fixture_aftersale_sandbox,
     fixture_coupon,

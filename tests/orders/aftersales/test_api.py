@@ -6,7 +6,7 @@ import pytest
 
 from fenxiao.orders.models import AfterSale
 from tests.order_support import place_order
-from tests.orders.test_aftersale_support import (
+from tests.orders.aftersales.support import (
     fixture_aftersale_sandbox,  # noqa: F401  (fixtures)
     lines_of,
     pay,

@@ -11,7 +11,7 @@ from django.urls import reverse
 from fenxiao.orders.aftersales.review import aftersale_approve
 from fenxiao.orders.models import AfterSale, AfterSaleStatus
 from tests.order_support import place_order
-from tests.orders.test_aftersale_support import (
+from tests.orders.aftersales.support import (
     ask,
     fixture_aftersale_sandbox,  # noqa: F401  (fixtures)
     lines_of,

@@ -13,7 +13,7 @@ from fenxiao.orders.models import AfterSale, AfterSaleStatus
 from fenxiao.payments.models import Refund
 from tests.concurrency import run_together
 from tests.order_support import place_order
-from tests.orders.test_aftersale_support import (
+from tests.orders.aftersales.support import (
     ask,
     fixture_aftersale_sandbox,  # noqa: F401  (fixtures)
     lines_of,

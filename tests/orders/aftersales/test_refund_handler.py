@@ -25,7 +25,7 @@ from fenxiao.payments.prepare import payment_description, payment_prepare
 from fenxiao.payments.refunds import refund_refused_payment
 from fenxiao.payments.sandbox import register_sandbox_sink
 from tests.order_support import place_order
-from tests.orders.test_aftersale_support import (  # noqa: F401  (fixtures)
+from tests.orders.aftersales.support import (  # noqa: F401  (fixtures)
     FixedDiscount,
     ask,
     fixture_aftersale_sandbox,
