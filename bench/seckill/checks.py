@@ -76,8 +76,8 @@ def verify(args: argparse.Namespace, activity_id: int, answer: dict, total: int,
 
     from fenxiao.catalog.models import Sku
     from fenxiao.orders.models import Order
-    from fenxiao.promotions.seckill import gate
     from fenxiao.promotions.models import SeckillActivity, SeckillPurchase, SeckillPurchaseStatus
+    from fenxiao.promotions.seckill import gate
 
     wait_quiet()
     problems: list[str] = []

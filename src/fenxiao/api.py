@@ -13,12 +13,12 @@ from fenxiao.distribution.api.actions import router as distribution_router
 from fenxiao.distribution.api.operator import router as distribution_operator_router
 from fenxiao.distribution.api.shop import router as distribution_shop_router
 from fenxiao.inventory.operator_api import router as inventory_operator_router
-from fenxiao.orders.aftersale_api import router as aftersale_router
-from fenxiao.orders.aftersale_operator_api import router as aftersale_operator_router
-from fenxiao.orders.api import checkout_router, orders_router
-from fenxiao.orders.cart_api import router as cart_router
-from fenxiao.orders.operator_api import router as orders_operator_router
-from fenxiao.orders.shipping_api import router as shipping_router
+from fenxiao.orders.api.aftersales import router as aftersale_router
+from fenxiao.orders.api.cart import router as cart_router
+from fenxiao.orders.api.operator_aftersales import router as aftersale_operator_router
+from fenxiao.orders.api.operator_orders import router as orders_operator_router
+from fenxiao.orders.api.orders import checkout_router, orders_router
+from fenxiao.orders.api.shipping import router as shipping_router
 from fenxiao.payments.api import router as payments_router
 from fenxiao.promotions.api.coupons import router as coupons_router
 from fenxiao.promotions.api.coupons_operator import router as coupons_operator_router

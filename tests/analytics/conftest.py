@@ -19,7 +19,7 @@ from fenxiao.distribution.models import (
     WithdrawalStatus,
 )
 from fenxiao.distribution.network.enrolment import distributor_create
-from fenxiao.orders.aftersales import AfterSaleLineRequest, aftersale_request
+from fenxiao.orders.aftersales.buyer_steps import AfterSaleLineRequest, aftersale_request
 from fenxiao.orders.models import Order
 from tests.catalog_factories import SkuFactory
 from tests.factories import StaffUserFactory, UserFactory

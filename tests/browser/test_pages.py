@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone
 
 from fenxiao.content.models import Banner
-from fenxiao.orders.aftersales import AfterSaleLineRequest, aftersale_request
-from fenxiao.orders.cart import cart_item_add
-from fenxiao.orders.shipping import order_ship
+from fenxiao.orders.aftersales.buyer_steps import AfterSaleLineRequest, aftersale_request
+from fenxiao.orders.cart.services import cart_item_add
+from fenxiao.orders.shipping.shipments import order_ship
 from fenxiao.promotions.group_buy.groups import group_open
 from fenxiao.promotions.models import GroupBuyGroup
 from fenxiao.promotions.seckill.activities import seckill_activity_create

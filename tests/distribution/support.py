@@ -18,7 +18,7 @@ from fenxiao.ledger.checks import ledger_check
 from fenxiao.ledger.selectors import account_balances
 from fenxiao.orders.models import Order
 from fenxiao.orders.services import order_confirm_receipt
-from fenxiao.orders.shipping import order_ship
+from fenxiao.orders.shipping.shipments import order_ship
 from tests.order_support import address_for, mark_paid, place_order
 
 Commit = Callable[[], AbstractContextManager]

@@ -8,10 +8,10 @@ import pytest
 
 from fenxiao.distribution.models import CommissionRecord
 from fenxiao.distribution.network.binding import referral_bind
-from fenxiao.orders.aftersale_review import aftersale_approve
+from fenxiao.orders.aftersales.review import aftersale_approve
 from tests.distribution.support import Balances, balances, make_distributor, make_user
 from tests.order_support import place_order
-from tests.orders.test_aftersale_support import ask, fixture_aftersale_sandbox, lines_of, pay  # noqa: F401
+from tests.orders.aftersales.support import ask, fixture_aftersale_sandbox, lines_of, pay  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from fenxiao.distribution.commission.booking import sweep_unbooked_orders
 from fenxiao.distribution.models import CommissionRecord, OrderReferral
-from fenxiao.orders.shipping import order_ship
+from fenxiao.orders.shipping.shipments import order_ship
 from tests.distribution.support import Balances, balances, paid_order
 
 pytestmark = pytest.mark.django_db

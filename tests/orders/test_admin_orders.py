@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from fenxiao.orders.models import OrderStatus, Shipment, ShippingTemplate
-from fenxiao.orders.shipping import order_ship
+from fenxiao.orders.shipping.shipments import order_ship
 from tests.order_support import mark_paid, place_order
 
 ORDERS = reverse("admin:orders_order_changelist")

@@ -10,7 +10,7 @@ import time_machine
 from django.utils import timezone
 
 from fenxiao.orders.models import ShippingRule, ShippingTemplate
-from fenxiao.orders.shipping_templates import SNAPSHOT_MAX_AGE_SECONDS
+from fenxiao.orders.shipping.templates import SNAPSHOT_MAX_AGE_SECONDS
 from tests.redis_server import redis_cache, redis_server
 
 __all__ = ["redis_cache", "redis_server"]  # fixtures

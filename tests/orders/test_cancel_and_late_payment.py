@@ -266,7 +266,7 @@ def test_late_money_never_takes_back_a_released_group_seat(shopper):
     sku = SkuFactory(price_fen=8_000, stock=50)
     activity = groups.make_activity(sku)
     leader = groups.open_group(groups.shopper("leader"), activity).order
-    from tests.orders.test_aftersale_support import pay
+    from tests.orders.aftersales.support import pay
 
     pay(leader)
     group_id = GroupBuyMember.objects.get(order=leader).group_id

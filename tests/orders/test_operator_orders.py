@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from fenxiao.accounts.models import Address
 from fenxiao.orders.models import AfterSale, OrderStatus, Shipment
-from fenxiao.orders.shipping import order_ship
+from fenxiao.orders.shipping.shipments import order_ship
 from tests.order_support import mark_paid, place_order
 from tests.support import Api
 

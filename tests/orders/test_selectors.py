@@ -14,7 +14,7 @@ from fenxiao.orders.selectors import (
     order_tab_counts_for_buyer,
 )
 from fenxiao.orders.services import order_cancel, order_complete, order_confirm_receipt
-from fenxiao.orders.shipping import order_ship
+from fenxiao.orders.shipping.shipments import order_ship
 from tests.order_support import mark_paid, place_order
 
 

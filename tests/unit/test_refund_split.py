@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fenxiao.orders.aftersale_rules import LineClaim, line_refund_fen, refund_amounts, shipping_refundable
+from fenxiao.orders.aftersales.rules import LineClaim, line_refund_fen, refund_amounts, shipping_refundable
 
 
 @pytest.mark.parametrize(

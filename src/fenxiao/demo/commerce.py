@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 from fenxiao.accounts.models import User
 from fenxiao.catalog.models import Sku
-from fenxiao.orders.aftersales import AfterSaleLineRequest, aftersale_request
+from fenxiao.orders.aftersales.buyer_steps import AfterSaleLineRequest, aftersale_request
 from fenxiao.orders.checkout import LineRequest
 from fenxiao.orders.models import Order, ShippingRule, ShippingTemplate
 from fenxiao.orders.services import order_cancel, order_confirm_receipt, order_create
-from fenxiao.orders.shipping import order_ship
+from fenxiao.orders.shipping.shipments import order_ship
 from fenxiao.payments.sandbox import sandbox_payment_succeed
 
 TEMPLATE_NAME = "全国包邮（满99元）"

@@ -28,7 +28,7 @@ from fenxiao.integrations.wechat.transfer.sandbox_controls import sandbox_transf
 from fenxiao.orders.checkout import LineRequest
 from fenxiao.orders.models import Order, OrderLine
 from fenxiao.orders.services import order_confirm_receipt, order_create
-from fenxiao.orders.shipping import order_ship
+from fenxiao.orders.shipping.shipments import order_ship
 from fenxiao.payments.sandbox import sandbox_payment_succeed
 
 from .commerce import _first_sku_per_product

@@ -7,7 +7,8 @@ class OrdersConfig(AppConfig):
 
     def ready(self) -> None:
         # Orders tells payments what a successful payment or refund means for an order.
-        from fenxiao.orders import payment_handlers, shipping_templates, sweeps
+        from fenxiao.orders import payment_handlers, sweeps
+        from fenxiao.orders.shipping import templates as shipping_templates
 
         payment_handlers.register()
         sweeps.register()

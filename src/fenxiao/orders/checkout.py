@@ -24,7 +24,7 @@ from fenxiao.orders.pricing import (
     template_fee,
 )
 from fenxiao.orders.pricing_hooks import DiscountProvider, PricingContext, providers
-from fenxiao.orders.shipping_templates import shipping_templates
+from fenxiao.orders.shipping.templates import shipping_templates
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ def _payment_received(payment) -> PaymentRefusal | None:
 
 
 def _refund_finished(refund) -> None:
-    from fenxiao.orders.refunds import refund_finished_for_order
+    from fenxiao.orders.aftersales.refunds import refund_finished_for_order
 
     refund_finished_for_order(refund=refund)
 

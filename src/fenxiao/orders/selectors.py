@@ -9,7 +9,6 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from fenxiao.accounts.models import User
-from fenxiao.core.errors import NotFound
 from fenxiao.core.paging import Page, paginate
 from fenxiao.orders.errors import OrderError, order_not_found
 from fenxiao.orders.models import AfterSale, Order, OrderEvent, OrderLine, OrderStatus, Shipment, ShipmentLine
@@ -34,10 +33,6 @@ TAB_LABELS = {
     "completed": "已完成",
     AFTER_SALES_TAB: "售后",
 }
-
-
-def shipment_not_found() -> NotFound:
-    return NotFound("SHIPMENT_NOT_FOUND", "发货单不存在")
 
 
 def _paged(qs: QuerySet[Order], page: int, page_size: int) -> Page:
@@ -86,15 +81,6 @@ def order_get_for_buyer(*, order_id: int, buyer: User) -> Order:
     if order is None:
         raise order_not_found()
     return order
-
-
-def shipment_list_for_order(*, order: Order) -> list[Shipment]:
-    """The order's parcels, oldest first, each with its lines and their order lines."""
-    return list(
-        Shipment.objects.filter(order=order)
-        .prefetch_related(Prefetch("lines", queryset=ShipmentLine.objects.select_related("order_line").order_by("id")))
-        .order_by("id")
-    )
 
 
 def _local_midnight(day: date) -> datetime:
@@ -161,10 +147,3 @@ def order_get_for_operator(*, order_id: int) -> Order:
     if order is None:
         raise order_not_found()
     return order
-
-
-def shipment_get_for_operator(*, order_id: int, shipment_id: int) -> Shipment:
-    shipment = Shipment.objects.filter(pk=shipment_id, order_id=order_id).first()
-    if shipment is None:
-        raise shipment_not_found()
-    return shipment

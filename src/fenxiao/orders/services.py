@@ -28,8 +28,9 @@ from fenxiao.core.money import fen_to_yuan
 from fenxiao.core.statements import rows_insert
 from fenxiao.inventory.reservations import Hold, stock_consume, stock_release, stock_reserve
 from fenxiao.orders.checkout import LineRequest, checkout_quote
-from fenxiao.orders.errors import OrderError, order_not_found
-from fenxiao.orders.models import AfterSale, AfterSaleStatus, Order, OrderEvent, OrderHold, OrderLine, OrderStatus
+from fenxiao.orders.errors import OrderError
+from fenxiao.orders.locks import lock_buyer, lock_order
+from fenxiao.orders.models import OPEN_AFTER_SALE, AfterSale, Order, OrderEvent, OrderHold, OrderLine, OrderStatus
 from fenxiao.orders.payment_acceptance import payment_refusal
 from fenxiao.orders.placement_hooks import placement_hooks
 from fenxiao.orders.transitions import order_event_add, order_transition
@@ -39,15 +40,6 @@ from fenxiao.payments.reconciliation import payment_close
 from fenxiao.payments.selectors import payment_ids_open_for_order
 
 logger = logging.getLogger(__name__)
-
-OPEN_AFTER_SALE = (
-    AfterSaleStatus.REQUESTED,
-    AfterSaleStatus.AWAITING_RETURN,
-    AfterSaleStatus.RETURN_SHIPPED,
-    AfterSaleStatus.REFUNDING,
-    # Money is still owed: the order must not complete, nor the units ship, until it is settled.
-    AfterSaleStatus.REFUND_FAILED,
-)
 
 
 @dataclass(frozen=True)
@@ -70,13 +62,6 @@ ORDER_NO_ATTEMPTS = 3
 
 def line_reference(line_id: int) -> str:
     return f"order_line:{line_id}"
-
-
-def lock_order(order_id: int) -> Order:
-    order = Order.objects.select_for_update().filter(pk=order_id).first()
-    if order is None:
-        raise order_not_found()
-    return order
 
 
 def _fingerprint(lines: Sequence[LineRequest], address_id: int | None, options: dict[str, Any]) -> str:
@@ -158,7 +143,7 @@ def _ensure_unpaid_room(user: User) -> None:
     limit = settings.ORDER_MAX_UNPAID_ORDERS
     if not limit:
         return
-    User.objects.select_for_update(no_key=True).filter(pk=user.pk).values_list("pk", flat=True).first()
+    lock_buyer(user.pk)
     # Counting stops at the cap: whether it is reached is all that matters, whatever the history.
     unpaid = Order.objects.filter(buyer_id=user.pk, status=OrderStatus.PENDING_PAYMENT).values("pk")[:limit].count()
     if unpaid >= limit:
@@ -243,7 +228,7 @@ def _order_place(
         order, type="created", actor=user, to_status=order.status, data={"fingerprint": fingerprint}
     )
     if from_cart:
-        from fenxiao.orders.cart import cart_remove_skus
+        from fenxiao.orders.cart.services import cart_remove_skus
 
         cart_remove_skus(user_id=user.id, sku_ids=[q.sku_id for q in quote.lines])
     publish_on_commit("order_created", order_id=order.id)

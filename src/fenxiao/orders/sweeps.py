@@ -12,8 +12,8 @@ from datetime import datetime
 from django.conf import settings
 
 from fenxiao.core.errors import DomainError
-from fenxiao.orders.models import Order, OrderStatus
-from fenxiao.orders.services import OPEN_AFTER_SALE, order_cancel, order_complete, order_confirm_receipt
+from fenxiao.orders.models import OPEN_AFTER_SALE, Order, OrderStatus
+from fenxiao.orders.services import order_cancel, order_complete, order_confirm_receipt
 
 logger = logging.getLogger(__name__)
 BATCH = 500
@@ -66,8 +66,8 @@ def sweep_complete_orders(*, now: datetime) -> int:
 
 def register() -> None:
     from fenxiao.core.sweeps import register_sweep
-    from fenxiao.orders.refunds import sweep_stuck_refunds
-    from fenxiao.orders.wechat_shipping import sweep_shipping_uploads
+    from fenxiao.orders.aftersales.refunds import sweep_stuck_refunds
+    from fenxiao.orders.shipping.wechat_upload import sweep_shipping_uploads
 
     register_sweep("orders.cancel_unpaid", sweep_unpaid_orders)
     register_sweep("orders.auto_receive", sweep_auto_receive)

@@ -24,7 +24,7 @@ from fenxiao.distribution.models import (
 from fenxiao.distribution.network.binding import referral_bind
 from fenxiao.distribution.network.enrolment import application_submit
 from fenxiao.orders.services import order_confirm_receipt
-from fenxiao.orders.shipping import order_ship
+from fenxiao.orders.shipping.shipments import order_ship
 from fenxiao.risk.models import AuditEntry
 from tests.catalog_factories import SkuFactory
 from tests.distribution.console.support import (

@@ -146,7 +146,7 @@ def test_a_coupon_past_its_expiry_does_not_come_back(buyer, sku, commit):
 
 
 def test_a_fully_refunded_order_closed_gives_the_coupon_back_once(buyer, sku):
-    """``order_closed`` is published when every unit was refunded (orders/refunds.py)."""
+    """``order_closed`` is published when every unit was refunded (orders/aftersales/refunds.py)."""
     uc = claim(buyer, make_template())
     order = place_order(buyer, (sku.id, 1), options={"coupon_id": uc.pk})
     Order.objects.filter(pk=order.pk).update(status=OrderStatus.CLOSED)

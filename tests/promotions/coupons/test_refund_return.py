@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 
 from fenxiao.accounts.models import User
-from fenxiao.orders.aftersale_review import aftersale_approve
+from fenxiao.orders.aftersales.review import aftersale_approve
 from fenxiao.orders.models import OrderStatus
 from fenxiao.promotions.models import CouponTemplate
 from tests.order_support import place_order
-from tests.orders.test_aftersale_support import ask, fixture_aftersale_sandbox, lines_of, pay  # noqa: F401
+from tests.orders.aftersales.support import ask, lines_of, pay
 from tests.promotions.coupons.support import claim, make_template
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -18,7 +18,7 @@ from fenxiao.promotions.models import GroupBuyGroup, GroupBuyMember, GroupMember
 from tests.catalog_factories import SkuFactory
 from tests.concurrency import run_together, run_together_ok
 from tests.order_support import mark_paid
-from tests.orders.test_aftersale_support import fixture_aftersale_sandbox, pay  # noqa: F401
+from tests.orders.aftersales.support import pay
 from tests.promotions.group_buy.support import join, make_activity, open_group, shopper
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]

@@ -21,7 +21,7 @@ from fenxiao.payments.prepare import payment_description, payment_prepare
 from fenxiao.promotions.group_buy.groups import sweep_group_deadlines
 from fenxiao.promotions.models import GroupBuyGroup, GroupBuyMember, GroupMemberStatus, GroupStatus
 from tests.distribution.support import balances, make_distributor
-from tests.orders.test_aftersale_support import fixture_aftersale_sandbox, pay  # noqa: F401
+from tests.orders.aftersales.support import pay
 from tests.promotions.group_buy.support import join, make_activity, open_group, shopper
 
 pytestmark = pytest.mark.django_db(transaction=True)

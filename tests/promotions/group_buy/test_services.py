@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from fenxiao.accounts.models import User
 from fenxiao.core.errors import DomainError
-from fenxiao.orders.aftersales import AfterSaleLineRequest, aftersale_request
+from fenxiao.orders.aftersales.buyer_steps import AfterSaleLineRequest, aftersale_request
 from fenxiao.orders.models import Order, OrderHold
 from fenxiao.orders.services import order_cancel
-from fenxiao.orders.shipping import order_ship
+from fenxiao.orders.shipping.shipments import order_ship
 from fenxiao.promotions.group_buy.activities import (
     GroupBuyConflict,
     GroupBuyError,

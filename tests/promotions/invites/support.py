@@ -14,7 +14,7 @@ from django.utils import timezone
 from fenxiao.accounts.models import User
 from fenxiao.orders.models import Order
 from fenxiao.orders.services import order_confirm_receipt
-from fenxiao.orders.shipping import order_ship
+from fenxiao.orders.shipping.shipments import order_ship
 from fenxiao.orders.sweeps import sweep_complete_orders
 from fenxiao.promotions.invites.acceptance import invite_accept, invite_code_ensure
 from fenxiao.promotions.invites.campaigns import invite_campaign_create

@@ -10,13 +10,13 @@ import pytest
 
 from fenxiao.accounts.models import User
 from fenxiao.core import events
-from fenxiao.orders.aftersale_review import aftersale_approve
+from fenxiao.orders.aftersales.review import aftersale_approve
 from fenxiao.orders.models import OrderStatus
 from fenxiao.promotions.invites.models import InviteStatus, RevokeReason
 from fenxiao.promotions.invites.rewards import sweep_invites
 from fenxiao.promotions.models import UserCoupon
 from tests.order_support import place_order
-from tests.orders.test_aftersale_support import ask, fixture_aftersale_sandbox, lines_of, pay  # noqa: F401
+from tests.orders.aftersales.support import ask, fixture_aftersale_sandbox, lines_of, pay  # noqa: F401
 from tests.promotions.invites.support import accept, after_sales_over, complete, fresh, ship_and_receive
 
 pytestmark = pytest.mark.django_db(transaction=True)

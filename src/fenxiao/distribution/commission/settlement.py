@@ -21,8 +21,7 @@ from fenxiao.distribution import ledger_accounts
 from fenxiao.distribution.locks import lock_commission_as_read
 from fenxiao.distribution.models import CommissionRecord, CommissionStatus, Distributor, Tier
 from fenxiao.ledger.services import ledger_post
-from fenxiao.orders.models import AfterSale
-from fenxiao.orders.services import OPEN_AFTER_SALE
+from fenxiao.orders.models import OPEN_AFTER_SALE, AfterSale
 from fenxiao.risk.models import AuditEntry
 
 BATCH = 10_000

@@ -17,7 +17,7 @@ from pydantic import Field
 from fenxiao.accounts.auth import staff_auth, user_auth
 from fenxiao.core.openapi_errors import answers
 from fenxiao.core.paging import paginate
-from fenxiao.orders.schemas import OrderDetailOut, order_dict
+from fenxiao.orders.api.schemas.orders import OrderDetailOut, order_dict
 from fenxiao.promotions.api.activities import (
     ActivityName,
     OperatorRoutes,

@@ -13,7 +13,7 @@ from ninja.security import HttpBearer
 from fenxiao.accounts.auth import staff_auth, user_auth
 from fenxiao.accounts.tokens import TokenClaims, token_decode
 from fenxiao.core.openapi_errors import answers
-from fenxiao.orders.schemas import OrderDetailOut, order_dict
+from fenxiao.orders.api.schemas.orders import OrderDetailOut, order_dict
 from fenxiao.promotions.api.activities import (
     ActivityName,
     OperatorRoutes,

@@ -25,9 +25,9 @@ from django.utils import timezone
 
 from fenxiao.accounts.models import User
 from fenxiao.core.errors import DomainError, NotFound
+from fenxiao.orders.aftersales.refunds import order_void_refund
 from fenxiao.orders.checkout import LineRequest, address_for
 from fenxiao.orders.models import Order, OrderHold, OrderStatus
-from fenxiao.orders.refunds import order_void_refund
 from fenxiao.orders.services import order_cancel, order_create, order_hold_release
 from fenxiao.promotions import locks
 from fenxiao.promotions.group_buy.activities import GroupBuyConflict, GroupBuyError, activity_not_found

@@ -8,18 +8,19 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from fenxiao.orders import aftersale_selectors as sel
-from fenxiao.orders import aftersales, selectors
-from fenxiao.orders.aftersale_schemas import aftersale_detail_dict, aftersale_dict
+from fenxiao.orders import selectors
+from fenxiao.orders.aftersales import buyer_steps
+from fenxiao.orders.aftersales import selectors as sel
+from fenxiao.orders.api.schemas.aftersales import aftersale_detail_dict, aftersale_dict
+from fenxiao.orders.api.schemas.orders import order_dict
 from fenxiao.orders.models import AfterSaleKind
-from fenxiao.orders.schemas import order_dict
-from fenxiao.orders.tracking import CARRIERS
+from fenxiao.orders.shipping.tracking import CARRIERS
 from fenxiao.storefront.shortcuts import int_param, pager, render_page, shopper_page
 
 REASONS = ("不想要了", "商品质量问题", "商品与描述不符", "发错货", "少件/漏发", "物流破损", "其他")
 
 
-def _requested_lines(request: HttpRequest) -> list[aftersales.AfterSaleLineRequest]:
+def _requested_lines(request: HttpRequest) -> list[buyer_steps.AfterSaleLineRequest]:
     """Each ticked line with its quantity (``line`` repeated, ``qty_<line id>``)."""
     lines = []
     for raw in request.POST.getlist("line"):
@@ -27,7 +28,7 @@ def _requested_lines(request: HttpRequest) -> list[aftersales.AfterSaleLineReque
         if line_id is None:
             continue
         lines.append(
-            aftersales.AfterSaleLineRequest(
+            buyer_steps.AfterSaleLineRequest(
                 line_id, int_param(request.POST.get(f"qty_{line_id}"), default=0, minimum=0)
             )
         )
@@ -38,7 +39,7 @@ def _requested_lines(request: HttpRequest) -> list[aftersales.AfterSaleLineReque
 def aftersale_new(request: HttpRequest, order_id: int) -> HttpResponse:
     order = selectors.order_get_for_buyer(order_id=order_id, buyer=request.user)
     if request.method == "POST":
-        after_sale = aftersales.aftersale_request(
+        after_sale = buyer_steps.aftersale_request(
             order_id=order.id,
             buyer=request.user,
             kind=request.POST.get("kind", ""),
@@ -75,7 +76,7 @@ def aftersale_detail(request: HttpRequest, after_sale_id: int) -> HttpResponse:
 @require_POST
 @shopper_page
 def aftersale_cancel(request: HttpRequest, after_sale_id: int) -> HttpResponse:
-    aftersales.aftersale_cancel(after_sale_id=after_sale_id, buyer=request.user)
+    buyer_steps.aftersale_cancel(after_sale_id=after_sale_id, buyer=request.user)
     messages.success(request, "售后申请已撤销")
     return HttpResponseRedirect(reverse("storefront:aftersale_detail", args=[after_sale_id]))
 
@@ -83,7 +84,7 @@ def aftersale_cancel(request: HttpRequest, after_sale_id: int) -> HttpResponse:
 @require_POST
 @shopper_page
 def aftersale_return(request: HttpRequest, after_sale_id: int) -> HttpResponse:
-    aftersales.aftersale_ship_return(
+    buyer_steps.aftersale_ship_return(
         after_sale_id=after_sale_id,
         buyer=request.user,
         carrier_code=request.POST.get("carrier_code", ""),

@@ -9,8 +9,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from fenxiao.orders import cart, cart_selectors
-from fenxiao.orders.cart_schemas import cart_dict
+from fenxiao.orders.api.schemas.cart import cart_dict
+from fenxiao.orders.cart import selectors as cart_selectors
+from fenxiao.orders.cart import services as cart_services
 from fenxiao.storefront.shortcuts import (
     int_param,
     is_htmx,
@@ -44,7 +45,7 @@ def cart_add(request: HttpRequest) -> HttpResponse:
     quantity = required_int(request.POST.get("quantity"), field="quantity", label="购买数量")
     if request.POST.get("action") == "buy":
         return HttpResponseRedirect(f"{reverse('storefront:checkout')}?lines={sku_id}:{quantity}")
-    cart.cart_item_add(user_id=request.user.pk, sku_id=sku_id, quantity=quantity)
+    cart_services.cart_item_add(user_id=request.user.pk, sku_id=sku_id, quantity=quantity)
     messages.success(request, "已加入购物车")
     return redirect_back(request, reverse("storefront:cart"))
 
@@ -56,19 +57,19 @@ def cart_item_update(request: HttpRequest, item_id: int) -> HttpResponse:
     selected = {"1": True, "0": False}.get(request.POST.get("selected", ""))
     if "quantity" in request.POST and quantity is None:
         required_int(None, field="quantity", label="购买数量")
-    cart.cart_item_update(user_id=request.user.pk, item_id=item_id, quantity=quantity, selected=selected)
+    cart_services.cart_item_update(user_id=request.user.pk, item_id=item_id, quantity=quantity, selected=selected)
     return _cart_answer(request)
 
 
 @require_POST
 @shopper_page
 def cart_item_delete(request: HttpRequest, item_id: int) -> HttpResponse:
-    cart.cart_item_delete(user_id=request.user.pk, item_id=item_id)
+    cart_services.cart_item_delete(user_id=request.user.pk, item_id=item_id)
     return _cart_answer(request)
 
 
 @require_POST
 @shopper_page
 def cart_select_all(request: HttpRequest) -> HttpResponse:
-    cart.cart_items_select(user_id=request.user.pk, selected=request.POST.get("selected") == "1")
+    cart_services.cart_items_select(user_id=request.user.pk, selected=request.POST.get("selected") == "1")
     return _cart_answer(request)

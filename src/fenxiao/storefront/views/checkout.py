@@ -14,10 +14,11 @@ from django.views.decorators.http import require_POST
 
 from fenxiao.accounts import selectors as accounts
 from fenxiao.core.limits import is_row_id_text
-from fenxiao.orders import cart_selectors, services
+from fenxiao.orders import services
+from fenxiao.orders.api.schemas.orders import quote_dict
+from fenxiao.orders.cart import selectors as cart_selectors
 from fenxiao.orders.checkout import LineRequest, checkout_quote
 from fenxiao.orders.errors import OrderError
-from fenxiao.orders.schemas import quote_dict
 from fenxiao.promotions.api.coupon_schemas import evaluation_dict
 from fenxiao.promotions.coupons import selectors as coupons
 from fenxiao.storefront.shortcuts import int_param, render_page, shopper_page

@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from fenxiao.orders import selectors, services
+from fenxiao.orders.api.schemas.orders import order_dict
 from fenxiao.orders.models import OrderStatus
-from fenxiao.orders.schemas import order_dict
-from fenxiao.orders.tracking import STATUS_LABELS, tracking_provider
+from fenxiao.orders.shipping.selectors import shipment_list_for_order
+from fenxiao.orders.shipping.tracking import STATUS_LABELS, tracking_provider
 from fenxiao.payments.sandbox import sandbox_payment_succeed
 from fenxiao.storefront.shortcuts import int_param, pager, redirect_back, render_page, safe_next, shopper_page
 
@@ -42,7 +43,7 @@ def _parcels(order, request: HttpRequest) -> list[dict]:
     """Each parcel with where it is now, newest tracking event first (as /orders/{id}/shipments)."""
     provider = tracking_provider()
     parcels = []
-    for shipment in selectors.shipment_list_for_order(order=order):
+    for shipment in shipment_list_for_order(order=order):
         events = sorted(
             provider.events(shipment.carrier_code, shipment.tracking_no, order.receiver_phone[-4:]),
             key=lambda e: e.time,

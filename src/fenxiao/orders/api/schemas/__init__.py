@@ -1,0 +1,2 @@
+"""What the API (and the H5 storefront, which renders the same dicts) sends and receives, one module
+per router area. Amounts are integer fen."""
