@@ -13,10 +13,10 @@ from django.db.models import QuerySet
 
 from fenxiao.catalog import sheet
 from fenxiao.catalog.models import SKU_MAX_STOCK, Product, Sku
+from fenxiao.core.limits import chunks
 from fenxiao.core.money import yuan_to_fen
 from fenxiao.core.rich_text import sanitize_html
 
-CHUNK = 500
 MAX_PRICE_FEN = 1_000_000_000  # 1000 万元: anything above is a typo, not a price
 MAX_WEIGHT_G = 1_000_000
 REQUIRED_COLUMNS = ("product_code", "title", "category1", "supplier", "sku_code", "price")
@@ -341,10 +341,5 @@ def _check_product_skus(product: ProductPlan, planned: list[SkuPlan], rest: list
 def fetch_in(queryset: QuerySet, field_name: str, values: Iterable) -> Iterator:
     """``queryset.filter(<field>__in=values)`` in chunks, under every database's parameter limit."""
     values = list(values)
-    for chunk in chunks(values, CHUNK):
+    for chunk in chunks(values):
         yield from queryset.filter(**{f"{field_name}__in": chunk})
-
-
-def chunks(items: list, size: int) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]

@@ -21,10 +21,11 @@ from django.utils import timezone
 
 from fenxiao.catalog import sheet
 from fenxiao.catalog.cache import catalog_changed
-from fenxiao.catalog.import_plan import ImportReport, Plan, ProductPlan, SkuPlan, build_plan, chunks, fetch_in
+from fenxiao.catalog.import_plan import ImportReport, Plan, ProductPlan, SkuPlan, build_plan, fetch_in
 from fenxiao.catalog.models import Category, Product, Sku, Supplier
 from fenxiao.catalog.services import MAX_BULK_PRODUCTS, product_set_shelf
 from fenxiao.core.errors import DomainError
+from fenxiao.core.limits import chunks
 from fenxiao.inventory.models import StockMovementReason
 from fenxiao.inventory.services import MAX_BULK_SKUS, stock_set_many
 

@@ -109,10 +109,6 @@ def stock_consume(*, references: Iterable[str]) -> int:
     return sum(row.quantity for row in _finish(references, to=StockReservation.State.CONSUMED))
 
 
-def reservation_states(*, references: Iterable[str]) -> dict[str, str]:
-    return dict(StockReservation.objects.filter(reference__in=list(references)).values_list("reference", "state"))
-
-
 @transaction.atomic
 def stock_restock(*, sku_id: int, quantity: int, note: str, actor: User | None = None) -> Sku:
     """Returned goods go back on sale, with a ``StockMovement`` saying which after-sale brought them."""
