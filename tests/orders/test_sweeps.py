@@ -15,6 +15,7 @@ from fenxiao.core.sweeps import run_sweeps
 from fenxiao.orders.models import AfterSale, Order, OrderStatus
 from fenxiao.orders.services import order_confirm_receipt
 from fenxiao.orders.sweeps import sweep_auto_receive, sweep_complete_orders, sweep_unpaid_orders
+from tests.catalog_factories import stock_of
 from tests.order_support import mark_paid, place_order
 
 START = timezone.datetime(2026, 11, 25, 10, 0, tzinfo=timezone.get_fixed_timezone(480))
@@ -48,7 +49,7 @@ def test_unpaid_orders_are_cancelled_after_the_payment_window(buyer, sku, settin
     sku.refresh_from_db()
     assert order.status == OrderStatus.CANCELLED
     assert order.cancelled_at == START + timedelta(minutes=31)
-    assert sku.stock == 100
+    assert stock_of(sku) == 100
     assert order.events.last().note == "超时未支付，系统自动取消"
 
 

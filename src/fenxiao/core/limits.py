@@ -12,6 +12,9 @@ from pydantic import Field, StrictInt
 INT_MAX = 2**31 - 1  # IntegerField, PositiveIntegerField
 BIGINT_MAX = 2**63 - 1  # BigAutoField ids, BigIntegerField
 
+# A stock count above this is a typo, not a warehouse: the admin, the API and imports refuse it.
+STOCK_MAX = 10_000_000
+
 # SQLite's oldest builds bind at most 999 variables per statement; an ``IN (...)`` list or a bulk
 # statement is cut into pieces below that on every database, so one code path serves both.
 SQL_VARIABLES_PER_STATEMENT = 900

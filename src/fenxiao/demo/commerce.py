@@ -50,7 +50,7 @@ def _first_sku_per_product(count: int) -> list[Sku]:
     seen: set[int] = set()
     out: list[Sku] = []
     for sku in Sku.objects.filter(
-        is_active=True, product__is_on_shelf=True, stock__gte=20, product__code__startswith="DEMO-"
+        is_active=True, product__is_on_shelf=True, stock_level__quantity__gte=20, product__code__startswith="DEMO-"
     ).order_by("product_id", "id")[: count * 8]:
         if sku.product_id not in seen:
             seen.add(sku.product_id)
