@@ -68,7 +68,9 @@ def shopper():
 
 def prepared(order: Order) -> Payment:
     """The buyer tapped "pay": a WeChat payment the buyer can complete."""
-    return payment_prepare(order=order, payer_openid=order.buyer.openid, description=payment_description(order)).payment
+    return payment_prepare(
+        order_id=order.pk, payer_openid=order.buyer.openid, description=payment_description(order.order_no)
+    ).payment
 
 
 def paid_despite_the_close(payment: Payment) -> str:

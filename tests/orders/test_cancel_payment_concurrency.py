@@ -37,7 +37,9 @@ def _order_with_coupon(name: str):
     template = make_template()
     coupon = claim(buyer, template)
     order = place_order(buyer, (sku.id, 1), options={"coupon_id": coupon.pk})
-    payment = payment_prepare(order=order, payer_openid=buyer.openid, description=payment_description(order)).payment
+    payment = payment_prepare(
+        order_id=order.pk, payer_openid=buyer.openid, description=payment_description(order.order_no)
+    ).payment
     return buyer, sku, template, coupon, order, payment
 
 

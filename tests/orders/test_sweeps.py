@@ -10,8 +10,7 @@ import time_machine
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from fenxiao.core.events import subscribe, unsubscribe
-from fenxiao.core.sweeps import run_sweeps
+from fenxiao.core.extensions import run_sweeps, subscribe, unsubscribe
 from fenxiao.orders.models import AfterSale, Order, OrderStatus
 from fenxiao.orders.services import order_confirm_receipt
 from fenxiao.orders.sweeps import sweep_auto_receive, sweep_complete_orders, sweep_unpaid_orders

@@ -31,7 +31,7 @@ def _post(message, path=NOTIFY):
 
 
 def _prepared(order):
-    return payment_prepare(order=order, payer_openid="sandbox-alice", description="订单").payment
+    return payment_prepare(order_id=order.pk, payer_openid="sandbox-alice", description="订单").payment
 
 
 @pytest.fixture

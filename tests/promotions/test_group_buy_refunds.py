@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from fenxiao.core.events import deliver
+from fenxiao.core.extensions import deliver
 from fenxiao.distribution.models import CommissionRecord, Referral
 from fenxiao.integrations.wechat.pay_gateway import pay_gateway
 from fenxiao.orders.models import Order, OrderStatus
@@ -82,7 +82,9 @@ def test_a_member_who_paid_as_the_group_failed_is_refunded_in_full_once(sku):
     leader = pay(open_group(shopper("leader"), activity).order)
     group_id = GroupBuyMember.objects.get(order=leader).group_id
     late = join(shopper("late"), group_id).order
-    payment = payment_prepare(order=late, payer_openid=late.buyer.openid, description=payment_description(late))
+    payment = payment_prepare(
+        order_id=late.pk, payer_openid=late.buyer.openid, description=payment_description(late.order_no)
+    )
     # The member pays at WeChat just before the deadline; the notification has not arrived yet.
     delayed = pay_gateway().complete_payment(payment.payment.out_trade_no)
 

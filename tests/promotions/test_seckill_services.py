@@ -7,7 +7,7 @@ import pytest
 
 from fenxiao.catalog.models import Sku
 from fenxiao.core.errors import DomainError
-from fenxiao.core.events import deliver
+from fenxiao.core.extensions import deliver
 from fenxiao.orders.errors import OrderError
 from fenxiao.orders.models import Order
 from fenxiao.orders.services import order_cancel

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import close_old_connections
 from django.utils import timezone
 
-from fenxiao.core.sweeps import run_sweeps
+from fenxiao.core.extensions import run_sweeps
 
 logger = logging.getLogger(__name__)
 _started = threading.Event()

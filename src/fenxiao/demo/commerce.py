@@ -83,12 +83,12 @@ def seed_demo_orders() -> OrdersResult:
 
     place((skus[0], 1), remark="请尽快发货")  # 待付款
     paid = place((skus[1], 2))
-    sandbox_payment_succeed(order=paid)  # 待发货
+    sandbox_payment_succeed(order_id=paid.pk)  # 待发货
     shipped = place((skus[2], 1), (skus[3], 1))
-    sandbox_payment_succeed(order=shipped)
+    sandbox_payment_succeed(order_id=shipped.pk)
     order_ship(order_id=shipped.id, by=admin, carrier_code="SF", tracking_no="SF1400000000001")  # 待收货
     received = place((skus[4], 2), (skus[5], 1))
-    sandbox_payment_succeed(order=received)
+    sandbox_payment_succeed(order_id=received.pk)
     order_ship(order_id=received.id, by=admin, carrier_code="ZTO", tracking_no="75000000000001")
     order_confirm_receipt(order_id=received.id, by=alice)
     first_line = received.lines.order_by("id").first()

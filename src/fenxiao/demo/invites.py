@@ -109,5 +109,5 @@ def seed_demo_invites() -> InvitesResult:
     result.invites = 1
     address = erin.addresses.get(is_default=True)
     order = order_create(user=erin, lines=[LineRequest(sku.id, 1)], address_id=address.id, remark="好友推荐来的")
-    sandbox_payment_succeed(order=order)
+    sandbox_payment_succeed(order_id=order.pk)
     return result

@@ -95,5 +95,5 @@ def seed_demo_activities() -> tuple[int, int]:
     bob = User.objects.filter(openid="sandbox-bob").first()
     if bob is not None and bob.addresses.exists():
         placed = group_open(user=bob, activity_id=activity.pk)
-        sandbox_payment_succeed(order=placed.order)
+        sandbox_payment_succeed(order_id=placed.order.pk)
     return 1, 1

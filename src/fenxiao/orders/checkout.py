@@ -24,7 +24,7 @@ from fenxiao.orders.pricing import (
     apply_discounts,
     template_fee,
 )
-from fenxiao.orders.pricing_hooks import DiscountProvider, PricingContext, providers
+from fenxiao.orders.pricing_hooks import DiscountProvider, PricingContext, discount_providers
 from fenxiao.orders.shipping_templates import shipping_templates
 
 
@@ -160,7 +160,7 @@ def checkout_quote(
     shipping = shipping_fee(quote_rows, province) if address else 0
     ctx = PricingContext(user=user, lines=quote_rows, province=province, options=dict(options or {}))
     discounts = []
-    for provider in providers():
+    for provider in discount_providers.all():
         granted = list(provider.discounts(ctx))
         apply_discounts(quote_rows, granted)
         discounts.extend((provider, d) for d in granted)

@@ -6,9 +6,8 @@ class PromotionsConfig(AppConfig):
     verbose_name = "营销"
 
     def ready(self) -> None:
-        from fenxiao.core.events import subscribe
-        from fenxiao.core.sweeps import register_sweep
-        from fenxiao.orders.pricing_hooks import register_provider
+        from fenxiao.core.extensions import register_sweep, subscribe
+        from fenxiao.orders.pricing_hooks import discount_providers
         from fenxiao.promotions import group_buy, handlers
         from fenxiao.promotions.coupon_pricing import CouponProvider
         from fenxiao.promotions.group_buy_pricing import GroupBuyProvider
@@ -17,9 +16,8 @@ class PromotionsConfig(AppConfig):
         from fenxiao.promotions.seckill_pricing import SeckillProvider
 
         # The seckill price comes first: a coupon (if ever allowed with it) sees the seckill price.
-        register_provider(SeckillProvider())
-        register_provider(GroupBuyProvider())
-        register_provider(CouponProvider())
+        for provider in (SeckillProvider(), GroupBuyProvider(), CouponProvider()):
+            discount_providers.register(provider.kind, provider)
         # A cancelled order, or one closed because every unit was refunded, gives its coupon back.
         subscribe("order_cancelled", handlers.on_order_undone)
         subscribe("order_closed", handlers.on_order_undone)
