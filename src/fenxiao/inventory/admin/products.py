@@ -12,7 +12,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from fenxiao.catalog import exporting
-from fenxiao.catalog.admin import ProductAdmin, SkuAdmin, SkuInline
+from fenxiao.catalog.admin.products import ProductAdmin, SkuAdmin, SkuInline
 from fenxiao.catalog.models import Product, Sku
 from fenxiao.inventory.admin.views import (
     XLSX_TYPE,

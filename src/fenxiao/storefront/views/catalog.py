@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fenxiao.catalog import selectors as catalog
-from fenxiao.catalog.schemas import product_card
+from fenxiao.catalog.api.schemas import product_card
 from fenxiao.content import selectors as content
 from fenxiao.content.models import Banner
 from fenxiao.core.errors import DomainError

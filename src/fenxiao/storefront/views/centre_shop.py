@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from fenxiao.catalog import selectors as catalog
-from fenxiao.catalog.schemas import product_card
+from fenxiao.catalog.api.schemas import product_card
 from fenxiao.core.errors import DomainError
 from fenxiao.core.media import media_url
 from fenxiao.distribution import selectors

@@ -11,7 +11,7 @@ from django.db.models import Count, Min, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 
-from fenxiao.catalog.admin_forms import CategoryForm, ProductForm, ProductImageForm, SkuInlineForm, SkuInlineFormSet
+from fenxiao.catalog.admin.forms import CategoryForm, ProductForm, ProductImageForm, SkuInlineForm, SkuInlineFormSet
 from fenxiao.catalog.models import Category, Product, ProductImage, Sku, Supplier
 from fenxiao.catalog.services import product_set_shelf
 from fenxiao.core.errors import DomainError

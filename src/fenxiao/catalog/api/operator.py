@@ -8,14 +8,14 @@ from ninja import Query, Router
 
 from fenxiao.accounts.auth import staff_auth
 from fenxiao.catalog import selectors, services
-from fenxiao.catalog.models import Product, Sku
-from fenxiao.catalog.schemas import (
+from fenxiao.catalog.api.schemas import (
     OperatorProductDetailOut,
     OperatorProductPageOut,
     OperatorProductQuery,
     ShelfIn,
     ShelfOut,
 )
+from fenxiao.catalog.models import Product, Sku
 from fenxiao.core.openapi_errors import answers
 from fenxiao.inventory.selectors import available_by_product, available_by_sku
 

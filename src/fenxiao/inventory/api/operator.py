@@ -13,9 +13,9 @@ from fenxiao.catalog.models import Sku
 from fenxiao.core.errors import NotFound
 from fenxiao.core.openapi_errors import answers
 from fenxiao.inventory import services
+from fenxiao.inventory.api.schemas import SkuStockOut, StockChangeIn, StockSyncIn, StockSyncOut
 from fenxiao.inventory.errors import StockError
 from fenxiao.inventory.models import Stock, StockMovementReason
-from fenxiao.inventory.schemas import SkuStockOut, StockChangeIn, StockSyncIn, StockSyncOut
 from fenxiao.inventory.selectors import available
 
 router = Router(tags=["operator"], auth=staff_auth)

@@ -7,8 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
 from fenxiao.catalog import selectors
-from fenxiao.catalog.cache import cached_render
-from fenxiao.catalog.schemas import (
+from fenxiao.catalog.api.schemas import (
     CategoryOut,
     ProductDetailOut,
     ProductListQuery,
@@ -16,6 +15,7 @@ from fenxiao.catalog.schemas import (
     product_card,
     sku_dict,
 )
+from fenxiao.catalog.cache import cached_render
 from fenxiao.core.media import media_url
 from fenxiao.core.openapi_errors import answers
 from fenxiao.core.rich_text import sanitize_html
