@@ -6,8 +6,8 @@ from fenxiao.accounts.api.routes import addresses_router, auth_router
 from fenxiao.catalog.api.operator import router as catalog_operator_router
 from fenxiao.catalog.api.shopper import router as catalog_router
 from fenxiao.content.api import router as content_router
-from fenxiao.core.api import api
 from fenxiao.core.health import router as health_router
+from fenxiao.core.web_api import api
 from fenxiao.distribution.api import notify_router as distribution_notify_router
 from fenxiao.distribution.api import router as distribution_router
 from fenxiao.distribution.operator_api import router as distribution_operator_router

@@ -16,9 +16,9 @@ from fenxiao.accounts.auth import user_auth
 from fenxiao.accounts.models import User
 from fenxiao.accounts.selectors import token_user
 from fenxiao.accounts.tokens import token_decode
-from fenxiao.core.api import error_response
 from fenxiao.core.errors import DomainError
 from fenxiao.core.openapi_errors import answers
+from fenxiao.core.web_api import error_response
 from fenxiao.payments.errors import openid_required, order_not_found
 from fenxiao.payments.schemas import NotifyAck, PayOut, SandboxPaidOut
 from fenxiao.payments.selectors import order_get_by_no, order_get_for_buyer
