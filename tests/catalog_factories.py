@@ -5,6 +5,7 @@ from __future__ import annotations
 import factory
 
 from fenxiao.catalog.models import Category, Product, Sku, Supplier
+from fenxiao.inventory.models import Stock
 
 
 class SupplierFactory(factory.django.DjangoModelFactory):
@@ -47,6 +48,7 @@ class ProductFactory(factory.django.DjangoModelFactory):
 class SkuFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Sku
+        skip_postgeneration_save = True  # the stock hook writes inventory's row, not the SKU
 
     product = factory.SubFactory(ProductFactory)
     code = factory.Sequence(lambda n: f"S{n:06d}")
@@ -55,4 +57,21 @@ class SkuFactory(factory.django.DjangoModelFactory):
     market_price_fen = 5990
     cost_fen = 1500
     weight_g = 250
-    stock = 100
+
+    @factory.post_generation
+    def stock(obj: Sku, create: bool, extracted: int | None, **kwargs) -> None:
+        """``SkuFactory(stock=5)``: the units go to the SKU's inventory row (100 when not given)."""
+        if create:
+            Stock.objects.update_or_create(sku=obj, defaults={"quantity": 100 if extracted is None else extracted})
+
+
+def stock_of(sku: Sku | int) -> int:
+    """Units left of a SKU (or SKU id), read from inventory now."""
+    sku_id = sku if isinstance(sku, int) else sku.pk
+    return Stock.objects.filter(pk=sku_id).values_list("quantity", flat=True).first() or 0
+
+
+def stock_set(sku: Sku | int, quantity: int) -> None:
+    """Put a SKU's units at ``quantity`` behind the services' back (a test's starting point)."""
+    sku_id = sku if isinstance(sku, int) else sku.pk
+    Stock.objects.update_or_create(sku_id=sku_id, defaults={"quantity": quantity})

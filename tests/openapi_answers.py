@@ -31,7 +31,7 @@ def undocumented() -> list[str]:
     """``METHOD path: statuses`` for every answer the document does not list."""
     if not _seen:
         return []
-    from fenxiao.core.api import api
+    from fenxiao.core.web_api import api
 
     documented: dict[tuple[str, str], tuple[str, set[int]]] = {}
     for path, methods in api.get_openapi_schema()["paths"].items():

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from fenxiao.catalog.models import Sku
 from fenxiao.orders.models import Order, ShippingRule, ShippingTemplate
 from fenxiao.payments.models import Notification, Payment, Refund
-from tests.catalog_factories import SkuFactory
+from tests.catalog_factories import SkuFactory, stock_of
 from tests.support import HOME_ADDRESS, Api
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -64,7 +63,7 @@ def test_buy_pay_ship_receive_and_refund_part_through_the_api(staff_api):
     order = created.json()
     assert (order["status"], order["payable_fen"]) == ("pending_payment", 13330)
     assert shopper.get("/api/v1/cart/items").json()["items"] == []
-    assert Sku.objects.get(pk=cream.id).stock == 8
+    assert stock_of(cream.id) == 8
 
     # pay: the wx.requestPayment parameters, then the sandbox's signed, encrypted notification
     pay = shopper.post(f"/api/v1/orders/{order['id']}/pay")

@@ -53,26 +53,26 @@ def prepared_notification(shop: Shop, mode: str, i: int):
     buyer = users[i % len(users)]
     address_id = Address.objects.filter(user=buyer, is_default=True).values_list("id", flat=True).get()
     order = order_create(user=buyer, lines=[LineRequest(shop.sku_id, 1 + i % 2)], address_id=address_id)
-    payment = payment_prepare(order=order, payer_openid=buyer.openid, description="基准订单").payment
+    payment = payment_prepare(order_id=order.pk, payer_openid=buyer.openid, description="基准订单").payment
     return order.id, pay_gateway().complete_payment(payment.out_trade_no)
 
 
 def deliver(message, mode: str, timer: QueryTimer) -> tuple[float, str]:
     from django.db import connection
 
-    from fenxiao.core import events
+    from fenxiao.core import extensions
     from fenxiao.distribution import handlers
     from fenxiao.payments.notifications import notification_handle
 
     if mode == "off":
-        events.unsubscribe("order_paid", handlers.on_order_paid)
+        extensions.unsubscribe("order_paid", handlers.on_order_paid)
     try:
         with connection.execute_wrapper(timer), timer.commits(connection):
             start = time.perf_counter()
             outcome = notification_handle(headers=message.headers, body=message.body).outcome
             elapsed = time.perf_counter() - start
     finally:
-        events.subscribe("order_paid", handlers.on_order_paid)
+        extensions.subscribe("order_paid", handlers.on_order_paid)
     return elapsed, outcome
 
 

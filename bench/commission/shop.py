@@ -15,6 +15,7 @@ ADDRESS = {
 
 def catalogue_sku(price_fen: int, code: str):
     from fenxiao.catalog.models import Category, Product, Sku, Supplier
+    from fenxiao.inventory.models import Stock
 
     supplier, _ = Supplier.objects.get_or_create(name="品牌自营")
     top = Category.objects.create(name=f"分类{code}")
@@ -22,7 +23,9 @@ def catalogue_sku(price_fen: int, code: str):
     product = Product.objects.create(
         code=f"P{code}", supplier=supplier, category=category, title=f"基准商品{code}", is_on_shelf=True
     )
-    return Sku.objects.create(product=product, code=f"S{code}", price_fen=price_fen, stock=5_000_000, weight_g=100)
+    sku = Sku.objects.create(product=product, code=f"S{code}", price_fen=price_fen, weight_g=100)
+    Stock.objects.create(sku=sku, quantity=5_000_000)
+    return sku
 
 
 def make_shopper(name: str):

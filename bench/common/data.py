@@ -26,6 +26,7 @@ def seed_builtin(products: int = 700, seed: int = 20240501) -> None:
     from django.utils import timezone
 
     from fenxiao.catalog.models import Category, Product, ProductImage, Sku, Supplier
+    from fenxiao.inventory.models import Stock
 
     rng = random.Random(seed)
     tops = ["美妆", "个护", "食品", "母婴", "家居", "数码", "服饰", "保健"]
@@ -70,7 +71,6 @@ def seed_builtin(products: int = 700, seed: int = 20240501) -> None:
                         market_price_fen=price + rng.choice([0, 1000, 3000]),
                         cost_fen=price // 2,
                         weight_g=rng.randint(50, 2000),
-                        stock=rng.choice([0, 5, 50, 200, 1000]),
                         is_active=rng.random() < 0.95,
                     )
                 )
@@ -79,6 +79,9 @@ def seed_builtin(products: int = 700, seed: int = 20240501) -> None:
                 for n in range(2)
             ]
         Sku.objects.bulk_create(skus, batch_size=1000)
+        Stock.objects.bulk_create(
+            [Stock(sku=sku, quantity=rng.choice([0, 5, 50, 200, 1000])) for sku in skus], batch_size=1000
+        )
         ProductImage.objects.bulk_create(images, batch_size=1000)
         # auto_now_add gave every product the same created_at; spread them so sort=new means something.
         for product in created:

@@ -25,10 +25,12 @@ def prepare_fixtures(args: argparse.Namespace) -> Fixtures:
 
     from fenxiao.accounts.models import User
     from fenxiao.accounts.tokens import token_pair_issue
-    from fenxiao.catalog.models import SKU_MAX_STOCK, Sku
+    from fenxiao.catalog.models import Sku
+    from fenxiao.core.limits import STOCK_MAX
+    from fenxiao.inventory.models import Stock
 
-    if not 0 < args.hot_stock <= SKU_MAX_STOCK or not 0 < args.spread_stock <= SKU_MAX_STOCK:
-        raise BenchError(f"--hot-stock and --spread-stock must be in 1..{SKU_MAX_STOCK} (catalog.SKU_MAX_STOCK)")
+    if not 0 < args.hot_stock <= STOCK_MAX or not 0 < args.spread_stock <= STOCK_MAX:
+        raise BenchError(f"--hot-stock and --spread-stock must be in 1..{STOCK_MAX} (core.limits.STOCK_MAX)")
     with transaction.atomic():
         existing = {u.username: u for u in User.objects.filter(username__startswith=BENCH_USER_PREFIX)}
         users = []
@@ -56,8 +58,14 @@ def prepare_fixtures(args: argparse.Namespace) -> Fixtures:
             raise BenchError(f"only {len(sku_ids)} active on-shelf SKUs: the spread scenario needs a large set")
         hot, spread = sku_ids[0], sku_ids[1:]
         # Fresh stock for every run: the checks compare before/after, and nothing may run out.
-        Sku.objects.filter(pk__in=spread).update(stock=args.spread_stock)
-        Sku.objects.filter(pk=hot).update(stock=args.hot_stock)
+        levels = {sku_id: args.spread_stock for sku_id in spread} | {hot: args.hot_stock}
+        Stock.objects.bulk_create(
+            [Stock(sku_id=sku_id, quantity=n) for sku_id, n in levels.items()],
+            update_conflicts=True,
+            unique_fields=["sku"],
+            update_fields=["quantity"],
+            batch_size=1000,
+        )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     shoppers = [

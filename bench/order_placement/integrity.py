@@ -23,16 +23,15 @@ class DbState:
 def db_state(fx: Fixtures) -> DbState:
     from django.db.models import Max, Sum
 
-    from fenxiao.catalog.models import Sku
-    from fenxiao.inventory.models import StockReservation
+    from fenxiao.inventory.models import Stock, StockReservation
     from fenxiao.orders.models import Order, OrderLine
 
     return DbState(
         order_max=Order.objects.aggregate(m=Max("id"))["m"] or 0,
         line_max=OrderLine.objects.aggregate(m=Max("id"))["m"] or 0,
         reservation_max=StockReservation.objects.aggregate(m=Max("id"))["m"] or 0,
-        total_stock=Sku.objects.aggregate(s=Sum("stock"))["s"] or 0,
-        hot_stock=Sku.objects.get(pk=fx.hot_sku).stock,
+        total_stock=Stock.objects.aggregate(s=Sum("quantity"))["s"] or 0,
+        hot_stock=Stock.objects.get(pk=fx.hot_sku).quantity,
     )
 
 

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from fenxiao.accounts.api import addresses_router, auth_router
-from fenxiao.catalog.api import router as catalog_router
-from fenxiao.catalog.operator_api import router as catalog_operator_router
+from fenxiao.accounts.api.routes import addresses_router, auth_router
+from fenxiao.catalog.api.operator import router as catalog_operator_router
+from fenxiao.catalog.api.shopper import router as catalog_router
 from fenxiao.content.api import router as content_router
-from fenxiao.core.api import api
 from fenxiao.core.health import router as health_router
+from fenxiao.core.web_api import api
 from fenxiao.distribution.api.actions import notify_router as distribution_notify_router
 from fenxiao.distribution.api.actions import router as distribution_router
 from fenxiao.distribution.api.operator import router as distribution_operator_router
 from fenxiao.distribution.api.shop import router as distribution_shop_router
-from fenxiao.inventory.operator_api import router as inventory_operator_router
+from fenxiao.inventory.api.operator import router as inventory_operator_router
 from fenxiao.orders.api.aftersales import router as aftersale_router
 from fenxiao.orders.api.cart import router as cart_router
 from fenxiao.orders.api.operator_aftersales import router as aftersale_operator_router

@@ -170,7 +170,7 @@ X_FRAME_OPTIONS = "DENY"
 # script, no eval, no CDN; htmx is told not to eval or inject styles (storefront base.html). Style
 # attributes stay allowed (templates, the admin and Swagger UI use them) but <style> elements must
 # be our own files. Pictures come from this site and from suppliers' http(s) hosts (imported images).
-# The API docs page adds data: pictures for Swagger UI's own icons (core/api.py).
+# The API docs page adds data: pictures for Swagger UI's own icons (core/web_api.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

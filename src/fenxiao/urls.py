@@ -11,8 +11,8 @@ from django.views.generic import RedirectView
 from django.views.static import serve
 
 from fenxiao.api import api
-from fenxiao.core.api import error_response, service_unavailable
 from fenxiao.core.unavailable import database_unavailable, unavailable_page
+from fenxiao.core.web_api import error_response, service_unavailable
 
 admin.site.site_header = "分销商城 运营后台"
 admin.site.site_title = "分销商城"

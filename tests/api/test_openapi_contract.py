@@ -35,7 +35,7 @@ def test_every_api_schema_class_has_its_own_name():
 
 @pytest.fixture(scope="module")
 def spec() -> dict:
-    from fenxiao.core.api import api
+    from fenxiao.core.web_api import api
 
     return api.get_openapi_schema()
 

@@ -9,7 +9,7 @@ import pytest
 from fenxiao.accounts.tokens import token_pair_issue
 from fenxiao.catalog.models import Product, Sku
 from fenxiao.inventory.models import StockMovement
-from tests.catalog_factories import ProductFactory, SkuFactory
+from tests.catalog_factories import ProductFactory, SkuFactory, stock_of
 from tests.support import Api
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +50,7 @@ def test_operator_endpoints_refuse_anonymous_and_shopper_tokens(anon, shopper_ap
     assert as_shopper.status_code == 403
     assert as_shopper.json()["code"] == "STAFF_ONLY"
     sku.refresh_from_db()
-    assert sku.stock == 10 and sku.product.is_on_shelf is True
+    assert stock_of(sku) == 10 and sku.product.is_on_shelf is True
     assert not StockMovement.objects.exists()
 
 
@@ -130,7 +130,7 @@ def test_stock_never_goes_negative(staff_api, sku):
     response = staff_api.post(f"/api/v1/admin/skus/{sku.id}/stock", {"delta": -11})
     assert response.status_code == 400
     assert response.json()["code"] == "STOCK_INSUFFICIENT"
-    assert Sku.objects.get(pk=sku.pk).stock == 10
+    assert stock_of(sku.pk) == 10
     assert not StockMovement.objects.exists()
 
 
@@ -148,7 +148,7 @@ def test_bad_stock_change_input(staff_api, sku, body, field):
     response = staff_api.post(f"/api/v1/admin/skus/{sku.id}/stock", body)
     assert response.status_code == 422
     assert response.json()["field"] == field
-    assert Sku.objects.get(pk=sku.pk).stock == 10
+    assert stock_of(sku.pk) == 10
 
 
 def test_zero_delta_and_unknown_sku(staff_api, sku):
@@ -167,14 +167,14 @@ def test_stock_sync_by_code_is_all_or_nothing(staff_api, sku):
         "/api/v1/admin/stock/sync", {"items": [{"sku_code": sku.code, "stock": 0}, {"sku_code": sku.code, "stock": 5}]}
     )
     assert dup.json()["code"] == "SKU_CODE_DUPLICATED"
-    assert Sku.objects.get(pk=sku.pk).stock == 10
+    assert stock_of(sku.pk) == 10
     ok = staff_api.post(
         "/api/v1/admin/stock/sync",
         {"items": [{"sku_code": sku.code, "stock": 0}, {"sku_code": other.code, "stock": 1}], "note": "WMS 盘点"},
     )
     assert ok.status_code == 200
     assert ok.json()["updated"] == 2
-    assert Sku.objects.get(pk=sku.pk).stock == 0
+    assert stock_of(sku.pk) == 0
     # unchanged SKUs leave no movement
     assert list(StockMovement.objects.values_list("sku_id", "delta", "reason")) == [(sku.id, -10, "sync")]
 
@@ -211,4 +211,4 @@ def test_bad_stock_sync_input_names_the_field(staff_api, sku, body, field):
     response = staff_api.post("/api/v1/admin/stock/sync", body)
     assert response.status_code == 422
     assert response.json()["field"] == field
-    assert Sku.objects.get(pk=sku.pk).stock == 10
+    assert stock_of(sku.pk) == 10

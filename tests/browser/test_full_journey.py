@@ -4,7 +4,7 @@ ships in the admin, the shopper confirms receipt, the freeze passes, the distrib
 the sandbox WeChat transfer pays it; and a group-buy that misses its deadline refunds its members.
 
 Only time is not lived through: the sweeps run with an as-of time, as ``fenxiao sweep --as-of``
-does in the sandbox (``fenxiao.core.sweeps.run_sweeps``). Every page is watched for console
+does in the sandbox (``fenxiao.core.extensions.run_sweeps``). Every page is watched for console
 errors (``phones``)."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 
-from fenxiao.core.sweeps import run_sweeps
+from fenxiao.core.extensions import run_sweeps
 from fenxiao.distribution.config.settings import distribution_settings
 from fenxiao.distribution.models import CommissionRecord, CommissionStatus, Referral, Withdrawal, WithdrawalStatus
 from fenxiao.distribution.network.enrolment import distributor_create

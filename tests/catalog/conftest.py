@@ -9,6 +9,7 @@ from fenxiao.accounts.models import User
 from fenxiao.catalog import sheet
 from fenxiao.catalog.models import Category, Product, Sku, Supplier
 from fenxiao.inventory.models import StockMovement
+from tests.catalog_factories import stock_of
 
 HEADER = ",".join(sheet.HEADERS)
 
@@ -63,7 +64,7 @@ def snapshot() -> dict:
             s.cost_fen,
             s.weight_g,
             s.barcode,
-            s.stock,
+            stock_of(s),
             s.is_active,
             s.updated_at,
         )

@@ -15,7 +15,7 @@ from fenxiao.catalog import sheet
 from fenxiao.catalog.models import Product, Sku
 from fenxiao.inventory.models import StockMovement
 from tests.catalog.conftest import HEADER, csv_bytes
-from tests.catalog_factories import CategoryFactory, ProductFactory, SkuFactory, SupplierFactory
+from tests.catalog_factories import CategoryFactory, ProductFactory, SkuFactory, SupplierFactory, stock_of
 
 pytestmark = pytest.mark.django_db
 
@@ -258,7 +258,7 @@ def test_adjust_stock_moves_stock_through_the_service(admin_client, cream, opera
     assert response.status_code == 302
     big.refresh_from_db()
     small.refresh_from_db()
-    assert (big.stock, small.stock) == (98, 8)
+    assert (stock_of(big), stock_of(small)) == (98, 8)
     movements = StockMovement.objects.order_by("sku_id")
     assert [(m.sku_id, m.delta, m.reason, m.note, m.actor) for m in movements] == [
         (big.pk, -2, "adjust", "盘点", operator),
@@ -275,7 +275,7 @@ def test_adjust_stock_below_zero_is_refused_and_nothing_changes(admin_client, cr
     assert response.status_code == 200
     assert "库存不足" in response.content.decode()
     assert "CREAM-30" in str(response.context["form"].non_field_errors())
-    assert set(Sku.objects.values_list("code", "stock")) >= {("CREAM-50", 100), ("CREAM-30", 5)}
+    assert set(Sku.objects.values_list("code", "stock_level__quantity")) >= {("CREAM-50", 100), ("CREAM-30", 5)}
     assert not StockMovement.objects.exists()
 
 
@@ -328,8 +328,8 @@ def test_sku_inline_takes_yuan_and_spec_text_and_ignores_posted_stock(admin_clie
 
     assert response.status_code == 302, response.context["errors"]
     red, pink = Sku.objects.get(code="LIP-RED"), Sku.objects.get(code="LIP-PINK")
-    assert (red.price_fen, red.market_price_fen, red.specs, red.stock) == (4560, 0, {"颜色": "红色"}, 7)
-    assert (pink.price_fen, pink.cost_fen, pink.stock) == (129900, 1, 0)
+    assert (red.price_fen, red.market_price_fen, red.specs, stock_of(red)) == (4560, 0, {"颜色": "红色"}, 7)
+    assert (pink.price_fen, pink.cost_fen, stock_of(pink)) == (129900, 1, 0)
     product.refresh_from_db()
     assert product.is_on_shelf is False  # shelving goes through the list actions and their rule
 

@@ -9,7 +9,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from fenxiao.catalog.admin_forms import ProductForm, ProductImageForm
+from fenxiao.catalog.admin.forms import ProductForm, ProductImageForm
 from fenxiao.catalog.models import Product
 from tests.catalog_factories import ProductFactory
 

@@ -13,8 +13,9 @@ from fenxiao.catalog.exporting import catalog_export_rows, export_csv, export_xl
 from fenxiao.catalog.models import Category, Product, Sku, Supplier
 from fenxiao.inventory.catalogue_import import catalog_import
 from fenxiao.inventory.models import StockMovement
+from fenxiao.inventory.selectors import available_by_sku
 from tests.catalog.conftest import HEADER, catalogue_counts, csv_bytes, snapshot, xlsx_bytes
-from tests.catalog_factories import CategoryFactory, ProductFactory, SkuFactory, TopCategoryFactory
+from tests.catalog_factories import CategoryFactory, ProductFactory, SkuFactory, TopCategoryFactory, stock_of
 
 pytestmark = pytest.mark.django_db
 
@@ -65,12 +66,17 @@ def test_csv_import_creates_products_skus_categories_and_suppliers_with_exact_fe
     assert (str(mask.category), mask.supplier.name, mask.is_on_shelf) == ("美妆/面部护肤", "品牌自营", True)
     small = Sku.objects.get(code="P001-S")
     assert (small.price_fen, small.market_price_fen, small.cost_fen) == (9990, 12900, 4050)
-    assert (small.specs, small.weight_g, small.barcode, small.stock) == ({"容量": "5片装"}, 250, "6901234567890", 100)
+    assert (small.specs, small.weight_g, small.barcode, stock_of(small)) == (
+        {"容量": "5片装"},
+        250,
+        "6901234567890",
+        100,
+    )
     large = Sku.objects.get(code="P001-L")
-    assert (large.price_fen, large.market_price_fen, large.specs, large.stock) == (129900, 1, {"容量": "10片装"}, 0)
+    assert (large.price_fen, large.market_price_fen, large.specs, stock_of(large)) == (129900, 1, {"容量": "10片装"}, 0)
     cream = Sku.objects.get(code="P002-1")
     assert cream.specs == {"颜色": "红色", "容量": "50ml"}
-    assert (cream.price_fen, cream.market_price_fen, cream.cost_fen, cream.stock) == (1230, 0, 0, 7)
+    assert (cream.price_fen, cream.market_price_fen, cream.cost_fen, stock_of(cream)) == (1230, 0, 0, 7)
     assert cream.product.is_on_shelf is False
     # Stock arrived through the inventory service: one movement per SKU that received units.
     movements = {m.sku.code: m for m in StockMovement.objects.select_related("sku")}
@@ -100,7 +106,7 @@ def test_xlsx_import_reads_excel_numbers_as_exact_text_and_fen():
     assert report.ok, report.errors
     first = Sku.objects.get(code="10001")
     assert (first.price_fen, first.market_price_fen, first.cost_fen) == (1990, 10000, 1234)
-    assert (first.weight_g, first.barcode, first.stock) == (150, "6901234567890", 50)
+    assert (first.weight_g, first.barcode, stock_of(first)) == (150, "6901234567890", 50)
     assert Sku.objects.get(code="10002").price_fen == 2990
     assert Product.objects.get(code="P-X").is_on_shelf is True
 
@@ -152,7 +158,7 @@ def test_reimport_updates_changed_rows_and_moves_stock_through_the_service():
     assert mask.title == "玻尿酸面膜 升级版"
     assert mask.subtitle == "深层补水"  # blank cell: left as it was
     small = Sku.objects.get(code="P001-S")
-    assert (small.price_fen, small.market_price_fen, small.stock) == (8880, 12900, 120)
+    assert (small.price_fen, small.market_price_fen, stock_of(small)) == (8880, 12900, 120)
     assert StockMovement.objects.filter(sku=small).latest("id").delta == 20
     assert Product.objects.get(code="P002").updated_at == before  # untouched rows are not rewritten
 
@@ -306,8 +312,8 @@ def test_export_then_import_leaves_the_catalogue_unchanged():
     SkuFactory(product=flat, code="FLAT-1", specs={}, barcode="00123", is_active=False, stock=9)
     before = snapshot()
 
-    csv_report = run(export_csv(Product.objects.all()), filename="export.csv")
-    xlsx_report = run(export_xlsx(Product.objects.all()), filename="export.xlsx")
+    csv_report = run(export_csv(Product.objects.all(), available_by_sku), filename="export.csv")
+    xlsx_report = run(export_xlsx(Product.objects.all(), available_by_sku), filename="export.xlsx")
 
     for report in (csv_report, xlsx_report):
         assert report.ok, report.errors
@@ -319,7 +325,7 @@ def test_export_then_import_leaves_the_catalogue_unchanged():
 def test_export_writes_the_import_columns_in_yuan_with_a_bom_for_excel():
     run(SAMPLE)
 
-    data = export_csv(Product.objects.filter(code="P001"))
+    data = export_csv(Product.objects.filter(code="P001"), available_by_sku)
     text = data.decode("utf-8")
 
     assert data.startswith("\ufeff".encode())
@@ -327,11 +333,11 @@ def test_export_writes_the_import_columns_in_yuan_with_a_bom_for_excel():
     assert lines[0] == HEADER
     assert lines[1].split(",")[9:13] == ["P001-S", "容量:5片装", "99.90", "129.00"]
     assert len(lines) == 3
-    workbook = load_workbook(io.BytesIO(export_xlsx(Product.objects.all())), read_only=True)
+    workbook = load_workbook(io.BytesIO(export_xlsx(Product.objects.all(), available_by_sku)), read_only=True)
     rows = list(workbook.worksheets[0].iter_rows(values_only=True))
     assert list(rows[0]) == sheet.HEADERS
     assert len(rows) == 4
-    (cream,) = catalog_export_rows(Product.objects.filter(code="P002"))
+    (cream,) = catalog_export_rows(Product.objects.filter(code="P002"), available_by_sku)
     assert cream[11:] == ["12.30", "0.00", "0.00", 0, "", 7]
 
 
@@ -339,7 +345,7 @@ def test_a_title_that_looks_like_a_formula_stays_text_in_excel():
     ProductFactory(code="EQ", title="=HYPERLINK(1)")
     SkuFactory(product=Product.objects.get(code="EQ"), code="EQ-1")
 
-    workbook = load_workbook(io.BytesIO(export_xlsx(Product.objects.all())))
+    workbook = load_workbook(io.BytesIO(export_xlsx(Product.objects.all(), available_by_sku)))
 
     cell = workbook.worksheets[0]["B2"]
     assert (cell.value, cell.data_type) == ("=HYPERLINK(1)", "s")

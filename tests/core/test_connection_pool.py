@@ -90,7 +90,7 @@ def pooled(max_size: int) -> Iterator[None]:
 def test_sixteen_threads_share_a_pool_of_two_connections_with_prepared_statements():
     def work(i: int) -> int:
         for sku_id in range(1, 7):  # prepared on its connection after the fifth run
-            list(Sku.objects.filter(pk=sku_id).values_list("stock", flat=True))
+            list(Sku.objects.filter(pk=sku_id).values_list("price_fen", flat=True))
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_backend_pid()")
             return cursor.fetchone()[0]

@@ -13,10 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from fenxiao.accounts.models import User
-from fenxiao.catalog.models import Sku
 from fenxiao.inventory.models import StockMovement
 from tests.accounts.support import access_for
-from tests.catalog_factories import SkuFactory
+from tests.catalog_factories import SkuFactory, stock_of
 from tests.factories import StaffUserFactory, UserFactory
 from tests.support import Api
 
@@ -156,7 +155,7 @@ def test_a_stock_sync_with_a_nul_in_one_item_changes_no_stock(staff_api):
     response = staff_api.post("/api/v1/admin/stock/sync", body)
 
     assert_refused(response, "items.1.sku_code")
-    assert Sku.objects.get(pk=sku.pk).stock == 100
+    assert stock_of(sku.pk) == 100
     assert not StockMovement.objects.exists()
 
 

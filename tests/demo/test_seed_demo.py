@@ -68,7 +68,7 @@ def catalogue_digest() -> str:
     )
     for row in skus:
         h.update(json.dumps(row, ensure_ascii=False, sort_keys=True).encode())
-    extra = Sku.objects.order_by("code").values_list("stock", "is_active", "image")
+    extra = Sku.objects.order_by("code").values_list("stock_level__quantity", "is_active", "image")
     h.update(json.dumps(list(extra)).encode())
     return h.hexdigest()
 
@@ -154,7 +154,9 @@ def test_default_seed_builds_a_full_realistic_catalogue():
     assert not Product.objects.filter(category__parent__isnull=True).exists()  # products hang on a child
     assert Supplier.objects.count() >= 3
 
-    skus = list(Sku.objects.values_list("price_fen", "market_price_fen", "cost_fen", "stock", "weight_g"))
+    skus = list(
+        Sku.objects.values_list("price_fen", "market_price_fen", "cost_fen", "stock_level__quantity", "weight_g")
+    )
     for price, market, cost, stock, weight in skus:
         assert isinstance(price, int) and isinstance(market, int) and isinstance(cost, int)
         assert market >= price > cost > 0

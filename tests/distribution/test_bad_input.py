@@ -271,7 +271,7 @@ def test_the_settings_page_refuses_a_broken_loaded_at(staff_api, django_user_mod
 
 def test_the_centre_and_the_operator_api_reference_their_own_schemas():
     import fenxiao.urls  # noqa: F401
-    from fenxiao.core.api import api
+    from fenxiao.core.web_api import api
 
     spec = api.get_openapi_schema()
     schemas = spec["components"]["schemas"]

@@ -19,7 +19,7 @@ from fenxiao.distribution.models import CommissionRecord, CommissionStatus, Orde
 from fenxiao.ledger.selectors import account_balance
 from fenxiao.orders.models import OrderLine
 from fenxiao.orders.pricing import Discount, spread_discount
-from fenxiao.orders.pricing_hooks import PricingContext, register_provider, unregister_provider
+from fenxiao.orders.pricing_hooks import PricingContext, discount_providers
 from tests.distribution.support import (
     Balances,
     after_freeze,
@@ -122,9 +122,9 @@ class Coupon:
 @pytest.fixture
 def coupon():
     provider = Coupon(2_000)
-    register_provider(provider)
+    discount_providers.register(provider.kind, provider)
     yield provider
-    unregister_provider(provider.kind)
+    discount_providers.unregister(provider.kind)
 
 
 def test_a_coupon_lowers_the_base_and_shipping_never_counts(commit, buyer, mid, top, sku, sku2, coupon):
@@ -270,7 +270,7 @@ class Seckill(Coupon):
 
 def test_activity_orders_pay_commission_only_when_the_activity_allows(commit, buyer, mid, sku):
     provider = Seckill(1_000)
-    register_provider(provider)
+    discount_providers.register(provider.kind, provider)
     try:
         blocked = paid_order(commit, buyer, (sku.id, 1))
         assert not CommissionRecord.objects.filter(order=blocked).exists()  # seckill pays none by default
@@ -278,5 +278,5 @@ def test_activity_orders_pay_commission_only_when_the_activity_allows(commit, bu
         settings_update(actor_id=None, changes={"activity_commission": {"seckill": True, "group_buy": True}})
         allowed = paid_order(commit, buyer, (sku.id, 1))
     finally:
-        unregister_provider(provider.kind)
+        discount_providers.unregister(provider.kind)
     assert records(allowed)[(1, mid.id)].base_fen == 9_000 and records(allowed)[(1, mid.id)].amount_fen == 900

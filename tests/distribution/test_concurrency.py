@@ -16,7 +16,7 @@ import pytest
 from django.db.models import F, Sum
 from django.utils import timezone
 
-from fenxiao.core import events
+from fenxiao.core import extensions
 from fenxiao.core.errors import DomainError
 from fenxiao.distribution import handlers, ledger_accounts
 from fenxiao.distribution.commission.booking import commission_book
@@ -37,7 +37,7 @@ from fenxiao.ledger.models import LedgerTransaction, Leg
 from fenxiao.ledger.selectors import account_balance
 from fenxiao.ledger.services import ledger_post
 from fenxiao.orders.models import Order, OrderEvent, OrderLine
-from fenxiao.orders.placement_hooks import register_placement_hook, unregister_placement_hook
+from fenxiao.orders.placement_hooks import placement_hooks
 from fenxiao.payments.models import Payment, PaymentStatus
 from fenxiao.payments.notifications import notification_handle
 from fenxiao.payments.prepare import payment_prepare
@@ -71,9 +71,9 @@ def running_balances(code: str) -> list[int]:
 @pytest.fixture
 def payment_handlers_off() -> Iterator[None]:
     """Commission is not booked by ``order_paid``: the test books it itself, racing."""
-    events.unsubscribe("order_paid", handlers.on_order_paid)
+    extensions.unsubscribe("order_paid", handlers.on_order_paid)
     yield
-    events.subscribe("order_paid", handlers.on_order_paid)
+    extensions.subscribe("order_paid", handlers.on_order_paid)
 
 
 # -- booking -----------------------------------------------------------------------------------
@@ -81,7 +81,7 @@ def payment_handlers_off() -> Iterator[None]:
 
 def test_twenty_concurrent_payment_notifications_book_commission_once(buyer, mid, top, sku):
     order = place_order(buyer, (sku.id, 2))  # its order_created handler snapshots the chain on commit
-    payment = payment_prepare(order=order, payer_openid=buyer.openid, description="订单").payment
+    payment = payment_prepare(order_id=order.pk, payer_openid=buyer.openid, description="订单").payment
     gateway = pay_gateway()
     message = pay_support.sandbox_notification(
         gateway, "TRANSACTION.SUCCESS", pay_support.transaction_resource(payment, gateway)
@@ -112,11 +112,11 @@ def test_twenty_concurrent_bookings_of_one_order_book_one_set(
 ):
     if not snapshot_first:
         # Placed before distribution existed: the twenty bookings race to snapshot the chain too.
-        unregister_placement_hook("distribution.referral_snapshot")
+        placement_hooks.unregister("distribution.referral_snapshot")
     try:
         order = place_order(buyer, (sku.id, 1), (sku2.id, 3))
     finally:
-        register_placement_hook("distribution.referral_snapshot", handlers.on_order_placed)
+        placement_hooks.register("distribution.referral_snapshot", handlers.on_order_placed)
     mark_paid(order)
     assert OrderReferral.objects.filter(order=order).exists() is snapshot_first
     assert not CommissionRecord.objects.filter(order=order).exists()

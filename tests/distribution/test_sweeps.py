@@ -42,14 +42,14 @@ def test_sweeps_receive_then_settle_as_days_pass(commit, buyer, mid, top, sku, d
 
 
 def test_a_lost_payment_event_is_booked_by_the_repair_sweep(commit, buyer, mid, sku):
-    from fenxiao.core import events
+    from fenxiao.core import extensions
     from fenxiao.distribution import handlers
 
-    events.unsubscribe("order_paid", handlers.on_order_paid)
+    extensions.unsubscribe("order_paid", handlers.on_order_paid)
     try:
         order = paid_order(commit, buyer, (sku.id, 1))
     finally:
-        events.subscribe("order_paid", handlers.on_order_paid)
+        extensions.subscribe("order_paid", handlers.on_order_paid)
     assert not CommissionRecord.objects.filter(order=order).exists()
     assert OrderReferral.objects.get(order=order).booked_at is None
 

@@ -1,4 +1,4 @@
-"""Reading balances, legs and transactions."""
+"""Reading balances."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from fenxiao.ledger.selectors import (
     account_balance,
     account_balance_derived,
     account_balances,
-    account_legs,
-    transactions_for,
 )
 from fenxiao.ledger.services import ledger_post
 
@@ -41,21 +39,3 @@ def test_the_derived_balance_sums_the_legs(book):
     assert account_balance_derived("d:1") == 7
     assert account_balance_derived("x") == -157
     assert account_balance_derived("nobody") == 0
-
-
-def test_account_legs_are_newest_first_with_their_transaction(book):
-    legs = account_legs("d:1")
-    assert [(leg.transaction.reference, leg.amount_fen) for leg in legs] == [
-        ("commission:settle:1", -100),
-        ("commission:accrue:line:170:1", 7),
-        ("commission:accrue:line:17:1", 100),
-    ]
-    assert len(account_legs("d:1", limit=2)) == 2
-    assert account_legs("nobody") == []
-
-
-def test_transactions_by_reference_prefix_oldest_first(book):
-    found = list(transactions_for("commission:accrue:line:17:"))
-    assert [tx.reference for tx in found] == ["commission:accrue:line:17:1", "commission:accrue:line:17:2"]
-    assert {leg.account.code: leg.amount_fen for leg in found[1].legs.all()} == {"d:2": 50, "x": -50}
-    assert list(transactions_for("refund:")) == []

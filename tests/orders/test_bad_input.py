@@ -7,6 +7,7 @@ import pytest
 
 from fenxiao.inventory.models import StockReservation
 from fenxiao.orders.models import Order
+from tests.catalog_factories import stock_of
 from tests.support import assert_error
 
 QUOTE = "/api/v1/checkout/quote"
@@ -35,7 +36,7 @@ def test_mistyped_promotion_options_are_refused_before_pricing(buyer_api, buyer,
     assert not Order.objects.exists()
     assert not StockReservation.objects.exists()
     sku.refresh_from_db()
-    assert sku.stock == 100
+    assert stock_of(sku) == 100
 
 
 @pytest.mark.parametrize("field", ["sku_id", "address_id"])

@@ -21,7 +21,6 @@ import time_machine
 from django.utils import timezone
 
 from fenxiao.accounts.tokens import token_pair_issue
-from fenxiao.catalog.models import Sku
 from fenxiao.core.errors import Conflict
 from fenxiao.distribution.models import CommissionRecord
 from fenxiao.distribution.network.binding import referral_bind
@@ -51,7 +50,7 @@ from fenxiao.promotions.models import (
     UserCouponStatus,
 )
 from fenxiao.promotions.seckill.purchases import seckill_buy
-from tests.catalog_factories import SkuFactory
+from tests.catalog_factories import SkuFactory, stock_of
 from tests.distribution.support import make_distributor, make_user
 from tests.order_support import place_order
 from tests.promotions.coupons.support import claim, make_template
@@ -69,7 +68,9 @@ def shopper():
 
 def prepared(order: Order) -> Payment:
     """The buyer tapped "pay": a WeChat payment the buyer can complete."""
-    return payment_prepare(order=order, payer_openid=order.buyer.openid, description=payment_description(order)).payment
+    return payment_prepare(
+        order_id=order.pk, payer_openid=order.buyer.openid, description=payment_description(order.order_no)
+    ).payment
 
 
 def paid_despite_the_close(payment: Payment) -> str:
@@ -131,7 +132,7 @@ def test_a_cancel_that_finds_the_order_paid_at_wechat_is_refused_and_the_order_i
     order.refresh_from_db()
     assert (order.status, order.paid_fen) == (OrderStatus.PAID, order.payable_fen)
     assert UserCoupon.objects.get(pk=coupon.pk).status == UserCouponStatus.USED
-    assert Sku.objects.get(pk=sku.pk).stock == 9
+    assert stock_of(sku.pk) == 9
     assert StockReservation.objects.get().state == "consumed"
     assert notification_handle(headers=delayed.headers, body=delayed.body).outcome == "duplicate"
     assert not Refund.objects.exists()
@@ -155,12 +156,12 @@ def test_a_cancel_while_wechat_cannot_be_reached_is_refused_and_gives_nothing_ba
     assert order.status == OrderStatus.PENDING_PAYMENT
     assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.CREATED
     assert UserCoupon.objects.get(pk=coupon.pk).status == UserCouponStatus.USED
-    assert Sku.objects.get(pk=sku.pk).stock == 9
+    assert stock_of(sku.pk) == 9
 
     monkeypatch.undo()  # WeChat is back
     assert api.post(f"/api/v1/orders/{order.id}/cancel", {"reason": "不要了"}).status_code == 200
     assert UserCoupon.objects.get(pk=coupon.pk).status == UserCouponStatus.UNUSED
-    assert Sku.objects.get(pk=sku.pk).stock == 10
+    assert stock_of(sku.pk) == 10
 
 
 def test_the_issue_steps_through_the_api_one_coupon_discounts_one_order(shopper):
@@ -218,7 +219,7 @@ def test_late_money_leaves_the_coupon_with_the_order_that_now_uses_it(shopper):
     used = UserCoupon.objects.get(pk=coupon.pk)
     assert (used.status, used.used_order_id) == (UserCouponStatus.USED, second.id)
     assert CouponTemplate.objects.get(pk=template.pk).used_count == 1
-    assert Sku.objects.get(pk=sku.pk).stock == 9  # the second order's unit only
+    assert stock_of(sku.pk) == 9  # the second order's unit only
     assert_refunded_once(payment)
     assert list(first.events.values_list("type", flat=True)) == [
         "created",
@@ -233,12 +234,12 @@ def test_late_money_never_takes_back_released_stock(shopper):
     order = place_order(shopper, (sku.id, 2))
     payment = prepared(order)
     order_cancel(order_id=order.id, by=shopper, reason="不要了")
-    assert Sku.objects.get(pk=sku.pk).stock == 2
+    assert stock_of(sku.pk) == 2
 
     assert paid_despite_the_close(payment) == "refused"
     refund_sweeps()
 
-    assert Sku.objects.get(pk=sku.pk).stock == 2
+    assert stock_of(sku.pk) == 2
     assert StockReservation.objects.get().state == "released"
     assert_refunded_once(payment)
 
@@ -312,7 +313,7 @@ def test_a_timed_out_order_paid_late_is_refunded_not_revived(shopper):
     refund_sweeps()
 
     assert Order.objects.get(pk=order.id).status == OrderStatus.CANCELLED
-    assert Sku.objects.get(pk=sku.pk).stock == 5
+    assert stock_of(sku.pk) == 5
     assert_refunded_once(payment)
 
 

@@ -9,7 +9,6 @@ import threading
 import pytest
 from django.utils import timezone
 
-from fenxiao.catalog.models import Sku
 from fenxiao.core.errors import DomainError
 from fenxiao.integrations.wechat.pay.factory import pay_gateway
 from fenxiao.integrations.wechat.pay.sandbox_server import SandboxPayServer
@@ -23,7 +22,7 @@ from fenxiao.payments.services import (
     sweep_refused_payments,
 )
 from fenxiao.promotions.models import CouponTemplate, UserCoupon, UserCouponStatus
-from tests.catalog_factories import SkuFactory
+from tests.catalog_factories import SkuFactory, stock_of
 from tests.concurrency import run_together
 from tests.distribution.support import make_user
 from tests.order_support import place_order
@@ -38,7 +37,9 @@ def _order_with_coupon(name: str):
     template = make_template()
     coupon = claim(buyer, template)
     order = place_order(buyer, (sku.id, 1), options={"coupon_id": coupon.pk})
-    payment = payment_prepare(order=order, payer_openid=buyer.openid, description=payment_description(order)).payment
+    payment = payment_prepare(
+        order_id=order.pk, payer_openid=buyer.openid, description=payment_description(order.order_no)
+    ).payment
     return buyer, sku, template, coupon, order, payment
 
 
@@ -68,7 +69,7 @@ def test_a_cancel_racing_five_deliveries_of_the_payment_leaves_one_paid_order():
     assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.SUCCEEDED
     assert UserCoupon.objects.get(pk=coupon.pk).status == UserCouponStatus.USED
     assert CouponTemplate.objects.get(pk=template.pk).used_count == 1
-    assert Sku.objects.get(pk=sku.pk).stock == 9
+    assert stock_of(sku.pk) == 9
     assert not Refund.objects.exists()
 
 
@@ -109,12 +110,12 @@ def test_a_cancel_racing_a_payment_completed_as_it_closes_ends_one_way_or_the_ot
         assert isinstance(cancel, DomainError) and cancel.code == "ORDER_NOT_CANCELLABLE", cancel
         assert payment.status == PaymentStatus.SUCCEEDED
         assert (used.status, used.used_order_id) == (UserCouponStatus.USED, order.id)
-        assert Sku.objects.get(pk=sku.pk).stock == 9
+        assert stock_of(sku.pk) == 9
         assert not refunds
     else:
         assert order.status == OrderStatus.CANCELLED and isinstance(cancel, Order), cancel
         assert (outcome, payment.status) == ("refused", PaymentStatus.REFUSED)
         assert used.status == UserCouponStatus.UNUSED
-        assert Sku.objects.get(pk=sku.pk).stock == 10
+        assert stock_of(sku.pk) == 10
         assert [(r.amount_fen, r.status) for r in refunds] == [(payment.amount_fen, RefundStatus.SUCCEEDED)]
     assert CouponTemplate.objects.get(pk=template.pk).used_count == (order.status == OrderStatus.PAID)

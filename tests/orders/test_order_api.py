@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from fenxiao.accounts.models import Address
 from fenxiao.orders.models import Order, ShippingRule, ShippingTemplate
-from tests.catalog_factories import SkuFactory
+from tests.catalog_factories import SkuFactory, stock_of, stock_set
 from tests.order_support import mark_paid, place_order
 
 
@@ -61,10 +61,8 @@ def test_quote_refuses_another_users_address(buyer_api, other_user, sku):
 
 
 def test_quote_names_every_line_short_of_stock(buyer_api, sku, sku2):
-    sku.stock = 1
-    sku.save()
-    sku2.stock = 0
-    sku2.save()
+    stock_set(sku, 1)
+    stock_set(sku2, 0)
     res = buyer_api.post(
         "/api/v1/checkout/quote",
         {"lines": [{"sku_id": sku.id, "quantity": 2}, {"sku_id": sku2.id, "quantity": 1}]},
@@ -112,7 +110,7 @@ def test_create_order_ignores_client_totals_and_holds_stock(buyer_api, buyer, sk
     assert body["remark"] == "下午送"
     assert body["payment_deadline"] is not None
     sku.refresh_from_db()
-    assert sku.stock == 98
+    assert stock_of(sku) == 98
 
 
 def test_idempotency_key_makes_a_retry_return_the_same_order(buyer_api, buyer, sku):
@@ -177,7 +175,7 @@ def test_buyer_cancels_an_unpaid_order_only(buyer_api, buyer, sku):
     assert res.status_code == 200
     assert res.json()["status"] == "cancelled"
     sku.refresh_from_db()
-    assert sku.stock == 100
+    assert stock_of(sku) == 100
     paid = mark_paid(place_order(buyer, (sku.id, 1)))
     res = buyer_api.post(f"/api/v1/orders/{paid.id}/cancel", {})
     assert (res.status_code, res.json()["code"]) == (409, "ORDER_NOT_CANCELLABLE")

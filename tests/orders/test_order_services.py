@@ -13,6 +13,7 @@ from fenxiao.inventory.models import StockReservation
 from fenxiao.orders.models import Order, OrderStatus
 from fenxiao.orders.services import order_cancel, order_payment_receive
 from fenxiao.payments.models import Payment
+from tests.catalog_factories import stock_of
 from tests.order_support import mark_paid, place_order
 
 
@@ -28,7 +29,7 @@ def test_order_takes_stock_and_snapshots_the_lines(buyer, sku, sku2):
     ]
     sku.refresh_from_db()
     sku2.refresh_from_db()
-    assert (sku.stock, sku2.stock) == (98, 99)
+    assert (stock_of(sku), stock_of(sku2)) == (98, 99)
     assert list(order.events.values_list("type", "to_status")) == [("created", "pending_payment")]
 
 
@@ -52,7 +53,7 @@ def test_cancel_gives_stock_back_once(buyer, sku):
     order_cancel(order_id=order.id, by=buyer, reason="再点一次")
 
     sku.refresh_from_db()
-    assert sku.stock == 100
+    assert stock_of(sku) == 100
     order.refresh_from_db()
     assert order.status == OrderStatus.CANCELLED
     assert order.cancelled_at is not None
@@ -68,7 +69,7 @@ def test_paid_order_consumes_its_reservation_and_cannot_be_cancelled(buyer, sku)
         order_cancel(order_id=order.id, by=buyer)
     assert err.value.code == "ORDER_NOT_CANCELLABLE"
     sku.refresh_from_db()
-    assert sku.stock == 98
+    assert stock_of(sku) == 98
     assert sku.product.__class__.objects.get(pk=sku.product_id).sales_count == 2
 
 
@@ -78,7 +79,7 @@ def test_same_idempotency_key_returns_the_same_order(buyer, sku):
 
     assert again.id == first.id
     sku.refresh_from_db()
-    assert sku.stock == 99
+    assert stock_of(sku) == 99
     with pytest.raises(Conflict) as err:
         place_order(buyer, (sku.id, 2), idempotency_key="k-1")
     assert err.value.code == "IDEMPOTENCY_KEY_REUSED"
@@ -98,7 +99,7 @@ def test_money_for_a_cancelled_order_is_refused_and_changes_nothing(buyer, sku):
     order.refresh_from_db()
     assert (order.status, order.paid_fen, order.paid_at) == (OrderStatus.CANCELLED, 0, None)
     sku.refresh_from_db()
-    assert sku.stock == 100
+    assert stock_of(sku) == 100
     assert StockReservation.objects.get().state == "released"
     assert list(order.events.values_list("type", flat=True)) == ["created", "cancelled", "payment_refused"]
 
@@ -117,7 +118,7 @@ def test_a_clashing_order_number_is_drawn_again(buyer, sku, monkeypatch):
     assert first.order_no == "202611251000000000000007"
     assert second.order_no == "202611251000000000000008"
     sku.refresh_from_db()
-    assert sku.stock == 98
+    assert stock_of(sku) == 98
 
 
 def test_a_placed_order_is_answered_from_what_was_written(buyer, sku):

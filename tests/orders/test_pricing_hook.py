@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from fenxiao.core.errors import DomainError
-from fenxiao.core.events import subscribe, unsubscribe
+from fenxiao.core.extensions import subscribe, unsubscribe
 from fenxiao.orders.pricing import Discount, spread_discount
-from fenxiao.orders.pricing_hooks import register_provider, unregister_provider
+from fenxiao.orders.pricing_hooks import discount_providers
 from fenxiao.orders.services import order_cancel
 from tests.order_support import mark_paid, place_order
 
@@ -38,9 +38,9 @@ class FullReductionCoupon:
 @pytest.fixture
 def coupon():
     provider = FullReductionCoupon()
-    register_provider(provider)
+    discount_providers.register(provider.kind, provider)
     yield provider
-    unregister_provider(provider.kind)
+    discount_providers.unregister(provider.kind)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from fenxiao.inventory.errors import StockError
 from fenxiao.inventory.models import StockReservation
 from fenxiao.orders.models import Order
 from fenxiao.orders.services import order_cancel
-from tests.catalog_factories import SkuFactory
+from tests.catalog_factories import SkuFactory, stock_of
 from tests.concurrency import run_together
 from tests.order_support import address_for, place_order
 
@@ -40,7 +40,7 @@ def test_fifty_buyers_for_the_last_ten_units_make_exactly_ten_orders():
     assert all(r.code == "STOCK_INSUFFICIENT" for r in refused)
     assert not [r for r in results if not isinstance(r, (Order, StockError))]
     sku.refresh_from_db()
-    assert sku.stock == 0
+    assert stock_of(sku) == 0
     assert Order.objects.count() == 10
     assert sum(StockReservation.objects.values_list("quantity", flat=True)) == 10
 
@@ -56,7 +56,7 @@ def test_orders_taking_skus_in_opposite_orders_never_deadlock():
     results = run_together(buy, 20)
 
     assert all(isinstance(r, Order) for r in results), [r for r in results if not isinstance(r, Order)]
-    stocks = dict(Sku.objects.filter(pk__in=[a.id, b.id, c.id]).values_list("pk", "stock"))
+    stocks = dict(Sku.objects.filter(pk__in=[a.id, b.id, c.id]).values_list("pk", "stock_level__quantity"))
     assert stocks == {a.id: 980, b.id: 960, c.id: 980}
 
 
@@ -69,4 +69,4 @@ def test_racing_cancels_give_stock_back_once():
 
     assert all(isinstance(r, Order) for r in results), results
     sku.refresh_from_db()
-    assert sku.stock == 5
+    assert stock_of(sku) == 5

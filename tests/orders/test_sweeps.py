@@ -10,11 +10,11 @@ import time_machine
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from fenxiao.core.events import subscribe, unsubscribe
-from fenxiao.core.sweeps import run_sweeps
+from fenxiao.core.extensions import run_sweeps, subscribe, unsubscribe
 from fenxiao.orders.models import AfterSale, Order, OrderStatus
 from fenxiao.orders.services import order_confirm_receipt
 from fenxiao.orders.sweeps import sweep_auto_receive, sweep_complete_orders, sweep_unpaid_orders
+from tests.catalog_factories import stock_of
 from tests.order_support import mark_paid, place_order
 
 START = timezone.datetime(2026, 11, 25, 10, 0, tzinfo=timezone.get_fixed_timezone(480))
@@ -48,7 +48,7 @@ def test_unpaid_orders_are_cancelled_after_the_payment_window(buyer, sku, settin
     sku.refresh_from_db()
     assert order.status == OrderStatus.CANCELLED
     assert order.cancelled_at == START + timedelta(minutes=31)
-    assert sku.stock == 100
+    assert stock_of(sku) == 100
     assert order.events.last().note == "超时未支付，系统自动取消"
 
 

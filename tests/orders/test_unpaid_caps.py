@@ -14,7 +14,7 @@ from fenxiao.core.errors import DomainError
 from fenxiao.orders.models import Order, OrderStatus
 from fenxiao.orders.services import order_cancel
 from fenxiao.promotions.models import GroupBuyActivity, GroupBuyGroup, SeckillActivity
-from tests.catalog_factories import SkuFactory
+from tests.catalog_factories import SkuFactory, stock_of
 from tests.concurrency import run_together
 from tests.order_support import address_for, mark_paid, place_order
 from tests.promotions.group_buy import support as gb
@@ -54,7 +54,7 @@ def test_the_defaults_are_five_unpaid_orders_and_99_units(settings):
 def test_a_plain_order_beyond_the_unpaid_cap_is_refused_and_holds_nothing(caps, buyer, buyer_api, sku):
     held = _hold_the_limit(buyer, sku)
     sku.refresh_from_db()
-    stock_before = sku.stock
+    stock_before = stock_of(sku)
 
     body = {"lines": [{"sku_id": sku.id, "quantity": 1}], "address_id": buyer.addresses.get().id}
 
@@ -62,7 +62,7 @@ def test_a_plain_order_beyond_the_unpaid_cap_is_refused_and_holds_nothing(caps, 
 
     _assert_unpaid_limit(response)
     sku.refresh_from_db()
-    assert sku.stock == stock_before and Order.objects.filter(buyer=buyer).count() == len(held)
+    assert stock_of(sku) == stock_before and Order.objects.filter(buyer=buyer).count() == len(held)
 
 
 def test_paying_or_cancelling_one_makes_room_again(caps, buyer, sku):

@@ -11,8 +11,8 @@ import respx
 from fenxiao.accounts.models import User
 from fenxiao.accounts.tokens import token_pair_issue
 from fenxiao.integrations.wechat.pay import factory as gateway_module
-from fenxiao.payments import hooks
-from fenxiao.payments.hooks import PaymentRefusal
+from fenxiao.orders.payment_port import OrderPaymentPort
+from fenxiao.payments.hooks import PaymentRefusal, order_port
 from tests.payments import support
 from tests.support import Api
 
@@ -33,24 +33,26 @@ class HookCalls:
 
 @pytest.fixture
 def hook_calls():
-    """Replace orders' handlers with recording ones (restored afterwards)."""
+    """Replace orders' answers to money with recording ones (the order's lock and terms stay
+    orders'), restored afterwards."""
     calls = HookCalls()
-    saved = (hooks._on_payment_received, hooks._on_refund_finished)
+    saved = order_port.one()
 
-    def on_payment(payment):
-        calls.payments.append(payment.pk)
-        if calls.payment_error is not None:
-            raise calls.payment_error
-        return calls.refusal
+    class RecordingPort(OrderPaymentPort):
+        def payment_received(self, payment):
+            calls.payments.append(payment.pk)
+            if calls.payment_error is not None:
+                raise calls.payment_error
+            return calls.refusal
 
-    def on_refund(refund):
-        calls.refunds.append((refund.pk, refund.status))
-        if calls.refund_error is not None:
-            raise calls.refund_error
+        def refund_finished(self, refund):
+            calls.refunds.append((refund.pk, refund.status))
+            if calls.refund_error is not None:
+                raise calls.refund_error
 
-    hooks.register(payment_received=on_payment, refund_finished=on_refund)
+    order_port.register("orders", RecordingPort())
     yield calls
-    hooks._on_payment_received, hooks._on_refund_finished = saved
+    order_port.register("orders", saved)
 
 
 @dataclass

@@ -203,7 +203,7 @@ def notify_post(message: SignedMessage, path: str = NOTIFY) -> Any:
 
 
 def prepared_payment(order: Order) -> Any:
-    return payment_prepare(order=order, payer_openid="sandbox-alice", description="订单").payment
+    return payment_prepare(order_id=order.pk, payer_openid="sandbox-alice", description="订单").payment
 
 
 def success_message(gateway: Any, payment: Any, **changes: Any) -> SignedMessage:

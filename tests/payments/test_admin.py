@@ -22,7 +22,7 @@ def admin_client_cn(db) -> Client:
 
 @pytest.fixture
 def payment(gateway, order):
-    return payment_prepare(order=order, payer_openid="sandbox-alice", description="订单").payment
+    return payment_prepare(order_id=order.pk, payer_openid="sandbox-alice", description="订单").payment
 
 
 @pytest.mark.parametrize("model", ["payment", "refund", "notification"])

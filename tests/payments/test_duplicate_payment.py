@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def test_a_second_payment_of_a_paid_order_is_refunded_in_full(buyer, django_capture_on_commit_callbacks):
     order = place_order(buyer, (SkuFactory(price_fen=2500).id, 2))
     with django_capture_on_commit_callbacks(execute=True):
-        sandbox_payment_succeed(order=order)
+        sandbox_payment_succeed(order_id=order.pk)
     first = Payment.objects.get(order=order)
 
     # a second payment session for the same order that the buyer also completed

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from fenxiao.catalog.models import Sku
 from fenxiao.orders.checkout import LineRequest
 from fenxiao.payments.models import Payment, PaymentStatus, Refund
 from fenxiao.payments.services import refund_create
-from tests.catalog_factories import SkuFactory
+from tests.catalog_factories import SkuFactory, stock_of
 from tests.factories import AddressFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +31,7 @@ def test_place_pay_and_refund(gateway, buyer, buyer_api):
     payment = Payment.objects.get(order=order)
     assert payment.status == PaymentStatus.SUCCEEDED
     assert order.paid_fen == payment.amount_fen == order.payable_fen
-    assert Sku.objects.get(pk=sku.pk).stock == 8
+    assert stock_of(sku.pk) == 8
 
     refund = refund_create(order_id=order.pk, amount_fen=1_000, reason="测试", purpose="test:partial")
     assert refund.status == "processing"

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _prepare(order, openid="sandbox-alice"):
-    return payment_prepare(order=order, payer_openid=openid, description=f"分销商城订单 {order.order_no}")
+    return payment_prepare(order_id=order.pk, payer_openid=openid, description=f"分销商城订单 {order.order_no}")
 
 
 @pytest.mark.parametrize(

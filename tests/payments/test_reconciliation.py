@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _prepared(order):
-    return payment_prepare(order=order, payer_openid="sandbox-alice", description="订单").payment
+    return payment_prepare(order_id=order.pk, payer_openid="sandbox-alice", description="订单").payment
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ def _post(message):
 @pytest.fixture
 def paid_order(gateway, order, hook_calls):
     """An order paid in the sandbox (12 300 fen) through the real notification path."""
-    payment = payment_prepare(order=order, payer_openid="sandbox-alice", description="订单").payment
+    payment = payment_prepare(order_id=order.pk, payer_openid="sandbox-alice", description="订单").payment
     message = gateway.complete_payment(payment.out_trade_no)
     notification_handle(headers=message.headers, body=message.body)
     assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.SUCCEEDED
@@ -48,7 +48,7 @@ def live_paid_order(live_pay, order, hook_calls):
     live_pay.router.post("/v3/pay/transactions/jsapi").mock(
         return_value=support.signed_answer(200, {"prepay_id": "wx1"})
     )
-    payment = payment_prepare(order=order, payer_openid="o-buyer", description="订单").payment
+    payment = payment_prepare(order_id=order.pk, payer_openid="o-buyer", description="订单").payment
     message = support.live_notification("TRANSACTION.SUCCESS", support.transaction_resource(payment))
     notification_handle(headers=message.headers, body=message.body)
     return order

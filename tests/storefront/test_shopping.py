@@ -140,7 +140,9 @@ def test_cancelling_an_order_the_buyer_already_paid_at_wechat_shows_it_paid(brow
     from fenxiao.payments.services import payment_description, payment_prepare
 
     order = place_order(shopper, (sku.id, 1))
-    payment = payment_prepare(order=order, payer_openid="o-h5", description=payment_description(order)).payment
+    payment = payment_prepare(
+        order_id=order.pk, payer_openid="o-h5", description=payment_description(order.order_no)
+    ).payment
     pay_gateway().complete_payment(payment.out_trade_no)  # paid; the notification is still on its way
 
     page = browser.post(f"/orders/{order.id}/cancel/", follow=True).content.decode()

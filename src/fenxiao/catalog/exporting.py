@@ -5,54 +5,67 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 
 from fenxiao.catalog import sheet
 from fenxiao.catalog.models import Product, Sku
+from fenxiao.core.limits import chunks
 from fenxiao.core.money import fen_to_yuan
+
+# The stock column is inventory's: whoever exports passes its reader (SKU ids → units left).
+StockLookup = Callable[[Sequence[int]], Mapping[int, int]]
+EXPORT_CHUNK = 500
 
 MONEY_COLUMNS = {"售价(元)", "划线价(元)", "成本价(元)"}
 COLUMN_WIDTHS = (14, 30, 20, 10, 12, 14, 24, 20, 6, 16, 24, 10, 10, 10, 9, 16, 8)  # one per sheet.HEADERS
 
 
-def catalog_export_rows(queryset: QuerySet[Product]) -> Iterator[list[str | int]]:
+def catalog_export_rows(queryset: QuerySet[Product], stock_by_sku: StockLookup) -> Iterator[list[str | int]]:
     """One list per SKU in ``sheet.HEADERS`` order: text for text and money (yuan, two decimals,
-    exact), ints for weight and stock. Streams products in chunks with their SKUs prefetched."""
-    products = (
-        Product.objects.filter(pk__in=queryset.values("pk"))
-        .select_related("supplier", "category__parent")
-        .prefetch_related(Prefetch("skus", queryset=Sku.objects.order_by("id")))
-        .order_by("id")
-    )
-    for product in products.iterator(chunk_size=500):
-        category = product.category
-        top, child = (category.parent.name, category.name) if category.parent_id else (category.name, "")
-        head = [
-            product.code,
-            product.title,
-            product.subtitle,
-            top,
-            child,
-            product.supplier.name,
-            product.main_image,
-            product.detail_html,
-            "是" if product.is_on_shelf else "否",
+    exact), ints for weight and stock. Streams products in chunks with their SKUs prefetched;
+    ``stock_by_sku`` (inventory's, passed in by the face) answers each chunk's stock at once."""
+    ids = list(queryset.order_by("pk").values_list("pk", flat=True))
+    for chunk in chunks(ids, EXPORT_CHUNK):
+        products = list(
+            Product.objects.filter(pk__in=chunk)
+            .select_related("supplier", "category__parent")
+            .prefetch_related(Prefetch("skus", queryset=Sku.objects.order_by("id")))
+            .order_by("id")
+        )
+        stock = stock_by_sku([sku.pk for product in products for sku in product.skus.all()])
+        for product in products:
+            yield from _product_rows(product, stock)
+
+
+def _product_rows(product: Product, stock: Mapping[int, int]) -> Iterator[list[str | int]]:
+    category = product.category
+    top, child = (category.parent.name, category.name) if category.parent_id else (category.name, "")
+    head = [
+        product.code,
+        product.title,
+        product.subtitle,
+        top,
+        child,
+        product.supplier.name,
+        product.main_image,
+        product.detail_html,
+        "是" if product.is_on_shelf else "否",
+    ]
+    for sku in product.skus.all():
+        yield [
+            *head,
+            sku.code,
+            sheet.format_specs(sku.specs),
+            fen_to_yuan(sku.price_fen),
+            fen_to_yuan(sku.market_price_fen),
+            fen_to_yuan(sku.cost_fen),
+            sku.weight_g,
+            sku.barcode,
+            stock.get(sku.pk, 0),
         ]
-        for sku in product.skus.all():
-            yield [
-                *head,
-                sku.code,
-                sheet.format_specs(sku.specs),
-                fen_to_yuan(sku.price_fen),
-                fen_to_yuan(sku.market_price_fen),
-                fen_to_yuan(sku.cost_fen),
-                sku.weight_g,
-                sku.barcode,
-                sku.stock,
-            ]
 
 
 def write_csv(rows: Iterable[list], out: io.TextIOBase) -> None:
@@ -63,14 +76,14 @@ def write_csv(rows: Iterable[list], out: io.TextIOBase) -> None:
     writer.writerows(rows)
 
 
-def export_csv(queryset: QuerySet[Product]) -> bytes:
+def export_csv(queryset: QuerySet[Product], stock_by_sku: StockLookup) -> bytes:
     out = io.StringIO(newline="")
-    write_csv(catalog_export_rows(queryset), out)
+    write_csv(catalog_export_rows(queryset, stock_by_sku), out)
     return out.getvalue().encode("utf-8")
 
 
-def export_xlsx(queryset: QuerySet[Product]) -> bytes:
-    return write_xlsx(catalog_export_rows(queryset))
+def export_xlsx(queryset: QuerySet[Product], stock_by_sku: StockLookup) -> bytes:
+    return write_xlsx(catalog_export_rows(queryset, stock_by_sku))
 
 
 def write_xlsx(rows: Iterable[list], *, with_guide: bool = False) -> bytes:

@@ -1,7 +1,8 @@
 """The checking half of the catalogue import: turn spreadsheet rows into a plan of what to create
 and update, reporting every bad cell. Reads the database (a handful of bulk queries), never
-writes it; ``inventory/catalogue_import.py`` applies the plan (it also moves stock, so it lives a
-layer up)."""
+writes it; ``import_apply.py`` writes the catalogue's rows and ``inventory/catalogue_import.py``
+runs the whole import (it also moves stock, so it lives a layer up). The ``库存`` column is only
+checked here, never read from or written to the catalogue."""
 
 from __future__ import annotations
 
@@ -12,11 +13,11 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 
 from fenxiao.catalog import sheet
-from fenxiao.catalog.models import SKU_MAX_STOCK, Product, Sku
+from fenxiao.catalog.models import Product, Sku
+from fenxiao.core.limits import STOCK_MAX, chunks
 from fenxiao.core.money import yuan_to_fen
 from fenxiao.core.rich_text import sanitize_html
 
-CHUNK = 500
 MAX_PRICE_FEN = 1_000_000_000  # 1000 万元: anything above is a typo, not a price
 MAX_WEIGHT_G = 1_000_000
 REQUIRED_COLUMNS = ("product_code", "title", "category1", "supplier", "sku_code", "price")
@@ -117,10 +118,6 @@ class SkuPlan:
     fields: dict[str, object]
     stock: int | None
     specs_bad: bool
-
-    @property
-    def current_stock(self) -> int:
-        return self.existing.stock if self.existing is not None else 0
 
     @property
     def active(self) -> bool:
@@ -247,7 +244,7 @@ def parse_cell(key: str, text: str) -> object:
     if key == "weight":
         return sheet.parse_int(text, low=0, high=MAX_WEIGHT_G, unit=" 克")
     if key == "stock":
-        return sheet.parse_int(text, low=0, high=SKU_MAX_STOCK)
+        return sheet.parse_int(text, low=0, high=STOCK_MAX)
     raise ValueError(f"未知列 {key}")  # pragma: no cover - columns come from sheet.COLUMNS
 
 
@@ -341,10 +338,5 @@ def _check_product_skus(product: ProductPlan, planned: list[SkuPlan], rest: list
 def fetch_in(queryset: QuerySet, field_name: str, values: Iterable) -> Iterator:
     """``queryset.filter(<field>__in=values)`` in chunks, under every database's parameter limit."""
     values = list(values)
-    for chunk in chunks(values, CHUNK):
+    for chunk in chunks(values):
         yield from queryset.filter(**{f"{field_name}__in": chunk})
-
-
-def chunks(items: list, size: int) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]

@@ -3,9 +3,6 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-# Stock counts above this are typos, not warehouses; shared by the admin, imports and the API.
-SKU_MAX_STOCK = 10_000_000
-
 
 class Supplier(models.Model):
     """Who makes or ships the goods; the platform itself is a supplier too (S2B2C)."""
@@ -95,8 +92,8 @@ class ProductImage(models.Model):
 
 
 class Sku(models.Model):
-    """One sellable variant. ``stock`` is what can still be sold: the no-oversell rule moves it
-    only with conditional updates (inventory services), never by read-modify-write."""
+    """One sellable variant: what it is and what it costs. How many can be sold is inventory's
+    (``inventory.Stock``), which the catalogue never reads."""
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="skus", verbose_name="商品")
     code = models.CharField("SKU 编码", max_length=64, unique=True)
@@ -107,7 +104,6 @@ class Sku(models.Model):
     weight_g = models.PositiveIntegerField("重量(克)", default=0)
     barcode = models.CharField("条码", max_length=64, blank=True, default="", db_index=True)
     image = models.CharField("规格图", max_length=500, blank=True, default="")
-    stock = models.IntegerField("可售库存", default=0)
     is_active = models.BooleanField("启用", default=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -117,7 +113,6 @@ class Sku(models.Model):
         verbose_name_plural = "SKU"
         ordering = ["id"]
         constraints = [
-            models.CheckConstraint(condition=Q(stock__gte=0), name="sku_stock_not_negative"),
             models.CheckConstraint(condition=Q(price_fen__gt=0), name="sku_price_positive"),
             models.CheckConstraint(condition=Q(market_price_fen__gte=0), name="sku_market_price_not_negative"),
             models.CheckConstraint(condition=Q(cost_fen__gte=0), name="sku_cost_not_negative"),

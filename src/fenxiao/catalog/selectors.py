@@ -1,11 +1,12 @@
-"""Reads of the catalogue for shoppers and operators."""
+"""Reads of the catalogue for shoppers and operators. Stock is inventory's: the faces add it
+(``inventory.selectors``)."""
 
 from __future__ import annotations
 
 from typing import Literal
 
 from django.conf import settings
-from django.db.models import Count, IntegerField, Min, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from fenxiao.catalog.errors import product_not_found
@@ -45,7 +46,6 @@ def _with_prices(qs: QuerySet[Product]) -> QuerySet[Product]:
     return qs.annotate(
         min_price_fen=Min("skus__price_fen", filter=active),
         min_market_price_fen=Coalesce(Min("skus__market_price_fen", filter=active), 0),
-        total_stock=Coalesce(Sum("skus__stock", filter=active), 0, output_field=IntegerField()),
     )
 
 
@@ -55,19 +55,18 @@ PRICE_SORTS = frozenset({"price", "price_desc"})
 
 
 def _attach_sku_aggregates(products: list[Product]) -> None:
-    """Price and stock of one page of products, in one grouped query on ``catalog_sku``."""
+    """Prices of one page of products, in one grouped query on ``catalog_sku``."""
     rows = (
         Sku.objects.filter(product_id__in=[p.id for p in products], is_active=True)
         .order_by()
         .values("product_id")
-        .annotate(min_price=Min("price_fen"), min_market=Min("market_price_fen"), stock=Sum("stock"))
+        .annotate(min_price=Min("price_fen"), min_market=Min("market_price_fen"))
     )
     by_product = {row["product_id"]: row for row in rows}
     for product in products:
         row = by_product.get(product.id, {})
         product.min_price_fen = row.get("min_price")
         product.min_market_price_fen = row.get("min_market") or 0
-        product.total_stock = row.get("stock") or 0
 
 
 PRICE_FILTER_MAX_FEN = 100_000_000_000  # ¥10 亿

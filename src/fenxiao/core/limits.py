@@ -4,12 +4,20 @@ cannot even bind it, never sees it)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Iterator, Sequence
+from typing import Annotated, TypeVar
 
 from pydantic import Field, StrictInt
 
 INT_MAX = 2**31 - 1  # IntegerField, PositiveIntegerField
 BIGINT_MAX = 2**63 - 1  # BigAutoField ids, BigIntegerField
+
+# A stock count above this is a typo, not a warehouse: the admin, the API and imports refuse it.
+STOCK_MAX = 10_000_000
+
+# SQLite's oldest builds bind at most 999 variables per statement; an ``IN (...)`` list or a bulk
+# statement is cut into pieces below that on every database, so one code path serves both.
+SQL_VARIABLES_PER_STATEMENT = 900
 
 RowId = Annotated[int, Field(ge=1, le=BIGINT_MAX)]
 
@@ -27,3 +35,13 @@ def is_row_id_text(value: str) -> bool:
     """ASCII digits naming a number a BIGINT can hold. The length is checked first: ``int()``
     refuses (ValueError) a text of more than 4,300 digits."""
     return value.isascii() and value.isdigit() and len(value) <= 19 and int(value) <= BIGINT_MAX
+
+
+T = TypeVar("T")
+
+
+def chunks(items: Sequence[T], size: int = SQL_VARIABLES_PER_STATEMENT) -> Iterator[Sequence[T]]:
+    """``items`` in consecutive slices of at most ``size``, for statements with a bounded number of
+    parameters (see ``SQL_VARIABLES_PER_STATEMENT``)."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 
-from fenxiao.core.api import error_response
+from fenxiao.core.web_api import error_response
 
 
 class ApiErrorShapeMiddleware:

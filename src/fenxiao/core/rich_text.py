@@ -125,5 +125,8 @@ def _clean(html: str, base_url: str, media_url: str) -> str:
     # Remembered per process: the product page serves the same few details over and over, and
     # cleaning a long one costs more than the rest of the page's view. The output depends only
     # on these three, so an edited detail is simply a new key.
+    # Twice: one pass can leave attributes in an order the next pass changes (an ``<a>`` whose
+    # href was refused gets its ``rel`` first, then last), and what is stored must come back
+    # unchanged when it is cleaned again on the way out. The second pass over clean HTML is cheap.
     cleaner = _absolute_cleaner(base_url) if base_url else _CLEANER
-    return cleaner.clean(html)
+    return cleaner.clean(cleaner.clean(html))

@@ -6,20 +6,21 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from django.conf import settings
 from django.db import close_old_connections
 from django.utils import timezone
 
-from fenxiao.core.sweeps import run_sweeps
+from fenxiao.core.extensions import run_sweeps
 
 logger = logging.getLogger(__name__)
 _started = threading.Event()
-_stop = threading.Event()
 
 
 def _loop(interval: float) -> None:
-    while not _stop.wait(interval):
+    while True:
+        time.sleep(interval)
         try:
             close_old_connections()
             counts = run_sweeps(now=timezone.now())
@@ -46,7 +47,3 @@ def start_in_process_sweeper() -> bool:
         settings.SWEEP_INTERVAL_SECONDS,
     )
     return True
-
-
-def stop_in_process_sweeper() -> None:
-    _stop.set()

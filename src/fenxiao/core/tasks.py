@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from fenxiao.core.sweeps import run_sweeps
+from fenxiao.core.extensions import run_sweeps
 
 
 @shared_task(name="fenxiao.run_sweeps", ignore_result=True)

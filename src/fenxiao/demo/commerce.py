@@ -50,7 +50,7 @@ def _first_sku_per_product(count: int) -> list[Sku]:
     seen: set[int] = set()
     out: list[Sku] = []
     for sku in Sku.objects.filter(
-        is_active=True, product__is_on_shelf=True, stock__gte=20, product__code__startswith="DEMO-"
+        is_active=True, product__is_on_shelf=True, stock_level__quantity__gte=20, product__code__startswith="DEMO-"
     ).order_by("product_id", "id")[: count * 8]:
         if sku.product_id not in seen:
             seen.add(sku.product_id)
@@ -83,12 +83,12 @@ def seed_demo_orders() -> OrdersResult:
 
     place((skus[0], 1), remark="请尽快发货")  # 待付款
     paid = place((skus[1], 2))
-    sandbox_payment_succeed(order=paid)  # 待发货
+    sandbox_payment_succeed(order_id=paid.pk)  # 待发货
     shipped = place((skus[2], 1), (skus[3], 1))
-    sandbox_payment_succeed(order=shipped)
+    sandbox_payment_succeed(order_id=shipped.pk)
     order_ship(order_id=shipped.id, by=admin, carrier_code="SF", tracking_no="SF1400000000001")  # 待收货
     received = place((skus[4], 2), (skus[5], 1))
-    sandbox_payment_succeed(order=received)
+    sandbox_payment_succeed(order_id=received.pk)
     order_ship(order_id=received.id, by=admin, carrier_code="ZTO", tracking_no="75000000000001")
     order_confirm_receipt(order_id=received.id, by=alice)
     first_line = received.lines.order_by("id").first()

@@ -65,7 +65,7 @@ def seed_demo_distribution() -> DistributionResult:
     # too (each is idempotent) so the demo does not depend on when the caller's transaction ends.
     def buy(*lines) -> Order:
         order = order_create(user=dave, lines=[LineRequest(s.id, q) for s, q in lines], address_id=address.id)
-        sandbox_payment_succeed(order=order)
+        sandbox_payment_succeed(order_id=order.pk)
         commission_book(order_id=order.id)
         return order
 

@@ -96,7 +96,9 @@ def seed_demo_invites() -> InvitesResult:
     result.campaigns = 1
     alice = User.objects.filter(openid="sandbox-alice").first()
     sku = (
-        Sku.objects.filter(is_active=True, product__is_on_shelf=True, stock__gte=5, price_fen__gte=5_000)
+        Sku.objects.filter(
+            is_active=True, product__is_on_shelf=True, stock_level__quantity__gte=5, price_fen__gte=5_000
+        )
         .order_by("id")
         .first()
     )
@@ -107,5 +109,5 @@ def seed_demo_invites() -> InvitesResult:
     result.invites = 1
     address = erin.addresses.get(is_default=True)
     order = order_create(user=erin, lines=[LineRequest(sku.id, 1)], address_id=address.id, remark="好友推荐来的")
-    sandbox_payment_succeed(order=order)
+    sandbox_payment_succeed(order_id=order.pk)
     return result

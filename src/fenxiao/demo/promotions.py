@@ -46,7 +46,9 @@ def seed_demo_coupons() -> int:
 def _on_shelf_skus(count: int) -> list[Sku]:
     """One SKU from each of ``count`` different products, so each activity shows its own item."""
     picked: dict[int, Sku] = {}
-    found = Sku.objects.filter(is_active=True, product__is_on_shelf=True, stock__gte=100, price_fen__gte=2_000)
+    found = Sku.objects.filter(
+        is_active=True, product__is_on_shelf=True, stock_level__quantity__gte=100, price_fen__gte=2_000
+    )
     for sku in found.order_by("id")[: count * 20]:
         picked.setdefault(sku.product_id, sku)
         if len(picked) == count:
@@ -93,5 +95,5 @@ def seed_demo_activities() -> tuple[int, int]:
     bob = User.objects.filter(openid="sandbox-bob").first()
     if bob is not None and bob.addresses.exists():
         placed = group_open(user=bob, activity_id=activity.pk)
-        sandbox_payment_succeed(order=placed.order)
+        sandbox_payment_succeed(order_id=placed.order.pk)
     return 1, 1

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from fenxiao.catalog.models import Category, Product, ProductImage, Sku, Supplier
+from fenxiao.inventory.models import Stock
 
 from . import images
 from .catalogue import (
@@ -169,14 +170,18 @@ def _write_catalogue(plan: list[ProductPlan], result: SeedResult) -> None:
             cost_fen=s.cost_fen,
             weight_g=s.weight_g,
             barcode=s.barcode,
-            stock=s.stock,
             is_active=s.is_active,
         )
         for p in plan
         for s in p.skus
     ]
     Sku.objects.bulk_create(skus, batch_size=BATCH)
+    sku_ids = {s.code: s.pk for s in skus}
+    if None in sku_ids.values():
+        sku_ids = dict(Sku.objects.filter(product_id__in=list(ids.values())).values_list("code", "id"))
+    units = {s.code: s.stock for p in plan for s in p.skus}
+    Stock.objects.bulk_create([Stock(sku_id=sku_ids[code], quantity=n) for code, n in units.items()], batch_size=BATCH)
     result.products = len(products)
     result.on_shelf = sum(p.is_on_shelf for p in plan)
     result.skus = len(skus)
-    result.sold_out = sum(s.stock == 0 for s in skus)
+    result.sold_out = sum(n == 0 for n in units.values())

@@ -6,14 +6,13 @@ class DistributionConfig(AppConfig):
     verbose_name = "分销"
 
     def ready(self) -> None:
-        from fenxiao.core.events import subscribe
-        from fenxiao.core.sweeps import register_sweep
+        from fenxiao.core.extensions import register_sweep, subscribe
         from fenxiao.distribution import handlers
 
         # The referral chain is written with the order, in its transaction (see placement_hooks).
-        from fenxiao.orders.placement_hooks import register_placement_hook
+        from fenxiao.orders.placement_hooks import placement_hooks
 
-        register_placement_hook("distribution.referral_snapshot", handlers.on_order_placed)
+        placement_hooks.register("distribution.referral_snapshot", handlers.on_order_placed)
         subscribe("order_paid", handlers.on_order_paid)
         subscribe("order_received", handlers.on_order_received)
         subscribe("order_line_refunded", handlers.on_order_line_refunded)

@@ -2,34 +2,28 @@
 
 Everything is checked before anything is written: every bad cell in the file is reported with its
 row and column, and one error means nothing changes. A clean file is applied in one transaction
-with bulk queries (a brand loads thousands of SKUs at once). Rules that belong to other services
-stay there: stock goes through ``stock_set_many`` (reason ``import``, so every unit has a
-movement), shelving through ``product_set_shelf``.
+with bulk queries (a brand loads thousands of SKUs at once). The import runs here, a layer above
+the catalogue, because a row carries both: the catalogue checks the rows and writes its own
+(``catalog/import_plan.py``, ``catalog/import_apply.py``), stock goes through ``stock_set_many``
+(reason ``import``, so every unit has a movement).
 
 Blank cells mean "leave as it is" (a new row gets the default); ``二级分类`` left blank puts the
 product directly under its ``一级分类``. ``库存`` is the absolute sellable stock."""
 
 from __future__ import annotations
 
-import json
-from collections import defaultdict
 from typing import IO
 
 from django.db import IntegrityError, transaction
-from django.db.models import Model
-from django.utils import timezone
 
 from fenxiao.catalog import sheet
-from fenxiao.catalog.cache import catalog_changed
-from fenxiao.catalog.import_plan import ImportReport, Plan, ProductPlan, SkuPlan, build_plan, chunks, fetch_in
-from fenxiao.catalog.models import Category, Product, Sku, Supplier
-from fenxiao.catalog.services import MAX_BULK_PRODUCTS, product_set_shelf
+from fenxiao.catalog.import_apply import catalogue_apply
+from fenxiao.catalog.import_plan import ImportReport, Plan, build_plan
 from fenxiao.core.errors import DomainError
+from fenxiao.core.limits import chunks
 from fenxiao.inventory.models import StockMovementReason
+from fenxiao.inventory.selectors import available_by_sku
 from fenxiao.inventory.services import MAX_BULK_SKUS, stock_set_many
-
-BATCH = 500
-GROUPED_UPDATE_MAX = 50
 
 
 def catalog_import(*, file: IO[bytes] | bytes, filename: str, actor=None) -> ImportReport:
@@ -60,134 +54,23 @@ def catalog_import(*, file: IO[bytes] | bytes, filename: str, actor=None) -> Imp
 
 
 def _apply(plan: Plan, *, actor, filename: str) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    supplier_ids, counts["suppliers_created"] = _ensure_suppliers(plan.supplier_names)
-    category_ids, counts["categories_created"] = _ensure_categories(plan.category_paths)
-    product_ids = _save_products(plan.products, supplier_ids, category_ids, counts)
-    sku_ids = _save_skus(plan.skus, product_ids, counts)
-
-    # New SKUs are born with 0 and receive their stock here, so the first units have a movement too.
+    before = available_by_sku(s.existing.pk for s in plan.skus if s.existing is not None)
+    applied = catalogue_apply(plan)
+    counts = dict(applied.counts)
+    # New SKUs are born without stock and receive it here, so the first units have a movement too.
     quantities = {
-        sku_ids[s.code]: s.stock for s in plan.skus if s.stock is not None and (s.stock or s.existing is not None)
+        applied.sku_ids[s.code]: s.stock
+        for s in plan.skus
+        if s.stock is not None and (s.stock or s.existing is not None)
     }
-    counts["stock_changed"] = sum(1 for s in plan.skus if s.stock is not None and s.stock != s.current_stock)
+    counts["stock_changed"] = sum(
+        1
+        for s in plan.skus
+        if s.stock is not None and s.stock != (before[s.existing.pk] if s.existing is not None else 0)
+    )
     note = f"导入 {filename}"[:200]
     for chunk in chunks(sorted(quantities), MAX_BULK_SKUS):
         stock_set_many(
             quantities={k: quantities[k] for k in chunk}, reason=StockMovementReason.IMPORT, note=note, actor=actor
         )
-
-    to_on = [product_ids[p.code] for p in plan.products if p.on_shelf is True and not p.was_on_shelf]
-    to_off = [product_ids[p.code] for p in plan.products if p.on_shelf is False and p.was_on_shelf]
-    for ids, on_shelf, key in ((to_on, True, "shelved_on"), (to_off, False, "shelved_off")):
-        counts[key] = sum(product_set_shelf(product_ids=c, on_shelf=on_shelf) for c in chunks(ids, MAX_BULK_PRODUCTS))
-    catalog_changed()  # bulk writes fire no signals: cached list pages must re-render
     return counts
-
-
-def _ensure_suppliers(names: set[str]) -> tuple[dict[str, int], int]:
-    known = dict(fetch_in(Supplier.objects.values_list("name", "pk"), "name", names))
-    missing = sorted(names - known.keys())
-    Supplier.objects.bulk_create([Supplier(name=n) for n in missing], batch_size=BATCH)
-    known.update(fetch_in(Supplier.objects.values_list("name", "pk"), "name", missing))
-    return known, len(missing)
-
-
-def _ensure_categories(paths: set[tuple[str, str | None]]) -> tuple[dict[tuple[str, str | None], int], int]:
-    """``(一级, 二级)`` or ``(一级, None)`` to a category id, creating what is missing."""
-    tops = {top for top, _ in paths}
-
-    def load_tops() -> dict[str, int]:
-        return dict(fetch_in(Category.objects.filter(parent__isnull=True).values_list("name", "pk"), "name", tops))
-
-    top_ids = load_tops()
-    missing_tops = sorted(tops - top_ids.keys())
-    Category.objects.bulk_create([Category(name=n) for n in missing_tops], batch_size=BATCH)
-    top_ids = load_tops()
-
-    def load_children() -> dict[tuple[str, str], int]:
-        by_parent = {pk: name for name, pk in top_ids.items()}
-        rows = fetch_in(Category.objects.values_list("parent_id", "name", "pk"), "parent_id", by_parent)
-        return {(by_parent[parent_id], name): pk for parent_id, name, pk in rows}
-
-    child_ids = load_children()
-    wanted = {(top, child) for top, child in paths if child is not None}
-    missing_children = sorted(wanted - child_ids.keys())
-    Category.objects.bulk_create(
-        [Category(parent_id=top_ids[top], name=child) for top, child in missing_children], batch_size=BATCH
-    )
-    if missing_children:
-        child_ids = load_children()
-    ids: dict[tuple[str, str | None], int] = {(top, None): pk for top, pk in top_ids.items()}
-    ids.update(child_ids)
-    return ids, len(missing_tops) + len(missing_children)
-
-
-def _save_products(
-    plans: list[ProductPlan], supplier_ids: dict[str, int], category_ids: dict, counts: dict[str, int]
-) -> dict[str, int]:
-    created, changes = [], []
-    for plan in plans:
-        values = dict(plan.fields)
-        if plan.supplier is not None:
-            values["supplier_id"] = supplier_ids[plan.supplier]
-        if plan.category is not None:
-            values["category_id"] = category_ids[plan.category]
-        if plan.existing is None:
-            created.append(Product(code=plan.code, **values))
-        elif changed := _assign(plan.existing, values):
-            changes.append((plan.existing, changed))
-    Product.objects.bulk_create(created, batch_size=BATCH)
-    _save_changes(Product, changes)
-    counts.update(products_created=len(created), products_updated=len(changes))
-    counts["products_unchanged"] = len(plans) - len(created) - len(changes)
-    ids = {p.code: p.existing.pk for p in plans if p.existing is not None}
-    ids.update(fetch_in(Product.objects.values_list("code", "pk"), "code", [p.code for p in created]))
-    return ids
-
-
-def _save_skus(plans: list[SkuPlan], product_ids: dict[str, int], counts: dict[str, int]) -> dict[str, int]:
-    created, changes = [], []
-    for plan in plans:
-        if plan.existing is None:
-            created.append(Sku(code=plan.code, product_id=product_ids[plan.product_code], stock=0, **plan.fields))
-        elif changed := _assign(plan.existing, plan.fields):
-            changes.append((plan.existing, changed))
-    Sku.objects.bulk_create(created, batch_size=BATCH)
-    _save_changes(Sku, changes)
-    counts.update(skus_created=len(created), skus_updated=len(changes))
-    counts["skus_unchanged"] = len(plans) - len(created) - len(changes)
-    ids = {s.code: s.existing.pk for s in plans if s.existing is not None}
-    ids.update(fetch_in(Sku.objects.values_list("code", "pk"), "code", [s.code for s in created]))
-    return ids
-
-
-def _assign(obj: Model, values: dict[str, object]) -> list[str]:
-    changed = [name for name, value in values.items() if getattr(obj, name) != value]
-    for name in changed:
-        setattr(obj, name, values[name])
-    return changed
-
-
-def _save_changes(model: type[Model], changes: list[tuple[Model, list[str]]]) -> None:
-    """Write changed fields. Spreadsheet edits repeat values (a new weight for a whole column, a
-    price rise to 99.00), so a field with few distinct new values gets one ``UPDATE ... WHERE pk
-    IN`` per value; a field with many gets ``bulk_update``, whose CASE per row costs more."""
-    if not changes:
-        return
-    by_field: dict[str, dict[str, tuple[object, list[Model]]]] = defaultdict(dict)
-    for obj, fields in changes:
-        for name in fields:
-            value = getattr(obj, name)
-            key = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
-            by_field[name].setdefault(key, (value, []))[1].append(obj)
-    now = timezone.now()  # update() and bulk_update() skip auto_now
-    by_field["updated_at"] = {"now": (now, [obj for obj, _ in changes])}
-    for name, groups in by_field.items():
-        if len(groups) <= GROUPED_UPDATE_MAX:
-            for value, objs in groups.values():
-                for chunk in chunks([o.pk for o in objs], BATCH):
-                    model._base_manager.filter(pk__in=chunk).update(**{name: value})
-        else:
-            objs = [o for _, group in groups.values() for o in group]
-            model._base_manager.bulk_update(objs, [name], batch_size=BATCH)

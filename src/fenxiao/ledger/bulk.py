@@ -7,15 +7,13 @@ prepared statement run once per row (``executemany``), which SQLite does in-proc
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from django.db import connection
 
+from fenxiao.core.limits import chunks
 from fenxiao.ledger.models import Account, LedgerTransaction, Leg
-
-# Stays below SQLite's oldest limit of 999 variables per statement.
-_CHUNK = 900
 
 ACCOUNT = Account._meta.db_table
 TRANSACTION = LedgerTransaction._meta.db_table
@@ -24,11 +22,6 @@ LEG = Leg._meta.db_table
 
 def _postgres() -> bool:
     return connection.vendor == "postgresql"
-
-
-def _chunks(items: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def lock_accounts(codes: Sequence[str]) -> list[tuple[int, str, int]]:
@@ -44,7 +37,7 @@ def lock_accounts(codes: Sequence[str]) -> list[tuple[int, str, int]]:
             )
             return cursor.fetchall()
         rows = []
-        for chunk in _chunks(codes):
+        for chunk in chunks(codes):
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(f"SELECT id, code, balance_fen FROM {ACCOUNT} WHERE code IN ({marks})", list(chunk))
             rows.extend(cursor.fetchall())

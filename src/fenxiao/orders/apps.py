@@ -6,10 +6,12 @@ class OrdersConfig(AppConfig):
     verbose_name = "订单"
 
     def ready(self) -> None:
-        # Orders tells payments what a successful payment or refund means for an order.
-        from fenxiao.orders import payment_handlers, sweeps
+        # Orders answers payments' questions about an order (``payments.hooks.OrderPort``).
+        from fenxiao.orders import sweeps
+        from fenxiao.orders.payment_port import OrderPaymentPort
         from fenxiao.orders.shipping import templates as shipping_templates
+        from fenxiao.payments.hooks import order_port
 
-        payment_handlers.register()
+        order_port.register("orders", OrderPaymentPort())
         sweeps.register()
         shipping_templates.connect()

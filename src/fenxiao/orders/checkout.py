@@ -13,6 +13,7 @@ from fenxiao.accounts.models import Address, User
 from fenxiao.catalog.models import Sku
 from fenxiao.core.errors import NotFound
 from fenxiao.core.statements import row_get, rows_with_parent
+from fenxiao.inventory.selectors import available_by_sku
 from fenxiao.orders.errors import OrderError
 from fenxiao.orders.pricing import (
     Discount,
@@ -23,7 +24,7 @@ from fenxiao.orders.pricing import (
     apply_discounts,
     template_fee,
 )
-from fenxiao.orders.pricing_hooks import DiscountProvider, PricingContext, providers
+from fenxiao.orders.pricing_hooks import DiscountProvider, PricingContext, discount_providers
 from fenxiao.orders.shipping.templates import shipping_templates
 
 
@@ -91,9 +92,10 @@ def quote_lines(lines: Sequence[LineRequest], *, check_stock: bool = True) -> li
             "PRODUCT_OFF_SHELF", f"商品已下架：{'、'.join(s.product.title for s in off[:5])}", field="lines"
         )
     if check_stock:
-        short = [(skus[line.sku_id], line.quantity) for line in lines if skus[line.sku_id].stock < line.quantity]
+        left = available_by_sku(ids)
+        short = [skus[line.sku_id] for line in lines if left[line.sku_id] < line.quantity]
         if short:
-            names = "、".join(f"{s.product.title}（剩余 {s.stock} 件）" for s, _ in short[:5])
+            names = "、".join(f"{s.product.title}（剩余 {left[s.id]} 件）" for s in short[:5])
             raise OrderError("STOCK_INSUFFICIENT", f"库存不足：{names}", status=409, field="lines")
     result = []
     for line in lines:
@@ -158,7 +160,7 @@ def checkout_quote(
     shipping = shipping_fee(quote_rows, province) if address else 0
     ctx = PricingContext(user=user, lines=quote_rows, province=province, options=dict(options or {}))
     discounts = []
-    for provider in providers():
+    for provider in discount_providers.all():
         granted = list(provider.discounts(ctx))
         apply_discounts(quote_rows, granted)
         discounts.extend((provider, d) for d in granted)

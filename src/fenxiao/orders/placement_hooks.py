@@ -1,5 +1,5 @@
-"""What a higher layer must write together with every new order, in the order's own transaction
-(DESIGN §2: orders never imports the layers above it; they register here).
+"""What a higher layer must write together with every new order, in the order's own transaction:
+a hook point (``core.extensions``; orders never imports the layers above it, they register here).
 
 Distribution snapshots the order's referral chain this way rather than after commit: an order
 then never exists without its chain (no window in which a rebinding could change who earns), and
@@ -11,20 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from fenxiao.core.extensions import HookPoint
+
 if TYPE_CHECKING:
     from fenxiao.orders.models import Order
 
 PlacementHook = Callable[["Order"], None]
-_hooks: dict[str, PlacementHook] = {}
-
-
-def register_placement_hook(name: str, hook: PlacementHook) -> None:
-    _hooks[name] = hook
-
-
-def unregister_placement_hook(name: str) -> None:
-    _hooks.pop(name, None)
-
-
-def placement_hooks() -> list[PlacementHook]:
-    return list(_hooks.values())
+placement_hooks: HookPoint[PlacementHook] = HookPoint("orders.placement")

@@ -1,8 +1,8 @@
-"""The checkout pricing hook (DESIGN §2): promotions plug discounts in here without orders
-importing promotions. A provider is asked for discounts at every quote, and told when an order
+"""The checkout pricing hook point (``core.extensions``): promotions plug discounts in here without
+orders importing promotions. A provider is asked for discounts at every quote, and told when an order
 is placed with them (inside the order's transaction, so a coupon is used exactly when the order
 exists). Undoing (a cancelled order gives its coupon back) is done by subscribing to the order
-events in ``fenxiao.core.events``."""
+events in ``fenxiao.core.extensions``."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from fenxiao.core.extensions import HookPoint
 from fenxiao.orders.pricing import Discount, QuoteLine
 
 if TYPE_CHECKING:
@@ -36,18 +37,6 @@ class DiscountProvider(Protocol):
         """The order with these discounts was written (same transaction): consume what they use."""
 
 
-_providers: list[DiscountProvider] = []
-
-
-def register_provider(provider: DiscountProvider) -> None:
-    if all(p.kind != provider.kind for p in _providers):
-        _providers.append(provider)
-
-
-def unregister_provider(kind: str) -> None:
-    _providers[:] = [p for p in _providers if p.kind != kind]
-
-
-def providers() -> list[DiscountProvider]:
-    """In registration order; each sees the lines with the previous providers' discounts applied."""
-    return list(_providers)
+# Keyed by the provider's ``kind``, in registration order; each provider sees the lines with the
+# previous providers' discounts applied.
+discount_providers: HookPoint[DiscountProvider] = HookPoint("orders.discounts")

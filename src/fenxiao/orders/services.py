@@ -23,7 +23,7 @@ from django.utils import timezone
 from fenxiao.accounts.models import User
 from fenxiao.catalog.models import Product
 from fenxiao.core.errors import Conflict, DomainError
-from fenxiao.core.events import publish_on_commit
+from fenxiao.core.extensions import publish_on_commit
 from fenxiao.core.money import fen_to_yuan
 from fenxiao.core.statements import rows_insert
 from fenxiao.inventory.reservations import Hold, stock_consume, stock_release, stock_reserve
@@ -222,7 +222,7 @@ def _order_place(
     )
     for provider, discount in priced.granted:
         provider.commit(priced.ctx, [discount], order)
-    for hook in placement_hooks():
+    for hook in placement_hooks.all():
         hook(order)
     created = order_event_add(
         order, type="created", actor=user, to_status=order.status, data={"fingerprint": fingerprint}

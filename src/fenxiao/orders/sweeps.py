@@ -1,4 +1,4 @@
-"""The order timed rules of DESIGN §4 as sweeps (see ``fenxiao.core.sweeps``): cancel orders
+"""The order timed rules of DESIGN §4 as sweeps (see ``fenxiao.core.extensions``): cancel orders
 left unpaid past their payment window, confirm receipt ``ORDER_AUTO_RECEIVE_AFTER`` after
 shipping, complete orders whose after-sales window ended. Each handles one order per
 transaction, so one bad order never blocks the rest, and each service refuses a second
@@ -65,7 +65,7 @@ def sweep_complete_orders(*, now: datetime) -> int:
 
 
 def register() -> None:
-    from fenxiao.core.sweeps import register_sweep
+    from fenxiao.core.extensions import register_sweep
     from fenxiao.orders.aftersales.refunds import sweep_stuck_refunds
     from fenxiao.orders.shipping.wechat_upload import sweep_shipping_uploads
 

@@ -16,12 +16,12 @@ from fenxiao.accounts.auth import user_auth
 from fenxiao.accounts.models import User
 from fenxiao.accounts.selectors import token_user
 from fenxiao.accounts.tokens import token_decode
-from fenxiao.core.api import error_response
 from fenxiao.core.errors import DomainError
 from fenxiao.core.openapi_errors import answers
+from fenxiao.core.web_api import error_response
 from fenxiao.payments.errors import openid_required, order_not_found
 from fenxiao.payments.schemas import NotifyAck, PayOut, SandboxPaidOut
-from fenxiao.payments.selectors import order_get_by_no, order_get_for_buyer, order_status
+from fenxiao.payments.selectors import order_get_by_no, order_get_for_buyer
 from fenxiao.payments.services import (
     notification_handle,
     payment_description,
@@ -38,10 +38,12 @@ router = Router(tags=["支付"])
 def pay_order(request: HttpRequest, order_id: int):
     """Returns the parameters for ``wx.requestPayment``; calling it again reuses the same payment."""
     buyer: User = request.auth  # type: ignore[attr-defined]
-    order = order_get_for_buyer(order_id=order_id, buyer=buyer)
+    order = order_get_for_buyer(order_id=order_id, buyer_id=buyer.pk)
     if not buyer.openid:
         raise openid_required()
-    prepared = payment_prepare(order=order, payer_openid=buyer.openid, description=payment_description(order))
+    prepared = payment_prepare(
+        order_id=order.order_id, payer_openid=buyer.openid, description=payment_description(order.order_no)
+    )
     return {"payment_no": prepared.payment.out_trade_no, "params": prepared.params}
 
 
@@ -109,10 +111,11 @@ def sandbox_succeed(request: HttpRequest, order_no: str):
     order = order_get_by_no(order_no=order_no)
     if not caller.staff and order.buyer_id != caller.user.pk:
         raise order_not_found()
-    paid = sandbox_payment_succeed(order=order)
+    paid = sandbox_payment_succeed(order_id=order.order_id)
+    after = order_get_by_no(order_no=order_no)
     return {
         "order_no": order.order_no,
-        "order_status": order_status(order_id=order.pk),
+        "order_status": after.status,
         "payment_no": paid.payment.out_trade_no,
         "payment_status": paid.payment.status,
         "outcome": paid.outcome,

@@ -12,7 +12,7 @@ class PaymentsConfig(AppConfig):
 
         register_sandbox_sink()
 
-        from fenxiao.core.sweeps import register_sweep
+        from fenxiao.core.extensions import register_sweep
         from fenxiao.payments import services
 
         # Registered before the orders sweeps (payments precedes orders in INSTALLED_APPS): an

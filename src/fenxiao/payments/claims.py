@@ -27,10 +27,8 @@ from django.utils import timezone
 
 from fenxiao.core.errors import DomainError
 from fenxiao.integrations.wechat.pay.types import RefundState
-from fenxiao.payments import hooks
-from fenxiao.payments.hooks import PaymentRefusal
+from fenxiao.payments.hooks import PaymentRefusal, order_port
 from fenxiao.payments.models import Payment, PaymentStatus, Refund, RefundStatus
-from fenxiao.payments.selectors import order_model
 
 logger = logging.getLogger(__name__)
 
@@ -50,14 +48,16 @@ class PaymentOutcome(StrEnum):
 
 
 def lock_order_row(order_id: int) -> None:
-    list(order_model().objects.select_for_update().filter(pk=order_id).values_list("pk", flat=True))
+    """The order's lock is the order's (``OrderPort.lock``): payments takes it first, as the lock
+    order says, and never touches the row itself."""
+    order_port.one().lock(order_id)
 
 
 def _offer(payment: Payment) -> PaymentRefusal | None:
     """Ask orders whether it takes the money; its work is kept only if it does."""
     try:
         with transaction.atomic():
-            refusal = hooks.payment_received(payment)
+            refusal = order_port.one().payment_received(payment)
             if refusal is None:
                 Payment.objects.filter(pk=payment.pk).update(status=PaymentStatus.SUCCEEDED)
             return refusal
@@ -132,7 +132,7 @@ def refund_claim_final(*, refund_id: int, state: RefundState) -> bool:
         refund = Refund.objects.get(pk=refund_id)
         try:
             with transaction.atomic():
-                hooks.refund_finished(refund)
+                order_port.one().refund_finished(refund)
         except DomainError as exc:
             logger.error(
                 "wechatpay: handler refused refund %s (%s): %s %s",

@@ -1,17 +1,37 @@
-"""What a payment or a finished refund means is decided by the layer that asked for it (orders),
-not by payments: orders registers one handler for each at start-up.
+"""How payments asks about the order behind a payment, without knowing what an order is: orders
+implements ``OrderPort`` and registers it on ``order_port`` at start-up (a hook point,
+``core.extensions``). Payments never reads or locks the order's row itself: the lock, the payable
+terms and what money means to an order are the port's.
 
-Both handlers run inside the transaction that records the payment or refund, so the order moves
-exactly when the money does; they must not call WeChat (no HTTP while rows are locked)."""
+The hooks ``payment_received`` and ``refund_finished`` run inside the transaction that records the
+payment or refund, with the order locked through ``lock`` first (the project's lock order: order,
+then payment), so the order moves exactly when the money does; they must not call WeChat (no HTTP
+while rows are locked)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+from fenxiao.core.extensions import HookPoint
 
 if TYPE_CHECKING:
     from fenxiao.payments.models import Payment, Refund
+
+
+@dataclass(frozen=True)
+class PayableOrder:
+    """What payments needs to know about an order: a value, never the row."""
+
+    order_id: int
+    order_no: str
+    buyer_id: int
+    buyer_openid: str
+    status: str
+    payable: bool  # the order still waits for its money
+    payable_fen: int
+    deadline: datetime  # WeChat's time_expire: no payment is taken after it
 
 
 @dataclass(frozen=True)
@@ -24,30 +44,20 @@ class PaymentRefusal:
     message: str
 
 
-PaymentHandler = Callable[["Payment"], "PaymentRefusal | None"]
-RefundHandler = Callable[["Refund"], None]
+class OrderPort(Protocol):
+    def lock(self, order_id: int) -> None:
+        """Lock the order's row for the rest of the transaction (before any payment row)."""
 
-_on_payment_received: PaymentHandler | None = None
-_on_refund_finished: RefundHandler | None = None
+    def get(self, order_id: int) -> PayableOrder | None: ...
 
+    def get_by_no(self, order_no: str) -> PayableOrder | None: ...
 
-def register(*, payment_received: PaymentHandler, refund_finished: RefundHandler) -> None:
-    global _on_payment_received, _on_refund_finished
-    _on_payment_received = payment_received
-    _on_refund_finished = refund_finished
+    def payment_received(self, payment: Payment) -> PaymentRefusal | None:
+        """Called once per payment WeChat reports paid, with the order locked. Either applies the
+        money (returns None) or refuses it, changing nothing that the money would have bought."""
 
-
-def payment_received(payment: Payment) -> PaymentRefusal | None:
-    """Called once per payment WeChat reports paid, inside the transaction that claims it, with the
-    order row locked. The handler either applies the money (returns None) or refuses it, changing
-    nothing that the money would have bought."""
-    if _on_payment_received is None:
-        raise RuntimeError("no payment handler registered (is fenxiao.orders installed?)")
-    return _on_payment_received(payment)
+    def refund_finished(self, refund: Refund) -> None:
+        """Called once per refund when it reaches a final state (succeeded, abnormal or closed)."""
 
 
-def refund_finished(refund: Refund) -> None:
-    """Called once per refund when it reaches a final state (succeeded, abnormal or closed)."""
-    if _on_refund_finished is None:
-        raise RuntimeError("no refund handler registered (is fenxiao.orders installed?)")
-    _on_refund_finished(refund)
+order_port: HookPoint[OrderPort] = HookPoint("payments.order", single=True)

@@ -11,9 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -21,14 +19,13 @@ from fenxiao.core.errors import Conflict
 from fenxiao.integrations.wechat.pay.errors import ORDERPAID, WechatPayError
 from fenxiao.integrations.wechat.pay.factory import pay_gateway
 from fenxiao.payments.errors import openid_required, order_not_found, order_not_payable
+from fenxiao.payments.hooks import order_port
 from fenxiao.payments.models import Payment, PaymentStatus
 from fenxiao.payments.reconciliation import payment_close, payment_sync
-from fenxiao.payments.selectors import order_model
 
 # WeChat keeps a prepay_id for two hours; stop handing it out a little before.
 PREPAY_LIFETIME = timedelta(hours=2) - timedelta(minutes=5)
 OUT_TRADE_NO = re.compile(r"^[0-9A-Za-z_\-|*]{6,32}$")
-PAYABLE_STATUS = "pending_payment"
 
 
 @dataclass(frozen=True)
@@ -49,8 +46,8 @@ def out_trade_no_for(*, order_no: str, seq: int) -> str:
     return (clean[: 32 - len(suffix)] + suffix).rjust(6, "0")
 
 
-def payment_description(order: Any) -> str:
-    return f"分销商城订单 {order.order_no}"[:127]
+def payment_description(order_no: str) -> str:
+    return f"分销商城订单 {order_no}"[:127]
 
 
 @dataclass(frozen=True)
@@ -72,25 +69,18 @@ class _Terms:
 def _open_payment(*, order_id: int, payer_openid: str, description: str, mode: str) -> tuple[Payment, bool]:
     """The order's open Payment (created now if there is none) and whether it still matches the
     order; a stale one must be closed at WeChat before a new one can be made."""
-    row = (
-        order_model()
-        .objects.filter(pk=order_id)
-        .values("status", "payable_fen", "payment_deadline", "order_no", "created_at")
-        .first()
-    )
-    if row is None:
+    order = order_port.one().get(order_id)
+    if order is None:
         raise order_not_found()
-    if row["status"] != PAYABLE_STATUS:
+    if not order.payable:
         raise order_not_payable()
     if Payment.objects.filter(order_id=order_id, status=PaymentStatus.SUCCEEDED).exists():
         raise order_not_payable("订单已支付")
-    now = timezone.now()
-    deadline = row["payment_deadline"] or row["created_at"] + settings.ORDER_PAYMENT_WINDOW
-    if deadline <= now:
+    if order.deadline <= timezone.now():
         raise order_not_payable("订单已超过支付时限")
-    if row["payable_fen"] < 1:
+    if order.payable_fen < 1:
         raise order_not_payable("订单无需支付")
-    terms = _Terms(row["payable_fen"], payer_openid, description[:127], deadline)
+    terms = _Terms(order.payable_fen, payer_openid, description[:127], order.deadline)
 
     payment = Payment.objects.filter(order_id=order_id, status=PaymentStatus.CREATED).first()
     if payment is not None:
@@ -100,7 +90,7 @@ def _open_payment(*, order_id: int, payer_openid: str, description: str, mode: s
         with transaction.atomic():
             payment = Payment.objects.create(
                 order_id=order_id,
-                out_trade_no=out_trade_no_for(order_no=row["order_no"], seq=seq),
+                out_trade_no=out_trade_no_for(order_no=order.order_no, seq=seq),
                 amount_fen=terms.amount_fen,
                 description=terms.description,
                 payer_openid=terms.payer_openid,
@@ -115,17 +105,17 @@ def _open_payment(*, order_id: int, payer_openid: str, description: str, mode: s
     return payment, not terms.match(payment)
 
 
-def payment_prepare(*, order: Any, payer_openid: str, description: str) -> PaymentRequest:
+def payment_prepare(*, order_id: int, payer_openid: str, description: str) -> PaymentRequest:
     """Open (or reuse) the order's payment and return signed ``wx.requestPayment`` params.
 
     Amount is ``order.payable_fen`` and WeChat's ``time_expire`` the order's payment deadline,
-    both read from the order row now, never from the caller."""
+    both asked of orders again now (``OrderPort.get``), never taken from the caller."""
     if not payer_openid:
         raise openid_required()
     gateway = pay_gateway()
     for _attempt in range(2):
         payment, stale = _open_payment(
-            order_id=order.pk, payer_openid=payer_openid, description=description, mode=gateway.mode
+            order_id=order_id, payer_openid=payer_openid, description=description, mode=gateway.mode
         )
         if not stale:
             break

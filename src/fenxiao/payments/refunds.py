@@ -30,12 +30,12 @@ from fenxiao.payments.errors import (
     refund_not_found,
     refund_purpose_conflict,
 )
+from fenxiao.payments.hooks import order_port
 from fenxiao.payments.matching import refund_mismatch
 from fenxiao.payments.models import Payment, PaymentStatus, Refund, RefundStatus
 from fenxiao.payments.selectors import (
     REFUND_QUERY_INTERVAL,
     RESUBMIT_AFTER,
-    order_model,
     refundable_fen,
     refunds_awaiting_result,
     refunds_awaiting_submission,
@@ -53,9 +53,10 @@ def _refund_record(*, order_id: int, amount_fen: int, reason: str, purpose: str)
     if amount_fen < 1:
         raise refund_amount_invalid()
     lock_order_row(order_id)
-    order_no = order_model().objects.filter(pk=order_id).values_list("order_no", flat=True).first()
-    if order_no is None:
+    order = order_port.one().get(order_id)
+    if order is None:
         raise order_not_found()
+    order_no = order.order_no
     payment = Payment.objects.select_for_update().filter(order_id=order_id, status=PaymentStatus.SUCCEEDED).first()
     if payment is None:
         raise refund_not_allowed()
@@ -220,7 +221,8 @@ def _refused_refund_record(*, payment_id: int) -> Refund | None:
     left = refundable_fen(payment=payment)
     if left <= 0:
         return None
-    order_no = order_model().objects.filter(pk=order_id).values_list("order_no", flat=True).first()
+    order = order_port.one().get(order_id)
+    order_no = order.order_no if order is not None else str(order_id)
     seq = Refund.objects.filter(order_id=order_id).count() + 1
     return Refund.objects.create(
         payment=payment,

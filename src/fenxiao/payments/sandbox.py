@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
 
 from fenxiao.integrations.wechat.pay import sandbox as pay_sandbox
 from fenxiao.integrations.wechat.pay.factory import pay_gateway
 from fenxiao.integrations.wechat.pay.types import SignedMessage
 from fenxiao.payments.errors import order_not_found
+from fenxiao.payments.hooks import order_port
 from fenxiao.payments.models import Payment
 from fenxiao.payments.notifications import notification_handle
 from fenxiao.payments.prepare import payment_description, payment_prepare
@@ -27,19 +27,24 @@ class SandboxPayment:
     outcome: str
 
 
-def sandbox_payment_succeed(*, order: Any) -> SandboxPayment:
-    """Pay ``order`` in the sandbox as its buyer would, through the live notification path.
+def sandbox_payment_succeed(*, order_id: int) -> SandboxPayment:
+    """Pay the order in the sandbox as its buyer would, through the live notification path.
     Paying a paid order again changes nothing. Raises ORDER_NOT_FOUND outside sandbox mode."""
     gateway = pay_gateway()
     if not isinstance(gateway, pay_sandbox.SandboxWechatPay):
         raise order_not_found()
-    paid = payment_succeeded_for_order(order_id=order.pk)
+    order = order_port.one().get(order_id)
+    if order is None:
+        raise order_not_found()
+    paid = payment_succeeded_for_order(order_id=order.order_id)
     if paid is not None:
         return SandboxPayment(payment=paid, outcome="duplicate")
-    payment = payment_open_for_order(order_id=order.pk)
+    payment = payment_open_for_order(order_id=order.order_id)
     if payment is None or not payment.prepay_id:
-        openid = getattr(order.buyer, "openid", None) or f"sandbox-buyer-{order.buyer_id}"
-        payment = payment_prepare(order=order, payer_openid=openid, description=payment_description(order)).payment
+        openid = order.buyer_openid or f"sandbox-buyer-{order.buyer_id}"
+        payment = payment_prepare(
+            order_id=order.order_id, payer_openid=openid, description=payment_description(order.order_no)
+        ).payment
     message = gateway.complete_payment(payment.out_trade_no)
     result = notification_handle(headers=message.headers, body=message.body)
     payment.refresh_from_db()

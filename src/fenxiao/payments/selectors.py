@@ -1,15 +1,14 @@
-"""Reads: the order being paid (known to payments only as the model behind its foreign key, so
-payments never imports orders), open payments, what the sweeps should look at, what is left to
-refund."""
+"""Reads: the order being paid (a ``PayableOrder`` value from orders' port: payments never reads
+the order's row), open payments, what the sweeps should look at, what is left to refund."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
-from django.db.models import Model, Q, Sum
+from django.db.models import Q, Sum
 
 from fenxiao.payments.errors import order_not_found
+from fenxiao.payments.hooks import PayableOrder, order_port
 from fenxiao.payments.models import Payment, PaymentStatus, Refund, RefundStatus
 
 # A notification normally arrives within seconds; after this long we ask WeChat ourselves.
@@ -23,27 +22,19 @@ RESUBMIT_AFTER = timedelta(minutes=2)
 SWEEP_BATCH = 100
 
 
-def order_model() -> type[Model]:
-    return Payment._meta.get_field("order").related_model  # type: ignore[return-value]
-
-
-def order_get_for_buyer(*, order_id: int, buyer: Any) -> Any:
-    """The order, if ``buyer`` placed it; anybody else's order does not exist for them."""
-    order = order_model().objects.filter(pk=order_id, buyer=buyer).first()
-    if order is None:
+def order_get_for_buyer(*, order_id: int, buyer_id: int) -> PayableOrder:
+    """The order, if ``buyer_id`` placed it; anybody else's order does not exist for them."""
+    order = order_port.one().get(order_id)
+    if order is None or order.buyer_id != buyer_id:
         raise order_not_found()
     return order
 
 
-def order_get_by_no(*, order_no: str) -> Any:
-    order = order_model().objects.filter(order_no=order_no).first()
+def order_get_by_no(*, order_no: str) -> PayableOrder:
+    order = order_port.one().get_by_no(order_no)
     if order is None:
         raise order_not_found()
     return order
-
-
-def order_status(*, order_id: int) -> str:
-    return order_model().objects.filter(pk=order_id).values_list("status", flat=True).first() or ""
 
 
 def payment_open_for_order(*, order_id: int) -> Payment | None:

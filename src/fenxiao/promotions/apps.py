@@ -6,9 +6,8 @@ class PromotionsConfig(AppConfig):
     verbose_name = "营销"
 
     def ready(self) -> None:
-        from fenxiao.core.events import subscribe
-        from fenxiao.core.sweeps import register_sweep
-        from fenxiao.orders.pricing_hooks import register_provider
+        from fenxiao.core.extensions import register_sweep, subscribe
+        from fenxiao.orders.pricing_hooks import discount_providers
         from fenxiao.promotions import handlers
         from fenxiao.promotions.coupons.pricing import CouponProvider
         from fenxiao.promotions.group_buy import groups as group_buy
@@ -18,9 +17,8 @@ class PromotionsConfig(AppConfig):
         from fenxiao.promotions.seckill.purchases import on_order_cancelled as seckill_on_order_cancelled
 
         # The seckill price comes first: a coupon (if ever allowed with it) sees the seckill price.
-        register_provider(SeckillProvider())
-        register_provider(GroupBuyProvider())
-        register_provider(CouponProvider())
+        for provider in (SeckillProvider(), GroupBuyProvider(), CouponProvider()):
+            discount_providers.register(provider.kind, provider)
         # A cancelled order, or one closed because every unit was refunded, gives its coupon back.
         subscribe("order_cancelled", handlers.on_order_undone)
         subscribe("order_closed", handlers.on_order_undone)

@@ -16,12 +16,12 @@ from typing import Any
 import pytest
 
 from fenxiao.accounts.models import User
-from fenxiao.core import events
+from fenxiao.core import extensions
 from fenxiao.integrations.wechat.pay.factory import reset_pay_gateway
 from fenxiao.orders.aftersales.buyer_steps import AfterSaleLineRequest, aftersale_request
 from fenxiao.orders.models import AfterSale, Order, OrderLine
 from fenxiao.orders.pricing import Discount, spread_discount
-from fenxiao.orders.pricing_hooks import PricingContext, register_provider, unregister_provider
+from fenxiao.orders.pricing_hooks import PricingContext, discount_providers
 from fenxiao.orders.services import order_confirm_receipt
 from fenxiao.orders.shipping.shipments import order_ship
 from fenxiao.payments.services import sandbox_payment_succeed
@@ -69,10 +69,10 @@ def fixture_published() -> Iterator[Recorder]:
             recorder.seen.append((_name, payload))
 
         handlers[name] = handler
-        events.subscribe(name, handler)
+        extensions.subscribe(name, handler)
     yield recorder
     for name, handler in handlers.items():
-        events.unsubscribe(name, handler)
+        extensions.unsubscribe(name, handler)
 
 
 class FixedDiscount:
@@ -95,14 +95,14 @@ class FixedDiscount:
 @pytest.fixture(name="coupon")
 def fixture_coupon() -> Iterator[FixedDiscount]:
     provider = FixedDiscount(1000)
-    register_provider(provider)
+    discount_providers.register(provider.kind, provider)
     yield provider
-    unregister_provider(provider.kind)
+    discount_providers.unregister(provider.kind)
 
 
 def pay(order: Order) -> Order:
     """Pay through the sandbox and the live notification handler, so refunds can go back."""
-    result = sandbox_payment_succeed(order=order)
+    result = sandbox_payment_succeed(order_id=order.pk)
     assert result.outcome in {"paid", "duplicate"}, result.outcome
     order.refresh_from_db()
     return order

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from fenxiao.orders.aftersales.review import aftersale_approve
 from fenxiao.orders.models import AfterSale, AfterSaleStatus
+from tests.catalog_factories import stock_of
 from tests.order_support import place_order
 from tests.orders.aftersales.support import (
     ask,
@@ -111,13 +112,13 @@ def test_receive_return_button_restocks_on_request(console, buyer, staff, sku):
     returned = aftersale_approve(after_sale_id=ask(order, (lines_of(order)[0], 1), kind="return_refund").id, by=staff)
     aftersale_ship_return(after_sale_id=returned.pk, buyer=buyer, carrier_code="SF", tracking_no="SF5550001")
     sku.refresh_from_db()
-    before = sku.stock
+    before = stock_of(sku)
 
     console.post(_step_url(returned, "receive-return"), {"restock": "on"})
 
     returned.refresh_from_db()
     sku.refresh_from_db()
-    assert (returned.status, returned.restocked, sku.stock) == (AfterSaleStatus.REFUNDED, True, before + 1)
+    assert (returned.status, returned.restocked, stock_of(sku)) == (AfterSaleStatus.REFUNDED, True, before + 1)
 
 
 def test_list_actions_approve_and_reject_with_a_reason(console, buyer, sku, sku2):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from fenxiao.orders.models import AfterSale
+from tests.catalog_factories import stock_of
 from tests.order_support import place_order
 from tests.orders.aftersales.support import (
     fixture_aftersale_sandbox,  # noqa: F401  (fixtures)
@@ -170,7 +171,7 @@ def test_return_and_refund_end_to_end(buyer_api, staff_api, staff, paid_order, s
     )  # fmt: skip
 
     sku.refresh_from_db()
-    stock = sku.stock
+    stock = stock_of(sku)
     r = staff_api.post(f"/api/v1/admin/after-sales/{created['id']}/receive-return", {"restock": True})
     assert r.status_code == 200
     body = r.json()
@@ -178,12 +179,12 @@ def test_return_and_refund_end_to_end(buyer_api, staff_api, staff, paid_order, s
     assert body["refund"]["status"] == "succeeded"
     assert body["refund"]["amount_fen"] == created["refund_fen"] == 2 * 3990
     sku.refresh_from_db()
-    assert sku.stock == stock + 2
+    assert stock_of(sku) == stock + 2
 
     r = staff_api.post(f"/api/v1/admin/after-sales/{created['id']}/receive-return", {"restock": True})
     assert (r.status_code, r.json()["code"]) == (409, "AFTER_SALE_RETURN_NOT_RECEIVABLE")
     sku.refresh_from_db()
-    assert sku.stock == stock + 2
+    assert stock_of(sku) == stock + 2
 
     detail = buyer_api.get(url).json()
     assert [t["label"] for t in detail["timeline"]] == [

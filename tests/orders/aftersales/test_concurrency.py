@@ -11,6 +11,7 @@ from fenxiao.orders.aftersales.buyer_steps import AfterSaleLineRequest, aftersal
 from fenxiao.orders.aftersales.review import aftersale_approve, aftersale_receive_return
 from fenxiao.orders.models import AfterSale, AfterSaleStatus
 from fenxiao.payments.models import Refund
+from tests.catalog_factories import stock_of
 from tests.concurrency import run_together
 from tests.order_support import place_order
 from tests.orders.aftersales.support import (
@@ -61,13 +62,13 @@ def test_receiving_a_return_twice_at_once_restocks_once(buyer, staff, sku):
     after_sale = aftersale_approve(after_sale_id=ask(order, (lines_of(order)[0], 2), kind="return_refund").id, by=staff)
     aftersale_ship_return(after_sale_id=after_sale.id, buyer=buyer, carrier_code="SF", tracking_no="SF8880001")
     sku.refresh_from_db()
-    before = sku.stock
+    before = stock_of(sku)
 
     results = run_together(lambda i: aftersale_receive_return(after_sale_id=after_sale.id, by=staff), 3)
 
     assert _codes(results) == ["AFTER_SALE_RETURN_NOT_RECEIVABLE"] * 2 + ["AfterSale"]
     sku.refresh_from_db()
-    assert sku.stock == before + 2
+    assert stock_of(sku) == before + 2
     assert StockMovement.objects.filter(reason="return").count() == 1
     after_sale.refresh_from_db()
     assert after_sale.status == AfterSaleStatus.REFUNDED

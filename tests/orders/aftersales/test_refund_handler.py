@@ -202,13 +202,13 @@ def test_an_after_sale_worth_nothing_is_refunded_without_wechat(buyer, staff, sk
     # a coupon paid for the goods entirely; only the shipping was paid
     template = ShippingTemplate.objects.create(name="全国 6 元", is_default=True)
     ShippingRule.objects.create(template=template, first_units=1, first_fen=600, extra_units=1, extra_fen=0)
-    from fenxiao.orders.pricing_hooks import register_provider, unregister_provider
+    from fenxiao.orders.pricing_hooks import discount_providers
 
-    register_provider(FixedDiscount(10**9))
+    discount_providers.register(FixedDiscount.kind, FixedDiscount(10**9))
     try:
         order = pay(place_order(buyer, (sku.id, 2)))
     finally:
-        unregister_provider(FixedDiscount.kind)
+        discount_providers.unregister(FixedDiscount.kind)
     [line] = lines_of(order)
     assert (line.paid_fen, order.paid_fen) == (0, 600)
 
@@ -243,7 +243,9 @@ def test_a_purpose_that_is_not_an_order_refund_is_ignored(buyer, sku):
 
 def test_how_a_refused_payment_was_refunded_is_told_on_the_order_once(buyer, sku, wechat_silent):
     order = place_order(buyer, (sku.id, 2))
-    payment = payment_prepare(order=order, payer_openid=buyer.openid, description=payment_description(order)).payment
+    payment = payment_prepare(
+        order_id=order.pk, payer_openid=buyer.openid, description=payment_description(order.order_no)
+    ).payment
     order_cancel(order_id=order.id, by=buyer, reason="不要了")
     message = pay_gateway().complete_payment(payment.out_trade_no, racing_close=True)  # paid anyway
     notification_handle(headers=message.headers, body=message.body)

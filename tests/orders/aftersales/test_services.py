@@ -17,6 +17,7 @@ from fenxiao.orders.aftersales.review import aftersale_approve, aftersale_receiv
 from fenxiao.orders.errors import AfterSaleError
 from fenxiao.orders.models import AfterSaleStatus, OrderStatus, ShippingRule, ShippingTemplate
 from fenxiao.payments.models import Refund, RefundStatus
+from tests.catalog_factories import stock_of
 from tests.order_support import place_order
 from tests.orders.aftersales.support import (  # noqa: F401
     ask,
@@ -41,7 +42,7 @@ def shipping_800(db):
 
 def _stock(sku) -> int:
     sku.refresh_from_db()
-    return sku.stock
+    return stock_of(sku)
 
 
 # --- amounts --------------------------------------------------------------------------------------

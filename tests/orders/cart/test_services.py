@@ -15,7 +15,7 @@ from fenxiao.orders.cart.services import (
     cart_remove_skus,
 )
 from fenxiao.orders.models import CartItem
-from tests.catalog_factories import ProductFactory, SkuFactory
+from tests.catalog_factories import ProductFactory, SkuFactory, stock_of
 
 # --- pure rules --------------------------------------------------------------------------------
 
@@ -85,7 +85,7 @@ def test_add_merges_and_update_checks_like_add(buyer, sku):
     assert merged.quantity == 5
 
     with pytest.raises(DomainError) as exc:
-        cart_item_update(user_id=buyer.id, item_id=first.id, quantity=sku.stock + 1)
+        cart_item_update(user_id=buyer.id, item_id=first.id, quantity=stock_of(sku) + 1)
     assert exc.value.code == "STOCK_INSUFFICIENT"
     assert cart_item_update(user_id=buyer.id, item_id=first.id, quantity=7).quantity == 7
 

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from fenxiao.core.events import deliver
+from fenxiao.core.extensions import deliver
 from fenxiao.distribution.models import CommissionRecord
 from fenxiao.orders.checkout import LineRequest, checkout_quote
 from fenxiao.orders.models import Order, OrderStatus

@@ -10,8 +10,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from fenxiao.catalog.models import Sku
-from fenxiao.core.events import deliver
+from fenxiao.core.extensions import deliver
 from fenxiao.distribution.models import CommissionRecord, Referral
 from fenxiao.integrations.wechat.pay.factory import pay_gateway
 from fenxiao.orders.models import Order, OrderStatus
@@ -20,6 +19,7 @@ from fenxiao.payments.notifications import notification_handle
 from fenxiao.payments.prepare import payment_description, payment_prepare
 from fenxiao.promotions.group_buy.groups import sweep_group_deadlines
 from fenxiao.promotions.models import GroupBuyGroup, GroupBuyMember, GroupMemberStatus, GroupStatus
+from tests.catalog_factories import stock_of
 from tests.distribution.support import balances, make_distributor
 from tests.orders.aftersales.support import pay
 from tests.promotions.group_buy.support import join, make_activity, open_group, shopper
@@ -32,7 +32,7 @@ def refunds_of(order: Order) -> list[Refund]:
 
 
 def test_a_failed_group_refunds_every_paid_member_once_and_cancels_the_unpaid(sku):
-    stock_before = Sku.objects.get(pk=sku.pk).stock
+    stock_before = stock_of(sku.pk)
     sharer = make_distributor("gb-sharer")
     activity = make_activity(sku, time_limit_minutes=60)
     leader = pay(open_group(shopper("leader"), activity).order)
@@ -67,7 +67,7 @@ def test_a_failed_group_refunds_every_paid_member_once_and_cancels_the_unpaid(sk
         member_order.pk: GroupMemberStatus.REFUNDED,
         unpaid.pk: GroupMemberStatus.RELEASED,
     }
-    assert Sku.objects.get(pk=sku.pk).stock == stock_before  # every unit is back on sale
+    assert stock_of(sku.pk) == stock_before  # every unit is back on sale
     assert balances(sharer).pending == 0  # the member's commission went with the refund
 
     # A replayed payment event, or a second sweep much later, never pays anyone back twice.
@@ -82,7 +82,9 @@ def test_a_member_who_paid_as_the_group_failed_is_refunded_in_full_once(sku):
     leader = pay(open_group(shopper("leader"), activity).order)
     group_id = GroupBuyMember.objects.get(order=leader).group_id
     late = join(shopper("late"), group_id).order
-    payment = payment_prepare(order=late, payer_openid=late.buyer.openid, description=payment_description(late))
+    payment = payment_prepare(
+        order_id=late.pk, payer_openid=late.buyer.openid, description=payment_description(late.order_no)
+    )
     # The member pays at WeChat just before the deadline; the notification has not arrived yet.
     delayed = pay_gateway().complete_payment(payment.payment.out_trade_no)
 

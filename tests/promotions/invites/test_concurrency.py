@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from fenxiao.core import events
+from fenxiao.core import extensions
 from fenxiao.promotions.invites import handlers
 from fenxiao.promotions.invites.acceptance import invite_accept
 from fenxiao.promotions.invites.errors import InviteConflict
@@ -33,12 +33,12 @@ def completed_without_rewards(commit, buyer, sku_id):
     """A first order taken to completion with the invite handlers away, so the test can deliver
     ``order_completed`` itself."""
     for name in EVENTS:
-        events.unsubscribe(name, handlers.on_order_event)
+        extensions.unsubscribe(name, handlers.on_order_event)
     try:
         return complete(commit, ship_and_receive(commit, paid_order(commit, buyer, sku_id)))
     finally:
         for name in EVENTS:
-            events.subscribe(name, handlers.on_order_event)
+            extensions.subscribe(name, handlers.on_order_event)
 
 
 def test_order_completed_delivered_ten_times_at_once_rewards_once(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from fenxiao.accounts.models import User
-from fenxiao.core import events
+from fenxiao.core import extensions
 from fenxiao.orders.aftersales.review import aftersale_approve
 from fenxiao.orders.models import OrderStatus
 from fenxiao.promotions.invites.models import InviteStatus, RevokeReason
@@ -40,7 +40,7 @@ def test_a_full_refund_before_completion_revokes_for_good(commit, inviter, newco
     assert (invite.status, invite.revoke_reason) == (InviteStatus.REVOKED, RevokeReason.REFUNDED)
 
     for name in ("order_closed", "order_completed", "order_paid"):
-        events.deliver(name, order_id=order.pk)
+        extensions.deliver(name, order_id=order.pk)
     assert sweep_invites(now=order.closed_at) == 0
     assert not UserCoupon.objects.exists()
     assert fresh(invite).status == InviteStatus.REVOKED

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from fenxiao.core import events
+from fenxiao.core import extensions
 from fenxiao.promotions.coupons.templates import coupon_template_pause, coupon_template_update
 from fenxiao.promotions.invites import handlers
 from fenxiao.promotions.invites.models import Invite, InviteReward, InviteStatus, RevokeReason
@@ -62,7 +62,7 @@ def test_a_first_order_past_the_after_sales_window_rewards_both_once(
 
     # order_completed delivered again, every other event replayed, the sweep: nothing more.
     for name in EVENTS:
-        events.deliver(name, order_id=order.pk)
+        extensions.deliver(name, order_id=order.pk)
     assert sweep_invites(now=after_sales_over(order)) == 0
     assert UserCoupon.objects.count() == 2 == InviteReward.objects.count()
     assert fresh(invite).rewarded_at == invite.rewarded_at
@@ -129,12 +129,12 @@ def test_past_the_cap_only_the_new_user_is_rewarded(commit, inviter, sku, invite
 def test_the_sweep_repairs_lost_events(commit, inviter, newcomer, campaign, sku):
     invite = accept(newcomer, inviter)
     for name in EVENTS:
-        events.unsubscribe(name, handlers.on_order_event)
+        extensions.unsubscribe(name, handlers.on_order_event)
     try:
         order = complete(commit, ship_and_receive(commit, paid_order(commit, newcomer, sku.id)))
     finally:
         for name in EVENTS:
-            events.subscribe(name, handlers.on_order_event)
+            extensions.subscribe(name, handlers.on_order_event)
     assert fresh(invite).status == InviteStatus.ACCEPTED
 
     assert sweep_invites(now=timezone.now()) == 1
@@ -157,11 +157,11 @@ def test_no_first_order_in_time_expires(commit, inviter, newcomer, campaign, sku
 
 def test_a_first_order_paid_after_the_deadline_expires(commit, inviter, newcomer, campaign, sku):
     invite = accept(newcomer, inviter)
-    events.unsubscribe("order_paid", handlers.on_order_event)
+    extensions.unsubscribe("order_paid", handlers.on_order_event)
     try:
         order = paid_order(commit, newcomer, sku.id)
     finally:
-        events.subscribe("order_paid", handlers.on_order_event)
+        extensions.subscribe("order_paid", handlers.on_order_event)
     Invite.objects.filter(pk=invite.pk).update(order_deadline=order.paid_at - timedelta(seconds=1))
 
     invite = invite_sync(invite_id=invite.pk)

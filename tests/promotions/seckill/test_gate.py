@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from fenxiao.accounts.models import User
 from fenxiao.accounts.tokens import token_pair_issue
-from fenxiao.core.sweeps import registered_sweeps
+from fenxiao.core.extensions import registered_sweeps
 from fenxiao.promotions.models import SeckillPurchase, SeckillPurchaseStatus
 from fenxiao.promotions.seckill import gate as seckill_gate
 from fenxiao.promotions.seckill.activities import (

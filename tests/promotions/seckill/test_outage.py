@@ -14,7 +14,7 @@ from django.utils import timezone
 from fenxiao.accounts.tokens import token_pair_issue
 from fenxiao.core.errors import DomainError
 from fenxiao.orders.models import Order
-from fenxiao.orders.pricing_hooks import register_provider, unregister_provider
+from fenxiao.orders.pricing_hooks import discount_providers
 from fenxiao.promotions.models import SeckillPurchase, SeckillPurchaseStatus
 from fenxiao.promotions.seckill import gate as seckill_gate
 from fenxiao.promotions.seckill.activities import RECONCILE_GRACE, SeckillConflict, sweep_seckill_gates
@@ -130,10 +130,10 @@ class RedisGoesAway:
 @pytest.fixture
 def redis_goes_away(settings):
     def plug(*, refuse: bool) -> None:
-        register_provider(RedisGoesAway(settings, refuse=refuse))
+        discount_providers.register(RedisGoesAway.kind, RedisGoesAway(settings, refuse=refuse))
 
     yield plug
-    unregister_provider(RedisGoesAway.kind)
+    discount_providers.unregister(RedisGoesAway.kind)
 
 
 def test_redis_failing_in_the_middle_of_a_purchase_still_sells_and_the_sweep_settles_the_gate(

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from fenxiao.catalog.models import Sku
 from fenxiao.core.errors import DomainError
-from fenxiao.core.events import deliver
+from fenxiao.core.extensions import deliver
 from fenxiao.orders.errors import OrderError
 from fenxiao.orders.models import Order
 from fenxiao.orders.services import order_cancel
@@ -21,6 +20,7 @@ from fenxiao.promotions.seckill.activities import (
 from fenxiao.promotions.seckill.gate import gate_remaining
 from fenxiao.promotions.seckill.pricing import seckill_grant
 from fenxiao.promotions.seckill.purchases import seckill_buy, seckill_return_for_order
+from tests.catalog_factories import stock_of
 from tests.order_support import place_order
 from tests.promotions.seckill.support import (
     TEST_REDIS_URL,
@@ -56,7 +56,7 @@ def test_a_seckill_order_is_priced_at_the_seckill_price_and_marks_its_line(gate,
     assert order.payment_deadline <= now() + minutes(5)
     purchase = SeckillPurchase.objects.get(order=order)
     assert (purchase.user_id, purchase.status) == (user.id, SeckillPurchaseStatus.PLACED)
-    assert Sku.objects.get(pk=sku.pk).stock == 999  # the regular stock is held too
+    assert stock_of(sku) == 999  # the regular stock is held too
     assert remaining(activity) == (9, 9 if gate == "redis" else None)
 
 

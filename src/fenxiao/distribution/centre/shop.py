@@ -121,7 +121,7 @@ def _shop_products(distributor_id: int, *, on_shelf_only: bool) -> list[ShopProd
         qs.annotate(
             price=Min("product__skus__price_fen", filter=active),
             market=Coalesce(Min("product__skus__market_price_fen", filter=active), 0),
-            stock=Coalesce(Sum("product__skus__stock", filter=active), 0, output_field=IntegerField()),
+            stock=Coalesce(Sum("product__skus__stock_level__quantity", filter=active), 0, output_field=IntegerField()),
         )
         .order_by("position", "id")
         .values(

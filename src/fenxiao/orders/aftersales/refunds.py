@@ -29,7 +29,7 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from fenxiao.core.errors import DomainError
-from fenxiao.core.events import publish_on_commit
+from fenxiao.core.extensions import publish_on_commit
 from fenxiao.core.money import fen_to_yuan
 from fenxiao.inventory.reservations import stock_restock
 from fenxiao.orders.aftersales.selectors import aftersale_purpose, void_purpose

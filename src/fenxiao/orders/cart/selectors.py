@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models.functions import Coalesce
+
 from fenxiao.core.errors import NotFound
 from fenxiao.orders.checkout import specs_text
 from fenxiao.orders.models import CartItem
@@ -86,9 +88,9 @@ def _line(item: CartItem) -> CartLine:
         price_fen=sku.price_fen,
         quantity=item.quantity,
         selected=item.selected,
-        stock=max(sku.stock, 0),
+        stock=max(item.stock_left, 0),
         unavailable_reason=line_unavailable_reason(
-            on_shelf=product.is_on_shelf, sku_active=sku.is_active, stock=sku.stock, quantity=item.quantity
+            on_shelf=product.is_on_shelf, sku_active=sku.is_active, stock=item.stock_left, quantity=item.quantity
         ),
     )
 
@@ -119,13 +121,14 @@ def _items(*, user_id: int):
             "sku__specs",
             "sku__image",
             "sku__price_fen",
-            "sku__stock",
             "sku__is_active",
             "sku__product__id",
             "sku__product__title",
             "sku__product__main_image",
             "sku__product__is_on_shelf",
         )
+        # Inventory's count of the SKU, joined in the same query (0 for a SKU without a stock row).
+        .annotate(stock_left=Coalesce("sku__stock_level__quantity", 0))
         .order_by("-created_at", "-id")
     )
 

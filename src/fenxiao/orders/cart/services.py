@@ -18,6 +18,7 @@ from django.utils import timezone
 from fenxiao.catalog.errors import sku_not_found
 from fenxiao.catalog.models import Sku
 from fenxiao.core.errors import Conflict, DomainError
+from fenxiao.inventory.selectors import available
 from fenxiao.orders.cart.selectors import cart_item_not_found
 from fenxiao.orders.locks import lock_cart_item
 from fenxiao.orders.models import CartItem
@@ -31,13 +32,14 @@ class CartError(DomainError):
     pass
 
 
-def _sellable_sku(sku_id: int) -> Sku:
+def _sellable_stock(sku_id: int) -> int:
     """The SKU as a shopper may buy it now. An unknown id is 404; a known but unsellable one says
     why, because the shopper is looking at it (a stale product page or a line in their cart). A
-    retired SKU shares checkout's ``PRODUCT_OFF_SHELF`` code so clients handle one case."""
+    retired SKU shares checkout's ``PRODUCT_OFF_SHELF`` code so clients handle one case. Returns
+    the units left (inventory's count)."""
     sku = (
         Sku.objects.select_related("product")
-        .only("id", "stock", "is_active", "product__id", "product__is_on_shelf")
+        .only("id", "is_active", "product__id", "product__is_on_shelf")
         .filter(pk=sku_id)
         .first()
     )
@@ -47,26 +49,26 @@ def _sellable_sku(sku_id: int) -> Sku:
         raise CartError("PRODUCT_OFF_SHELF", "商品已下架", field="sku_id")
     if not sku.is_active:
         raise CartError("PRODUCT_OFF_SHELF", "该规格已停售，请选择其他规格", field="sku_id")
-    return sku
+    return available(sku_id)
 
 
-def _line_limit(sku: Sku) -> int:
+def _line_limit(stock: int) -> int:
     """The most one line of this SKU may hold: what is in stock, and never more than an order line takes."""
-    return max(0, min(sku.stock, settings.ORDER_MAX_UNITS_PER_SKU))
+    return max(0, min(stock, settings.ORDER_MAX_UNITS_PER_SKU))
 
 
-def _ensure_quantity(*, sku: Sku, quantity: int, in_cart: int = 0) -> None:
+def _ensure_quantity(*, stock: int, quantity: int, in_cart: int = 0) -> None:
     """Refuse a line total the shopper could not check out. Stock first: "only 3 left" is the
     more useful answer when both limits are passed."""
     if quantity < 1:
         raise CartError("QUANTITY_INVALID", "数量至少为 1", field="quantity")
-    if quantity > sku.stock:
-        if sku.stock <= 0:
+    if quantity > stock:
+        if stock <= 0:
             message = "该商品已售罄"
         elif in_cart:
-            message = f"库存不足，仅剩 {sku.stock} 件（购物车中已有 {in_cart} 件）"
+            message = f"库存不足，仅剩 {stock} 件（购物车中已有 {in_cart} 件）"
         else:
-            message = f"库存不足，仅剩 {sku.stock} 件"
+            message = f"库存不足，仅剩 {stock} 件"
         # 409 like checkout's shortage: the request is fine, the stock is not.
         raise CartError("STOCK_INSUFFICIENT", message, status=409, field="quantity")
     limit = settings.ORDER_MAX_UNITS_PER_SKU
@@ -96,8 +98,8 @@ def cart_item_add(*, user_id: int, sku_id: int, quantity: int = 1, selected: boo
     same SKU first, the unique constraint refuses ours and the next round merges into theirs."""
     if quantity < 1:
         raise CartError("QUANTITY_INVALID", "数量至少为 1", field="quantity")
-    sku = _sellable_sku(sku_id)
-    limit = _line_limit(sku)
+    stock = _sellable_stock(sku_id)
+    limit = _line_limit(stock)
     select = True if selected is None else selected
     lines = CartItem.objects.filter(user_id=user_id, sku_id=sku_id)
     for _ in range(MERGE_ATTEMPTS):
@@ -107,9 +109,9 @@ def cart_item_add(*, user_id: int, sku_id: int, quantity: int = 1, selected: boo
             return lines.get()
         in_cart = lines.values_list("quantity", flat=True).first()
         if in_cart is not None:
-            _ensure_quantity(sku=sku, quantity=in_cart + quantity, in_cart=in_cart)
+            _ensure_quantity(stock=stock, quantity=in_cart + quantity, in_cart=in_cart)
             continue  # the line fits now (it shrank meanwhile): merge again
-        _ensure_quantity(sku=sku, quantity=quantity)
+        _ensure_quantity(stock=stock, quantity=quantity)
         _ensure_room(user_id=user_id)
         try:
             with transaction.atomic():
@@ -136,7 +138,7 @@ def cart_item_update(
     if quantity is not None and quantity != item.quantity:
         if quantity < 1:
             raise CartError("QUANTITY_INVALID", "数量至少为 1", field="quantity")
-        _ensure_quantity(sku=_sellable_sku(item.sku_id), quantity=quantity)
+        _ensure_quantity(stock=_sellable_stock(item.sku_id), quantity=quantity)
         item.quantity = quantity
         fields.append("quantity")
     if selected is not None and selected != item.selected:

@@ -7,8 +7,7 @@ class InvitesConfig(AppConfig):
     verbose_name = "邀请有礼"
 
     def ready(self) -> None:
-        from fenxiao.core.events import subscribe
-        from fenxiao.core.sweeps import register_sweep
+        from fenxiao.core.extensions import register_sweep, subscribe
         from fenxiao.promotions.invites import handlers
 
         # Each event only nudges the invite of the order's buyer towards what the order now is:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
 from fenxiao.accounts import selectors, services
-from fenxiao.accounts.schemas import AddressIn
+from fenxiao.accounts.api.schemas import AddressIn
 from fenxiao.core.errors import DomainError
 from fenxiao.storefront.shortcuts import render_page, safe_next, shopper_page
 

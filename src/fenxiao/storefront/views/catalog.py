@@ -9,13 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fenxiao.catalog import selectors as catalog
-from fenxiao.catalog.schemas import product_card
+from fenxiao.catalog.api.schemas import product_card
 from fenxiao.content import selectors as content
 from fenxiao.content.models import Banner
 from fenxiao.core.errors import DomainError
 from fenxiao.core.media import media_url
 from fenxiao.core.money import fen_to_yuan, yuan_to_fen
 from fenxiao.distribution.centre.sharing import share_assets
+from fenxiao.inventory.selectors import available_by_product, available_by_sku
 from fenxiao.storefront import selectors
 from fenxiao.storefront.shortcuts import int_param, pager, public_page, render_page
 
@@ -26,7 +27,8 @@ MAX_BANNERS = 8
 
 
 def _cards(page, request: HttpRequest) -> list[dict]:
-    return [product_card(p, request) for p in page.items]
+    stock = available_by_product([p.id for p in page.items])
+    return [product_card(p, request, stock=stock[p.id]) for p in page.items]
 
 
 def _banners(seckills: list[dict], groups: list[dict]) -> list[dict]:
@@ -178,6 +180,7 @@ def product(request: HttpRequest, product_id: int) -> HttpResponse:
     item = catalog.product_get_for_shopper(product_id=product_id)
     now = timezone.now()
     skus = item.active_skus
+    stock = available_by_sku([s.id for s in skus])
     images = [media_url(name, request) for name in [item.main_image, *(i.image for i in item.gallery)] if name]
     prices = [s.price_fen for s in skus] or [0]
     context = {
@@ -185,14 +188,14 @@ def product(request: HttpRequest, product_id: int) -> HttpResponse:
         "images": images,
         "min_price_fen": min(prices),
         "max_price_fen": max(prices),
-        "stock": sum(s.stock for s in skus),
+        "stock": sum(stock.values()),
         "specs": catalog.spec_options(skus),
         "sku_data": [
             {
                 "id": s.id,
                 "specs": {str(k): str(v) for k, v in (s.specs or {}).items()},
                 "price_yuan": fen_to_yuan(s.price_fen),
-                "stock": s.stock,
+                "stock": stock[s.id],
             }
             for s in skus
         ],

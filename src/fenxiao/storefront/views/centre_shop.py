@@ -12,12 +12,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from fenxiao.catalog import selectors as catalog
-from fenxiao.catalog.schemas import product_card
+from fenxiao.catalog.api.schemas import product_card
 from fenxiao.core.errors import DomainError
 from fenxiao.core.media import media_url
 from fenxiao.distribution.centre import selectors
 from fenxiao.distribution.centre.shop import MAX_SHOP_ITEMS, shop_get, shop_item_add, shop_item_list, shop_item_remove
 from fenxiao.distribution.centre.shop import shop_item_reorder as reorder
+from fenxiao.inventory.selectors import available_by_product
 from fenxiao.storefront.shortcuts import int_param, pager, public_page, redirect_back, render_page, required_int
 from fenxiao.storefront.views.centre import back_to_centre, distributor_page
 
@@ -64,9 +65,10 @@ def centre_shop_pick(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:MAX_QUERY]
     page = catalog.product_list_for_shopper(q=q, sort="sales", page=int_param(request.GET.get("page"), default=1))
     chosen = {i.product_id for i in shop_item_list(distributor=distributor)}
+    stock = available_by_product([p.id for p in page.items])
     context = {
         "q": q,
-        "products": [{**product_card(p, request), "chosen": p.id in chosen} for p in page.items],
+        "products": [{**product_card(p, request, stock=stock[p.id]), "chosen": p.id in chosen} for p in page.items],
         "pager": pager(page),
         "count": len(chosen),
         "max_items": MAX_SHOP_ITEMS,

@@ -89,7 +89,7 @@ def order_pay(request: HttpRequest, order_id: int) -> HttpResponse:
     notification WeChat Pay would send; live payment happens in the mini-program (JSAPI)."""
     order = selectors.order_get_for_buyer(order_id=order_id, buyer=request.user)
     if request.method == "POST":
-        sandbox_payment_succeed(order=order)
+        sandbox_payment_succeed(order_id=order.pk)
         messages.success(request, "支付成功")
         return redirect_back(request, reverse("storefront:order_detail", args=[order.id]))
     context = {

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from fenxiao.core.sweeps import registered_sweeps, run_sweeps
+from fenxiao.core.extensions import registered_sweeps, run_sweeps
 
 RELATIVE = re.compile(r"^\+(\d{1,4})([dhm])$")
 UNITS = {"d": "days", "h": "hours", "m": "minutes"}

@@ -8,14 +8,13 @@ from django.http import HttpRequest
 from ninja import Schema
 from pydantic import Field
 
-from fenxiao.catalog.models import SKU_MAX_STOCK
-from fenxiao.core.limits import Quantity
+from fenxiao.core.limits import STOCK_MAX, Quantity
 from fenxiao.core.media import media_url
 from fenxiao.orders.cart.selectors import CartLine, CartView
 
 # Input bounds only keep absurd numbers out of the database; the business limits (stock,
 # ORDER_MAX_UNITS_PER_SKU) are the services' and answer with their own codes.
-CartQuantity = Annotated[Quantity, Field(le=SKU_MAX_STOCK)]
+CartQuantity = Annotated[Quantity, Field(le=STOCK_MAX)]
 ItemId = Annotated[int, Field(ge=1)]
 MAX_IDS_PER_REQUEST = 500
 

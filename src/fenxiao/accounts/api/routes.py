@@ -6,9 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from fenxiao.accounts import selectors, services
-from fenxiao.accounts.auth import user_auth
-from fenxiao.accounts.models import User
-from fenxiao.accounts.schemas import (
+from fenxiao.accounts.api.schemas import (
     AddressIn,
     AddressOut,
     AddressPatch,
@@ -20,6 +18,8 @@ from fenxiao.accounts.schemas import (
     UserOut,
     WechatLoginIn,
 )
+from fenxiao.accounts.auth import user_auth
+from fenxiao.accounts.models import User
 from fenxiao.accounts.tokens import TokenPair
 from fenxiao.core.client_address import client_ip
 from fenxiao.core.openapi_errors import answers

@@ -1,28 +1,17 @@
-"""Operator console for the catalogue. Shelving goes through ``product_set_shelf`` and stock
-through the inventory service, so the admin obeys the same rules as the API; money is shown and
-typed in yuan, stored in fen."""
+"""Operator console for the catalogue. Shelving goes through ``product_set_shelf``, so the admin
+obeys the same rules as the API; money is shown and typed in yuan, stored in fen. Stock, and the
+spreadsheet import and export that carry it, are added by inventory (``inventory/admin``)."""
 
 from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.db.models import Count, IntegerField, Min, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Min, Q, QuerySet
 from django.http import HttpRequest
-from django.urls import path, reverse
 from django.utils.html import format_html
 
-from fenxiao.catalog import exporting
-from fenxiao.catalog.admin_forms import CategoryForm, ProductForm, ProductImageForm, SkuInlineForm, SkuInlineFormSet
-from fenxiao.catalog.admin_views import (
-    XLSX_TYPE,
-    adjust_stock_view,
-    attachment,
-    export_filename,
-    import_template_view,
-    import_view,
-)
+from fenxiao.catalog.admin.forms import CategoryForm, ProductForm, ProductImageForm, SkuInlineForm, SkuInlineFormSet
 from fenxiao.catalog.models import Category, Product, ProductImage, Sku, Supplier
 from fenxiao.catalog.services import product_set_shelf
 from fenxiao.core.errors import DomainError
@@ -122,10 +111,8 @@ class SkuInline(admin.TabularInline):
         "weight_g",
         "barcode",
         "image",
-        "stock",
         "is_active",
     )
-    readonly_fields = ("stock",)
     extra = 0
     # SKUs carry stock history and, later, orders: switch them off instead of deleting.
     can_delete = False
@@ -159,9 +146,7 @@ class TopCategoryFilter(admin.SimpleListFilter):
 
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
-    change_list_template = "admin/catalog/product/change_list.html"
-    change_form_template = "admin/catalog/product/change_form.html"
-    list_display = ("title", "code", "category", "min_price", "total_stock", "is_on_shelf", "sales_count")
+    list_display = ("title", "code", "category", "min_price", "is_on_shelf", "sales_count")
     list_display_links = ("title", "code")
     list_filter = ("is_on_shelf", TopCategoryFilter, "category", "supplier")
     list_select_related = ("category__parent", "supplier")
@@ -182,42 +167,17 @@ class ProductAdmin(admin.ModelAdmin):
     # Shelving has a rule (an active SKU) that lives in product_set_shelf: use the list actions.
     readonly_fields = ("main_image_preview", "is_on_shelf", "sales_count")
     form = ProductForm
-    actions = ("put_on_shelf", "take_off_shelf", "export_csv", "export_xlsx")
+    actions = ("put_on_shelf", "take_off_shelf")
 
     def get_queryset(self, request):
-        active = Q(skus__is_active=True)
         return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                min_price_fen=Min("skus__price_fen", filter=active),
-                total_stock=Coalesce(Sum("skus__stock", filter=active), 0, output_field=IntegerField()),
-            )
+            super().get_queryset(request).annotate(min_price_fen=Min("skus__price_fen", filter=Q(skus__is_active=True)))
         )
-
-    def can_import(self, request: HttpRequest) -> bool:
-        return self.has_add_permission(request) and self.has_change_permission(request)
-
-    def changelist_view(self, request, extra_context=None):
-        return super().changelist_view(request, {"can_import": self.can_import(request), **(extra_context or {})})
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "category":
             kwargs["queryset"] = Category.objects.select_related("parent")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def get_urls(self):
-        wrap = self.admin_site.admin_view
-        return [
-            path("import/", wrap(lambda r: import_view(self, r)), name="catalog_product_import"),
-            path("import/template/", wrap(lambda r: import_template_view(self, r)), name="catalog_product_template"),
-            path(
-                "<path:object_id>/adjust-stock/",
-                wrap(lambda r, object_id: adjust_stock_view(self, r, object_id)),
-                name="catalog_product_adjust_stock",
-            ),
-            *super().get_urls(),
-        ]
 
     @admin.display(description="主图预览")
     def main_image_preview(self, obj: Product) -> str:
@@ -226,10 +186,6 @@ class ProductAdmin(admin.ModelAdmin):
     @admin.display(description="最低售价(元)", ordering="min_price_fen")
     def min_price(self, obj: Product) -> str:
         return fen_to_yuan(obj.min_price_fen) if obj.min_price_fen is not None else "-"
-
-    @admin.display(description="总库存", ordering="total_stock")
-    def total_stock(self, obj: Product) -> int:
-        return obj.total_stock
 
     @admin.action(description="上架所选商品", permissions=["change"])
     def put_on_shelf(self, request: HttpRequest, queryset: QuerySet[Product]) -> None:
@@ -251,20 +207,12 @@ class ProductAdmin(admin.ModelAdmin):
         )
         self.message_user(request, f"已{word} {changed} 个商品", messages.SUCCESS)
 
-    @admin.action(description="导出所选商品 (CSV)", permissions=["view"])
-    def export_csv(self, request: HttpRequest, queryset: QuerySet[Product]):
-        return attachment(exporting.export_csv(queryset), filename=export_filename("csv"), content_type="text/csv")
-
-    @admin.action(description="导出所选商品 (Excel)", permissions=["view"])
-    def export_xlsx(self, request: HttpRequest, queryset: QuerySet[Product]):
-        return attachment(exporting.export_xlsx(queryset), filename=export_filename("xlsx"), content_type=XLSX_TYPE)
-
 
 @admin.register(Sku)
 class SkuAdmin(admin.ModelAdmin):
-    """Read-mostly: SKUs are edited with their product, stock through 调整库存."""
+    """Read-mostly: SKUs are edited with their product."""
 
-    list_display = ("code", "product", "spec_text", "price", "stock", "barcode", "is_active", "adjust_stock")
+    list_display = ("code", "product", "spec_text", "price", "barcode", "is_active")
     list_filter = ("is_active",)
     list_select_related = ("product",)
     search_fields = ("code", "barcode", "product__title", "product__code")
@@ -278,7 +226,6 @@ class SkuAdmin(admin.ModelAdmin):
         "weight_g",
         "barcode",
         "image",
-        "stock",
         "is_active",
     )
     readonly_fields = tuple(f for f in fields if f != "is_active")
@@ -300,8 +247,3 @@ class SkuAdmin(admin.ModelAdmin):
     @admin.display(description="成本价(元)")
     def cost(self, obj: Sku) -> str:
         return fen_to_yuan(obj.cost_fen)
-
-    @admin.display(description="库存操作")
-    def adjust_stock(self, obj: Sku) -> str:
-        url = reverse("admin:catalog_product_adjust_stock", args=[obj.product_id])
-        return format_html('<a href="{}">调整库存</a>', url)

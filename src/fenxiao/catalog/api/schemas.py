@@ -98,7 +98,8 @@ class ProductDetailOut(Schema):
     skus: list[SkuOut]
 
 
-def product_card(product: Product, request) -> dict:
+def product_card(product: Product, request, *, stock: int) -> dict:
+    """A list card; ``stock`` is the product's units left (inventory's, passed in by the face)."""
     price = product.min_price_fen or 0
     market = product.min_market_price_fen or 0
     return {
@@ -110,18 +111,18 @@ def product_card(product: Product, request) -> dict:
         "market_price_fen": market if market > price else 0,
         "sales_count": product.sales_count,
         "category_id": product.category_id,
-        "in_stock": product.total_stock > 0,
+        "in_stock": stock > 0,
     }
 
 
-def sku_dict(sku: Sku, request) -> dict:
+def sku_dict(sku: Sku, request, *, stock: int) -> dict:
     return {
         "id": sku.id,
         "code": sku.code,
         "specs": {str(k): str(v) for k, v in (sku.specs or {}).items()},
         "price_fen": sku.price_fen,
         "market_price_fen": sku.market_price_fen,
-        "stock": sku.stock,
+        "stock": stock,
         "image": media_url(sku.image, request),
         "weight_g": sku.weight_g,
     }

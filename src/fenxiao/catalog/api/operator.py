@@ -8,20 +8,21 @@ from ninja import Query, Router
 
 from fenxiao.accounts.auth import staff_auth
 from fenxiao.catalog import selectors, services
-from fenxiao.catalog.models import Product
-from fenxiao.catalog.schemas import (
+from fenxiao.catalog.api.schemas import (
     OperatorProductDetailOut,
     OperatorProductPageOut,
     OperatorProductQuery,
     ShelfIn,
     ShelfOut,
 )
+from fenxiao.catalog.models import Product, Sku
 from fenxiao.core.openapi_errors import answers
+from fenxiao.inventory.selectors import available_by_product, available_by_sku
 
 router = Router(tags=["operator"], auth=staff_auth)
 
 
-def _operator_product(product: Product) -> dict:
+def _operator_product(product: Product, *, stock: int) -> dict:
     return {
         "id": product.id,
         "code": product.code,
@@ -32,8 +33,23 @@ def _operator_product(product: Product) -> dict:
         "is_on_shelf": product.is_on_shelf,
         "sales_count": product.sales_count,
         "min_price_fen": getattr(product, "min_price_fen", None) or 0,
-        "total_stock": getattr(product, "total_stock", 0),
+        "total_stock": stock,
         "updated_at": product.updated_at,
+    }
+
+
+def _operator_sku(sku: Sku, *, stock: int) -> dict:
+    return {
+        "id": sku.id,
+        "code": sku.code,
+        "specs": {str(k): str(v) for k, v in (sku.specs or {}).items()},
+        "price_fen": sku.price_fen,
+        "market_price_fen": sku.market_price_fen,
+        "cost_fen": sku.cost_fen,
+        "weight_g": sku.weight_g,
+        "barcode": sku.barcode,
+        "stock": stock,
+        "is_active": sku.is_active,
     }
 
 
@@ -46,7 +62,8 @@ def operator_products(request: HttpRequest, filters: Query[OperatorProductQuery]
         page=filters.page,
         page_size=filters.page_size,
     )
-    return page.shaped(_operator_product)
+    stock = available_by_product([p.id for p in page.items])
+    return page.shaped(lambda product: _operator_product(product, stock=stock[product.id]))
 
 
 @router.get("/products/{int:product_id}", response=OperatorProductDetailOut, summary="商品详情（含成本与全部 SKU）")
@@ -54,11 +71,11 @@ def operator_product(request: HttpRequest, product_id: int):
     product = selectors.product_get_for_operator(product_id=product_id)
     skus = product.all_skus
     active = [s for s in skus if s.is_active]
+    stock = available_by_sku([s.id for s in skus])
     return {
-        **_operator_product(product),
+        **_operator_product(product, stock=sum(stock[s.id] for s in active)),
         "min_price_fen": min((s.price_fen for s in active), default=0),
-        "total_stock": sum(s.stock for s in active),
-        "skus": skus,
+        "skus": [_operator_sku(s, stock=stock[s.id]) for s in skus],
     }
 
 

@@ -1,5 +1,6 @@
-"""Extra admin pages for products: import a spreadsheet, download the template, export the
-selection, adjust stock. Each page parses the request and calls one service."""
+"""The product pages that move stock, added to the catalogue's product admin by ``products.py``:
+import a spreadsheet (it carries stock), download its template, adjust a product's stock. Each
+page parses the request and calls one service."""
 
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fenxiao.catalog import exporting
-from fenxiao.catalog.admin_forms import CatalogImportForm, StockAdjustForm
 from fenxiao.core.errors import DomainError
+from fenxiao.inventory.admin.forms import CatalogImportForm, StockAdjustForm
 from fenxiao.inventory.catalogue_import import catalog_import
 from fenxiao.inventory.models import StockMovementReason
+from fenxiao.inventory.selectors import available_by_sku
 from fenxiao.inventory.services import stock_adjust
 
 MAX_ERRORS_SHOWN = 500
@@ -86,7 +88,7 @@ def adjust_stock_view(model_admin: admin.ModelAdmin, request: HttpRequest, objec
     if not request.user.has_perm("catalog.change_sku"):
         raise PermissionDenied
     skus = list(product.skus.order_by("id"))
-    form = StockAdjustForm(request.POST or None, skus=skus)
+    form = StockAdjustForm(request.POST or None, skus=skus, stock=available_by_sku(s.pk for s in skus))
     if request.method == "POST" and form.is_valid():
         current = None
         try:

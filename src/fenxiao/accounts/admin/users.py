@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.db import models
 
-from fenxiao.accounts.admin_login import ThrottledAdminLoginForm
+from fenxiao.accounts.admin.login import ThrottledAdminLoginForm
 from fenxiao.accounts.models import Address, User
 from fenxiao.core.masking import mask_phone
 

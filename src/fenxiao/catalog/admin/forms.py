@@ -1,5 +1,5 @@
 """Admin forms for the catalogue: operators type yuan and ``颜色:红色;容量:50ml``; the models keep
-fen and a specs dict. Stock is never a form field here: it moves through the inventory service."""
+fen and a specs dict. Stock is inventory's (``inventory/admin``): never a field here."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django import forms
 
 from fenxiao.catalog import sheet
 from fenxiao.catalog.import_plan import MAX_PRICE_FEN
-from fenxiao.catalog.models import SKU_MAX_STOCK, Category, Product, ProductImage, Sku
+from fenxiao.catalog.models import Category, Product, ProductImage, Sku
 from fenxiao.catalog.uploads import clean_image_upload, image_upload_field, product_image_store
 from fenxiao.core.money import fen_to_yuan, yuan_to_fen
 from fenxiao.core.rich_text import sanitize_html
@@ -108,43 +108,6 @@ class CategoryForm(forms.ModelForm):
         if parent is not None and self.instance.pk and self.instance.children.exists():
             raise forms.ValidationError("该分类下还有二级分类，不能再设置上级分类（分类最多两级）")
         return parent
-
-
-class CatalogImportForm(forms.Form):
-    file = forms.FileField(label="文件", help_text="CSV（UTF-8 或 GBK）或 Excel .xlsx，每行一个 SKU")
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".xlsx", ".xlsm")):
-            raise forms.ValidationError("只支持 .csv 和 .xlsx 文件")
-        if upload.size > sheet.MAX_FILE_BYTES:
-            raise forms.ValidationError(f"文件超过 {sheet.MAX_FILE_BYTES // 1024 // 1024} MB，请分批导入")
-        return upload
-
-
-class StockAdjustForm(forms.Form):
-    """One delta per SKU of a product (+3 found in a stock take, -2 damaged) and one note."""
-
-    note = forms.CharField(label="备注", max_length=200, help_text="调整原因，会记入库存流水")
-
-    def __init__(self, *args, skus: list[Sku], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.skus = skus
-        for sku in skus:
-            self.fields[f"delta_{sku.pk}"] = forms.IntegerField(
-                label=str(sku), required=False, min_value=-SKU_MAX_STOCK, max_value=SKU_MAX_STOCK
-            )
-
-    def rows(self):
-        return [(sku, self[f"delta_{sku.pk}"]) for sku in self.skus]
-
-    def clean(self):
-        cleaned = super().clean()
-        deltas = {sku: cleaned.get(f"delta_{sku.pk}") or 0 for sku in self.skus}
-        self.deltas: dict[Sku, int] = {sku: delta for sku, delta in deltas.items() if delta}
-        if not self.deltas and not self.errors:
-            raise forms.ValidationError("请至少填写一个 SKU 的调整数量")
-        return cleaned
 
 
 class ProductForm(forms.ModelForm):

@@ -7,8 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
 from fenxiao.catalog import selectors
-from fenxiao.catalog.cache import cached_render
-from fenxiao.catalog.schemas import (
+from fenxiao.catalog.api.schemas import (
     CategoryOut,
     ProductDetailOut,
     ProductListQuery,
@@ -16,9 +15,11 @@ from fenxiao.catalog.schemas import (
     product_card,
     sku_dict,
 )
+from fenxiao.catalog.cache import cached_render
 from fenxiao.core.media import media_url
 from fenxiao.core.openapi_errors import answers
 from fenxiao.core.rich_text import sanitize_html
+from fenxiao.inventory.selectors import available_by_product, available_by_sku
 
 router = Router(tags=["catalog"])
 
@@ -44,7 +45,9 @@ def products(request: HttpRequest, filters: Query[ProductListQuery]):
             min_price_fen=filters.min_price_fen,
             max_price_fen=filters.max_price_fen,
         )
-        return ProductPageOut(**page.shaped(lambda product: product_card(product, request))).model_dump_json().encode()
+        stock = available_by_product([p.id for p in page.items])
+        shaped = page.shaped(lambda product: product_card(product, request, stock=stock[product.id]))
+        return ProductPageOut(**shaped).model_dump_json().encode()
 
     # Cards carry absolute image URLs, so the scheme and host are part of what was rendered.
     parts = (request.scheme, request.get_host(), *filters.model_dump().items())
@@ -55,6 +58,7 @@ def products(request: HttpRequest, filters: Query[ProductListQuery]):
 def product_detail(request: HttpRequest, product_id: int):
     product = selectors.product_get_for_shopper(product_id=product_id)
     skus = product.active_skus
+    stock = available_by_sku([s.id for s in skus])
     prices = [s.price_fen for s in skus] or [0]
     cheapest = min(skus, key=lambda s: (s.price_fen, s.id)) if skus else None
     images = [product.main_image, *(img.image for img in product.gallery)]
@@ -71,7 +75,7 @@ def product_detail(request: HttpRequest, product_id: int):
         "price_fen": min(prices),
         "max_price_fen": max(prices),
         "market_price_fen": cheapest.market_price_fen if cheapest else 0,
-        "stock": sum(s.stock for s in skus),
+        "stock": sum(stock.values()),
         "specs": selectors.spec_options(skus),
-        "skus": [sku_dict(s, request) for s in skus],
+        "skus": [sku_dict(s, request, stock=stock[s.id]) for s in skus],
     }

@@ -5,7 +5,7 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import Field, StrictInt, StringConstraints, model_validator
 
-from fenxiao.core.limits import INT_MAX, Count
+from fenxiao.core.limits import INT_MAX, STOCK_MAX, Count
 
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 SkuCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
@@ -16,7 +16,7 @@ class StockChangeIn(Schema):
 
     # Bounded by what the stock column can hold either way; the service refuses going below zero.
     delta: Annotated[StrictInt, Field(ge=-INT_MAX, le=INT_MAX)] | None = Field(None, description="增减数量，负数为减少")
-    stock: Annotated[Count, Field(le=10_000_000)] | None = Field(None, description="直接设置为该库存")
+    stock: Annotated[Count, Field(le=STOCK_MAX)] | None = Field(None, description="直接设置为该库存")
     note: Note = ""
 
     @model_validator(mode="after")
@@ -28,7 +28,7 @@ class StockChangeIn(Schema):
 
 class StockSyncItem(Schema):
     sku_code: SkuCode
-    stock: Annotated[Count, Field(le=10_000_000)]
+    stock: Annotated[Count, Field(le=STOCK_MAX)]
 
 
 class StockSyncIn(Schema):

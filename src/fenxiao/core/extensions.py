@@ -1,0 +1,175 @@
+"""Every way one app plugs into another, in one module (DESIGN §2: a lower layer never imports a
+higher one; the higher one plugs in here at start-up, from its ``AppConfig.ready``).
+
+There are three kinds, and they are never mixed:
+
+**Hooks** run *inside the caller's transaction* and may answer or refuse: what they write commits
+or rolls back with the caller's work, so they must be small writes and never call WeChat. A
+``HookPoint`` is declared by the layer that calls it, next to the types it passes:
+
+- ``payments.hooks.order_port`` (one implementation, from orders): the order behind a payment:
+  its lock, its payable terms, "money arrived: take it or refuse it", "a refund finished".
+- ``orders.pricing_hooks.discount_providers`` (promotions: seckill, group-buy, coupon, in that
+  order): discounts at every quote, consumed when the order is written.
+- ``orders.placement_hooks.placement_hooks`` (distribution): written with every new order (the
+  referral chain snapshot).
+
+**Events** run *after commit*, each subscriber on its own: a failing one is logged and neither
+undoes the commit nor stops the others, so subscribers are idempotent services (their unique keys
+make a replay add nothing). Names and payloads are a published contract:
+
+- ``order_created(order_id)``
+- ``order_paid(order_id)``
+- ``order_cancelled(order_id)``
+- ``order_received(order_id)`` (by the buyer or automatically; the after-sales window starts)
+- ``order_line_refunded(order_id, order_line_id, amount_fen, quantity, refund_id)``
+- ``order_closed(order_id)``
+- ``order_completed(order_id)``
+
+**Sweeps** are the timed rules: idempotent functions of "now" that find what is due and do it
+through the same services a person would use. Celery beat runs a round in production
+(``core.tasks``), a thread of the web process without a broker (``core.sweeper``), ``fenxiao
+sweep`` once by hand. A round runs them in ``SWEEP_ORDER``, written out below rather than left to
+``INSTALLED_APPS``: a sweep may only be registered under a name listed there."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Collection
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+# -- hooks: inside the caller's transaction ---------------------------------------------------
+
+
+class HookPoint(Generic[T]):
+    """Implementations of one hook, by key, in registration order. Registering a key again
+    replaces it in place (``AppConfig.ready`` may run more than once in tests)."""
+
+    def __init__(self, name: str, *, single: bool = False) -> None:
+        self.name = name
+        self.single = single
+        self._impls: dict[str, T] = {}
+
+    def register(self, key: str, impl: T) -> None:
+        if self.single and self._impls and key not in self._impls:
+            raise RuntimeError(f"hook {self.name} takes one implementation; {list(self._impls)} is registered")
+        self._impls[key] = impl
+
+    def unregister(self, key: str) -> None:
+        self._impls.pop(key, None)
+
+    def all(self) -> list[T]:
+        return list(self._impls.values())
+
+    def one(self) -> T:
+        """The single implementation; a missing one is a deployment error, named as such."""
+        if not self._impls:
+            raise RuntimeError(f"nothing implements hook {self.name} (is the app that provides it installed?)")
+        return next(iter(self._impls.values()))
+
+
+# -- events: after commit ------------------------------------------------------------------
+
+Handler = Callable[..., Any]
+_subscribers: dict[str, list[Handler]] = {}
+
+
+def subscribe(event: str, handler: Handler) -> None:
+    """Register ``handler(**payload)`` for ``event``; registering the same handler twice is a no-op."""
+    handlers = _subscribers.setdefault(event, [])
+    if handler not in handlers:
+        handlers.append(handler)
+
+
+def unsubscribe(event: str, handler: Handler) -> None:
+    if handler in _subscribers.get(event, []):
+        _subscribers[event].remove(handler)
+
+
+def subscribers(event: str) -> list[Handler]:
+    return list(_subscribers.get(event, []))
+
+
+def deliver(event: str, **payload: Any) -> None:
+    """Run every subscriber now. Each runs on its own: one failing never stops the others."""
+    for handler in subscribers(event):
+        try:
+            handler(**payload)
+        except Exception:
+            logger.exception(
+                "event %s: subscriber %s failed for %s", event, getattr(handler, "__qualname__", handler), payload
+            )
+
+
+def publish_on_commit(event: str, **payload: Any) -> None:
+    """Deliver ``event`` once the current transaction commits (at once outside a transaction); if
+    it rolls back, nothing runs."""
+    transaction.on_commit(lambda: deliver(event, **payload))
+
+
+# -- sweeps: the timed rules, in a written order ---------------------------------------------
+
+# Money first: a payment WeChat took is recorded (and its order paid) before the order sweep
+# would cancel that order as unpaid; refunds are submitted before orders look for stuck ones;
+# commission is booked, scheduled and settled before payouts run; promotions tidy up last.
+SWEEP_ORDER: tuple[str, ...] = (
+    "accounts.login_throttles",
+    "accounts.refresh_families",
+    "payments.expired",
+    "payments.unconfirmed",
+    "payments.refunds_unsubmitted",
+    "payments.refunds_processing",
+    "payments.refused_payments",
+    "orders.cancel_unpaid",
+    "orders.auto_receive",
+    "orders.complete",
+    "orders.stuck_refunds",
+    "orders.shipping_uploads",
+    "distribution.unbooked_orders",
+    "distribution.unsynced_refunds",
+    "distribution.unscheduled_commission",
+    "distribution.settle_commission",
+    "distribution.payouts",
+    "promotions.expire_coupons",
+    "promotions.seckill_gates",
+    "promotions.group_buy_deadlines",
+    "invites.repair",
+)
+
+Sweep = Callable[..., int]
+_sweeps: dict[str, Sweep] = {}
+
+
+def register_sweep(name: str, sweep: Sweep) -> None:
+    """``sweep(now=...)`` returns how many things it handled. ``name`` must be in ``SWEEP_ORDER``."""
+    if name not in SWEEP_ORDER:
+        raise ValueError(f"sweep {name!r} is not in core.extensions.SWEEP_ORDER: add it where it must run")
+    _sweeps[name] = sweep
+
+
+def registered_sweeps() -> dict[str, Sweep]:
+    """The registered sweeps, in the order a round runs them."""
+    return {name: _sweeps[name] for name in SWEEP_ORDER if name in _sweeps}
+
+
+def run_sweeps(*, now: datetime, only: Collection[str] | None = None) -> dict[str, int]:
+    """Run every sweep (or those named in ``only``) once, in ``SWEEP_ORDER``. One failing sweep is
+    logged and does not stop the others; its count is -1 so a caller can tell."""
+    counts: dict[str, int] = {}
+    for name, sweep in registered_sweeps().items():
+        if only is not None and name not in only:
+            continue
+        try:
+            counts[name] = sweep(now=now)
+        except Exception:
+            logger.exception("sweep %s failed", name)
+            counts[name] = -1
+    return counts

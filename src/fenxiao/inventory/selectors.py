@@ -1,0 +1,47 @@
+"""What can be sold, for the faces and for checkout. A SKU without a stock row has none.
+
+The catalogue below never reads stock: its pages get it here, by SKU or summed per product, in
+one statement per page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import connection
+from django.db.models import Sum
+
+from fenxiao.core.limits import chunks
+from fenxiao.inventory.models import Stock
+
+
+def available_by_sku(sku_ids: Iterable[int]) -> dict[int, int]:
+    """Units left of every SKU asked for (0 for one without a row). A prebuilt statement rather
+    than the ORM: the product page and every checkout run it."""
+    wanted = list(dict.fromkeys(sku_ids))
+    levels = dict.fromkeys(wanted, 0)
+    table = Stock._meta.db_table
+    with connection.cursor() as cursor:
+        for chunk in chunks(wanted):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"SELECT sku_id, quantity FROM {table} WHERE sku_id IN ({marks})", list(chunk))
+            levels.update(cursor.fetchall())
+    return levels
+
+
+def available(sku_id: int) -> int:
+    return available_by_sku([sku_id])[sku_id]
+
+
+def available_by_product(product_ids: Iterable[int]) -> dict[int, int]:
+    """Units left of each product's active SKUs together (0 for a product with none)."""
+    wanted = list(dict.fromkeys(product_ids))
+    totals = dict.fromkeys(wanted, 0)
+    for chunk in chunks(wanted):
+        rows = (
+            Stock.objects.filter(sku__product_id__in=chunk, sku__is_active=True)
+            .order_by()
+            .values_list("sku__product_id")
+            .annotate(total=Sum("quantity"))
+        )
+        totals.update(rows)
+    return totals
