@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from fenxiao.accounts import login_throttle, sessions
 from fenxiao.accounts.errors import wechat_error_to_domain
+from fenxiao.accounts.locks import lock_address, lock_user
 from fenxiao.accounts.models import Address, User
 from fenxiao.accounts.selectors import token_user
 from fenxiao.accounts.tokens import TokenPair, token_decode
@@ -125,7 +126,7 @@ ADDRESS_FIELDS = ("receiver", "phone", "province", "city", "district", "detail",
 @transaction.atomic
 def address_create(*, user: User, data: dict, is_default: bool) -> Address:
     # Lock the user row so two concurrent creates cannot both pass the limit or both become default.
-    User.objects.select_for_update().filter(pk=user.pk).first()
+    lock_user(user.pk)
     count = Address.objects.filter(user=user).count()
     if count >= MAX_ADDRESSES_PER_USER:
         raise DomainError("ADDRESS_LIMIT", f"最多保存 {MAX_ADDRESSES_PER_USER} 个收货地址")
@@ -138,10 +139,11 @@ def address_create(*, user: User, data: dict, is_default: bool) -> Address:
 
 
 def _address_for_owner(*, user: User, address_id: int, lock: bool = False) -> Address:
-    qs = Address.objects.filter(user=user, pk=address_id)
-    if lock:
-        qs = qs.select_for_update()
-    address = qs.first()
+    address = (
+        lock_address(user=user, address_id=address_id)
+        if lock
+        else Address.objects.filter(user=user, pk=address_id).first()
+    )
     if address is None:
         raise NotFound("ADDRESS_NOT_FOUND", "收货地址不存在")
     return address
@@ -149,7 +151,7 @@ def _address_for_owner(*, user: User, address_id: int, lock: bool = False) -> Ad
 
 @transaction.atomic
 def address_update(*, user: User, address_id: int, data: dict) -> Address:
-    User.objects.select_for_update().filter(pk=user.pk).first()
+    lock_user(user.pk)
     address = _address_for_owner(user=user, address_id=address_id, lock=True)
     for key in ADDRESS_FIELDS:
         if key in data and data[key] is not None:
@@ -170,7 +172,7 @@ def address_update(*, user: User, address_id: int, data: dict) -> Address:
 
 @transaction.atomic
 def address_delete(*, user: User, address_id: int) -> None:
-    User.objects.select_for_update().filter(pk=user.pk).first()
+    lock_user(user.pk)
     address = _address_for_owner(user=user, address_id=address_id, lock=True)
     was_default = address.is_default
     address.delete()

@@ -16,6 +16,7 @@ from fenxiao.catalog.models import Sku
 from fenxiao.core.errors import NotFound
 from fenxiao.core.limits import STOCK_MAX, chunks
 from fenxiao.inventory.errors import StockError
+from fenxiao.inventory.locks import lock_stock_rows
 from fenxiao.inventory.models import Stock, StockMovement, StockMovementReason
 
 MAX_BULK_SKUS = 5000
@@ -88,11 +89,7 @@ def stock_set_many(
         raise StockError("STOCK_OUT_OF_RANGE", f"库存必须在 0 到 {STOCK_MAX} 之间", field="items")
     ids = sorted(quantities)
     stock_rows_ensure(ids)
-    rows: list[Stock] = []
-    for chunk in chunks(ids):
-        rows.extend(
-            Stock.objects.select_for_update(of=("self",)).select_related("sku").filter(pk__in=chunk).order_by("pk")
-        )
+    rows = lock_stock_rows(ids)
     movements = []
     changed = []
     for row in rows:

@@ -4,8 +4,12 @@ means for an order. Registered at start-up by ``OrdersConfig.ready``."""
 
 from __future__ import annotations
 
+import contextlib
+
 from django.conf import settings
 
+from fenxiao.core.errors import NotFound
+from fenxiao.orders.locks import lock_order
 from fenxiao.orders.models import Order, OrderStatus
 from fenxiao.payments.hooks import PayableOrder, PaymentRefusal
 
@@ -14,7 +18,10 @@ _FIELDS = ("pk", "order_no", "buyer_id", "buyer__openid", "status", "payable_fen
 
 class OrderPaymentPort:
     def lock(self, order_id: int) -> None:
-        list(Order.objects.select_for_update().filter(pk=order_id).values_list("pk", flat=True))
+        """Orders' own lock (``orders.locks``). A missing order locks nothing: the caller finds out
+        when it asks for the order."""
+        with contextlib.suppress(NotFound):
+            lock_order(order_id)
 
     def get(self, order_id: int) -> PayableOrder | None:
         return _payable(Order.objects.filter(pk=order_id))

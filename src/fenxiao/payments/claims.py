@@ -28,6 +28,7 @@ from django.utils import timezone
 from fenxiao.core.errors import DomainError
 from fenxiao.integrations.wechat.pay.types import RefundState
 from fenxiao.payments.hooks import PaymentRefusal, order_port
+from fenxiao.payments.locks import lock_order_row
 from fenxiao.payments.models import Payment, PaymentStatus, Refund, RefundStatus
 
 logger = logging.getLogger(__name__)
@@ -45,12 +46,6 @@ class PaymentOutcome(StrEnum):
     PAID = "paid"
     DUPLICATE = "duplicate"
     REFUSED = "refused"
-
-
-def lock_order_row(order_id: int) -> None:
-    """The order's lock is the order's (``OrderPort.lock``): payments takes it first, as the lock
-    order says, and never touches the row itself."""
-    order_port.one().lock(order_id)
 
 
 def _offer(payment: Payment) -> PaymentRefusal | None:

@@ -21,7 +21,7 @@ from fenxiao.core.money import fen_to_yuan
 from fenxiao.integrations.wechat.pay.errors import NOT_FOUND, WechatPayError
 from fenxiao.integrations.wechat.pay.factory import pay_gateway
 from fenxiao.integrations.wechat.pay.types import RefundState
-from fenxiao.payments.claims import FINAL_REFUND_STATUS, REFUSED_SUFFIX, lock_order_row, refund_claim_final
+from fenxiao.payments.claims import FINAL_REFUND_STATUS, REFUSED_SUFFIX, refund_claim_final
 from fenxiao.payments.errors import (
     order_not_found,
     refund_amount_invalid,
@@ -31,6 +31,7 @@ from fenxiao.payments.errors import (
     refund_purpose_conflict,
 )
 from fenxiao.payments.hooks import order_port
+from fenxiao.payments.locks import lock_order_row, lock_payment, lock_succeeded_payment
 from fenxiao.payments.matching import refund_mismatch
 from fenxiao.payments.models import Payment, PaymentStatus, Refund, RefundStatus
 from fenxiao.payments.selectors import (
@@ -57,7 +58,7 @@ def _refund_record(*, order_id: int, amount_fen: int, reason: str, purpose: str)
     if order is None:
         raise order_not_found()
     order_no = order.order_no
-    payment = Payment.objects.select_for_update().filter(order_id=order_id, status=PaymentStatus.SUCCEEDED).first()
+    payment = lock_succeeded_payment(order_id)
     if payment is None:
         raise refund_not_allowed()
     existing = Refund.objects.filter(order_id=order_id, purpose=purpose).exclude(status=RefundStatus.CLOSED).first()
@@ -211,7 +212,7 @@ def _refused_refund_record(*, payment_id: int) -> Refund | None:
     if order_id is None:
         return None
     lock_order_row(order_id)
-    payment = Payment.objects.select_for_update().filter(pk=payment_id).first()
+    payment = lock_payment(payment_id)
     if payment is None or payment.status != PaymentStatus.REFUSED:
         return None
     purpose = refused_payment_purpose(payment.pk)
