@@ -74,7 +74,7 @@ def verify(args: argparse.Namespace, activity_id: int, answer: dict, total: int,
     from django.db import connections
     from django.db.models import Count
 
-    from fenxiao.catalog.models import Sku
+    from fenxiao.inventory.models import Stock
     from fenxiao.orders.models import Order
     from fenxiao.promotions.models import SeckillActivity, SeckillPurchase, SeckillPurchaseStatus
     from fenxiao.promotions.seckill import gate
@@ -93,7 +93,7 @@ def verify(args: argparse.Namespace, activity_id: int, answer: dict, total: int,
     placed = kept.filter(status=SeckillPurchaseStatus.PLACED).count()
     order_ids = set(Order.objects.filter(seckill_purchase__activity=a).values_list("id", flat=True))
     answered_ids = [int(i) for i in answer.get("order_ids", [])]
-    sku_stock = Sku.objects.values_list("stock", flat=True).get(pk=a.sku_id)
+    sku_stock = Stock.objects.values_list("quantity", flat=True).get(pk=a.sku_id)
 
     check(answer["requests"] == total, f"{answer['requests']:.0f} answers for {total} requests")
     check(a.sold == expected, f"sold {a.sold}, expected {expected}")

@@ -26,6 +26,7 @@ def prepare_fixtures(args: argparse.Namespace) -> Fixtures:
     from fenxiao.accounts.tokens import token_pair_issue
     from fenxiao.catalog.models import Category, Product, Sku, Supplier
     from fenxiao.core.redis import redis_client
+    from fenxiao.inventory.models import Stock
 
     # The bench's own Redis db starts empty: activity ids start again at 1 in another bench
     # database, and that run's gate keys (seeded only where absent) would stand in for this one's.
@@ -42,7 +43,7 @@ def prepare_fixtures(args: argparse.Namespace) -> Fixtures:
             defaults={"product": product, "specs": {"规格": "标准装"}, "price_fen": 9_900, "weight_g": 250},
         )[0]
         # Regular stock for every run's winners (each seckill order holds one unit of it too).
-        Sku.objects.filter(pk=sku.pk).update(stock=10 * (args.units + 100))
+        Stock.objects.update_or_create(sku=sku, defaults={"quantity": 10 * (args.units + 100)})
         existing = dict(User.objects.filter(username__startswith=BUYER_PREFIX).values_list("username", "id"))
         missing = [
             User(

@@ -140,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     activity_id = create_activity(fx, name="秒杀压测", units=args.units, limit=args.limit)
     from django.db import connections
 
-    from fenxiao.catalog.models import Sku
+    from fenxiao.inventory.models import Stock
 
     connections.close_all()
     print(
@@ -175,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
             run_wrk(wrk, server.port, health_file, args.warmup, args.connections, 1, args.timeout)
         time.sleep(1)
         wait_quiet()
-        sku_before = Sku.objects.values_list("stock", flat=True).get(pk=fx.sku_id)
+        sku_before = Stock.objects.values_list("quantity", flat=True).get(pk=fx.sku_id)
         connections.close_all()
 
         print(f"load: wrk -t1 -c{args.connections}, {total} seckill requests, then {args.health_duration}s of health")
