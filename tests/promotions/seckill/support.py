@@ -17,7 +17,7 @@ from django.utils import timezone
 from fenxiao.accounts.models import User
 from fenxiao.promotions.models import SeckillActivity
 from fenxiao.promotions.seckill.activities import seckill_activity_create
-from fenxiao.promotions.seckill.gate import gate_remaining
+from fenxiao.promotions.seckill.gate import buyers_key, gate_remaining, redis_client
 from tests.order_support import address_for
 
 TEST_REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/12"
@@ -86,3 +86,8 @@ def minutes(n: int) -> timedelta:
 
 def now() -> datetime:
     return timezone.now()
+
+
+def gate_held(activity_id: int) -> dict[int, int]:
+    """User id → units the Redis gate counts as held (to compare with the database)."""
+    return {int(k): int(v) for k, v in redis_client().hgetall(buyers_key(activity_id)).items()}

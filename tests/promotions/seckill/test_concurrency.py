@@ -13,7 +13,6 @@ from fenxiao.core.errors import DomainError
 from fenxiao.orders.models import Order
 from fenxiao.orders.services import order_cancel
 from fenxiao.promotions.models import SeckillPurchase, SeckillPurchaseStatus
-from fenxiao.promotions.seckill import gate as seckill_gate
 from fenxiao.promotions.seckill.activities import (
     SeckillConflict,
     seckill_activity_pause,
@@ -24,7 +23,7 @@ from fenxiao.promotions.seckill.gate import Reset
 from fenxiao.promotions.seckill.purchases import held_units, seckill_buy, seckill_return_for_order
 from tests.catalog_factories import SkuFactory
 from tests.concurrency import run_together
-from tests.promotions.seckill.support import gate, make_activity, redis_gate, remaining, shopper
+from tests.promotions.seckill.support import gate, gate_held, make_activity, redis_gate, remaining, shopper
 
 __all__ = ["gate", "redis_gate"]
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
@@ -102,7 +101,7 @@ def test_the_reconcile_sweep_racing_the_crowd_never_moves_the_gate_off_the_datab
     unexpected = [r for r in results if not isinstance(r, Order | SeckillConflict | Reset)]
     assert not unexpected and len(won) == 15, unexpected[:3]
     assert remaining(activity) == (0, 0)
-    assert seckill_gate.gate_held(activity.pk) == held_units(activity_id=activity.pk)
+    assert gate_held(activity.pk) == held_units(activity_id=activity.pk)
     assert seckill_gate_reconcile(activity_id=activity.pk) == Reset.EQUAL
 
 
@@ -128,7 +127,7 @@ def test_a_pause_racing_the_crowd_leaves_the_gate_equal_to_the_database_and_sell
     activity.refresh_from_db()
     assert activity.sold == len(won) == SeckillPurchase.objects.filter(activity=activity).count()
     assert remaining(activity) == (20 - len(won), 20 - len(won))
-    assert seckill_gate.gate_held(activity.pk) == held_units(activity_id=activity.pk)
+    assert gate_held(activity.pk) == held_units(activity_id=activity.pk)
     late = shopper("late")
     with pytest.raises(SeckillConflict) as exc:
         seckill_buy(user=late, activity_id=activity.pk, address_id=late.addresses.get(is_default=True).id)

@@ -21,7 +21,7 @@ from fenxiao.promotions.seckill.activities import RECONCILE_GRACE, SeckillConfli
 from fenxiao.promotions.seckill.purchases import seckill_buy
 from tests.catalog_factories import SkuFactory
 from tests.concurrency import run_together
-from tests.promotions.seckill.support import TEST_REDIS_URL, make_activity, redis_gate, remaining, shopper
+from tests.promotions.seckill.support import TEST_REDIS_URL, gate_held, make_activity, redis_gate, remaining, shopper
 from tests.support import Api
 
 __all__ = ["redis_gate"]  # fixture
@@ -68,7 +68,7 @@ def test_a_purchase_while_redis_is_unreachable_is_made_by_the_database(redis_gat
     settings.REDIS_URL = TEST_REDIS_URL
     assert remaining(activity) == (2, 3)  # the gate missed the sale
     assert sweep_seckill_gates(now=timezone.now()) == 1
-    assert remaining(activity) == (2, 2) and seckill_gate.gate_held(activity.pk) == held_in_db(activity)
+    assert remaining(activity) == (2, 2) and gate_held(activity.pk) == held_in_db(activity)
 
 
 def test_the_database_alone_never_sells_more_than_the_stock(redis_gate, sku, commit, settings):
@@ -98,7 +98,7 @@ def test_the_gate_drops_a_unit_the_database_sold_while_redis_was_unreachable(
 
     assert (refused.status_code, refused.json()["code"]) == (409, "SECKILL_SOLD_OUT")
     assert remaining(activity) == (0, 0)  # the unit only the gate still counted is gone
-    assert late.pk not in seckill_gate.gate_held(activity.pk)  # the shopper's place came back
+    assert late.pk not in gate_held(activity.pk)  # the shopper's place came back
     with django_assert_num_queries(0):
         response = later_api.post(
             f"/api/v1/seckill/{activity.pk}/orders", {"address_id": later_address}
@@ -167,7 +167,7 @@ def test_a_refusal_whose_give_back_is_lost_in_the_outage_is_repaired_by_the_swee
     assert sweep_seckill_gates(now=timezone.now()) == 0  # not while the purchase may still be running
     with time_machine.travel(timezone.now() + RECONCILE_GRACE + timedelta(seconds=1), tick=False):
         assert sweep_seckill_gates(now=timezone.now()) == 1
-    assert remaining(activity) == (3, 3) and seckill_gate.gate_held(activity.pk) == {}
+    assert remaining(activity) == (3, 3) and gate_held(activity.pk) == {}
 
 
 def test_the_report_reads_the_database_while_redis_is_unreachable(redis_gate, sku, commit, settings, staff_api):
@@ -204,4 +204,4 @@ def test_a_crowd_that_loses_redis_halfway_sells_exactly_the_stock_and_the_gate_c
     settings.REDIS_URL = TEST_REDIS_URL
     with time_machine.travel(timezone.now() + RECONCILE_GRACE + timedelta(seconds=1), tick=False):
         sweep_seckill_gates(now=timezone.now())
-    assert remaining(activity) == (0, 0) and seckill_gate.gate_held(activity.pk) == held_in_db(activity)
+    assert remaining(activity) == (0, 0) and gate_held(activity.pk) == held_in_db(activity)

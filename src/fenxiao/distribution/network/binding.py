@@ -57,14 +57,6 @@ def chain_from_row(ids) -> list[int]:
     return chain
 
 
-def referral_chain(*, user_id: int, depth: int) -> list[int]:
-    """Distributor ids above ``user_id``: their referrer, the referrer's referrer, ... (at most
-    ``depth``), in one query."""
-    if depth <= 0:
-        return []
-    return chain_from_row(Referral.objects.filter(user_id=user_id).values_list(*chain_lookups(depth)).first())
-
-
 def _would_loop(*, user_id: int, distributor: Distributor) -> bool:
     """True when ``user_id`` is already above ``distributor`` (binding would close a circle)."""
     if distributor.user_id == user_id:

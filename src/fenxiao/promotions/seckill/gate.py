@@ -287,8 +287,3 @@ def gate_reset(
 def gate_remaining(activity_id: int) -> int | None:
     value = redis_client().get(stock_key(activity_id))
     return None if value is None else int(value)
-
-
-def gate_held(activity_id: int) -> dict[int, int]:
-    """User id → units held at the gate."""
-    return {int(k): int(v) for k, v in redis_client().hgetall(buyers_key(activity_id)).items()}

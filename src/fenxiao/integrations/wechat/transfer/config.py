@@ -22,18 +22,6 @@ def missing_transfer_settings(*, notify_url: str, scene_id: str, scene_report_in
     return missing
 
 
-def transfer_settings_missing() -> list[str]:
-    """What keeps WeChat payouts from starting in the configured mode (always nothing in the
-    sandbox), so a caller can offer manual payout instead of failing at the last moment."""
-    if settings.WECHAT_MODE != "live":
-        return []
-    return missing_transfer_settings(
-        notify_url=settings.WECHATPAY_TRANSFER_NOTIFY_URL,
-        scene_id=settings.WECHATPAY_TRANSFER_SCENE_ID,
-        scene_report_infos=settings.WECHATPAY_TRANSFER_SCENE_REPORT_INFOS,
-    )
-
-
 def scene_report_infos_from_settings() -> list[dict[str, str]]:
     return [
         {"info_type": str(item["info_type"]), "info_content": str(item["info_content"])}
