@@ -30,7 +30,7 @@ from fenxiao.promotions.seckill.activities import (
 )
 from fenxiao.promotions.seckill.gate import Gate
 from fenxiao.promotions.seckill.purchases import seckill_buy, seckill_return_for_order
-from tests.promotions.seckill.support import TEST_REDIS_URL, make_activity, redis_gate, remaining, shopper
+from tests.promotions.seckill.support import TEST_REDIS_URL, gate_held, make_activity, redis_gate, remaining, shopper
 from tests.support import Api
 
 __all__ = ["redis_gate"]  # fixture
@@ -62,7 +62,7 @@ def test_creating_an_activity_seeds_its_gate_with_the_whole_quota(redis_gate, sk
     activity = seeded_activity(commit, sku, stock=7, per_user_limit=2)
 
     assert seckill_gate.gate_remaining(activity.pk) == 7
-    assert seckill_gate.gate_held(activity.pk) == {}
+    assert gate_held(activity.pk) == {}
     rules = seckill_gate.redis_client().hgetall(seckill_gate.meta_key(activity.pk))
     assert rules[b"limit"] == b"2" and rules[b"paused"] == b"0"
     assert int(rules[b"starts"]) == epoch_ms(activity.starts_at) and int(rules[b"ends"]) == epoch_ms(activity.ends_at)
@@ -180,7 +180,7 @@ def test_a_revoked_token_that_passes_the_gate_is_401_and_gives_the_unit_back(red
 
     assert response.status_code == 401
     assert response.json()["code"] == ("TOKEN_REVOKED" if how == "logged_out_everywhere" else "TOKEN_INVALID")
-    assert remaining(activity) == (10, 10) and seckill_gate.gate_held(activity.pk) == {}
+    assert remaining(activity) == (10, 10) and gate_held(activity.pk) == {}
     assert not SeckillPurchase.objects.exists()
 
 
@@ -194,7 +194,7 @@ def test_a_give_back_that_never_arrived_is_repaired_once_nothing_is_in_flight(re
     # The order is cancelled and the database takes the unit back, but the after-commit give-back to
     # Redis never runs (the process died): the test transaction never commits.
     assert seckill_return_for_order(order_id=order.id) is True
-    assert remaining(activity) == (3, 2) and seckill_gate.gate_held(activity.pk) == {user.pk: 1}
+    assert remaining(activity) == (3, 2) and gate_held(activity.pk) == {user.pk: 1}
 
     assert sweep_seckill_gates(now=timezone.now()) == 0  # the purchase and the return are in flight
     assert remaining(activity) == (3, 2)
@@ -203,7 +203,7 @@ def test_a_give_back_that_never_arrived_is_repaired_once_nothing_is_in_flight(re
         assert sweep_seckill_gates(now=timezone.now()) == 1
         assert sweep_seckill_gates(now=timezone.now()) == 0  # nothing left to correct
 
-    assert remaining(activity) == (3, 3) and seckill_gate.gate_held(activity.pk) == {}
+    assert remaining(activity) == (3, 3) and gate_held(activity.pk) == {}
     buy(user, activity)  # the shopper's place under the limit is back as well
 
 
@@ -219,7 +219,7 @@ def test_a_unit_held_by_a_request_that_died_comes_back_and_its_late_give_back_co
     gave_back = seckill_gate.gate_finish(activity_id=activity.pk, user_id=1, token="died", give_back=True)
 
     assert gave_back is False  # the reset already counted it from the database
-    assert remaining(activity) == (2, 2) and seckill_gate.gate_held(activity.pk) == {}
+    assert remaining(activity) == (2, 2) and gate_held(activity.pk) == {}
 
 
 def test_a_gate_equal_to_the_database_is_left_alone(redis_gate, sku, commit):
@@ -233,7 +233,7 @@ def test_a_gate_equal_to_the_database_is_left_alone(redis_gate, sku, commit):
     assert sweep_seckill_gates(now=timezone.now()) == 0
 
     assert seckill_gate.redis_client().hget(seckill_gate.meta_key(activity.pk), "seq") == seq
-    assert remaining(activity) == (3, 3) and seckill_gate.gate_held(activity.pk) == held_in_db(activity)
+    assert remaining(activity) == (3, 3) and gate_held(activity.pk) == held_in_db(activity)
 
 
 def test_the_sweep_seeds_an_activity_about_to_start_and_skips_one_long_over(redis_gate, sku):
@@ -268,4 +268,4 @@ def test_a_return_while_redis_is_down_still_frees_the_unit_and_the_sweep_puts_th
     settings.REDIS_URL = TEST_REDIS_URL
     assert remaining(activity) == (3, 2)  # the database took the unit back; the gate missed it
     assert sweep_seckill_gates(now=timezone.now()) == 1
-    assert remaining(activity) == (3, 3) and seckill_gate.gate_held(activity.pk) == {}
+    assert remaining(activity) == (3, 3) and gate_held(activity.pk) == {}
