@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from fenxiao.promotions.models import SeckillActivity
+from tests.catalog_factories import SkuFactory
 from tests.promotions.seckill.support import gate, make_activity
 
 __all__ = ["gate"]
@@ -100,6 +101,18 @@ def test_the_operator_runs_an_activity_from_creation_to_report(gate, staff_api, 
     report = staff_api.get(f"/api/v1/admin/seckill-activities/{aid}/report").json()
     assert (report["stock"], report["sold"], report["remaining"], report["orders"]) == (5, 1, 4, 1)
     assert report["redis_remaining"] == (4 if gate == "redis" else None)
+
+
+def test_the_sku_of_an_activity_that_sold_cannot_change(gate, staff_api, buyer, buyer_api, sku):
+    aid = staff_api.post("/api/v1/admin/seckill-activities", activity_body(sku)).json()["id"]
+    address_id = buyer.addresses.get(is_default=True).id
+    assert buyer_api.post(f"/api/v1/seckill/{aid}/orders", {"address_id": address_id}).status_code == 201
+    other = SkuFactory(price_fen=sku.price_fen)
+
+    refused = staff_api.patch(f"/api/v1/admin/seckill-activities/{aid}", {"sku_id": other.id})
+
+    assert refused.status_code == 409 and refused.json()["code"] == "SECKILL_SKU_LOCKED"
+    assert SeckillActivity.objects.get(pk=aid).sku_id == sku.id
 
 
 def test_the_operator_is_told_every_broken_rule(staff_api, sku):

@@ -201,5 +201,6 @@ add_operator_routes(
         pause=activities.seckill_activity_pause,
         resume=activities.seckill_activity_resume,
         report=activities.seckill_activity_report,
+        update_answers=(409,),  # SECKILL_SKU_LOCKED: the SKU is fixed once a unit sold
     ),
 )
