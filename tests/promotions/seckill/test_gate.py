@@ -16,12 +16,13 @@ from django.utils import timezone
 from fenxiao.accounts.models import User
 from fenxiao.accounts.tokens import token_pair_issue
 from fenxiao.core.extensions import registered_sweeps
-from fenxiao.promotions.models import SeckillPurchase, SeckillPurchaseStatus
+from fenxiao.promotions.models import SeckillPurchase
 from fenxiao.promotions.seckill import gate as seckill_gate
 from fenxiao.promotions.seckill.activities import (
     RECONCILE_GRACE,
     SeckillConflict,
     epoch_ms,
+    held_units,
     seckill_activity_pause,
     seckill_activity_resume,
     seckill_activity_update,
@@ -48,14 +49,6 @@ def post(api: Api, activity, user):
 def seeded_activity(commit, sku, **fields):
     with commit():  # the gate is seeded once the activity is committed
         return make_activity(sku, **fields)
-
-
-def held_in_db(activity) -> dict[int, int]:
-    rows = SeckillPurchase.objects.filter(activity=activity).exclude(status=SeckillPurchaseStatus.RETURNED)
-    held: dict[int, int] = {}
-    for user_id in rows.values_list("user_id", flat=True):
-        held[user_id] = held.get(user_id, 0) + 1
-    return held
 
 
 def test_creating_an_activity_seeds_its_gate_with_the_whole_quota(redis_gate, sku, commit):
@@ -233,7 +226,7 @@ def test_a_gate_equal_to_the_database_is_left_alone(redis_gate, sku, commit):
     assert sweep_seckill_gates(now=timezone.now()) == 0
 
     assert seckill_gate.redis_client().hget(seckill_gate.meta_key(activity.pk), "seq") == seq
-    assert remaining(activity) == (3, 3) and gate_held(activity.pk) == held_in_db(activity)
+    assert remaining(activity) == (3, 3) and gate_held(activity.pk) == held_units(activity_id=activity.pk)
 
 
 def test_the_sweep_seeds_an_activity_about_to_start_and_skips_one_long_over(redis_gate, sku):

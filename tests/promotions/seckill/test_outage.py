@@ -15,9 +15,9 @@ from fenxiao.accounts.tokens import token_pair_issue
 from fenxiao.core.errors import DomainError
 from fenxiao.orders.models import Order
 from fenxiao.orders.pricing_hooks import discount_providers
-from fenxiao.promotions.models import SeckillPurchase, SeckillPurchaseStatus
+from fenxiao.promotions.models import SeckillPurchase
 from fenxiao.promotions.seckill import gate as seckill_gate
-from fenxiao.promotions.seckill.activities import RECONCILE_GRACE, SeckillConflict, sweep_seckill_gates
+from fenxiao.promotions.seckill.activities import RECONCILE_GRACE, SeckillConflict, held_units, sweep_seckill_gates
 from fenxiao.promotions.seckill.purchases import seckill_buy
 from tests.catalog_factories import SkuFactory
 from tests.concurrency import run_together
@@ -43,14 +43,6 @@ def post(activity, user):
     return token_api(user).post(f"/api/v1/seckill/{activity.pk}/orders", {"address_id": address_id})
 
 
-def held_in_db(activity) -> dict[int, int]:
-    held: dict[int, int] = {}
-    rows = SeckillPurchase.objects.filter(activity=activity).exclude(status=SeckillPurchaseStatus.RETURNED)
-    for user_id in rows.values_list("user_id", flat=True):
-        held[user_id] = held.get(user_id, 0) + 1
-    return held
-
-
 def in_flight(activity) -> int:
     return seckill_gate.redis_client().zcard(seckill_gate.flight_key(activity.pk))
 
@@ -68,7 +60,7 @@ def test_a_purchase_while_redis_is_unreachable_is_made_by_the_database(redis_gat
     settings.REDIS_URL = TEST_REDIS_URL
     assert remaining(activity) == (2, 3)  # the gate missed the sale
     assert sweep_seckill_gates(now=timezone.now()) == 1
-    assert remaining(activity) == (2, 2) and gate_held(activity.pk) == held_in_db(activity)
+    assert remaining(activity) == (2, 2) and gate_held(activity.pk) == held_units(activity_id=activity.pk)
 
 
 def test_the_database_alone_never_sells_more_than_the_stock(redis_gate, sku, commit, settings):
@@ -200,8 +192,8 @@ def test_a_crowd_that_loses_redis_halfway_sells_exactly_the_stock_and_the_gate_c
     unexpected = [r for r in results if not isinstance(r, Order | SeckillConflict)]
     assert not unexpected, unexpected[:3]
     assert sum(isinstance(r, Order) for r in results) == 10
-    assert max(held_in_db(activity).values()) == 1
+    assert max(held_units(activity_id=activity.pk).values()) == 1
     settings.REDIS_URL = TEST_REDIS_URL
     with time_machine.travel(timezone.now() + RECONCILE_GRACE + timedelta(seconds=1), tick=False):
         sweep_seckill_gates(now=timezone.now())
-    assert remaining(activity) == (0, 0) and gate_held(activity.pk) == held_in_db(activity)
+    assert remaining(activity) == (0, 0) and gate_held(activity.pk) == held_units(activity_id=activity.pk)
