@@ -21,7 +21,13 @@ $(VENDOR)/htmx.min.js: package.json package-lock.json
 	mkdir -p $(VENDOR)
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
 
-install: $(BIN)/.installed $(VENDOR)/htmx.min.js
+# The mini-program's own packages (TDesign, jest, miniprogram-simulate, ESLint), exactly as locked.
+MP_DEPS := miniprogram/node_modules/.package-lock.json
+
+$(MP_DEPS): miniprogram/package.json miniprogram/package-lock.json
+	npm ci --prefix miniprogram --no-audit --no-fund --loglevel=error
+
+install: $(BIN)/.installed $(VENDOR)/htmx.min.js $(MP_DEPS)
 
 # The demo runs sandbox WeChat with DEBUG off: say that this is meant (see sandbox_guard.py).
 run: export WECHAT_SANDBOX_ALLOWED = true
@@ -35,8 +41,10 @@ run: install
 	@echo ""
 	$(BIN)/fenxiao runserver 127.0.0.1:$(PORT)
 
+# pytest, then the mini-program's jest journeys against a live server on their own database.
 test: install
 	$(BIN)/pytest
+	npm --prefix miniprogram test
 
 # lint-imports checks the layers and the faces ([tool.importlinter] in pyproject.toml); our own
 # contract types live in lint/.
@@ -44,6 +52,7 @@ lint: install
 	$(BIN)/ruff check src tests bench scripts lint
 	$(BIN)/ruff format --check src tests bench scripts lint
 	PYTHONPATH=lint $(BIN)/lint-imports
+	npm --prefix miniprogram run lint
 
 format: install
 	$(BIN)/ruff format src tests bench scripts lint

@@ -1,0 +1,27 @@
+/**
+ * Every API error arrives as `{"code", "message"}` (sometimes with `field`); a page shows the
+ * message as it came, and branches on the stable code, never on the Chinese text.
+ */
+class ApiError extends Error {
+  constructor({ status = 0, code = 'NETWORK_ERROR', message = '网络异常，请稍后重试', field = null } = {}) {
+    super(message)
+    this.name = 'ApiError'
+    this.status = status
+    this.code = code
+    this.field = field
+  }
+}
+
+function fromResponse(res) {
+  const body = res && typeof res.data === 'object' && res.data ? res.data : {}
+  let message = body.message
+  if (!message && Array.isArray(body.detail)) message = '提交的内容有误，请检查后重试'
+  return new ApiError({
+    status: res.statusCode,
+    code: body.code || `HTTP_${res.statusCode}`,
+    message: message || '服务暂时不可用，请稍后重试',
+    field: body.field || null,
+  })
+}
+
+module.exports = { ApiError, fromResponse }
