@@ -77,7 +77,7 @@ def main() -> None:
     call_command("seed_demo", skus=SEED_SKUS, verbosity=0, stdout=io.StringIO())
 
     class QuietHandler(WSGIRequestHandler):
-        def log_message(self, format: str, *args) -> None:  # noqa: A002 (the base class's name)
+        def log_message(self, format: str, *args) -> None:
             return
 
     server = WSGIServer(("127.0.0.1", 0), QuietHandler, ipv6=False)
