@@ -11,8 +11,8 @@ const loginHooks = []
 let loggingIn = null
 let refreshing = null
 
-function send({ path, method = 'GET', data, token }) {
-  const header = { 'content-type': 'application/json' }
+function send({ path, method = 'GET', data, token, headers = {} }) {
+  const header = { 'content-type': 'application/json', ...headers }
   if (token) header.Authorization = `Bearer ${token}`
   return new Promise((resolve, reject) => {
     wx.request({
@@ -75,15 +75,16 @@ function renew() {
 }
 
 /**
- * `request({ path, method, data, auth })` resolves with the JSON body or rejects with ApiError.
- * `auth: false` calls a public endpoint without logging in.
+ * `request({ path, method, data, auth, headers })` resolves with the JSON body or rejects with
+ * ApiError. `auth: false` calls a public endpoint without logging in; `headers` adds e.g. an
+ * Idempotency-Key so a retried order submission cannot place two orders.
  */
-async function request({ path, method = 'GET', data, auth = true }) {
+async function request({ path, method = 'GET', data, auth = true, headers }) {
   if (auth && !session.isLoggedIn()) await login()
-  let res = await send({ path, method, data, token: auth ? session.access() : '' })
+  let res = await send({ path, method, data, headers, token: auth ? session.access() : '' })
   if (res.statusCode === 401 && auth) {
     await renew()
-    res = await send({ path, method, data, token: session.access() })
+    res = await send({ path, method, data, headers, token: session.access() })
   }
   if (res.statusCode >= 400) throw fromResponse(res)
   return res.data

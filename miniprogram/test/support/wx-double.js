@@ -23,7 +23,7 @@ function createWx(apiBase) {
     paymentOutcome: 'ok',
     transfers: [],
     album: [],
-    albumAuthorized: true,
+    albumAuthorized: undefined, // undefined: never asked; false: refused once; true: granted
     phoneCode: '',
     pullDownStopped: 0,
     chosenAddress: {
@@ -123,7 +123,7 @@ function createWx(apiBase) {
     previewImage() {},
     makePhoneCall() {},
     chooseAddress(opts) { callbacks(opts, true, { ...state.chosenAddress, errMsg: 'chooseAddress:ok' }) },
-    getSetting(opts) { callbacks(opts, true, { authSetting: { 'scope.writePhotosAlbum': state.albumAuthorized } }) },
+    getSetting(opts) { callbacks(opts, true, { authSetting: state.albumAuthorized === undefined ? {} : { 'scope.writePhotosAlbum': state.albumAuthorized } }) },
     authorize(opts) {
       if (state.albumAuthorizeAnswer === false) callbacks(opts, false, { errMsg: 'authorize:fail auth deny' })
       else { state.albumAuthorized = true; callbacks(opts, true, {}) }
@@ -131,7 +131,7 @@ function createWx(apiBase) {
     openSetting(opts) { state.albumAuthorized = true; callbacks(opts, true, { authSetting: { 'scope.writePhotosAlbum': true } }) },
     downloadFile(opts) { callbacks(opts, true, { statusCode: 200, tempFilePath: `wxfile://tmp/${encodeURIComponent(opts.url)}` }) },
     saveImageToPhotosAlbum(opts) {
-      if (!state.albumAuthorized) return callbacks(opts, false, { errMsg: 'saveImageToPhotosAlbum:fail auth deny' })
+      if (state.albumAuthorized !== true) return callbacks(opts, false, { errMsg: 'saveImageToPhotosAlbum:fail auth deny' })
       state.album.push(opts.filePath)
       return callbacks(opts, true, {})
     },
