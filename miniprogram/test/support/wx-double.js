@@ -125,7 +125,7 @@ function createWx(apiBase) {
     chooseAddress(opts) { callbacks(opts, true, { ...state.chosenAddress, errMsg: 'chooseAddress:ok' }) },
     getSetting(opts) { callbacks(opts, true, { authSetting: state.albumAuthorized === undefined ? {} : { 'scope.writePhotosAlbum': state.albumAuthorized } }) },
     authorize(opts) {
-      if (state.albumAuthorizeAnswer === false) callbacks(opts, false, { errMsg: 'authorize:fail auth deny' })
+      if (state.albumAuthorizeAnswer === false) { state.albumAuthorized = false; callbacks(opts, false, { errMsg: 'authorize:fail auth deny' }) }
       else { state.albumAuthorized = true; callbacks(opts, true, {}) }
     },
     openSetting(opts) { state.albumAuthorized = true; callbacks(opts, true, { authSetting: { 'scope.writePhotosAlbum': true } }) },
