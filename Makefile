@@ -26,6 +26,7 @@ MP_DEPS := miniprogram/node_modules/.package-lock.json
 
 $(MP_DEPS): miniprogram/package.json miniprogram/package-lock.json
 	npm ci --prefix miniprogram --no-audit --no-fund --loglevel=error
+	node miniprogram/test/support/build-npm.js
 
 install: $(BIN)/.installed $(VENDOR)/htmx.min.js $(MP_DEPS)
 

@@ -17,10 +17,19 @@ function buildNpm() {
     const version = JSON.parse(fs.readFileSync(path.join(pkg, 'package.json'), 'utf8')).version
     const stamp = path.join(target, '.built-version')
     if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === version) continue
-    fs.rmSync(target, { recursive: true, force: true })
+    // Built beside the target and renamed into place, so two test runs starting together (CI runs
+    // the PostgreSQL and SQLite passes side by side) never see half a copy.
+    const staging = `${target}.${process.pid}`
+    fs.rmSync(staging, { recursive: true, force: true })
     fs.mkdirSync(path.dirname(target), { recursive: true })
-    fs.cpSync(dist, target, { recursive: true })
-    fs.writeFileSync(stamp, version)
+    fs.cpSync(dist, staging, { recursive: true })
+    fs.writeFileSync(path.join(staging, '.built-version'), version)
+    fs.rmSync(target, { recursive: true, force: true })
+    try {
+      fs.renameSync(staging, target)
+    } catch (err) {
+      fs.rmSync(staging, { recursive: true, force: true }) // another run put the same copy in place
+    }
   }
 }
 
