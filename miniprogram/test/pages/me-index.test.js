@@ -25,6 +25,16 @@ describe('我的 tab', () => {
     expect(page.component.querySelector('#order-pending_payment').dom.textContent).toContain('1')
     expect(page.component.querySelector('#order-to_ship').dom.textContent).toContain('1')
 
+    // An after-sale in progress lights the 售后 badge, as the after-sales list's "open" filter counts.
+    expect(countOf(page, 'open_after_sales')).toBe(0)
+    await ok('POST', `/orders/${paid.id}/after-sales`, {
+      kind: 'refund_only', reason: '不想要了', lines: [{ order_line_id: paid.lines[0].id, quantity: 1 }],
+    })
+    await page.call('onShow')
+    expect(countOf(page, 'open_after_sales')).toBe(1)
+    expect((await ok('GET', '/after-sales?status=open')).count).toBe(1)
+    expect(page.component.querySelector('#order-open_after_sales').dom.textContent).toContain('1')
+
     // Another shopper's orders never show up here.
     mp.as('me-counts-2')
     page = await mp.open('pages/me/index')
