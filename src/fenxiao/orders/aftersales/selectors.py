@@ -56,6 +56,11 @@ def aftersale_list_for_buyer(*, buyer: User, status: str | None, page: int, page
     return _page(AfterSale.objects.filter(_status_filter(status), buyer=buyer), page=page, page_size=page_size)
 
 
+def aftersale_open_count_for_buyer(*, buyer: User) -> int:
+    """The badge on "售后" in 我的: the same after-sales as the list filtered by ``open``."""
+    return AfterSale.objects.filter(_status_filter("open"), buyer=buyer).count()
+
+
 def aftersale_get_for_buyer(*, after_sale_id: int, buyer: User) -> AfterSale:
     after_sale = _with_lines(AfterSale.objects.filter(pk=after_sale_id, buyer=buyer)).first()
     if after_sale is None:

@@ -9,8 +9,10 @@ from ninja import Header, Query, Router, Status
 from fenxiao.accounts.auth import user_auth
 from fenxiao.core.openapi_errors import answers
 from fenxiao.orders import selectors, services
+from fenxiao.orders.aftersales.selectors import aftersale_open_count_for_buyer
 from fenxiao.orders.api.schemas.orders import (
     CancelIn,
+    OrderCountsOut,
     OrderDetailOut,
     OrderIn,
     OrderListQuery,
@@ -64,6 +66,13 @@ def order_list(request: HttpRequest, filters: Query[OrderListQuery]):
         buyer=request.auth, tab=filters.status, page=filters.page, page_size=filters.page_size
     )
     return page.shaped(lambda order: order_dict(order, request))
+
+
+# Before "/{int:order_id}" so the literal path is never taken for an order id.
+@orders_router.get("/counts", response=OrderCountsOut, summary="订单数量")
+def order_counts(request: HttpRequest):
+    counts = selectors.order_tab_counts_for_buyer(buyer=request.auth)
+    return {**counts, "open_after_sales": aftersale_open_count_for_buyer(buyer=request.auth)}
 
 
 @orders_router.get("/{int:order_id}", response=OrderDetailOut, summary="订单详情")

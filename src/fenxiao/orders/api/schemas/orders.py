@@ -62,6 +62,17 @@ class OrderListQuery(Schema):
     page_size: Annotated[int, Field(ge=1, le=50)] = 10
 
 
+class OrderCountsOut(Schema):
+    """How many of the caller's orders each tab of "我的订单" holds, for the badges in 我的."""
+
+    pending_payment: int
+    to_ship: int
+    to_receive: int
+    completed: int
+    after_sales: int = Field(description="有售后记录的订单数")
+    open_after_sales: int = Field(description="处理中的售后单数（与 /after-sales?status=open 一致）")
+
+
 def _image(name: str, request) -> str:
     return media_url(name, request) if name else ""
 
