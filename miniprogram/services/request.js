@@ -81,9 +81,12 @@ function renew() {
  */
 async function request({ path, method = 'GET', data, auth = true, headers }) {
   if (auth && !session.isLoggedIn()) await login()
-  let res = await send({ path, method, data, headers, token: auth ? session.access() : '' })
+  const sent = auth ? session.access() : ''
+  let res = await send({ path, method, data, headers, token: sent })
   if (res.statusCode === 401 && auth) {
-    await renew()
+    // A call that left before a shared refresh finished comes back 401 with the old token: it
+    // retries with the new one instead of refreshing (and rotating the refresh token) again.
+    if (session.access() === sent) await renew()
     res = await send({ path, method, data, headers, token: session.access() })
   }
   if (res.statusCode >= 400) throw fromResponse(res)
