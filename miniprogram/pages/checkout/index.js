@@ -56,8 +56,10 @@ Page({
   },
 
   async onShow() {
+    // Before the basket is known (first show) there is nothing to re-quote; the pick waits.
+    if (!this.data.lines.length) return
     const picked = addressPick.take()
-    if (picked && this.data.lines.length) {
+    if (picked) {
       this.setData({ address: picked, addressLoaded: true })
       this.basketChanged()
       await this.requote()
