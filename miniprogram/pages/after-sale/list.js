@@ -1,0 +1,37 @@
+/** 我的售后, newest first, paged. */
+const orders = require('../../services/orders')
+const pager = require('../../utils/pager')
+const format = require('../../utils/format')
+const ui = require('../../utils/ui')
+const share = require('../../utils/share')
+
+Page({
+  data: { ...pager.pagerData() },
+
+  onLoad() { return pager.refresh(this) },
+
+  onShow() {
+    if (this.shown) return pager.refresh(this)
+    this.shown = true
+    return undefined
+  },
+
+  fetchPage(pageNo) {
+    return orders.afterSales({ page: pageNo }).then((res) => ({
+      ...res,
+      items: res.items.map((a) => ({ ...a, time: format.datetime(a.created_at) })),
+    }))
+  },
+
+  onPullDownRefresh() { return pager.refresh(this) },
+  onReachBottom() { return pager.more(this) },
+  onRetry() { return pager.refresh(this) },
+
+  onOpen(e) {
+    ui.navigate(`/pages/after-sale/detail?id=${ui.dataset(e).id}`)
+  },
+
+  onShareAppMessage() {
+    return share.message({ title: '分销商城', path: '/pages/index/index' })
+  },
+})

@@ -1,0 +1,81 @@
+const mp = require('../support/mp')
+const h = require('./orders-helpers')
+
+describe('after-sales', () => {
+  test('refund-only on a paid line: apply, see it in the list and detail, cancel it', async () => {
+    const token = await h.shopper('orders-as-1')
+    const addr = await h.address(token)
+    const [a] = await h.skus(1)
+    const order = await h.paidOrder(token, [{ sku_id: a.id, quantity: 2 }], addr.id)
+    const lineId = order.lines[0].id
+
+    const detail = await mp.open('pages/order/detail', { id: String(order.id) })
+    await detail.tap(`#after-sale-${lineId}`)
+    expect(mp.lastNavigation()).toEqual({ kind: 'navigateTo', url: `/pages/after-sale/apply?order_id=${order.id}&line_id=${lineId}` })
+
+    const apply = await mp.open('pages/after-sale/apply', { order_id: String(order.id), line_id: String(lineId) })
+    expect(apply.text()).toContain('仅退款')
+    expect(apply.text()).not.toContain('退货退款') // nothing shipped yet
+    expect(apply.data.max).toBe(2)
+    const posts = () => mp.state.requests.filter((r) => r.method === 'POST' && r.url.endsWith('/after-sales')).length
+    const before = posts()
+    await apply.tap('#submit')
+    expect(posts()).toBe(before)
+    expect(apply.text()).toContain('请选择售后原因')
+
+    await apply.trigger('#quantity', 'change', { value: 1 })
+    await apply.trigger('#reason', 'change', { value: '不想要了' })
+    await apply.trigger('#description', 'change', { value: '买多了一件' })
+    await apply.tap('#submit')
+    const nav = mp.lastNavigation()
+    expect(nav.kind).toBe('redirectTo')
+    const id = Number(/\/pages\/after-sale\/detail\?id=(\d+)$/.exec(nav.url)[1])
+    const saved = await h.ok('GET', `/after-sales/${id}`, undefined, token)
+    expect(saved).toMatchObject({ kind: 'refund_only', reason: '不想要了', description: '买多了一件', status: 'requested' })
+    expect(saved.lines).toEqual([expect.objectContaining({ order_line_id: lineId, quantity: 1 })])
+
+    const list = await mp.open('pages/after-sale/list')
+    expect(list.data.items.map((x) => x.id)).toEqual([id])
+    expect(list.text()).toContain(saved.status_label)
+    expect(list.text()).toContain('仅退款')
+    await list.tap(`#after-sale-${id}`)
+    expect(mp.lastNavigation()).toEqual({ kind: 'navigateTo', url: `/pages/after-sale/detail?id=${id}` })
+
+    const page = await mp.open('pages/after-sale/detail', { id: String(id) })
+    expect(page.text()).toContain(saved.status_label)
+    expect(page.text()).toContain(`¥${(saved.refund_fen / 100).toFixed(2)}`)
+    await page.tap('#cancel')
+    expect((await h.ok('GET', `/after-sales/${id}`, undefined, token)).status).toBe('cancelled')
+    expect(page.text()).toContain('已撤销')
+    expect(page.has('#cancel')).toBe(false)
+  })
+
+  test('return and refund: once approved the buyer fills the return shipment', async () => {
+    const token = await h.shopper('orders-as-2')
+    const addr = await h.address(token)
+    const [a] = await h.skus(1)
+    const order = await h.paidOrder(token, [{ sku_id: a.id, quantity: 1 }], addr.id)
+    const admin = await h.staff()
+    await h.ok('POST', `/admin/orders/${order.id}/shipments`, { carrier_code: 'SF', tracking_no: `SF${Date.now()}` }, admin)
+
+    const apply = await mp.open('pages/after-sale/apply', { order_id: String(order.id), line_id: String(order.lines[0].id) })
+    expect(apply.text()).toContain('退货退款')
+    await apply.trigger('#kind', 'change', { value: 'return_refund' })
+    await apply.trigger('#reason', 'change', { value: '商品质量问题' })
+    await apply.tap('#submit')
+    const id = Number(/id=(\d+)$/.exec(mp.lastNavigation().url)[1])
+    await h.ok('POST', `/admin/after-sales/${id}/approve`, undefined, admin)
+
+    const page = await mp.open('pages/after-sale/detail', { id: String(id) })
+    expect(page.text()).toContain('待买家退货')
+    await page.tap('#ship-return')
+    expect(page.text()).toContain('请选择退货快递公司')
+    await page.trigger('#carrier', 'change', { value: 0 })
+    await page.trigger('#tracking-no', 'change', { value: 'SF1234567890' })
+    await page.tap('#ship-return')
+    const saved = await h.ok('GET', `/after-sales/${id}`, undefined, token)
+    expect(saved).toMatchObject({ status: 'return_shipped', return_carrier_code: 'SF', return_tracking_no: 'SF1234567890' })
+    expect(page.text()).toContain('待商家收货')
+    expect(page.text()).toContain('SF1234567890')
+  })
+})
