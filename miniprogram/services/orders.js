@@ -17,6 +17,7 @@ module.exports = {
   usableCoupons: (lines, addressId) => request({ path: `/coupons/usable${linesQuery(lines, addressId)}` }),
   /** status: pending_payment | to_ship | to_receive | completed | after_sales, or none for all. */
   list: (params = {}) => request({ path: `/orders${query({ page_size: config.pageSize, ...params })}` }),
+  counts: () => request({ path: '/orders/counts' }),
   get: (id) => request({ path: `/orders/${id}` }),
   cancel: (id, reason = '') => request({ path: `/orders/${id}/cancel`, method: 'POST', data: { reason } }),
   confirmReceipt: (id) => request({ path: `/orders/${id}/confirm-receipt`, method: 'POST' }),
