@@ -37,7 +37,7 @@ Page({
     ])
     this.setData({
       banners,
-      categories: categories.slice(0, SHORTCUT_COUNT),
+      categories: categories.slice(0, SHORTCUT_COUNT).map((c) => ({ ...c, icon: /^https?:\/\//.test(c.icon) ? c.icon : '' })),
       seckills: seckills.slice(0, ENTRY_COUNT).map(links.seckillView),
       groupBuys: groupBuys.slice(0, ENTRY_COUNT).map(links.groupBuyView),
     })
