@@ -65,6 +65,9 @@ describe('home', () => {
     await page.reachBottom()
     expect(page.data.items.map((p) => p.id)).toEqual([...first.items, ...second.items].map((p) => p.id))
     expect(page.text()).toContain(second.items[0].title)
+    page.component.querySelector(`#product-${second.items[0].id}`).querySelector('.product-card').dispatchEvent('tap')
+    await page.settle()
+    expect(mp.lastNavigation()).toEqual({ kind: 'navigateTo', url: `/pages/product/detail?id=${second.items[0].id}` })
 
     const stopped = mp.state.pullDownStopped
     const before = mp.state.requests.length
