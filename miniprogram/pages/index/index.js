@@ -15,7 +15,7 @@ const ENTRY_COUNT = 2
 const SHORTCUT_COUNT = 8
 
 Page({
-  data: { ...pager.pagerData(), banners: [], categories: [], seckills: [], groupBuys: [] },
+  data: { ...pager.pagerData(), banners: [], bannerImages: [], allPictures: false, categories: [], seckills: [], groupBuys: [] },
 
   onLoad() { this.reload() },
   onShow() { tabBar.select(this, 'home') },
@@ -35,8 +35,12 @@ Page({
       quiet(catalog.seckills()),
       quiet(catalog.groupBuys()),
     ])
+    // t-swiper draws pictures only; text-only banners (no image_url) are drawn as cards instead.
+    const bannerImages = banners.map((b) => b.image_url).filter(Boolean)
     this.setData({
       banners,
+      bannerImages,
+      allPictures: banners.length > 0 && bannerImages.length === banners.length,
       categories: categories.slice(0, SHORTCUT_COUNT).map((c) => ({ ...c, icon: /^https?:\/\//.test(c.icon) ? c.icon : '' })),
       seckills: seckills.slice(0, ENTRY_COUNT).map(links.seckillView),
       groupBuys: groupBuys.slice(0, ENTRY_COUNT).map(links.groupBuyView),
@@ -45,8 +49,10 @@ Page({
 
   fetchPage(pageNo) { return catalog.products({ page: pageNo, sort: 'default' }) },
 
-  onBanner(e) {
-    const banner = this.data.banners[ui.dataset(e).index]
+  onBannerClick(e) { this.openBanner(e.detail.index) },
+  onBanner(e) { this.openBanner(ui.dataset(e).index) },
+  openBanner(index) {
+    const banner = this.data.banners[index]
     const url = banner && links.pageForLink(banner.link)
     if (url) ui.open(url)
   },

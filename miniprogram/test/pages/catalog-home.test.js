@@ -50,6 +50,12 @@ describe('home', () => {
     await page.tap(`#banner-${page.data.banners.indexOf(banner)}`)
     expect(mp.lastNavigation()).toEqual({ kind: 'navigateTo', url: `/pages/search/index?${banner.link.split('?')[1]}` })
 
+    // With pictures on every banner the page uses t-swiper; its click carries the slide index.
+    page.instance.setData({ bannerImages: page.data.banners.map(() => 'https://example.com/b.png'), allPictures: true })
+    expect(page.has('#banner-swiper')).toBe(true)
+    await page.trigger('#banner-swiper', 'click', { index: page.data.banners.indexOf(banner) })
+    expect(mp.lastNavigation().url).toBe(`/pages/search/index?${banner.link.split('?')[1]}`)
+
     const category = page.data.categories[1]
     await page.tap(`#category-${category.id}`)
     expect(mp.lastNavigation()).toEqual({ kind: 'switchTab', url: '/pages/category/index' })

@@ -74,6 +74,16 @@ describe('search', () => {
     expect(page.data.q).toBe(long)
   })
 
+  test('a banner\'s site query presets sort and price range in 元', async () => {
+    const page = await mp.open('pages/search/index', { max_price: '100', sort: 'sales' })
+    const url = productRequests().pop().url
+    expect(url).toContain('sort=sales')
+    expect(url).toContain('max_price_fen=10000')
+    expect(page.data.maxText).toBe('100')
+    const sales = page.data.items.map((p) => p.sales_count)
+    expect(sales).toEqual([...sales].sort((a, b) => b - a))
+  })
+
   test('shares the search with its keyword', async () => {
     const page = await mp.open('pages/search/index', { q: '面膜' })
     expect(page.share().path).toBe(`/pages/search/index?q=${encodeURIComponent('面膜')}`)
