@@ -1,29 +1,45 @@
-/** The distributor's centre: application, balances, network, earnings, withdrawals and tools. */
+/**
+ * The distributor's centre: application, balances, network, earnings, withdrawals and tools.
+ * Shapes follow /api/openapi.json: lists page with `page`/`page_size` (≤ 50) and answer
+ * `{items, count}`; money is integer fen; `withdraw` takes `{amount_fen, method: 'wechat'|'bank',
+ * bank?: {bank_name, bank_account_name, bank_account_no}}`.
+ */
 const { request, query } = require('./request')
 const config = require('../config')
 
 const paged = (path) => (params = {}) => request({ path: `${path}${query({ page_size: config.pageSize, ...params })}` })
 
 module.exports = {
+  /** Where the caller stands (distributor or not, application, balances); never a 403. */
   me: () => request({ path: '/distribution/me' }),
-  apply: (data) => request({ path: '/distribution/apply', method: 'POST', data }),
-  bind: (code, source) => request({ path: '/distribution/bind', method: 'POST', data: { code, source } }),
+  /** `{real_name, phone, reason}` → `{id, status, status_label, distributor_code}`. */
+  apply: ({ real_name, phone, reason = '' }) => request({ path: '/distribution/apply', method: 'POST', data: { real_name, phone, reason } }),
+  bind: (code, source = 'link') => request({ path: '/distribution/bind', method: 'POST', data: { code, source } }),
+  /** `{level: 1|2, page}` → `{level1_count, level2_count, level, items, count}`. */
   team: paged('/distribution/team'),
   customers: paged('/distribution/customers'),
+  /** `{status: 'pending'|'settled'|'cancelled', page}`. */
   orders: paged('/distribution/orders'),
   commissions: paged('/distribution/commissions'),
-  rankings: (params = {}) => request({ path: `/distribution/rankings${query(params)}` }),
+  /** `{period: 'week'|'month', by: 'commission'|'sales'}`: not paged. */
+  rankings: ({ period, by } = {}) => request({ path: `/distribution/rankings${query({ period, by })}` }),
   tier: () => request({ path: '/distribution/tier' }),
   withdrawals: paged('/distribution/withdrawals'),
+  /** The detail carries `confirm_params` ({mchId, appId, package}) while the payee may confirm. */
   withdrawal: (id) => request({ path: `/distribution/withdrawals/${id}` }),
-  withdraw: (data) => request({ path: '/distribution/withdrawals', method: 'POST', data }),
+  withdraw: ({ amount_fen, method = 'wechat', bank }) => request({
+    path: '/distribution/withdrawals',
+    method: 'POST',
+    data: method === 'bank' ? { amount_fen, method, bank } : { amount_fen, method },
+  }),
   share: (productId) => request({ path: `/distribution/share${query({ product_id: productId })}` }),
   shopItems: () => request({ path: '/distribution/shop/items' }),
   addShopItem: (productId) => request({ path: '/distribution/shop/items', method: 'POST', data: { product_id: productId } }),
   reorderShop: (productIds) => request({ path: '/distribution/shop/items/order', method: 'PUT', data: { product_ids: productIds } }),
   removeShopItem: (productId) => request({ path: `/distribution/shop/items/${productId}`, method: 'DELETE' }),
-  publicShop: (code) => request({ path: `/distribution/shops/${code}`, auth: false }),
+  publicShop: (code) => request({ path: `/distribution/shops/${encodeURIComponent(code)}`, auth: false }),
+  /** `{category, kind: 'article'|'images'|'copy', page}` → `{items, count, categories}`. */
   materials: paged('/content/materials'),
   material: (id) => request({ path: `/content/materials/${id}` }),
-  materialCopied: (id) => request({ path: `/content/materials/${id}/copied`, method: 'POST', data: {} }),
+  materialCopied: (id) => request({ path: `/content/materials/${id}/copied`, method: 'POST' }),
 }

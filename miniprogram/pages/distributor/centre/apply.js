@@ -1,0 +1,91 @@
+/**
+ * 申请成为分销商. `/distribution/me` says where the user stands: an application under review or
+ * rejected (with the reason), or free to apply; a distributor already is sent to the centre. When
+ * the platform makes everyone a distributor, the apply answer already carries the new code.
+ */
+const distribution = require('../../../services/distribution')
+const format = require('../../../utils/format')
+const ui = require('../../../utils/ui')
+const share = require('../../../utils/share')
+
+const CENTRE = '/pages/distributor/centre/index'
+
+Page({
+  data: {
+    loading: true,
+    error: '',
+    me: null,
+    applicationDate: '',
+    form: { real_name: '', phone: '', reason: '' },
+    submitting: false,
+    fieldError: '',
+  },
+
+  onShow() {
+    return this.load()
+  },
+
+  onPullDownRefresh() {
+    return this.load().finally(() => wx.stopPullDownRefresh())
+  },
+
+  async load() {
+    this.setData({ loading: true, error: '' })
+    try {
+      const me = await distribution.me()
+      if (me.is_distributor) {
+        await ui.redirect(CENTRE)
+        return
+      }
+      this.setData({
+        me,
+        loading: false,
+        applicationDate: me.application ? format.datetime(me.application.created_at) : '',
+      })
+    } catch (err) {
+      this.setData({ loading: false, error: err.message || '加载失败' })
+    }
+  },
+
+  onRealName(e) { this.setData({ 'form.real_name': e.detail.value, fieldError: '' }) },
+  onPhone(e) { this.setData({ 'form.phone': e.detail.value, fieldError: '' }) },
+  onReason(e) { this.setData({ 'form.reason': e.detail.value }) },
+
+  async onSubmit() {
+    if (this.data.submitting) return
+    const { real_name: realName, phone, reason } = this.data.form
+    if (!realName.trim()) {
+      this.setData({ fieldError: 'real_name' })
+      ui.toast('请填写真实姓名')
+      return
+    }
+    if (!/^1\d{10}$/.test(phone.trim())) {
+      this.setData({ fieldError: 'phone' })
+      ui.toast('请填写正确的 11 位手机号')
+      return
+    }
+    this.setData({ submitting: true })
+    try {
+      const res = await distribution.apply({ real_name: realName.trim(), phone: phone.trim(), reason: reason.trim() })
+      if (res.distributor_code) {
+        share.rememberCode(res.distributor_code)
+        ui.toast('已开通分销资格', 'success')
+        await ui.redirect(CENTRE)
+        return
+      }
+      ui.toast('申请已提交，请等待审核', 'success')
+      await this.load()
+    } catch (err) {
+      this.setData({ fieldError: err.field || '' })
+      ui.showError(err)
+    } finally {
+      this.setData({ submitting: false })
+    }
+  },
+
+  onRetry() { return this.load() },
+
+  onShareAppMessage() {
+    return share.message({ title: '分销商城', path: '/pages/index/index' })
+  },
+})

@@ -1,0 +1,110 @@
+/**
+ * 推广码与海报: my mini-program code and share path from `/distribution/share`, saved to the album
+ * through utils/album (which asks for the permission and explains a refusal); a product poster is
+ * the same call with `product_id`.
+ */
+const distribution = require('../../../services/distribution')
+const catalog = require('../../../services/catalog')
+const album = require('../../../utils/album')
+const ui = require('../../../utils/ui')
+const share = require('../../../utils/share')
+
+Page({
+  data: {
+    loading: true,
+    error: '',
+    asset: null,
+    products: [],
+    productPage: 0,
+    productsFinished: false,
+    productsLoading: false,
+    selected: 0,
+    poster: null,
+    posterLoading: false,
+    saving: false,
+  },
+
+  onLoad() {
+    return Promise.all([this.load(), this.moreProducts()])
+  },
+
+  onPullDownRefresh() {
+    return this.load().finally(() => wx.stopPullDownRefresh())
+  },
+
+  async load() {
+    this.setData({ error: '' })
+    try {
+      const asset = await distribution.share()
+      share.rememberCode(asset.code)
+      this.setData({ asset, loading: false })
+    } catch (err) {
+      this.setData({ loading: false, error: err.message || '加载失败' })
+    }
+  },
+
+  async moreProducts() {
+    if (this.data.productsLoading || this.data.productsFinished) return
+    this.setData({ productsLoading: true })
+    try {
+      const page = this.data.productPage + 1
+      const res = await catalog.products({ page })
+      const products = this.data.products.concat(res.items)
+      this.setData({ products, productPage: page, productsFinished: !res.items.length || products.length >= res.count })
+    } catch (err) {
+      ui.showError(err)
+    } finally {
+      this.setData({ productsLoading: false })
+    }
+  },
+
+  onRetry() { return this.load() },
+
+  async onPickProduct(e) {
+    const id = Number(ui.dataset(e).id)
+    if (!id || this.data.posterLoading) return
+    this.setData({ selected: id, poster: null, posterLoading: true })
+    try {
+      const res = await distribution.share(id)
+      this.setData({ poster: { url: res.poster_url, path: res.product_path } })
+    } catch (err) {
+      ui.showError(err)
+    } finally {
+      this.setData({ posterLoading: false })
+    }
+  },
+
+  async save(url) {
+    if (!url || this.data.saving) return
+    this.setData({ saving: true })
+    try {
+      await album.saveImage(url)
+    } catch (err) {
+      ui.toast('保存失败，请稍后重试')
+    } finally {
+      this.setData({ saving: false })
+    }
+  },
+
+  onSaveCode() { return this.save(this.data.asset && this.data.asset.code_url) },
+  onSavePoster() { return this.save(this.data.poster && this.data.poster.url) },
+
+  onCopyPath() {
+    const { asset } = this.data
+    if (!asset) return
+    wx.setClipboardData({ data: `/${asset.share_path}`, success: () => ui.toast('小程序路径已复制') })
+  },
+
+  onPreview(e) {
+    const { url } = ui.dataset(e)
+    if (url) wx.previewImage({ urls: [url], current: url })
+  },
+
+  onShareAppMessage(res = {}) {
+    const { poster } = this.data
+    if (res.from === 'button' && poster && poster.path) {
+      return share.message({ title: '好物推荐', path: `/${poster.path}`, imageUrl: poster.url })
+    }
+    return share.message({ title: '分销商城', path: '/pages/index/index' })
+  },
+})
