@@ -62,6 +62,7 @@ describe('app.json', () => {
 
   test.each([...pages, ...ownComponents()])('%s compiles and renders in the simulator', (file) => {
     const component = mp.render(file)
-    expect(component.dom).toBeTruthy()
+    // Its own template rendered (not an unregistered, empty host).
+    expect(component.dom.innerHTML.length).toBeGreaterThan(0)
   })
 })

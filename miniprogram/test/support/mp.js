@@ -4,7 +4,9 @@
  * TDesign components, `onLoad`/`onShow` run, and every `wx.request` the page starts is answered by
  * the live server before `settle()` returns.
  */
+const fs = require('fs')
 const path = require('path')
+const babel = require('@babel/core')
 const { execFileSync } = require('child_process')
 const simulate = require('miniprogram-simulate')
 const simulateUtils = require('miniprogram-simulate/src/utils')
@@ -26,6 +28,33 @@ simulateUtils.readJson = (file) => {
     })
   }
   return json
+}
+
+// WeChat runs a component's code for every page that uses it; miniprogram-simulate re-runs it per
+// load by deleting it from require.cache, which jest's own module registry ignores, so a second
+// page in one test file would find its components unregistered. Here the component file itself is
+// evaluated afresh on each load while what it requires (services, TDesign's common code) comes
+// from jest's registry, shared as in the real app. TDesign's ES modules go through the same Babel
+// transform jest applies.
+const compiledComponents = new Map()
+
+function componentFunction(file) {
+  if (!compiledComponents.has(file)) {
+    let code = fs.readFileSync(file, 'utf8')
+    if (/^\s*(import|export)\b/m.test(code) || /\bimport\s*[{\w]/.test(code.slice(0, 200))) {
+      code = babel.transformSync(code, { filename: file, babelrc: false, configFile: false, plugins: ['@babel/plugin-transform-modules-commonjs'] }).code
+    }
+    compiledComponents.set(file, new Function('require', 'module', 'exports', '__filename', '__dirname', code))
+  }
+  return compiledComponents.get(file)
+}
+
+simulateUtils.runJs = (componentPath) => {
+  const file = componentPath.endsWith('.js') ? componentPath : `${componentPath}.js`
+  const dir = path.dirname(file)
+  const localRequire = (request) => require(request.startsWith('.') ? path.resolve(dir, request) : require.resolve(request, { paths: [dir] }))
+  const module = { exports: {} }
+  componentFunction(file)(localRequire, module, module.exports, file, dir)
 }
 
 const loaded = new Map()
