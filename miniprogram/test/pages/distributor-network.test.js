@@ -45,7 +45,7 @@ describe('the seeded distributors see their network and earnings', () => {
     await team.trigger('#level-tabs', 'change', { value: 2 })
     expect(team.data.level).toBe(2)
     expect(team.text()).toContain('138****0004')
-    expect(team.text()).toContain('二级成员 1')
+    expect(team.text()).toContain('二级成员 1 人')
   })
 
   test('carol\'s commissions with their states and when pending ones settle', async () => {
