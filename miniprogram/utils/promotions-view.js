@@ -95,4 +95,7 @@ function groupCard(g, now = Date.now()) {
   return { ...g, stateText: groupStateText(g.status), forming, countdownMs: ms, emptySeats: seats }
 }
 
-module.exports = { zhe, couponValue, couponThreshold, templateValidity, centreCard, myCouponCard, activityCard, soldPercent, groupStateText, groupCard, ACTIVITY_STATE }
+/** Yuan for share titles and other plain strings. */
+const yuanText = (fen) => format.yuan(fen)
+
+module.exports = { yuanText, zhe, couponValue, couponThreshold, templateValidity, centreCard, myCouponCard, activityCard, soldPercent, groupStateText, groupCard, ACTIVITY_STATE }
