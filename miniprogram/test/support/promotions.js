@@ -41,10 +41,14 @@ async function addAddress(token) {
   }, token)
 }
 
-/** SKUs on sale with plenty of stock, skipping the ones `used` already took. */
-async function skusWithStock(count, used = new Set()) {
+/**
+ * SKUs on sale with plenty of stock, skipping the ones `used` already took. Journeys that run in
+ * parallel on the same server start at different catalogue pages so their activities never
+ * share a SKU.
+ */
+async function skusWithStock(count, used = new Set(), firstPage = 1) {
   const found = []
-  for (let page = 1; found.length < count && page <= 6; page += 1) {
+  for (let page = firstPage; found.length < count && page <= firstPage + 5; page += 1) {
     const list = await ok('GET', `/products?page=${page}&page_size=20`)
     for (const product of list.items) {
       if (found.length >= count) break
