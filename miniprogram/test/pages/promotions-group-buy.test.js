@@ -16,7 +16,7 @@ function parsePath(sharePath) {
 beforeAll(async () => {
   const reader = await shopperToken('promo-gb-setup')
   const taken = [...(await ok('GET', '/seckill', undefined, reader)), ...(await ok('GET', '/group-buy', undefined, reader))]
-  const [sku] = await skusWithStock(1, new Set(taken.map((x) => x.sku_id)), 3)
+  const [sku] = await skusWithStock(1, new Set(taken.map((x) => x.sku_id)), 4)
   activity = await ok('POST', '/admin/group-buy-activities', {
     name: '测试两人团', sku_id: sku.id, group_size: 2, group_price_fen: 1880, leader_price_fen: 1680, time_limit_minutes: 120, starts_at: minutesFromNow(-5), ends_at: minutesFromNow(600),
   }, await staffToken())

@@ -42,26 +42,23 @@ async function addAddress(token) {
 }
 
 /**
- * SKUs on sale with plenty of stock, skipping the ones `used` already took. Journeys that run in
- * parallel on the same server start at different catalogue pages so their activities never
- * share a SKU.
+ * SKUs on sale with plenty of stock, none of `used`. Journeys that run in parallel on the same
+ * server pass different `skip` counts so their activities never share a SKU.
  */
-async function skusWithStock(count, used = new Set(), firstPage = 1) {
+async function skusWithStock(count, used = new Set(), skip = 0) {
   const found = []
-  for (let page = firstPage; found.length < count && page <= firstPage + 5; page += 1) {
+  for (let page = 1; found.length < count + skip && page <= 10; page += 1) {
     const list = await ok('GET', `/products?page=${page}&page_size=20`)
+    if (!list.items.length) break
     for (const product of list.items) {
-      if (found.length >= count) break
+      if (found.length >= count + skip) break
       const detail = await ok('GET', `/products/${product.id}`)
-      const sku = (detail.skus || []).find((s) => !used.has(s.id) && (s.stock === undefined || s.stock >= 20) && s.price_fen >= 2000)
-      if (sku) {
-        used.add(sku.id)
-        found.push(sku)
-      }
+      const sku = (detail.skus || []).find((s) => !used.has(s.id) && s.stock >= 20 && s.price_fen >= 2000)
+      if (sku) found.push(sku)
     }
   }
-  if (found.length < count) throw new Error('not enough SKUs with stock')
-  return found
+  if (found.length < count + skip) throw new Error('not enough SKUs with stock')
+  return found.slice(skip)
 }
 
 const minutesFromNow = (m) => new Date(Date.now() + m * 60000).toISOString()
