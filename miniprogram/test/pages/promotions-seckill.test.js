@@ -8,12 +8,14 @@ const { ok, staffToken, shopperToken, addAddress, skusWithStock, minutesFromNow 
 
 let running
 let upcoming
+let runningSku
 
 beforeAll(async () => {
   const token = await staffToken()
   const seeded = await ok('GET', '/seckill', undefined, await shopperToken('promo-seckill-setup'))
   const groupBuys = await ok('GET', '/group-buy', undefined, await shopperToken('promo-seckill-setup'))
   const [a, b] = await skusWithStock(2, new Set([...seeded, ...groupBuys].map((x) => x.sku_id)))
+  runningSku = a
   running = await ok('POST', '/admin/seckill-activities', {
     name: '测试秒杀进行中', sku_id: a.id, seckill_price_fen: 990, stock: 5, per_user_limit: 1, starts_at: minutesFromNow(-10), ends_at: minutesFromNow(120),
   }, token)
@@ -50,6 +52,8 @@ describe('seckill', () => {
     mp.as('promo-seckill-2')
     const page = await mp.open('pages/seckill/detail', { id: String(running.id) })
     expect(page.text()).toContain('立即抢购')
+    expect(page.text()).toContain(runningSku.product_title)
+    expect(page.data.activity.image).toMatch(/^https?:\/\//)
     expect(page.text()).toContain('剩余 5 / 5 件')
     await page.tap('#buy')
     expect(mp.lastNavigation()).toEqual({ kind: 'navigateTo', url: '/pages/address/edit' })

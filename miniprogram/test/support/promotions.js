@@ -54,7 +54,7 @@ async function skusWithStock(count, used = new Set(), skip = 0) {
       if (found.length >= count + skip) break
       const detail = await ok('GET', `/products/${product.id}`)
       const sku = (detail.skus || []).find((s) => !used.has(s.id) && s.stock >= 20 && s.price_fen >= 2000)
-      if (sku) found.push(sku)
+      if (sku) found.push({ ...sku, product_id: detail.id, product_title: detail.title })
     }
   }
   if (found.length < count + skip) throw new Error('not enough SKUs with stock')
