@@ -61,4 +61,15 @@ describe('coupon centre', () => {
     expect(mp.state.toasts[mp.state.toasts.length - 1]).toBe('优惠券已被领完')
     expect(late.component.querySelector(`#action-${last.id}`).dom.textContent.trim()).toBe('已领完')
   })
+
+  test('pulling down shows a coupon the operator published since', async () => {
+    mp.as('promo-coupon-5')
+    const centre = await mp.open('pages/coupon/centre')
+    const fresh = await template({ name: '刚上新的券' })
+    expect(centre.text()).not.toContain('刚上新的券')
+    const stopped = mp.state.pullDownStopped
+    await centre.pullDown()
+    expect(centre.has(`#coupon-${fresh.id}`)).toBe(true)
+    expect(mp.state.pullDownStopped).toBe(stopped + 1)
+  })
 })

@@ -84,4 +84,38 @@ describe('group-buy', () => {
     expect(server.status).toBe('succeeded')
     expect(server.paid_count).toBe(2)
   })
+
+  test('a distributor\'s group share carries the ref, which the joining order sends', async () => {
+    // bob (the demo's distributor) opened a three-person group when the demo was seeded.
+    const bob = await shopperToken('bob')
+    const [seeded] = await ok('GET', '/group-buy/mine', undefined, bob)
+    mp.as('bob')
+    const own = await mp.open('pages/group-buy/group', { id: String(seeded.group.id) })
+    expect(own.text()).toContain('我已参团')
+    expect(own.has('#invite')).toBe(true)
+    const { path } = own.share()
+    const { route, query } = parsePath(path)
+    expect(query.group_id).toBe(String(seeded.group.id))
+    expect(query.ref).toMatch(/^[0-9A-Za-z_-]+$/)
+
+    mp.as('promo-gb-c')
+    const visitor = await mp.open(route, query, { entry: true })
+    expect(visitor.text()).toContain('还差 2 人成团')
+    await visitor.tap('#join')
+    expect(mp.lastNavigation()).toEqual({ kind: 'navigateTo', url: '/pages/address/edit' })
+    await addAddress(await shopperToken('promo-gb-c'))
+    await visitor.tap('#join')
+    const joined = mp.state.requests.find((r) => r.method === 'POST' && r.url.endsWith(`/group-buy/groups/${seeded.group.id}/members`))
+    expect(joined.data).toMatchObject({ quantity: 1, ref: query.ref, ref_source: 'link' })
+    expect(visitor.text()).toContain('还差 1 人成团')
+    expect(visitor.text()).toContain('我已参团')
+  })
+
+  test('an unknown group shows the server message', async () => {
+    mp.as('promo-gb-d')
+    const page = await mp.open('pages/group-buy/group', { group_id: '999999' })
+    expect(page.data.error).toBeTruthy()
+    expect(page.text()).toContain(page.data.error)
+    expect(page.text()).toContain('重新加载')
+  })
 })

@@ -86,4 +86,11 @@ describe('seckill', () => {
     expect(page.share().path).toBe(`/pages/seckill/detail?id=${running.id}`)
     expect(page.shareTimeline().query).toBe(`id=${running.id}`)
   })
+
+  test('an unknown activity shows the server message', async () => {
+    mp.as('promo-seckill-4')
+    const page = await mp.open('pages/seckill/detail', { id: '999999' })
+    expect(page.text()).toContain('秒杀活动不存在')
+    expect(page.has('#buy')).toBe(false)
+  })
 })
