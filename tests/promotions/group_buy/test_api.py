@@ -125,3 +125,13 @@ def test_shoppers_cannot_reach_the_operator_api(sku, buyer_api):
     res = buyer_api.post("/api/v1/admin/group-buy-activities", activity_body(sku))
     assert res.status_code == 403
     assert not GroupBuyActivity.objects.exists()
+
+
+def test_a_shopper_gets_the_activity_image_as_a_url(sku, buyer_api):
+    activity = make_activity(sku, group_size=2)
+
+    card = buyer_api.get(f"/api/v1/group-buy/{activity.pk}").json()
+    listed = buyer_api.get("/api/v1/group-buy").json()
+
+    assert card["image"].startswith("http://") and card["image"].endswith(sku.product.main_image)
+    assert listed[0]["image"] == card["image"]

@@ -128,3 +128,14 @@ def test_the_operator_is_told_every_broken_rule(staff_api, sku):
 
 def test_shoppers_cannot_use_the_operator_api(buyer_api, sku):
     assert buyer_api.post("/api/v1/admin/seckill-activities", activity_body(sku)).status_code in (401, 403)
+
+
+def test_a_shopper_sees_the_product_with_an_image_url(buyer_api, sku):
+    activity = make_activity(sku)
+
+    card = buyer_api.get(f"/api/v1/seckill/{activity.pk}").json()
+    listed = buyer_api.get("/api/v1/seckill").json()
+
+    assert (card["product_id"], card["title"]) == (sku.product_id, sku.product.title)
+    assert card["image"].startswith("http://") and card["image"].endswith(sku.product.main_image)
+    assert listed[0]["image"] == card["image"]

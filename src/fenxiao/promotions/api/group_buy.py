@@ -15,6 +15,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from fenxiao.accounts.auth import staff_auth, user_auth
+from fenxiao.core.media import media_url
 from fenxiao.core.openapi_errors import answers
 from fenxiao.core.paging import paginate
 from fenxiao.orders.api.schemas.orders import OrderDetailOut, order_dict
@@ -205,8 +206,13 @@ class MyGroupOut(Schema):
     member_status_label: str
 
 
-def _activity_out(a: GroupBuyActivity, *, admin: bool = False) -> dict:
-    body = group_buy_selectors.activity_card(a, timezone.now())
+def _activity_out(
+    a: GroupBuyActivity, *, admin: bool = False, request: HttpRequest | None = None, now: datetime | None = None
+) -> dict:
+    """The card with its image as a URL the mini-program can load (the selector keeps the stored
+    name, and each face makes it a URL)."""
+    body = group_buy_selectors.activity_card(a, now or timezone.now())
+    body["image"] = media_url(body["image"], request)
     if admin:
         body |= {
             "payment_minutes": a.payment_minutes,
@@ -245,7 +251,7 @@ def _placed_out(placed: Placed, request: HttpRequest) -> dict:
 def shopper_list(request: HttpRequest):
     """Running and upcoming activities that are not paused, soonest first."""
     now = timezone.now()
-    return [group_buy_selectors.activity_card(a, now) for a in group_buy_selectors.running_activity_list(now=now)]
+    return [_activity_out(a, request=request, now=now) for a in group_buy_selectors.running_activity_list(now=now)]
 
 
 @router.get("/mine", response=list[MyGroupOut], summary="我的拼团")
@@ -283,7 +289,7 @@ def join(request: HttpRequest, group_id: int, body: GroupBuyBuyIn):
 
 @router.get("/{activity_id}", response=GroupBuyActivityOut, summary="拼团活动详情")
 def shopper_detail(request: HttpRequest, activity_id: int):
-    return _activity_out(_activity(activity_id))
+    return _activity_out(_activity(activity_id), request=request)
 
 
 @router.get("/{activity_id}/groups", response=list[GroupOut], summary="可参加的团")
@@ -331,7 +337,7 @@ add_operator_routes(
         report_out=GroupBuyReportOut,
         rows=lambda: GroupBuyActivity.objects.select_related("sku__product").order_by("-id"),
         get=_activity,
-        shape=lambda a: _activity_out(a, admin=True),
+        shape=lambda a: _activity_out(a, admin=True),  # a site-relative /media/ URL: no request here
         create=activities.group_buy_activity_create,
         update=activities.group_buy_activity_update,
         pause=activities.group_buy_activity_pause,

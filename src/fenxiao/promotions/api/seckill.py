@@ -12,6 +12,7 @@ from ninja.security import HttpBearer
 
 from fenxiao.accounts.auth import staff_auth, user_auth
 from fenxiao.accounts.tokens import TokenClaims, token_decode
+from fenxiao.core.media import media_url
 from fenxiao.core.openapi_errors import answers
 from fenxiao.orders.api.schemas.orders import OrderDetailOut, order_dict
 from fenxiao.promotions.api.activities import (
@@ -50,6 +51,9 @@ class SeckillActivityOut(Schema):
     id: int
     name: str
     sku_id: int
+    product_id: int
+    title: str
+    image: str
     price_fen: int
     seckill_price_fen: int
     stock: int
@@ -124,11 +128,15 @@ class SeckillBuyIn(Schema):
     remark: OrderRemark = ""
 
 
-def _out(a: SeckillActivity, *, admin: bool = False) -> dict:
+def _out(a: SeckillActivity, *, admin: bool = False, request: HttpRequest | None = None) -> dict:
+    """The product rides along (title, image as a URL) so a shopper's page can show what is sold."""
     body = {
         "id": a.pk,
         "name": a.name,
         "sku_id": a.sku_id,
+        "product_id": a.sku.product_id,
+        "title": a.sku.product.title,
+        "image": media_url(a.sku.image or a.sku.product.main_image or "", request),
         "price_fen": a.sku.price_fen,
         "seckill_price_fen": a.seckill_price_fen,
         "stock": a.stock,
@@ -145,7 +153,7 @@ def _out(a: SeckillActivity, *, admin: bool = False) -> dict:
 
 
 def _get(activity_id: int) -> SeckillActivity:
-    a = SeckillActivity.objects.select_related("sku").filter(pk=activity_id).first()
+    a = SeckillActivity.objects.select_related("sku__product").filter(pk=activity_id).first()
     if a is None:
         raise activities.activity_not_found()
     return a
@@ -154,15 +162,15 @@ def _get(activity_id: int) -> SeckillActivity:
 @router.get("", response=list[SeckillActivityOut], summary="秒杀活动列表")
 def shopper_list(request: HttpRequest):
     """Running and upcoming activities that are not paused, soonest first."""
-    found = SeckillActivity.objects.select_related("sku").filter(
+    found = SeckillActivity.objects.select_related("sku__product").filter(
         status=SeckillStatus.ACTIVE, ends_at__gt=timezone.now()
     )
-    return [_out(a) for a in found.order_by("starts_at", "pk")[:100]]
+    return [_out(a, request=request) for a in found.order_by("starts_at", "pk")[:100]]
 
 
 @router.get("/{activity_id}", response=SeckillActivityOut, summary="秒杀活动详情")
 def shopper_detail(request: HttpRequest, activity_id: int):
-    return _out(_get(activity_id))
+    return _out(_get(activity_id), request=request)
 
 
 @router.post("/{activity_id}/orders", response={201: OrderDetailOut}, summary="秒杀下单", auth=buyer_token_auth)
@@ -193,7 +201,7 @@ add_operator_routes(
         page_out=SeckillActivityPageOut,
         list_query=SeckillListQuery,
         report_out=SeckillReportOut,
-        rows=lambda: SeckillActivity.objects.select_related("sku").order_by("-id"),
+        rows=lambda: SeckillActivity.objects.select_related("sku__product").order_by("-id"),
         get=_get,
         shape=lambda a: _out(a, admin=True),
         create=activities.seckill_activity_create,

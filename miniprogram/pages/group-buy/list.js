@@ -1,0 +1,22 @@
+const promotions = require('../../services/promotions')
+const pager = require('../../utils/pager')
+const ui = require('../../utils/ui')
+const share = require('../../utils/share')
+const view = require('../../utils/promotions-view')
+
+Page({
+  data: { ...pager.pagerData() },
+  onLoad() { pager.refresh(this) },
+  onPullDownRefresh() { pager.refresh(this) },
+  // The server answers every running and upcoming activity at once: no further pages.
+  onReachBottom() { pager.more(this) },
+  onRetry() { pager.refresh(this) },
+  async fetchPage() {
+    const rows = await promotions.groupBuys()
+    return rows.map((a) => view.activityCard(a))
+  },
+  onCountdownFinish() { pager.refresh(this) },
+  onOpen(e) { ui.navigate(`/pages/group-buy/activity?id=${ui.dataset(e).id}`) },
+  onShareAppMessage() { return share.message({ title: '好物拼团，一起买更便宜', path: '/pages/group-buy/list' }) },
+  onShareTimeline() { return share.timeline({ title: '好物拼团，一起买更便宜' }) },
+})
