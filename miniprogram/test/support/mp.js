@@ -60,7 +60,7 @@ simulateUtils.runJs = (componentPath) => {
 const loaded = new Map()
 
 function componentId(route) {
-  if (!loaded.has(route)) loaded.set(route, simulate.load(path.join(ROOT, route), { rootPath: ROOT }))
+  if (!loaded.has(route)) loaded.set(route, simulate.load(path.join(ROOT, route), { rootPath: ROOT, compilerOptions: { maxBuffer: 64 * 1024 * 1024 } }))
   return loaded.get(route)
 }
 
