@@ -4,6 +4,7 @@
  * poster, and an unknown product.
  */
 const mp = require('../support/mp')
+const { makeDistributor } = require('../support/distributor-helpers')
 
 const token = () => `Bearer ${wx.getStorageSync('fenxiao.session').access}`
 const findProduct = async (title) => {
@@ -119,21 +120,18 @@ describe('product detail as a shopper', () => {
   })
 })
 
-describe('product detail as the distributor alice', () => {
+describe('product detail as a distributor', () => {
   let code
   let product
 
   beforeAll(async () => {
-    const staff = await mp.api('POST', '/auth/staff-login', { username: 'admin', password: 'fenxiao-demo' })
-    const auth = `Bearer ${staff.data.access}`
-    const apps = await mp.api('GET', '/admin/distributor-applications', undefined, auth)
-    const pending = apps.data.items.find((a) => a.real_name === '林艾' && a.status === 'pending')
-    if (pending) expect((await mp.api('POST', `/admin/distributor-applications/${pending.id}/approve`, {}, auth)).statusCode).toBe(200)
-    mp.as('alice')
+    // A distributor of this file's own: the seeded applicant alice stays pending for the 我的 tests.
+    await makeDistributor('cat-product-dist', '13700002222')
+    mp.as('cat-product-dist')
     product = await findProduct('保温杯')
   })
 
-  test('shares with her code as ref, on the chat share and the timeline', async () => {
+  test('shares with their code as ref, on the chat share and the timeline', async () => {
     const page = await mp.open('pages/product/detail', { id: String(product.id) }, { entry: true })
     const me = await mp.api('GET', '/distribution/me', undefined, token())
     code = me.data.code
