@@ -2,21 +2,7 @@
  * Operator and shopper steps the promotions journeys share, all through the live API: the staff
  * token, a shopper's token and address, SKUs with stock, activity windows around now.
  */
-const path = require('path')
-const simulateUtils = require('miniprogram-simulate/src/utils')
 const mp = require('./mp')
-
-// miniprogram-simulate registers a component afresh for every page that uses it and relies on
-// deleting require.cache to run its Component() again; jest ignores that deletion, so from the
-// second page route on, list-state (and the TDesign components inside it) got no definition and
-// drew nothing. Components are run in an isolated registry instead; pages (loaded once per route
-// by mp.js) keep the shared one, so services and the session stay single.
-const PAGES = path.join(mp.ROOT, 'pages') + path.sep
-const runJs = simulateUtils.runJs
-simulateUtils.runJs = (file) => {
-  if (file.startsWith(PAGES) || file === path.join(mp.ROOT, 'app')) return runJs(file)
-  return jest.isolateModules(() => require(file))
-}
 
 async function ok(method, route, data, token) {
   const res = await mp.api(method, route, data, token)
