@@ -24,8 +24,21 @@ async function load(page, reset) {
   }
 }
 
+/**
+ * The three handlers every paged list page has (pull-down, reaching the bottom, the list-state's
+ * retry); spread into `Page({ ...pager.listHandlers(), ... })`.
+ */
+function listHandlers() {
+  return {
+    onPullDownRefresh() { return load(this, true) },
+    onReachBottom() { return load(this, false) },
+    onRetry() { return load(this, true) },
+  }
+}
+
 module.exports = {
   pagerData,
+  listHandlers,
   refresh: (page) => load(page, true),
   more: (page) => load(page, false),
 }

@@ -27,8 +27,13 @@ function timeline({ title, query = '', imageUrl }) {
   return out
 }
 
+/** What a private page (orders, wallet, addresses) shares: the home page, still carrying my code. */
+function home() {
+  return message({ title: '分销商城', path: '/pages/index/index' })
+}
+
 function rememberCode(code) {
   session.save({ shareCode: code || '' })
 }
 
-module.exports = { withRef, message, timeline, rememberCode }
+module.exports = { withRef, message, timeline, home, rememberCode }

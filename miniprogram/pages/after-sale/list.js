@@ -6,6 +6,8 @@ const ui = require('../../utils/ui')
 const share = require('../../utils/share')
 
 Page({
+  ...pager.listHandlers(),
+
   data: { ...pager.pagerData() },
 
   onLoad() { return pager.refresh(this) },
@@ -23,15 +25,11 @@ Page({
     }))
   },
 
-  onPullDownRefresh() { return pager.refresh(this) },
-  onReachBottom() { return pager.more(this) },
-  onRetry() { return pager.refresh(this) },
-
   onOpen(e) {
     ui.navigate(`/pages/after-sale/detail?id=${ui.dataset(e).id}`)
   },
 
   onShareAppMessage() {
-    return share.message({ title: '分销商城', path: '/pages/index/index' })
+    return share.home()
   },
 })

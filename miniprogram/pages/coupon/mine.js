@@ -32,5 +32,5 @@ Page({
   },
   onUse() { ui.open('/pages/index/index') },
   onCentre() { ui.navigate('/pages/coupon/centre') },
-  onShareAppMessage() { return share.message({ title: '分销商城', path: '/pages/index/index' }) },
+  onShareAppMessage() { return share.home() },
 })

@@ -70,6 +70,6 @@ Page({
   onCoupons() { ui.navigate('/pages/coupon/centre') },
   onInvite() { ui.navigate('/pages/invite/index') },
 
-  onShareAppMessage() { return share.message({ title: '分销商城', path: '/pages/index/index' }) },
+  onShareAppMessage() { return share.home() },
   onShareTimeline() { return share.timeline({ title: '分销商城' }) },
 })

@@ -128,5 +128,5 @@ Page({
     wx.reLaunch({ url: '/pages/index/index' })
   },
 
-  onShareAppMessage() { return share.message({ title: '分销商城', path: '/pages/index/index' }) },
+  onShareAppMessage() { return share.home() },
 })

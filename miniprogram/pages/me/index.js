@@ -73,5 +73,5 @@ Page({
     })
   },
 
-  onShareAppMessage() { return share.message({ title: '分销商城', path: '/pages/index/index' }) },
+  onShareAppMessage() { return share.home() },
 })

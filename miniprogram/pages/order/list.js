@@ -15,6 +15,8 @@ const TABS = [
 ]
 
 Page({
+  ...pager.listHandlers(),
+
   data: { tabs: TABS, status: 'all', ...pager.pagerData() },
 
   onLoad(query = {}) {
@@ -43,10 +45,6 @@ Page({
     return pager.refresh(this)
   },
 
-  onPullDownRefresh() { return pager.refresh(this) },
-  onReachBottom() { return pager.more(this) },
-  onRetry() { return pager.refresh(this) },
-
   onOpen(e) {
     ui.navigate(`/pages/order/detail?id=${ui.dataset(e).id}`)
   },
@@ -64,6 +62,6 @@ Page({
   },
 
   onShareAppMessage() {
-    return share.message({ title: '分销商城', path: '/pages/index/index' })
+    return share.home()
   },
 })

@@ -86,6 +86,6 @@ Page({
   onRetry() { return this.load() },
 
   onShareAppMessage() {
-    return share.message({ title: '分销商城', path: '/pages/index/index' })
+    return share.home()
   },
 })

@@ -71,6 +71,6 @@ Page({
   },
 
   onShareAppMessage() {
-    return share.message({ title: '分销商城', path: '/pages/index/index' })
+    return share.home()
   },
 })

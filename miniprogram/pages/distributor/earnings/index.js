@@ -34,6 +34,8 @@ function row(c) {
 }
 
 Page({
+  ...pager.listHandlers(),
+
   data: { tabs: TABS, status: 'all', ...pager.pagerData() },
 
   onLoad(query = {}) {
@@ -52,11 +54,7 @@ Page({
     return pager.refresh(this)
   },
 
-  onPullDownRefresh() { return pager.refresh(this) },
-  onReachBottom() { return pager.more(this) },
-  onRetry() { return pager.refresh(this) },
-
   onShareAppMessage() {
-    return share.message({ title: '分销商城', path: '/pages/index/index' })
+    return share.home()
   },
 })

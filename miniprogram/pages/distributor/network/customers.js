@@ -5,6 +5,8 @@ const pager = require('../../../utils/pager')
 const share = require('../../../utils/share')
 
 Page({
+  ...pager.listHandlers(),
+
   data: { ...pager.pagerData() },
 
   onLoad() {
@@ -16,11 +18,7 @@ Page({
     return { ...res, items: res.items.map((c, i) => ({ ...c, key: `${pageNo}-${i}`, last: format.date(c.last_order_at) })) }
   },
 
-  onPullDownRefresh() { return pager.refresh(this) },
-  onReachBottom() { return pager.more(this) },
-  onRetry() { return pager.refresh(this) },
-
   onShareAppMessage() {
-    return share.message({ title: '分销商城', path: '/pages/index/index' })
+    return share.home()
   },
 })

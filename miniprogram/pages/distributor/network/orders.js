@@ -16,6 +16,8 @@ const TABS = [
 ]
 
 Page({
+  ...pager.listHandlers(),
+
   data: { tabs: TABS, status: 'all', ...pager.pagerData() },
 
   onLoad() {
@@ -36,11 +38,7 @@ Page({
     return pager.refresh(this)
   },
 
-  onPullDownRefresh() { return pager.refresh(this) },
-  onReachBottom() { return pager.more(this) },
-  onRetry() { return pager.refresh(this) },
-
   onShareAppMessage() {
-    return share.message({ title: '分销商城', path: '/pages/index/index' })
+    return share.home()
   },
 })

@@ -8,6 +8,8 @@ const pager = require('../../../utils/pager')
 const share = require('../../../utils/share')
 
 Page({
+  ...pager.listHandlers(),
+
   data: { level: 1, counts: { level1: 0, level2: 0 }, ...pager.pagerData() },
 
   onLoad() {
@@ -25,11 +27,7 @@ Page({
     return pager.refresh(this)
   },
 
-  onPullDownRefresh() { return pager.refresh(this) },
-  onReachBottom() { return pager.more(this) },
-  onRetry() { return pager.refresh(this) },
-
   onShareAppMessage() {
-    return share.message({ title: '分销商城', path: '/pages/index/index' })
+    return share.home()
   },
 })

@@ -14,6 +14,8 @@ function row(m) {
 }
 
 Page({
+  ...pager.listHandlers(),
+
   data: { category: 0, categories: [], ...pager.pagerData(), saving: false },
 
   onLoad() {
@@ -72,11 +74,7 @@ Page({
     if (url) wx.previewImage({ urls: urls || [url], current: url })
   },
 
-  onPullDownRefresh() { return pager.refresh(this) },
-  onReachBottom() { return pager.more(this) },
-  onRetry() { return pager.refresh(this) },
-
   onShareAppMessage() {
-    return share.message({ title: '分销商城', path: '/pages/index/index' })
+    return share.home()
   },
 })

@@ -4,20 +4,17 @@
  * the same call with `product_id`.
  */
 const distribution = require('../../../services/distribution')
-const catalog = require('../../../services/catalog')
 const album = require('../../../utils/album')
 const ui = require('../../../utils/ui')
 const share = require('../../../utils/share')
+const { productChoicesData, moreProductChoices } = require('../../../utils/product-choices')
 
 Page({
   data: {
     loading: true,
     error: '',
     asset: null,
-    products: [],
-    productPage: 0,
-    productsFinished: false,
-    productsLoading: false,
+    ...productChoicesData(),
     selected: 0,
     poster: null,
     posterLoading: false,
@@ -43,19 +40,8 @@ Page({
     }
   },
 
-  async moreProducts() {
-    if (this.data.productsLoading || this.data.productsFinished) return
-    this.setData({ productsLoading: true })
-    try {
-      const page = this.data.productPage + 1
-      const res = await catalog.products({ page })
-      const products = this.data.products.concat(res.items)
-      this.setData({ products, productPage: page, productsFinished: !res.items.length || products.length >= res.count })
-    } catch (err) {
-      ui.showError(err)
-    } finally {
-      this.setData({ productsLoading: false })
-    }
+  moreProducts() {
+    return moreProductChoices(this)
   },
 
   onRetry() { return this.load() },
@@ -105,6 +91,6 @@ Page({
     if (res.from === 'button' && poster && poster.path) {
       return share.message({ title: '好物推荐', path: `/${poster.path}`, imageUrl: poster.url })
     }
-    return share.message({ title: '分销商城', path: '/pages/index/index' })
+    return share.home()
   },
 })

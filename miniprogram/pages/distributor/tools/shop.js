@@ -4,9 +4,9 @@
  * shoppers see at /pages/shop/index?code=<my code>.
  */
 const distribution = require('../../../services/distribution')
-const catalog = require('../../../services/catalog')
 const ui = require('../../../utils/ui')
 const share = require('../../../utils/share')
+const { productChoicesData, moreProductChoices } = require('../../../utils/product-choices')
 
 Page({
   data: {
@@ -18,10 +18,7 @@ Page({
     inShop: {},
     busy: false,
     pickerVisible: false,
-    products: [],
-    productPage: 0,
-    productsFinished: false,
-    productsLoading: false,
+    ...productChoicesData(),
   },
 
   onShow() {
@@ -94,19 +91,8 @@ Page({
   onPickerVisible(e) { this.setData({ pickerVisible: e.detail.visible }) },
   onClosePicker() { this.setData({ pickerVisible: false }) },
 
-  async moreProducts() {
-    if (this.data.productsLoading || this.data.productsFinished) return
-    this.setData({ productsLoading: true })
-    try {
-      const page = this.data.productPage + 1
-      const res = await catalog.products({ page })
-      const products = this.data.products.concat(res.items)
-      this.setData({ products, productPage: page, productsFinished: !res.items.length || products.length >= res.count })
-    } catch (err) {
-      ui.showError(err)
-    } finally {
-      this.setData({ productsLoading: false })
-    }
+  moreProducts() {
+    return moreProductChoices(this)
   },
 
   onAdd(e) {
@@ -124,7 +110,7 @@ Page({
 
   onShareAppMessage() {
     const { code } = this.data
-    if (!code) return share.message({ title: '分销商城', path: '/pages/index/index' })
+    if (!code) return share.home()
     return share.message({ title: '我的小店，好物推荐', path: `/pages/shop/index?code=${encodeURIComponent(code)}` })
   },
 })

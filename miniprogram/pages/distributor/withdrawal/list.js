@@ -20,6 +20,8 @@ function row(w) {
 }
 
 Page({
+  ...pager.listHandlers(),
+
   data: { ...pager.pagerData(), confirming: 0 },
 
   onShow() {
@@ -51,11 +53,7 @@ Page({
     return pager.refresh(this)
   },
 
-  onPullDownRefresh() { return pager.refresh(this) },
-  onReachBottom() { return pager.more(this) },
-  onRetry() { return pager.refresh(this) },
-
   onShareAppMessage() {
-    return share.message({ title: '分销商城', path: '/pages/index/index' })
+    return share.home()
   },
 })

@@ -79,6 +79,6 @@ Page({
   onRecords() { ui.navigate(LIST) },
 
   onShareAppMessage() {
-    return share.message({ title: '分销商城', path: '/pages/index/index' })
+    return share.home()
   },
 })
