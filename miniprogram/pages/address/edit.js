@@ -76,8 +76,13 @@ Page({
       ui.toast('已保存', 'success')
       wx.navigateBack({ delta: 1 })
     } catch (err) {
-      const field = err.field === 'city' || err.field === 'district' ? 'province' : err.field
-      if (field) this.setData({ [`errors.${field}`]: err.message })
+      // Every field the server refused is marked; city and district sit under the region picker.
+      const marks = {}
+      Object.entries(err.fields).forEach(([name, text]) => {
+        const field = name === 'city' || name === 'district' ? 'province' : name
+        if (!(field in marks)) marks[field] = text
+      })
+      if (Object.keys(marks).length) this.setData({ errors: marks })
       ui.showError(err)
     }
     this.setData({ saving: false })
