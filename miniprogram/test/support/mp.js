@@ -180,4 +180,4 @@ function fenxiao(...args) {
   return execFileSync(path.join(REPO, '.venv/bin/fenxiao'), args, { env, encoding: 'utf8' })
 }
 
-module.exports = { open, render, settle, as, state, lastNavigation, fenxiao, api: global.__wxApi, ROOT }
+module.exports = { open, render, settle, as, state, lastNavigation, fenxiao, componentId, api: global.__wxApi, ROOT }
