@@ -85,7 +85,7 @@ def test_a_zero_minimum_is_shown_as_the_one_fen_the_server_still_requires(db):
     ],
 )
 def test_the_fee_rule_the_rules_describe(amount_fen, fee_bps, fee_min_fen, fee_fen):
-    """The worked examples the mini-program's preview (utils/withdraw-fee.js) is tested against."""
+    """The worked examples the mini-program's preview (miniprogram/utils/withdraw-rules.js) is tested against."""
     assert withdrawal_fee(amount_fen=amount_fen, fee_bps=fee_bps, fee_min_fen=fee_min_fen) == fee_fen
 
 
