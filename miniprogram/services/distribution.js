@@ -10,7 +10,7 @@ const config = require('../config')
 const paged = (path) => (params = {}) => request({ path: `${path}${query({ page_size: config.pageSize, ...params })}` })
 
 module.exports = {
-  /** Where the caller stands (distributor or not, application, balances); never a 403. */
+  /** Where the caller stands (distributor or not, application, balances), the withdrawal `rules` and how to `join`; never a 403. */
   me: () => request({ path: '/distribution/me' }),
   /** `{real_name, phone, reason}` → `{id, status, status_label, distributor_code}`. */
   apply: ({ real_name, phone, reason = '' }) => request({ path: '/distribution/apply', method: 'POST', data: { real_name, phone, reason } }),

@@ -16,6 +16,16 @@ from tests.distribution.support import after_freeze, make_user
 from tests.support import Api
 
 BASE = "/api/v1/distribution"
+# What ``/me`` says of withdrawals under the model's default settings.
+METHODS = [{"value": "wechat", "label": "微信零钱"}, {"value": "bank", "label": "银行卡"}]
+DEFAULT_RULES = {
+    "min_fen": 100,
+    "fee_bps": 0,
+    "fee_min_fen": 0,
+    "daily_limit_fen": 500_000,
+    "audit_above_fen": 20_000,
+    "methods": METHODS,
+}
 
 
 def api_for(user: User) -> Api:

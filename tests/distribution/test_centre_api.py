@@ -20,7 +20,7 @@ from fenxiao.distribution.models import Withdrawal, WithdrawalStatus
 from fenxiao.distribution.network.enrolment import application_reject, application_submit, distributor_suspend
 from fenxiao.distribution.withdrawals.requests import withdrawal_request
 from fenxiao.distribution.withdrawals.review import withdrawal_mark_bank_paid, withdrawal_reject
-from tests.distribution.centre_support import BASE, api_for, body, lines_of, member, refund_line, settle
+from tests.distribution.centre_support import BASE, DEFAULT_RULES, api_for, body, lines_of, member, refund_line, settle
 from tests.distribution.support import make_distributor, make_user, paid_order, receive
 from tests.factories import StaffUserFactory
 from tests.support import Api
@@ -57,6 +57,14 @@ def test_me_for_a_shopper_who_never_applied_is_not_an_error(db):
         "balances": None,
         "application": None,
         "joined_at": None,
+        "rules": DEFAULT_RULES,
+        "join": {
+            "policy": "apply",
+            "policy_label": "申请并经审核",
+            "threshold_fen": None,
+            "spent_fen": None,
+            "note": "填写资料提交申请，平台审核通过后即可成为分销商。成为分销商不收取任何费用，也无需购买商品或会员。",
+        },
     }
 
 

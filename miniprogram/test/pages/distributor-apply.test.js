@@ -1,4 +1,5 @@
 const mp = require('../support/mp')
+const format = require('../../utils/format')
 const { staffToken, userToken, pendingApplication } = require('../support/distributor-helpers')
 
 const APPLY = 'pages/distributor/centre/apply'
@@ -71,6 +72,46 @@ describe('applying to become a distributor', () => {
     expect(page.has('#apply-form')).toBe(true)
   })
 
+  test('under the spend policy the shopper sees the threshold, their own paid spend and a way to the shop', async () => {
+    // dave shops in the demo data and is no distributor. The threshold stays far above what any
+    // test shopper pays, so no other file's buyer qualifies while it is set.
+    const staff = await staffToken()
+    const saved = (await mp.api('GET', '/admin/distribution/settings', undefined, staff)).data
+    const put = await mp.api('PUT', '/admin/distribution/settings', { become_policy: 'spend', spend_threshold_fen: 10000000 }, staff)
+    expect(put.statusCode).toBe(200)
+    try {
+      mp.as('dave')
+      const { join } = (await mp.api('GET', '/distribution/me', undefined, await userToken('dave'))).data
+      expect(join).toMatchObject({ policy: 'spend', threshold_fen: 10000000 })
+      expect(join.spent_fen).toBeGreaterThan(0)
+
+      const page = await mp.open(APPLY)
+      expect(page.text()).toContain('累计消费满 ¥100000.00 自动成为分销商')
+      expect(page.text()).toContain(`已消费 ¥${format.yuan(join.spent_fen)}`)
+      expect(page.text()).toContain(`还差 ¥${format.yuan(10000000 - join.spent_fen)}`)
+      expect(page.text()).toContain('不收取任何费用')
+      expect(page.data.spend.percent).toBe(Math.floor((join.spent_fen * 100) / 10000000))
+      expect(page.has('#spend-bar')).toBe(true)
+      // Buying is never the only way in: the application stays open.
+      expect(page.has('#apply-form')).toBe(true)
+
+      await page.tap('#go-shop')
+      expect(mp.lastNavigation()).toEqual({ kind: 'switchTab', url: '/pages/index/index' })
+    } finally {
+      const restore = { become_policy: saved.become_policy, spend_threshold_fen: saved.spend_threshold_fen }
+      await mp.api('PUT', '/admin/distribution/settings', restore, staff)
+    }
+  })
+
+  test('under the apply policy no spend is shown; the button submits an application', async () => {
+    mp.as('dist-apply-4')
+    const page = await mp.open(APPLY)
+    expect(page.data.me.join).toMatchObject({ policy: 'apply', threshold_fen: null, spent_fen: null })
+    expect(page.has('#spend-progress')).toBe(false)
+    expect(page.text()).toContain('平台审核通过后即可成为分销商')
+    expect(page.text()).toContain('提交申请')
+  })
+
   test('when the platform makes everyone a distributor, applying opens the centre at once', async () => {
     const staff = await staffToken()
     await mp.api('PUT', '/admin/distribution/settings', { become_policy: 'everyone' }, staff)
@@ -78,6 +119,9 @@ describe('applying to become a distributor', () => {
       mp.as('dist-apply-3')
       await userToken('dist-apply-3')
       const page = await mp.open(APPLY)
+      expect(page.data.me.join.policy).toBe('everyone')
+      expect(page.text()).toContain('立即成为分销商')
+      expect(page.has('#spend-progress')).toBe(false)
       await page.input('#real-name', '郑三')
       await page.input('#phone', '13900003333')
       await page.tap('#submit')

@@ -1,7 +1,10 @@
 /**
  * 申请成为分销商. `/distribution/me` says where the user stands: an application under review or
- * rejected (with the reason), or free to apply; a distributor already is sent to the centre. When
- * the platform makes everyone a distributor, the apply answer already carries the new code.
+ * rejected (with the reason), or free to apply; a distributor already is sent to the centre. Its
+ * `join` says how one becomes a distributor here: by application and review (the form); at once
+ * (everyone: the same form, and the apply answer already carries the new code); or automatically
+ * once the paid spend reaches a threshold (the progress, a way to the shop, and the form still,
+ * since buying is never the only way in).
  */
 const distribution = require('../../../services/distribution')
 const format = require('../../../utils/format')
@@ -9,6 +12,19 @@ const ui = require('../../../utils/ui')
 const share = require('../../../utils/share')
 
 const CENTRE = '/pages/distributor/centre/index'
+const SHOP = '/pages/index/index'
+
+/** Spend progress toward the threshold in whole percent, full once it is reached. */
+function spendProgress(join) {
+  if (join.policy !== 'spend' || !join.threshold_fen || join.spent_fen == null) return null
+  const spent = Math.max(join.spent_fen, 0)
+  return {
+    percent: Math.min(100, Math.floor((spent * 100) / join.threshold_fen)),
+    threshold: format.yuan(join.threshold_fen),
+    spent: format.yuan(spent),
+    remaining: format.yuan(Math.max(join.threshold_fen - spent, 0)),
+  }
+}
 
 Page({
   data: {
@@ -16,6 +32,7 @@ Page({
     error: '',
     me: null,
     applicationDate: '',
+    spend: null,
     form: { real_name: '', phone: '', reason: '' },
     submitting: false,
     fieldError: '',
@@ -41,6 +58,7 @@ Page({
         me,
         loading: false,
         applicationDate: me.application ? format.datetime(me.application.created_at) : '',
+        spend: spendProgress(me.join),
       })
     } catch (err) {
       this.setData({ loading: false, error: err.message || '加载失败' })
@@ -82,6 +100,8 @@ Page({
       this.setData({ submitting: false })
     }
   },
+
+  onShop() { return ui.open(SHOP) },
 
   onRetry() { return this.load() },
 

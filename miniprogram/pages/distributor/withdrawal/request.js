@@ -1,14 +1,18 @@
 /**
- * 申请提现: an amount in yuan (whole fen only) to WeChat 零钱 or a bank card. The platform's
- * minimum, daily limit and fee are enforced by the server, whose refusal is shown as it words it,
- * with the amount kept. A WeChat transfer the server has started needs the payee's confirmation in
- * WeChat (confirm_params → wx.requestMerchantTransfer).
+ * 申请提现: an amount in yuan (whole fen only) to WeChat 零钱 or a bank card. The platform's rules
+ * (`me.rules`: minimum, fee, daily limit, review threshold, methods) are shown before the
+ * distributor types, with the fee and what will arrive for the typed amount; an amount below the
+ * minimum is refused here, naming the rule. The server still enforces every rule (the daily limit,
+ * the balance): its refusal is shown as it words it, with the amount kept. A WeChat transfer the
+ * server has started needs the payee's confirmation in WeChat (confirm_params →
+ * wx.requestMerchantTransfer).
  */
 const distribution = require('../../../services/distribution')
 const format = require('../../../utils/format')
 const ui = require('../../../utils/ui')
 const share = require('../../../utils/share')
 const { confirmTransfer } = require('../../../utils/distributor-transfer')
+const withdrawRules = require('../../../utils/withdraw-rules')
 
 const LIST = '/pages/distributor/withdrawal/list'
 
@@ -19,7 +23,10 @@ Page({
     available: 0,
     amount: '',
     method: 'wechat',
-    methods: [{ value: 'wechat', label: '微信零钱' }, { value: 'bank', label: '银行卡' }],
+    methods: [],
+    rules: null,
+    ruleLines: [],
+    preview: null,
     bank: { bank_name: '', bank_account_name: '', bank_account_no: '' },
     submitting: false,
   },
@@ -36,7 +43,17 @@ Page({
         await ui.redirect('/pages/distributor/centre/apply')
         return
       }
-      this.setData({ loading: false, available: me.balances.available_fen })
+      const { rules } = me
+      const offered = rules.methods.map((m) => m.value)
+      this.setData({
+        loading: false,
+        available: me.balances.available_fen,
+        rules,
+        ruleLines: withdrawRules.ruleLines(rules),
+        methods: rules.methods,
+        method: offered.includes(this.data.method) ? this.data.method : offered[0],
+      })
+      this.setAmount(this.data.amount)
     } catch (err) {
       this.setData({ loading: false, error: err.message || '加载失败' })
     }
@@ -44,8 +61,12 @@ Page({
 
   onRetry() { return this.load() },
 
-  onAmount(e) { this.setData({ amount: e.detail.value }) },
-  onAll() { this.setData({ amount: format.yuan(Math.max(this.data.available, 0)) }) },
+  setAmount(amount) {
+    this.setData({ amount, preview: withdrawRules.preview(format.fenFromYuan(amount), this.data.rules) })
+  },
+
+  onAmount(e) { this.setAmount(e.detail.value) },
+  onAll() { this.setAmount(format.yuan(Math.max(this.data.available, 0))) },
   onMethod(e) { this.setData({ method: e.detail.value }) },
   onBankName(e) { this.setData({ 'bank.bank_name': e.detail.value }) },
   onBankAccountName(e) { this.setData({ 'bank.bank_account_name': e.detail.value }) },
@@ -56,6 +77,11 @@ Page({
     const amountFen = format.fenFromYuan(this.data.amount)
     if (!amountFen) {
       ui.toast('请输入正确的提现金额（最多两位小数）')
+      return
+    }
+    const { rules } = this.data
+    if (rules && amountFen < rules.min_fen) {
+      ui.toast(withdrawRules.belowMinMessage(rules))
       return
     }
     const { method, bank } = this.data

@@ -60,6 +60,36 @@ class MyApplicationOut(Schema):
     created_at: datetime
 
 
+class WithdrawMethodOut(Schema):
+    value: str
+    label: str
+
+
+class WithdrawRulesOut(Schema):
+    """The rules a withdrawal request is held to, as the server applies them."""
+
+    min_fen: int = Field(description="单笔最低提现金额（分），服务端按此拒绝更小的金额")
+    fee_bps: int = Field(description="手续费比例（基点）")
+    fee_min_fen: int = Field(
+        description="最低手续费（分）。手续费 = max(金额 × fee_bps // 10000, fee_min_fen)，两者皆为 0 时免手续费"
+    )
+    daily_limit_fen: int = Field(description="每日提现上限（分），当日未被驳回或退回的提现合计")
+    audit_above_fen: int | None = Field(
+        description="超过此金额的提现需人工审核（分）；为 null 时任何提现都不会超过它（不低于每日上限）"
+    )
+    methods: list[WithdrawMethodOut]
+
+
+class JoinPolicyOut(Schema):
+    """How one becomes a distributor: never for a fee or a purchase."""
+
+    policy: Literal["everyone", "apply", "spend"]
+    policy_label: str
+    threshold_fen: int | None = Field(description="累计消费门槛（分），仅 spend 方式")
+    spent_fen: int | None = Field(description="本人已付款且未退款的累计消费（分），仅 spend 方式且尚未成为分销商时")
+    note: str
+
+
 class MeOut(Schema):
     is_distributor: bool
     status: str
@@ -71,6 +101,8 @@ class MeOut(Schema):
     balances: BalancesOut | None
     application: MyApplicationOut | None
     joined_at: datetime | None
+    rules: WithdrawRulesOut
+    join: JoinPolicyOut
 
 
 def tier_dict(tier: Tier, levels: int) -> dict:
@@ -101,6 +133,11 @@ def me_dict(overview: selectors.Overview) -> dict:
         if application
         else None,
         "joined_at": distributor.joined_at if distributor else None,
+        "rules": {
+            **vars(overview.rules),
+            "methods": [{"value": value, "label": label} for value, label in overview.rules.methods],
+        },
+        "join": vars(overview.join),
     }
 
 

@@ -19,22 +19,27 @@ from django.db.models import Count, Exists, F, Max, OuterRef, QuerySet, Sum
 from fenxiao.accounts.models import User
 from fenxiao.core.errors import NotFound
 from fenxiao.core.masking import mask_name, mask_phone
+from fenxiao.core.money import fen_to_yuan
 from fenxiao.core.paging import Page, paginate
 from fenxiao.distribution import ledger_accounts
-from fenxiao.distribution.config.settings import enabled_levels
+from fenxiao.distribution.config.settings import distribution_settings, enabled_levels
 from fenxiao.distribution.errors import NotADistributor
 from fenxiao.distribution.models import (
     ApplicationStatus,
+    BecomePolicy,
     CommissionRecord,
     CommissionStatus,
+    DistributionSettings,
     Distributor,
     DistributorApplication,
     DistributorStatus,
     Referral,
     Tier,
     Withdrawal,
+    WithdrawalMethod,
     WithdrawalStatus,
 )
+from fenxiao.distribution.network.enrolment import paid_spend_fen
 from fenxiao.ledger.selectors import account_balances
 
 DEFAULT_PAGE_SIZE = 20
@@ -93,6 +98,73 @@ class Balances:
 
 
 @dataclass(frozen=True)
+class WithdrawRules:
+    """The withdrawal rules as ``withdrawal_request`` applies them, for the distributor to read
+    before asking: ``min_fen`` is the minimum it enforces (never below 1 fen); the fee is
+    ``max(amount * fee_bps // 10000, fee_min_fen)``, nothing when both are 0; ``audit_above_fen``
+    is None when no withdrawal can exceed it (it is not below the daily limit)."""
+
+    min_fen: int
+    fee_bps: int
+    fee_min_fen: int
+    daily_limit_fen: int
+    audit_above_fen: int | None
+    methods: tuple[tuple[str, str], ...]  # (value, label), in the order offered
+
+
+@dataclass(frozen=True)
+class JoinPolicy:
+    """How one becomes a distributor, in the shopper's words. ``threshold_fen`` and ``spent_fen``
+    only under the spend policy, ``spent_fen`` only while the caller is not yet a distributor."""
+
+    policy: str
+    policy_label: str
+    threshold_fen: int | None
+    spent_fen: int | None
+    note: str
+
+
+# Said whatever the policy: an entry fee or a purchase condition is illegal (禁止传销条例 第七条).
+NO_FEE_NOTE = "成为分销商不收取任何费用，也无需购买商品或会员。"
+JOIN_NOTES = {
+    BecomePolicy.EVERYONE: "所有用户均可立即成为分销商：填写资料提交后即刻开通。",
+    BecomePolicy.APPLY: "填写资料提交申请，平台审核通过后即可成为分销商。",
+    # Buying is never the only way in: under the spend policy one may still apply.
+    BecomePolicy.SPEND: "累计消费满 {threshold} 元自动成为分销商；也可直接提交申请，平台审核通过后即可成为分销商。",
+}
+
+
+def withdraw_rules(row: DistributionSettings) -> WithdrawRules:
+    return WithdrawRules(
+        min_fen=max(row.withdraw_min_fen, 1),
+        fee_bps=row.withdraw_fee_bps,
+        fee_min_fen=row.withdraw_fee_min_fen,
+        daily_limit_fen=row.withdraw_daily_limit_fen,
+        audit_above_fen=(
+            row.withdraw_auto_approve_max_fen
+            if row.withdraw_auto_approve_max_fen < row.withdraw_daily_limit_fen
+            else None
+        ),
+        methods=tuple(WithdrawalMethod.choices),
+    )
+
+
+def join_policy(row: DistributionSettings, *, user: User, is_distributor: bool) -> JoinPolicy:
+    """The caller's own paid spend is read (one aggregate, the one ``distributor_qualify_by_spend``
+    compares) only under the spend policy and only for someone not yet a distributor."""
+    policy = BecomePolicy(row.become_policy)
+    by_spend = policy == BecomePolicy.SPEND
+    note = JOIN_NOTES[policy].format(threshold=fen_to_yuan(row.spend_threshold_fen))
+    return JoinPolicy(
+        policy=policy.value,
+        policy_label=policy.label,
+        threshold_fen=row.spend_threshold_fen if by_spend else None,
+        spent_fen=paid_spend_fen(user.id) if by_spend and not is_distributor else None,
+        note=note + NO_FEE_NOTE,
+    )
+
+
+@dataclass(frozen=True)
 class Overview:
     distributor: Distributor | None
     application: DistributorApplication | None
@@ -100,6 +172,8 @@ class Overview:
     status_label: str
     balances: Balances | None
     levels: int
+    rules: WithdrawRules
+    join: JoinPolicy
 
     @property
     def can_apply(self) -> bool:
@@ -124,10 +198,14 @@ def distributor_balances(*, distributor: Distributor) -> Balances:
 
 def centre_overview(*, user: User) -> Overview:
     """The centre's front page for anyone: a distributor sees balances and code; anyone else sees
-    where their application stands (审核中 / 已驳回), never an error."""
+    where their application stands (审核中 / 已驳回), never an error. Everyone sees the platform's
+    withdrawal rules and how one becomes a distributor, from one (cached) settings read."""
     distributor = Distributor.objects.select_related("tier").filter(user_id=user.id).first()
     application = DistributorApplication.objects.filter(user_id=user.id).order_by("-id").first()
-    levels = enabled_levels()
+    row = distribution_settings()
+    levels = enabled_levels(row)
+    rules = withdraw_rules(row)
+    join = join_policy(row, user=user, is_distributor=distributor is not None)
     if distributor is not None:
         status = distributor.status
         return Overview(
@@ -137,6 +215,8 @@ def centre_overview(*, user: User) -> Overview:
             CENTRE_STATUS_LABELS[status],
             distributor_balances(distributor=distributor),
             levels,
+            rules,
+            join,
         )
     if application is not None and application.status == ApplicationStatus.PENDING:
         status = "applying"
@@ -144,7 +224,7 @@ def centre_overview(*, user: User) -> Overview:
         status = "rejected"
     else:
         status = "none"
-    return Overview(None, application, status, CENTRE_STATUS_LABELS[status], None, levels)
+    return Overview(None, application, status, CENTRE_STATUS_LABELS[status], None, levels, rules, join)
 
 
 # -- team and customers ----------------------------------------------------------------------
