@@ -24,9 +24,10 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from fenxiao.core.errors import DomainError
 
 MAX_AVATAR_BYTES = 2 * 1024 * 1024
-# A small file can still claim a vast canvas (a PNG of one colour compresses ~1000:1); decoding it
-# would take gigabytes. A phone photo is ~12-50 megapixels.
-MAX_AVATAR_PIXELS = 64_000_000
+# A small file can still claim a vast canvas (a PNG of one colour compresses ~1000:1) and decoding
+# it would take gigabytes. chooseAvatar hands over a cropped square far below this; a JPEG this
+# big decodes at a fraction of its size (``draft``), a PNG in at most 64 MB.
+MAX_AVATAR_PIXELS = 16_000_000
 AVATAR_BOX = (512, 512)
 FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 FOLDER = "avatars"
