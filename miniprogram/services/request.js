@@ -80,16 +80,54 @@ function renew() {
  * Idempotency-Key so a retried order submission cannot place two orders.
  */
 async function request({ path, method = 'GET', data, auth = true, headers }) {
-  if (auth && !session.isLoggedIn()) await login()
-  const sent = auth ? session.access() : ''
-  let res = await send({ path, method, data, headers, token: sent })
-  if (res.statusCode === 401 && auth) {
-    // A call that left before a shared refresh finished comes back 401 with the old token: it
-    // retries with the new one instead of refreshing (and rotating the refresh token) again.
-    if (session.access() === sent) await renew()
-    res = await send({ path, method, data, headers, token: session.access() })
-  }
+  const call = (token) => send({ path, method, data, headers, token })
+  const res = auth ? await authorized(call) : await call('')
   if (res.statusCode >= 400) throw fromResponse(res)
+  return res.data
+}
+
+/**
+ * Runs `call(token)` (one HTTP exchange resolving `{ statusCode, data }`) as the logged-in user:
+ * logs in first when no one is, and on 401 renews the tokens once and calls again.
+ */
+async function authorized(call) {
+  if (!session.isLoggedIn()) await login()
+  const sent = session.access()
+  const res = await call(sent)
+  if (res.statusCode !== 401) return res
+  // A call that left before a shared refresh finished comes back 401 with the old token: it
+  // retries with the new one instead of refreshing (and rotating the refresh token) again.
+  if (session.access() === sent) await renew()
+  return call(session.access())
+}
+
+function sendFile({ path, filePath, name, token }) {
+  return new Promise((resolve, reject) => {
+    wx.uploadFile({
+      url: `${config.apiBase}${config.apiPrefix}${path}`,
+      filePath,
+      name,
+      header: token ? { Authorization: `Bearer ${token}` } : {},
+      success: (res) => {
+        // wx.uploadFile hands the body over as text, where wx.request parses JSON.
+        let body = res.data
+        try { body = JSON.parse(res.data) } catch (err) { /* not JSON: fromResponse falls back */ }
+        resolve({ statusCode: res.statusCode, data: body })
+      },
+      fail: () => reject(new ApiError({ code: 'UPLOAD_FAILED', message: '上传失败，请检查网络后重试' })),
+    })
+  })
+}
+
+/**
+ * `upload({ path, filePath, name })` sends a local file (a chooseAvatar or chooseMedia temp path)
+ * as multipart field `name` as the logged-in user; resolves with the JSON answer or rejects with
+ * ApiError like `request`.
+ */
+async function upload({ path, filePath, name = 'file' }) {
+  const res = await authorized((token) => sendFile({ path, filePath, name, token }))
+  if (res.statusCode >= 400) throw fromResponse(res)
+  if (!res.data || typeof res.data !== 'object') throw new ApiError({ status: res.statusCode, code: 'BAD_RESPONSE', message: '服务暂时不可用，请稍后重试' })
   return res.data
 }
 
@@ -105,4 +143,4 @@ function query(params = {}) {
   return parts.length ? `?${parts.join('&')}` : ''
 }
 
-module.exports = { request, login, onLogin, query, send }
+module.exports = { request, upload, authorized, login, onLogin, query, send }

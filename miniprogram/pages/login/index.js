@@ -1,9 +1,12 @@
 /**
  * 账号与资料: who is logged in (the silent login ran at launch), the WeChat phone binding, the
  * nickname and avatar, and 退出登录. The phone comes only from WeChat's getPhoneNumber button:
- * its one-off code goes to POST /auth/phone, which asks WeChat for the number.
+ * its one-off code goes to POST /auth/phone, which asks WeChat for the number. The avatar comes
+ * from WeChat's chooseAvatar button as a file on the phone: it is uploaded at once (POST
+ * /auth/avatar) and the mall's copy shown; the nickname is saved with 保存资料.
  */
 const auth = require('../../services/auth')
+const config = require('../../config')
 const format = require('../../utils/format')
 const share = require('../../utils/share')
 const ui = require('../../utils/ui')
@@ -29,6 +32,7 @@ Page({
     errors: {},
     saving: false,
     binding: false,
+    uploading: false,
   },
 
   onLoad() { return this.load() },
@@ -81,9 +85,28 @@ Page({
     }
   },
 
-  onChooseAvatar(e) {
+  async onChooseAvatar(e) {
     const url = e && e.detail && e.detail.avatarUrl
-    if (url) this.setData({ avatarUrl: url, dirty: true, 'errors.avatar_url': '' })
+    if (!url || this.data.uploading || !this.data.user) return
+    if (url.startsWith(`${config.apiBase}/`)) {
+      // Already a picture the mall serves: nothing to upload, 保存资料 saves the link.
+      this.setData({ avatarUrl: url, dirty: true, 'errors.avatar_url': '' })
+      return
+    }
+    // Anything else is a file on the phone (wxfile://, DevTools' http://tmp/): shown while it
+    // uploads, then replaced by the mall's copy, or by the old avatar if the upload is refused.
+    this.setData({ avatarUrl: url, uploading: true, 'errors.avatar_url': '' })
+    try {
+      const saved = await auth.uploadAvatar(url)
+      this.show(saved, { keepEdits: true })
+      this.setData({ avatarUrl: saved.avatar_url })
+      ui.toast('头像已更新', 'success')
+    } catch (err) {
+      this.setData({ avatarUrl: this.data.user.avatar_url, 'errors.avatar_url': reason(err.message) })
+      ui.showError(err)
+    } finally {
+      this.setData({ uploading: false })
+    }
   },
 
   onNickname(e) {
@@ -93,8 +116,9 @@ Page({
   },
 
   async onSave() {
-    const { user, nickname, avatarUrl, saving } = this.data
-    if (saving || !user) return
+    const { user, nickname, avatarUrl, saving, uploading } = this.data
+    // While an avatar uploads, avatarUrl is the phone's file, which is not for PATCH.
+    if (saving || uploading || !user) return
     const changes = {}
     if (nickname !== user.nickname) changes.nickname = nickname
     if (avatarUrl !== user.avatar_url) changes.avatar_url = avatarUrl

@@ -175,7 +175,66 @@ function createWx(apiBase) {
       return undefined
     },
   }
+
+  /**
+   * `wx.uploadFile`: a real multipart/form-data POST of a file the test put in `state.files`
+   * (path → Buffer), as the chooseAvatar button's temp file would be sent. Like WeChat, `data` in
+   * the answer is the response text, never parsed.
+   */
+  state.files = new Map()
+  wx.uploadFile = function uploadFile(opts) {
+    const entry = { method: 'POST', url: opts.url, upload: opts.filePath, header: opts.header || {} }
+    state.requests.push(entry)
+    const bytes = state.files.get(opts.filePath)
+    if (!bytes) {
+      callbacks(opts, false, { errMsg: `uploadFile:fail file not found: ${opts.filePath}` })
+      return { abort() {} }
+    }
+    state.inflight += 1
+    const boundary = `----wxdouble${Date.now().toString(16)}`
+    const fields = Object.entries(opts.formData || {}).map(([key, value]) => Buffer.from(
+      `--${boundary}\r\ncontent-disposition: form-data; name="${key}"\r\n\r\n${value}\r\n`,
+    ))
+    const filename = opts.filePath.split('/').pop() || 'file'
+    const body = Buffer.concat([
+      ...fields,
+      Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="${opts.name}"; filename="${filename}"\r\ncontent-type: application/octet-stream\r\n\r\n`),
+      bytes,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ])
+    send(opts.url, 'POST', { ...(opts.header || {}), 'content-type': `multipart/form-data; boundary=${boundary}` }, body).then(
+      (res) => {
+        const text = res.body.toString('utf8')
+        entry.statusCode = res.statusCode
+        try { entry.response = JSON.parse(text) } catch (err) { entry.response = text }
+        try { callbacks(opts, true, { statusCode: res.statusCode, data: text, errMsg: 'uploadFile:ok' }) } finally { state.inflight -= 1 }
+      },
+      (err) => {
+        try { callbacks(opts, false, { errMsg: `uploadFile:fail ${err.message}` }) } finally { state.inflight -= 1 }
+      },
+    )
+    return { abort() {}, onProgressUpdate() {} }
+  }
+
   return { wx, state, api }
 }
 
-module.exports = { createWx }
+/** Raw HTTP: resolves `{ statusCode, headers, body }` with the body as a Buffer (images too). */
+function send(url, method = 'GET', headers = {}, body) {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url)
+    const req = http.request(
+      { hostname: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, method, headers: { ...headers, ...(body ? { 'content-length': body.length } : {}) } },
+      (res) => {
+        const chunks = []
+        res.on('data', (chunk) => chunks.push(chunk))
+        res.on('end', () => resolve({ statusCode: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }))
+      },
+    )
+    req.on('error', reject)
+    if (body) req.write(body)
+    req.end()
+  })
+}
+
+module.exports = { createWx, fetchRaw: (url) => send(url) }

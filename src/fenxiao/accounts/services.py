@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from django.contrib.auth import authenticate
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from fenxiao.accounts import login_throttle, sessions
+from fenxiao.accounts.avatars import MAX_AVATAR_BYTES, avatar_name, avatar_redraw, owned_avatar_name, too_large
 from fenxiao.accounts.errors import wechat_error_to_domain
 from fenxiao.accounts.locks import lock_address, lock_user
 from fenxiao.accounts.models import Address, User
@@ -117,6 +122,32 @@ def user_update_profile(*, user: User, nickname: str | None, avatar_url: str | N
         fields.append("avatar_url")
     if fields:
         user.save(update_fields=[*fields, "updated_at"])
+    return user
+
+
+def user_avatar_upload(*, user: User, upload: UploadedFile, public_url: Callable[[str], str]) -> User:
+    """Make the uploaded picture the user's avatar: redrawn (``accounts.avatars``), stored, and
+    ``avatar_url`` set to ``public_url(name)``, the absolute URL every client loads it from. The
+    avatar it replaces is deleted after commit when it was this user's own upload."""
+    if upload.size is not None and upload.size > MAX_AVATAR_BYTES:
+        raise too_large()
+    data = upload.read(MAX_AVATAR_BYTES + 1)
+    if len(data) > MAX_AVATAR_BYTES:
+        raise too_large()
+    name = default_storage.save(avatar_name(user_id=user.pk), ContentFile(avatar_redraw(data)))
+    try:
+        with transaction.atomic():
+            # Locked, so two uploads at once each delete the avatar the other replaced, never theirs.
+            lock_user(user.pk)
+            previous = User.objects.filter(pk=user.pk).values_list("avatar_url", flat=True).first() or ""
+            user.avatar_url = public_url(name)
+            user.save(update_fields=["avatar_url", "updated_at"])
+            stale = owned_avatar_name(previous, user_id=user.pk)
+            if stale and stale != name:
+                transaction.on_commit(lambda: default_storage.delete(stale))
+    except BaseException:
+        default_storage.delete(name)  # nobody points at it
+        raise
     return user
 
 

@@ -93,10 +93,10 @@ def service_unavailable() -> JsonResponse:
 
 
 def _field_name(loc: list[Any] | tuple[Any, ...]) -> str:
-    # Ninja prefixes the location ("body", "query", "path") and the argument name; the client only
+    # Ninja prefixes the location ("body", "query", "path", "file") and the argument name; the client only
     # knows the field path inside its payload.
     parts = [str(p) for p in loc]
-    if parts and parts[0] in {"body", "query", "path", "header", "form", "cookie"}:
+    if parts and parts[0] in {"body", "query", "path", "header", "form", "cookie", "file"}:
         parts = parts[1:]
         if len(parts) > 1:
             parts = parts[1:]

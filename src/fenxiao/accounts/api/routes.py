@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import File, Router, Status, UploadedFile
+from ninja.throttling import AuthRateThrottle
 
 from fenxiao.accounts import selectors, services
 from fenxiao.accounts.api.schemas import (
@@ -22,6 +23,7 @@ from fenxiao.accounts.auth import user_auth
 from fenxiao.accounts.models import User
 from fenxiao.accounts.tokens import TokenPair
 from fenxiao.core.client_address import client_ip
+from fenxiao.core.media import media_url
 from fenxiao.core.openapi_errors import answers
 
 auth_router = Router(tags=["auth"])
@@ -67,6 +69,21 @@ def me(request: HttpRequest):
 @auth_router.patch("/me", response=UserOut, auth=user_auth, summary="修改昵称头像")
 def update_me(request: HttpRequest, body: ProfileIn):
     return services.user_update_profile(user=request.auth, nickname=body.nickname, avatar_url=body.avatar_url)
+
+
+@auth_router.post(
+    "/avatar",
+    response=UserOut,
+    auth=user_auth,
+    summary="上传头像",
+    description="multipart/form-data，图片字段 `file`（JPG/PNG/WebP/GIF，不超过 2MB），"
+    "即 `wx.uploadFile({name: 'file'})` 发送的内容；保存为不超过 512×512 的 JPEG，`avatar_url` 返回其绝对地址。",
+    # Each upload is decoded and redrawn: a bound on how much of that one user can ask for.
+    throttle=[AuthRateThrottle("30/h")],
+)
+@answers(400, 413)
+def upload_avatar(request: HttpRequest, file: File[UploadedFile]):
+    return services.user_avatar_upload(user=request.auth, upload=file, public_url=lambda name: media_url(name, request))
 
 
 @auth_router.post("/phone", response=UserOut, auth=user_auth, summary="绑定微信手机号")
