@@ -36,4 +36,20 @@ async function saveImage(url) {
   return true
 }
 
-module.exports = { saveImage, ensureAlbumPermission }
+/**
+ * The page's save button: one save at a time (the page's `saving` flag disables the button), a
+ * failed download or save told in a toast.
+ */
+async function saveFromPage(page, url) {
+  if (!url || page.data.saving) return
+  page.setData({ saving: true })
+  try {
+    await saveImage(url)
+  } catch (err) {
+    ui.toast('保存失败，请稍后重试')
+  } finally {
+    page.setData({ saving: false })
+  }
+}
+
+module.exports = { saveImage, saveFromPage, ensureAlbumPermission }

@@ -6,6 +6,7 @@ const addresses = require('../../services/addresses')
 const addressPick = require('../../utils/address-pick')
 const ui = require('../../utils/ui')
 const share = require('../../utils/share')
+const { loadInto } = require('../../utils/loader')
 
 function chooseWechatAddress() {
   return new Promise((resolve) => {
@@ -29,12 +30,7 @@ Page({
   },
 
   async load() {
-    this.setData({ loading: true, error: '' })
-    try {
-      this.setData({ items: await addresses.list(), loading: false, loaded: true })
-    } catch (err) {
-      this.setData({ loading: false, loaded: true, error: err.message || '加载失败' })
-    }
+    return loadInto(this, async () => ({ items: await addresses.list() }))
   },
 
   find(e) {

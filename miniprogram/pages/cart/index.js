@@ -6,6 +6,7 @@ const cart = require('../../services/cart')
 const ui = require('../../utils/ui')
 const share = require('../../utils/share')
 const tabBar = require('../../utils/tab-bar')
+const { loadInto } = require('../../utils/loader')
 
 Page({
   data: { items: [], invalid: [], summary: null, loading: false, loaded: false, error: '' },
@@ -20,12 +21,7 @@ Page({
   },
 
   async load() {
-    this.setData({ loading: true, error: '' })
-    try {
-      this.show(await cart.list())
-    } catch (err) {
-      this.setData({ loading: false, loaded: true, error: err.message || '加载失败' })
-    }
+    return loadInto(this, async () => this.show(await cart.list()))
   },
 
   show(res) {

@@ -11,15 +11,13 @@ const TABS = [
 ]
 
 Page({
+  ...pager.listHandlers(),
   data: { ...pager.pagerData(), tabs: TABS, status: 'unused' },
   onLoad(query = {}) {
     if (TABS.some((t) => t.value === query.status)) this.setData({ status: query.status })
     pager.refresh(this)
   },
-  onPullDownRefresh() { pager.refresh(this) },
   // /coupons/mine answers the whole list at once; the pager sees an array and stops there.
-  onReachBottom() { pager.more(this) },
-  onRetry() { pager.refresh(this) },
   async fetchPage() {
     const rows = await promotions.myCoupons(this.data.status)
     return rows.map(view.myCouponCard)

@@ -3,6 +3,7 @@ const ui = require('../../utils/ui')
 const share = require('../../utils/share')
 const view = require('../../utils/promotions-view')
 const buy = require('../../utils/promotions-order')
+const { loadInto } = require('../../utils/loader')
 
 function limitText(minutes) {
   return minutes % 60 ? `${minutes}分钟` : `${minutes / 60}小时`
@@ -18,18 +19,13 @@ Page({
   onShow() { buy.takePicked(this) },
   onPullDownRefresh() { this.load().finally(() => wx.stopPullDownRefresh()) },
   async load() {
-    this.setData({ loading: true, error: '' })
-    try {
+    return loadInto(this, async () => {
       const [a, groups] = await Promise.all([promotions.groupBuy(this.data.id), promotions.openGroups(this.data.id)])
-      this.setData({
+      return {
         activity: { ...view.activityCard(a), limitText: limitText(a.time_limit_minutes) },
         groups: groups.map((g) => view.groupCard(g)),
-        loading: false,
-        loaded: true,
-      })
-    } catch (err) {
-      this.setData({ loading: false, loaded: true, error: err.message || '加载失败' })
-    }
+      }
+    })
   },
   onRetry() { this.load() },
   onCountdownFinish() { this.load() },

@@ -5,12 +5,10 @@ const share = require('../../utils/share')
 const view = require('../../utils/promotions-view')
 
 Page({
+  ...pager.listHandlers(),
   data: { ...pager.pagerData() },
   onLoad() { pager.refresh(this) },
-  onPullDownRefresh() { pager.refresh(this) },
   // The server answers every running and upcoming activity at once: no further pages.
-  onReachBottom() { pager.more(this) },
-  onRetry() { pager.refresh(this) },
   async fetchPage() {
     const rows = await promotions.groupBuys()
     return rows.map((a) => view.activityCard(a))

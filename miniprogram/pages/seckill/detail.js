@@ -3,6 +3,7 @@ const ui = require('../../utils/ui')
 const share = require('../../utils/share')
 const view = require('../../utils/promotions-view')
 const buy = require('../../utils/promotions-order')
+const { loadInto } = require('../../utils/loader')
 
 Page({
   data: { id: 0, activity: null, loading: true, error: '', address: null, buying: false },
@@ -14,13 +15,10 @@ Page({
   onShow() { buy.takePicked(this) },
   onPullDownRefresh() { this.load().finally(() => wx.stopPullDownRefresh()) },
   async load() {
-    this.setData({ loading: true, error: '' })
-    try {
+    return loadInto(this, async () => {
       const a = await promotions.seckill(this.data.id)
-      this.setData({ activity: { ...view.activityCard(a), soldPercent: view.soldPercent(a.stock, a.remaining) }, loading: false })
-    } catch (err) {
-      this.setData({ loading: false, error: err.message || '加载失败' })
-    }
+      return { activity: { ...view.activityCard(a), soldPercent: view.soldPercent(a.stock, a.remaining) } }
+    })
   },
   onRetry() { this.load() },
   onCountdownFinish() { this.load() },

@@ -9,12 +9,10 @@ function card(a) {
 }
 
 Page({
+  ...pager.listHandlers(),
   data: { ...pager.pagerData() },
   onLoad() { pager.refresh(this) },
-  onPullDownRefresh() { pager.refresh(this) },
   // The list is the server's whole answer (running and upcoming, at most 100): no further pages.
-  onReachBottom() { pager.more(this) },
-  onRetry() { pager.refresh(this) },
   async fetchPage() {
     const rows = await promotions.seckills()
     return rows.map(card)

@@ -7,6 +7,7 @@ const distribution = require('../../../services/distribution')
 const format = require('../../../utils/format')
 const labels = require('../../../utils/distributor-labels')
 const share = require('../../../utils/share')
+const { loadInto } = require('../../../utils/loader')
 
 const percent = (done, needed) => (needed > 0 ? Math.min(100, Math.floor((done * 100) / needed)) : 100)
 
@@ -31,20 +32,16 @@ Page({
   },
 
   async load() {
-    this.setData({ loading: true, error: '' })
-    try {
+    return loadInto(this, async () => {
       const res = await distribution.tier()
-      this.setData({
-        loading: false,
+      return {
         current: { ...res.current, rates: labels.rates(res.current.rates_bps) },
         next: res.next ? { ...res.next, rates: labels.rates(res.next.rates_bps) } : null,
         conditions: conditions(res.next, res.progress),
         tiers: res.tiers.map((t) => ({ ...t, rates: labels.rates(t.rates_bps), isCurrent: t.id === res.current.id })),
         note: res.note,
-      })
-    } catch (err) {
-      this.setData({ loading: false, error: err.message || '加载失败' })
-    }
+      }
+    })
   },
 
   onRetry() { return this.load() },

@@ -56,17 +56,8 @@ Page({
     }
   },
 
-  async onSaveImage(e) {
-    const { url } = ui.dataset(e)
-    if (!url || this.data.saving) return
-    this.setData({ saving: true })
-    try {
-      await album.saveImage(url)
-    } catch (err) {
-      ui.toast('保存失败，请稍后重试')
-    } finally {
-      this.setData({ saving: false })
-    }
+  onSaveImage(e) {
+    return album.saveFromPage(this, ui.dataset(e).url)
   },
 
   onPreview(e) {

@@ -60,16 +60,8 @@ Page({
     }
   },
 
-  async save(url) {
-    if (!url || this.data.saving) return
-    this.setData({ saving: true })
-    try {
-      await album.saveImage(url)
-    } catch (err) {
-      ui.toast('保存失败，请稍后重试')
-    } finally {
-      this.setData({ saving: false })
-    }
+  save(url) {
+    return album.saveFromPage(this, url)
   },
 
   onSaveCode() { return this.save(this.data.asset && this.data.asset.code_url) },

@@ -40,6 +40,7 @@ from fenxiao.distribution.models import (
     WithdrawalStatus,
 )
 from fenxiao.distribution.network.enrolment import paid_spend_fen
+from fenxiao.distribution.withdrawals.requests import withdrawal_minimum_fen
 from fenxiao.ledger.selectors import account_balances
 
 DEFAULT_PAGE_SIZE = 20
@@ -136,7 +137,7 @@ JOIN_NOTES = {
 
 def withdraw_rules(row: DistributionSettings) -> WithdrawRules:
     return WithdrawRules(
-        min_fen=max(row.withdraw_min_fen, 1),
+        min_fen=withdrawal_minimum_fen(row),
         fee_bps=row.withdraw_fee_bps,
         fee_min_fen=row.withdraw_fee_min_fen,
         daily_limit_fen=row.withdraw_daily_limit_fen,

@@ -24,7 +24,7 @@ from fenxiao.distribution import ledger_accounts
 from fenxiao.distribution.config.settings import distribution_settings
 from fenxiao.distribution.errors import DistributionConflict, DistributionError
 from fenxiao.distribution.locks import lock_distributor_of_user
-from fenxiao.distribution.models import Withdrawal, WithdrawalMethod, WithdrawalStatus
+from fenxiao.distribution.models import DistributionSettings, Withdrawal, WithdrawalMethod, WithdrawalStatus
 from fenxiao.distribution.withdrawals.payouts import withdrawal_payout_after_commit
 from fenxiao.ledger.errors import InsufficientBalance
 from fenxiao.ledger.selectors import account_balance
@@ -32,6 +32,11 @@ from fenxiao.ledger.services import ledger_post
 
 RETURNED = (WithdrawalStatus.FAILED, WithdrawalStatus.REJECTED)
 BANK_FIELDS = ("bank_name", "bank_account_name", "bank_account_no")
+
+
+def withdrawal_minimum_fen(row: DistributionSettings) -> int:
+    """The smallest amount a request may ask for: the operator's minimum, never below 1 fen."""
+    return max(row.withdraw_min_fen, 1)
 
 
 def withdrawal_fee(*, amount_fen: int, fee_bps: int, fee_min_fen: int) -> int:
@@ -84,10 +89,11 @@ def withdrawal_request(
     row = distribution_settings()
     if method not in WithdrawalMethod.values:
         raise DistributionError("WITHDRAW_METHOD_INVALID", "提现方式只能是 wechat 或 bank", field="method")
-    if amount_fen < max(row.withdraw_min_fen, 1):
+    minimum = withdrawal_minimum_fen(row)
+    if amount_fen < minimum:
         raise DistributionError(
             "WITHDRAW_BELOW_MINIMUM",
-            f"单笔提现不能低于 {format_yuan(max(row.withdraw_min_fen, 1))} 元",
+            f"单笔提现不能低于 {format_yuan(minimum)} 元",
             field="amount_fen",
         )
     bank_values = _clean_bank(method, bank)
