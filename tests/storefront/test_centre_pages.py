@@ -147,6 +147,17 @@ def test_under_the_everyone_policy_an_application_makes_a_distributor_at_once(br
     assert code in body and "申请已通过" in body and f"?ref={code}" in body
 
 
+def test_the_application_page_says_how_one_becomes_a_distributor_and_shows_spend_progress(browser, shopper):
+    body = text(browser.get(reverse("storefront:centre")))
+    assert 'data-policy="apply"' in body and "平台审核通过后即可成为分销商" in body
+    assert "不收取任何费用" in body and 'id="join-spend"' not in body
+
+    settings_update(actor_id=None, changes={"become_policy": "spend", "spend_threshold_fen": 50_000})
+    body = text(browser.get(reverse("storefront:centre")))
+    assert 'data-policy="spend"' in body and "累计消费满 500.00 元自动成为分销商" in body
+    assert "¥0.00 / ¥500.00" in body and '<progress max="50000" value="0">' in body
+
+
 # -- money -----------------------------------------------------------------------------------
 
 
