@@ -16,10 +16,18 @@ $(BIN)/.installed: pyproject.toml
 # installs exactly package-lock.json, then the dist file goes to a git-ignored static folder.
 VENDOR := src/fenxiao/storefront/static/storefront/vendor
 
+# The admin's charts (Apache ECharts) and the H5 icons (Lucide, one SVG file per icon the pages
+# name in ICONS) come the same way.
+CHART_VENDOR := src/fenxiao/analytics/static/analytics/vendor
+ICONS := shopping-bag wallet truck package-check undo-2 gift users chart-no-axes-column share-2 store \
+	book-open trophy badge-check user-plus ticket
+
 $(VENDOR)/htmx.min.js: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
-	mkdir -p $(VENDOR)
+	mkdir -p $(VENDOR)/icons $(CHART_VENDOR)
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
+	cp node_modules/echarts/dist/echarts.min.js $(CHART_VENDOR)/echarts.min.js
+	for i in $(ICONS); do cp node_modules/lucide-static/icons/$$i.svg $(VENDOR)/icons/$$i.svg; done
 
 # The mini-program's own packages (TDesign, jest, miniprogram-simulate, ESLint), exactly as locked.
 MP_DEPS := miniprogram/node_modules/.package-lock.json
