@@ -286,6 +286,9 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 SWEEP_INTERVAL_SECONDS = env_int("SWEEP_INTERVAL_SECONDS", 60)
+# How often the analytics sweep rebuilds yesterday and today from the source rows to prove the
+# rollups (each day at most once per this many minutes).
+ANALYTICS_RECONCILE_MINUTES = env_int("ANALYTICS_RECONCILE_MINUTES", 15)
 # The in-process sweeper starts with the web server when there is no broker; tests turn it off.
 SWEEP_IN_PROCESS = env_bool("SWEEP_IN_PROCESS", not CELERY_BROKER_URL)
 

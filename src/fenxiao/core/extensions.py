@@ -119,7 +119,8 @@ def publish_on_commit(event: str, **payload: Any) -> None:
 
 # Money first: a payment WeChat took is recorded (and its order paid) before the order sweep
 # would cancel that order as unpaid; refunds are submitted before orders look for stuck ones;
-# commission is booked, scheduled and settled before payouts run; promotions tidy up last.
+# commission is booked, scheduled and settled before payouts run; promotions tidy up; the
+# analytics rollups are proven against what all of that left, last.
 SWEEP_ORDER: tuple[str, ...] = (
     "accounts.login_throttles",
     "accounts.refresh_families",
@@ -142,6 +143,7 @@ SWEEP_ORDER: tuple[str, ...] = (
     "promotions.seckill_gates",
     "promotions.group_buy_deadlines",
     "invites.repair",
+    "analytics.reconcile",
 )
 
 Sweep = Callable[..., int]
