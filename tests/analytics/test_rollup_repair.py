@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 from fenxiao.analytics.models import BuyerDay, OrderFact, SalesDay
 from fenxiao.analytics.rollups.facts import order_fact_refresh, order_refunds_refresh
 from fenxiao.analytics.rollups.rebuild import rollups_rebuild_day
+from fenxiao.core import extensions
 from fenxiao.core.extensions import run_sweeps
 from tests.catalog_factories import SkuFactory
 from tests.distribution.support import make_user, paid_order
@@ -78,3 +79,30 @@ def test_the_command_refuses_a_bad_range(db):
         call_command("analytics_rebuild", "--from", "2026-11-02", "--to", "2026-11-01")
     with pytest.raises(CommandError, match="日期格式"):
         call_command("analytics_rebuild", "--from", "yesterday")
+
+
+def test_commission_booked_late_by_the_repair_sweep_reaches_the_day_the_order_was_paid(db, commit):
+    from fenxiao.distribution import handlers as distribution_handlers
+    from fenxiao.distribution.network.binding import referral_bind
+    from tests.distribution.support import make_distributor
+
+    with time_machine.travel(NOW - timedelta(days=5), tick=False):
+        seller = make_distributor("rp_seller")
+        buyer = make_user("rp_referred")
+        referral_bind(user_id=buyer.id, code=seller.code, source="link")
+        sku = SkuFactory(price_fen=10_000, stock=10, weight_g=100)
+        extensions.unsubscribe("order_paid", distribution_handlers.on_order_paid)  # its handler crashed
+        try:
+            order = paid_order(commit, buyer, (sku.id, 1))
+        finally:
+            extensions.subscribe("order_paid", distribution_handlers.on_order_paid)
+    paid_day = (NOW - timedelta(days=5)).date()
+    assert SalesDay.objects.get(day=paid_day).commission_fen == 0
+
+    with commit(), time_machine.travel(NOW, tick=False):
+        run_sweeps(now=NOW, only=["distribution.unbooked_orders"])
+
+    booked = SalesDay.objects.get(day=paid_day).commission_fen
+    assert booked > 0 and OrderFact.objects.get(pk=order.id).commission_fen == booked
+    assert SalesDay.objects.get(day=paid_day).new_buyer_commission_fen == booked  # his first order
+    assert rollups_rebuild_day(day=paid_day, repair=False).equal

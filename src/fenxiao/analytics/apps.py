@@ -21,4 +21,5 @@ class AnalyticsConfig(AppConfig):
         subscribe("order_paid", handlers.on_order_paid)
         subscribe("order_line_refunded", handlers.on_order_refunded)
         subscribe("order_closed", handlers.on_order_refunded)
+        subscribe("commission_changed", handlers.on_commission_changed)
         register_sweep("analytics.reconcile", handlers.sweep_reconcile)

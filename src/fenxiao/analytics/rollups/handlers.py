@@ -24,6 +24,11 @@ def on_order_refunded(*, order_id: int, **_payload) -> None:
     order_refunds_refresh(order_id=order_id)
 
 
+def on_commission_changed(*, order_id: int) -> None:
+    """Commission booked or reduced outside the payment and refund events (their repair sweeps)."""
+    order_fact_refresh(order_id=order_id)
+
+
 def sweep_reconcile(*, now: datetime) -> int:
     """Rebuild yesterday and today from the source and prove them equal, at most once every
     ``ANALYTICS_RECONCILE_MINUTES`` per day; returns how many days had to be repaired. Yesterday

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from fenxiao.accounts.models import User
+from fenxiao.core.extensions import publish_on_commit
 from fenxiao.core.statements import rows_insert, values_first
 from fenxiao.distribution import ledger_accounts
 from fenxiao.distribution.commission.rules import (
@@ -181,6 +182,8 @@ def commission_book(*, order_id: int, row: DistributionSettings | None = None) -
             for c in computed
         )
         _post_accrual(order_id, records)
+        if records:
+            publish_on_commit("commission_changed", order_id=order_id)
     snapshot.booked_at = now
     snapshot.save(update_fields=["booked_at"])
     return records
