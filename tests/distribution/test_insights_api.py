@@ -205,7 +205,7 @@ def test_funnel_from_opens_to_repeat_orders(week, mid):
         ("opens", "打开", 4, None),
         ("bindings", "绑定", 2, 5000),
         ("first_orders", "首单", 1, 5000),
-        ("repeat_orders", "复购", 3, 30000),
+        ("repeat_orders", "复购", 3, None),
     ]
     assert (expected["opens"], expected["bindings"], expected["first"]) == (4, 2, 1)
     assert expected["orders"] - expected["first"] == 3

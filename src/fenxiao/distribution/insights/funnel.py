@@ -5,7 +5,8 @@ orders → repeat orders.
 - 绑定: users whose binding to me was made (or remade) in the window.
 - 首单: my counted orders in the window that were the buyer's first paid order at the shop.
 - 复购: my other counted orders in the window (the buyer had paid for an order before).
-Each step after the first carries its rate against the step before, in basis points, half-up."""
+绑定 and 首单 carry their conversion from the step before, in basis points, half-up. 复购 is not a
+conversion of 首单 (one first buyer may come back many times), so it carries none."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ class FunnelStep:
     key: str
     label: str
     count: int
-    rate_bps: int | None  # against the step before; None for the first step
+    rate_bps: int | None  # conversion from the step before; None for 打开 and 复购
 
 
 def funnel(*, distributor_id: int, window: Window, opens: OpenCounts) -> list[FunnelStep]:
@@ -35,11 +36,9 @@ def funnel(*, distributor_id: int, window: Window, opens: OpenCounts) -> list[Fu
     earlier = Order.objects.filter(buyer_id=OuterRef("buyer_id"), paid_at__lt=OuterRef("paid_at"))
     total = orders.count()
     first = orders.filter(~Exists(earlier)).count()
-    counts = [("opens", "打开", opens.total), ("bindings", "绑定", bindings), ("first_orders", "首单", first)]
-    counts.append(("repeat_orders", "复购", total - first))
-    steps = []
-    previous = None
-    for key, label, count in counts:
-        steps.append(FunnelStep(key, label, count, None if previous is None else ratio_bps(count, previous)))
-        previous = count
-    return steps
+    return [
+        FunnelStep("opens", "打开", opens.total, None),
+        FunnelStep("bindings", "绑定", bindings, ratio_bps(bindings, opens.total)),
+        FunnelStep("first_orders", "首单", first, ratio_bps(first, bindings)),
+        FunnelStep("repeat_orders", "复购", total - first, None),
+    ]
