@@ -21,7 +21,10 @@ class OpenChannel(models.TextChoices):
 
 
 class ShareOpen(models.Model):
-    distributor = models.ForeignKey(Distributor, on_delete=models.CASCADE, related_name="+", verbose_name="分销商")
+    # The unique counter key starts with the distributor, so it serves as their index too.
+    distributor = models.ForeignKey(
+        Distributor, on_delete=models.CASCADE, related_name="+", verbose_name="分销商", db_index=False
+    )
     day = models.DateField("日期（本地）")
     hour = models.PositiveSmallIntegerField("小时（本地，0-23）")
     channel = models.CharField("渠道", max_length=16, choices=OpenChannel.choices)
