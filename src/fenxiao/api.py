@@ -11,6 +11,7 @@ from fenxiao.core.health import router as health_router
 from fenxiao.core.web_api import api
 from fenxiao.distribution.api.actions import notify_router as distribution_notify_router
 from fenxiao.distribution.api.actions import router as distribution_router
+from fenxiao.distribution.api.insights import router as distribution_insights_router
 from fenxiao.distribution.api.operator import router as distribution_operator_router
 from fenxiao.distribution.api.shop import router as distribution_shop_router
 from fenxiao.inventory.api.operator import router as inventory_operator_router
@@ -50,6 +51,7 @@ api.add_router("/v1", payments_router)
 api.add_router("/v1/distribution", distribution_router)
 api.add_router("/v1/distribution", distribution_notify_router)
 api.add_router("/v1/distribution", distribution_shop_router)
+api.add_router("/v1/distribution", distribution_insights_router)
 api.add_router("/v1/admin", distribution_operator_router)
 api.add_router("/v1/coupons", coupons_router)
 api.add_router("/v1/admin", coupons_operator_router)
