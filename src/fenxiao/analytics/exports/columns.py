@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from enum import Enum
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
@@ -117,7 +118,7 @@ class ExportKind:
         ids = list_queryset.order_by().values("pk")
         return self.model._default_manager.filter(**{self.admin_scope: ids}).order_by("pk")
 
-    def rows(self, queryset: QuerySet, *, chunk_size: int = 2000) -> Iterator[tuple[Any, ...]]:
-        """Raw value tuples, ``chunk_size`` at a time from the database (a server-side cursor on
-        PostgreSQL): memory holds one chunk whatever the total."""
-        return queryset.values_list(*self.fields).iterator(chunk_size=chunk_size)
+    def rows(self, queryset: QuerySet) -> Iterator[tuple[Any, ...]]:
+        """Raw value tuples, ``EXPORT_CHUNK_ROWS`` at a time from the database (a server-side
+        cursor on PostgreSQL): memory holds one chunk whatever the total."""
+        return queryset.values_list(*self.fields).iterator(chunk_size=settings.EXPORT_CHUNK_ROWS)
