@@ -58,6 +58,8 @@ class ExportButtonsMixin:
     """Buttons and the export view for a changelist; ``export_kinds`` are the kinds it offers."""
 
     export_kinds: tuple[ExportKind, ...] = ()
+    export_original_template: str | None = None
+    change_list_template = "exports/admin/change_list.html"
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.export_view)
@@ -67,10 +69,11 @@ class ExportButtonsMixin:
         return f"{self.opts.app_label}_{self.opts.model_name}_{what}"
 
     def _base_change_list(self):
+        """The template the list had before the buttons came: ours extends it."""
         opts = self.opts
         return select_template(
-            [self.change_list_template]
-            if self.change_list_template
+            [self.export_original_template]
+            if self.export_original_template
             else [
                 f"admin/{opts.app_label}/{opts.model_name}/change_list.html",
                 f"admin/{opts.app_label}/change_list.html",
@@ -91,12 +94,7 @@ class ExportButtonsMixin:
             for fmt in FORMATS
         ]
         context = {"export_buttons": buttons, "export_base_template": self._base_change_list()}
-        previous = self.change_list_template
-        self.change_list_template = "exports/admin/change_list.html"
-        try:
-            return super().changelist_view(request, {**context, **(extra_context or {})})
-        finally:
-            self.change_list_template = previous
+        return super().changelist_view(request, {**context, **(extra_context or {})})
 
     def export_view(self, request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
         spec = next((k for k in self.export_kinds if k.name == kind), None)
@@ -138,7 +136,10 @@ def _add_buttons() -> None:
         if issubclass(registered, ExportButtonsMixin):
             continue  # already wrapped (the module imported twice)
         wrapped = type(registered.__name__, (ExportButtonsMixin, registered), {
-            "export_kinds": tuple(kinds), "__module__": registered.__module__,
+            "export_kinds": tuple(kinds),
+            "export_original_template": registered.change_list_template,
+            "change_list_template": "exports/admin/change_list.html",
+            "__module__": registered.__module__,
         })  # fmt: skip
         admin.site.unregister(model)
         admin.site.register(model, wrapped)
