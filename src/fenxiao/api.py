@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fenxiao.accounts.api.routes import addresses_router, auth_router
 from fenxiao.analytics.api import router as analytics_router
+from fenxiao.analytics.exports.api import router as exports_router
 from fenxiao.catalog.api.operator import router as catalog_operator_router
 from fenxiao.catalog.api.shopper import router as catalog_router
 from fenxiao.content.api import router as content_router
@@ -62,5 +63,6 @@ api.add_router("/v1/invites", invites_router)
 api.add_router("/v1/admin", invites_operator_router)
 api.add_router("/v1/content", content_router)
 api.add_router("/v1/admin", analytics_router)
+api.add_router("/v1/admin", exports_router)
 
 __all__ = ["api"]

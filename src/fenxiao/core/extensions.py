@@ -145,6 +145,7 @@ SWEEP_ORDER: tuple[str, ...] = (
     "promotions.seckill_gates",
     "promotions.group_buy_deadlines",
     "invites.repair",
+    "exports.expired_files",
     "analytics.reconcile",
 )
 
