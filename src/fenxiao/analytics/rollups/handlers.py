@@ -14,7 +14,7 @@ from fenxiao.analytics.rollups.rebuild import rollups_rebuild_day
 
 
 def on_order_paid(*, order_id: int, **_payload) -> None:
-    """Subscribed after distribution's handler, so the commission it books is counted at once."""
+    """The commission distribution books for the same event follows as ``commission_changed``."""
     order_fact_refresh(order_id=order_id)
 
 
