@@ -11,9 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fenxiao.analytics.metrics.definitions import METRICS, REPURCHASE
-from fenxiao.analytics.metrics.ratios import bps, half_up, milli
 from fenxiao.analytics.metrics.trend import buckets
 from fenxiao.analytics.periods import DayRange
+from fenxiao.core.ratios import bps, half_up, milli
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from fenxiao.core.ratios import half_up
 from fenxiao.distribution.models import OrderReferral
 from fenxiao.orders.models import Order, OrderStatus
 
@@ -48,9 +49,7 @@ def window_for(*, days: int, now: datetime | None = None) -> Window:
 def divide_half_up(numerator: int, denominator: int) -> int:
     """``numerator / denominator`` rounded half-up, for non-negative integers; 0 when nothing
     to divide by."""
-    if denominator <= 0:
-        return 0
-    return (2 * numerator + denominator) // (2 * denominator)
+    return half_up(numerator, denominator) or 0
 
 
 def ratio_bps(part: int, whole: int) -> int:
