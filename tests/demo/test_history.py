@@ -56,9 +56,9 @@ def history(django_db_setup, django_db_blocker, tmp_path_factory):
 def rows(history, django_db_blocker):
     """The raw rows every figure is computed from, read once."""
     with django_db_blocker.unblock():
-        orders = list(
-            Order.objects.filter(paid_at__isnull=False).values("id", "buyer_id", "paid_at", "paid_fen", "refunded_fen")
-        )
+        # The history's orders: the catalogue step's own demo orders (alice's, dave's) are today's.
+        paid = Order.objects.filter(paid_at__isnull=False, paid_at__lt=END)
+        orders = list(paid.values("id", "buyer_id", "paid_at", "paid_fen", "refunded_fen"))
         chains = dict(OrderReferral.objects.values_list("order_id", "chain"))
         commission: dict[int, int] = defaultdict(int)
         for order_id, amount, reversed_fen, clawback in CommissionRecord.objects.values_list(

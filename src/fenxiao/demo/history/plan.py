@@ -1,16 +1,18 @@
 """The story of the demo shop's last N days, decided up front by a seeded random generator.
 
-A pure function of (seed, days, end, SKUs on offer): who arrives when and through whom, who
-buys what and when, who pays and who abandons, shipping, receipt, after-sales, who applies to
-become a distributor, who goes quiet and who is suspended. ``replay.py`` then makes each of
-these happen through the real services at its moment. Keeping the decisions here, apart from
-the database, makes the history deterministic for a seed and cheap to reason about: the shape
-is tuned in this file (the constants below), the rules of the mall are applied by the services.
+A pure function of (seed, days, end, SKUs on offer), the same arguments giving the same story:
+who arrives when and through whom, who buys what and when, who pays and who abandons, shipping,
+receipt, after-sales, who applies to become a distributor, who goes quiet and who is suspended.
+``replay.py`` then makes each of these happen through the real services at its moment.
+Keeping the decisions here, apart from the database, makes the history deterministic for a seed
+and cheap to reason about: the shape is tuned in this file (the constants below), the rules of
+the mall are applied by the services.
 
 The shape (see ``tests/demo/test_history.py`` for the bands it is held to):
 
-- arrivals grow from ~2.5 to ~11 a day, with a weekend lift and three promotion spikes;
-- about two thirds arrive through a distributor's share, one in seven through a friend's
+- arrivals grow from ~2.5 to ~11 a day (about 900 paid orders in all, ~12 a day at the end),
+  with a weekend lift and three two-day promotion spikes;
+- about three quarters arrive through a distributor's share, one in seven through a friend's
   invitation (a distributor's invitation also binds them), the rest find the shop on their own;
 - most arrivals buy within two days; a buyer of one month buys again the next with p≈0.35;
 - about one first-time buyer in five applies to become a distributor within a week and is
