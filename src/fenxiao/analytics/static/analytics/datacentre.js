@@ -71,7 +71,7 @@
   function cohortOption(rows, band) {
     var lines = [band.band_low, band.band_high].filter(function (v) { return v !== null; });
     return {
-      grid: { left: 56, right: 16, top: 16, bottom: 28 },
+      grid: { left: 56, right: 56, top: 16, bottom: 28 },
       tooltip: { trigger: "axis", valueFormatter: function (v) { return format(v, "bps"); } },
       xAxis: { type: "category", data: rows.map(function (r) { return r.month; }) },
       yAxis: { type: "value", axisLabel: { formatter: axisLabel("bps") } },
