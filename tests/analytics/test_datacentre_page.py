@@ -17,8 +17,8 @@ from django.contrib.auth.models import Permission
 from django.core.serializers.json import DjangoJSONEncoder
 from django.test import Client
 
-from fenxiao.analytics.datacentre.display import format_value
-from fenxiao.analytics.datacentre.ranges import DEFAULT_TRENDS
+from fenxiao.analytics.datacentre.display import Change, band_text, change, format_value
+from fenxiao.analytics.datacentre.ranges import DEFAULT_TRENDS, cohort_months, granularity_for
 from fenxiao.analytics.metrics.cohorts import cohorts_get
 from fenxiao.analytics.metrics.definitions import METRICS
 from fenxiao.analytics.metrics.overview import overview_get
@@ -145,6 +145,46 @@ def test_a_bad_custom_period_shows_the_error_and_keeps_what_was_typed(query, err
 )
 def test_figures_are_formatted_for_reading(value, unit, shown):
     assert format_value(value, unit) == shown
+
+
+@pytest.mark.parametrize(
+    ("current", "previous", "unit", "text", "direction"),
+    [
+        (15_000, 10_000, "fen", "↑ 50.00%", "up"),
+        (2, 3, "count", "↓ 33.33%", "down"),  # rounded once, half up
+        (7, 7, "count", "持平", "flat"),
+        (5, 0, "count", "↑ 上期为 0", "up"),
+        (1_500, 1_380, "bps", "↑ 1.20 个百分点", "up"),  # rates move by percentage points
+        (180, 250, "milli", "↓ 0.07", "down"),
+        (None, 1_000, "bps", "—", None),
+        (1_000, None, "bps", "—", None),
+    ],
+)
+def test_changes_against_the_previous_period_read_as_operators_expect(current, previous, unit, text, direction):
+    assert change(current, previous, unit) == Change(text, direction)
+
+
+def test_bands_are_shown_in_the_metrics_own_unit():
+    assert band_text(METRICS["commission_share_bps"]) == "参考区间 10.00%–20.00%"
+    assert band_text(METRICS["k_factor_milli"]) == "参考值 ≥ 0.20"
+    assert band_text(METRICS["gmv_fen"]) == ""
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "granularity", "months"),
+    [
+        (date(2026, 11, 1), date(2026, 11, 30), "day", (date(2026, 6, 1), date(2026, 11, 1))),
+        (date(2026, 9, 1), date(2026, 11, 1), "day", (date(2026, 6, 1), date(2026, 11, 1))),  # 62 days
+        (date(2026, 9, 1), date(2026, 11, 2), "week", (date(2026, 6, 1), date(2026, 11, 1))),
+        (date(2025, 11, 1), date(2026, 11, 6), "week", (date(2025, 11, 1), date(2026, 11, 1))),  # 371 days
+        (date(2025, 1, 1), date(2026, 11, 6), "month", (date(2025, 1, 1), date(2026, 11, 1))),
+        (date(2026, 1, 10), date(2026, 2, 3), "day", (date(2025, 9, 1), date(2026, 2, 1))),  # across a year
+    ],
+)
+def test_longer_periods_are_drawn_by_week_or_month_with_at_least_six_cohorts(first, last, granularity, months):
+    span = DayRange(first, last)
+    assert granularity_for(span) == granularity
+    assert cohort_months(span) == months
 
 
 @pytest.mark.django_db(transaction=True)

@@ -45,9 +45,14 @@
 
   var charts = [];
 
+  // The admin's own text colour, so the charts read in its dark theme too.
+  function textColour() {
+    return getComputedStyle(document.documentElement).getPropertyValue("--body-quiet-color").trim() || "#666";
+  }
+
   function draw(element, option) {
     var chart = window.echarts.init(element, null, { renderer: "canvas" });
-    chart.setOption(Object.assign({ animation: false }, option));
+    chart.setOption(Object.assign({ animation: false, textStyle: { color: textColour() } }, option));
     charts.push(chart);
   }
 
