@@ -30,22 +30,22 @@ Day = date
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
-class RangeQuery(Schema):
+class AnalyticsRangeQuery(Schema):
     from_: Day = Field(..., alias="from", ge=date(2000, 1, 1), le=date(9998, 12, 31))
     to: Day = Field(..., ge=date(2000, 1, 1), le=date(9998, 12, 31))
 
 
-class TrendQuery(RangeQuery):
+class AnalyticsTrendQuery(AnalyticsRangeQuery):
     metric: str
     granularity: Literal["day", "week", "month"] = "day"
 
 
-class CohortQuery(Schema):
+class AnalyticsCohortQuery(Schema):
     from_month: str = Field(..., min_length=7, max_length=7)
     to_month: str = Field(..., min_length=7, max_length=7)
 
 
-class RankingQuery(RangeQuery):
+class AnalyticsRankingQuery(AnalyticsRangeQuery):
     kind: Literal["products", "distributors", "categories"]
     limit: int = Field(10, ge=1, le=50)
 
@@ -55,7 +55,7 @@ def _authorise(request: HttpRequest) -> None:
         raise Forbidden("ANALYTICS_FORBIDDEN", "没有查看数据中心的权限")
 
 
-def _span(q: RangeQuery) -> DayRange:
+def _span(q: AnalyticsRangeQuery) -> DayRange:
     if q.from_ > q.to:
         raise DomainError("ANALYTICS_RANGE_INVALID", "开始日期不能晚于结束日期", status=422, field="from")
     span = DayRange(q.from_, q.to)
@@ -76,7 +76,7 @@ def _definition(d: MetricDefinition) -> dict:
 
 @router.get("/analytics/overview", response=OverviewOut, by_alias=True, summary="经营概览")
 @answers(403)
-def overview(request: HttpRequest, q: Query[RangeQuery]):
+def overview(request: HttpRequest, q: Query[AnalyticsRangeQuery]):
     _authorise(request)
     o = overview_get(span=_span(q))
     return {
@@ -93,7 +93,7 @@ def overview(request: HttpRequest, q: Query[RangeQuery]):
 
 @router.get("/analytics/trend", response=TrendOut, by_alias=True, summary="指标趋势")
 @answers(403)
-def trend(request: HttpRequest, q: Query[TrendQuery]):
+def trend(request: HttpRequest, q: Query[AnalyticsTrendQuery]):
     _authorise(request)
     span = _span(q)
     if q.metric not in TREND_METRICS:
@@ -119,7 +119,7 @@ def _month(value: str, field: str) -> date:
 
 @router.get("/analytics/cohorts", response=CohortsOut, summary="次月复购率（按月分群）")
 @answers(403)
-def cohorts(request: HttpRequest, q: Query[CohortQuery]):
+def cohorts(request: HttpRequest, q: Query[AnalyticsCohortQuery]):
     _authorise(request)
     first, last = _month(q.from_month, "from_month"), _month(q.to_month, "to_month")
     if first > last:
@@ -135,7 +135,7 @@ def cohorts(request: HttpRequest, q: Query[CohortQuery]):
 
 @router.get("/analytics/rankings", response=RankingsOut, by_alias=True, summary="排行榜")
 @answers(403)
-def rankings(request: HttpRequest, q: Query[RankingQuery]):
+def rankings(request: HttpRequest, q: Query[AnalyticsRankingQuery]):
     _authorise(request)
     span = _span(q)
     r = rankings_get(kind=q.kind, span=span, limit=q.limit)

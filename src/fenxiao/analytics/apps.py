@@ -16,9 +16,10 @@ class AnalyticsConfig(AppConfig):
         # switch needed, and the figures come from a template tag, so the site class stays Django's.
         admin.site.index_template = "analytics/admin_index.html"
 
-        # Listed after distribution in INSTALLED_APPS, so these run after commission is booked
-        # (paid) or reversed (refunded) for the same event.
+        # Whichever runs first for the same event, distribution's handlers or these, the order's
+        # commission arrives: booking or reversing it publishes ``commission_changed``.
         subscribe("order_paid", handlers.on_order_paid)
         subscribe("order_line_refunded", handlers.on_order_refunded)
         subscribe("order_closed", handlers.on_order_refunded)
+        subscribe("commission_changed", handlers.on_commission_changed)
         register_sweep("analytics.reconcile", handlers.sweep_reconcile)

@@ -25,6 +25,8 @@ make a replay add nothing). Names and payloads are a published contract:
 - ``order_line_refunded(order_id, order_line_id, amount_fen, quantity, refund_id)``
 - ``order_closed(order_id)``
 - ``order_completed(order_id)``
+- ``commission_changed(order_id)`` (distribution: commission booked for the order, or reduced by
+  a refund, whether by the event handlers or by their repair sweeps)
 
 **Sweeps** are the timed rules: idempotent functions of "now" that find what is due and do it
 through the same services a person would use. Celery beat runs a round in production
@@ -143,6 +145,7 @@ SWEEP_ORDER: tuple[str, ...] = (
     "promotions.seckill_gates",
     "promotions.group_buy_deadlines",
     "invites.repair",
+    "exports.expired_files",
     "analytics.reconcile",
 )
 

@@ -10,9 +10,9 @@ from django.db.models.functions import Coalesce
 
 from fenxiao.analytics.metrics.definitions import REPURCHASE, Health
 from fenxiao.analytics.metrics.figures import distinct_buyers
-from fenxiao.analytics.metrics.ratios import bps
 from fenxiao.analytics.models import BuyerReturnMonth
 from fenxiao.analytics.periods import DayRange, month_end, next_month, today
+from fenxiao.core.ratios import bps
 
 MAX_MONTHS = 36
 

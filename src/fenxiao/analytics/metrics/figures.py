@@ -10,10 +10,10 @@ from datetime import timedelta
 from django.db.models import Exists, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 
-from fenxiao.analytics.metrics.ratios import bps, half_up, milli
 from fenxiao.analytics.models import BuyerDay, BuyerProfile, BuyerReturnMonth, DistributorDay, ProductDay, SalesDay
 from fenxiao.analytics.periods import DayRange, month_start
 from fenxiao.catalog.models import Product
+from fenxiao.core.ratios import bps, half_up, milli
 from fenxiao.distribution.models import Distributor, DistributorStatus
 
 CONVERSION_WINDOW = timedelta(days=30)

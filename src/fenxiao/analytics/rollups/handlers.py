@@ -14,7 +14,7 @@ from fenxiao.analytics.rollups.rebuild import rollups_rebuild_day
 
 
 def on_order_paid(*, order_id: int, **_payload) -> None:
-    """Subscribed after distribution's handler, so the commission it books is counted at once."""
+    """The commission distribution books for the same event follows as ``commission_changed``."""
     order_fact_refresh(order_id=order_id)
 
 
@@ -22,6 +22,11 @@ def on_order_refunded(*, order_id: int, **_payload) -> None:
     """A refund moves the refunds of its day and, through reversals, the order's commission."""
     order_fact_refresh(order_id=order_id)
     order_refunds_refresh(order_id=order_id)
+
+
+def on_commission_changed(*, order_id: int) -> None:
+    """Commission booked or reduced outside the payment and refund events (their repair sweeps)."""
+    order_fact_refresh(order_id=order_id)
 
 
 def sweep_reconcile(*, now: datetime) -> int:

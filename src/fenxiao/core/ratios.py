@@ -1,4 +1,4 @@
-"""Ratios as integers, rounded half-up once (issue 18): a figure shown to an operator is rounded
+"""Ratios as integers, rounded half-up once: a figure shown to an operator or a distributor is rounded
 once, at the end, never built from rounded parts. ``None`` when the denominator is zero: there
 is no rate to speak of, and 0 would read as a bad one."""
 
