@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from fenxiao.analytics.metrics.definitions import MetricDefinition, Unit
-from fenxiao.analytics.metrics.ratios import bps, half_up
+from fenxiao.core.ratios import bps, half_up
 
 NONE = "—"
 Direction = Literal["up", "down", "flat"]
