@@ -51,6 +51,7 @@ def main() -> None:
             "admin-distributors.png": "/admin/distribution/distributor/",
             "admin-withdrawals.png": "/admin/distribution/withdrawal/?status=all",
             "admin-commissions.png": "/admin/distribution/commissionrecord/",
+            "admin-datacentre.png": "/admin/analytics/datacentre/?range=30d",
         }
         for name, path in shots.items():
             desk.goto(f"{args.base}{path}")

@@ -4,6 +4,7 @@ holds exactly the records behind it; nothing for anyone else."""
 from __future__ import annotations
 
 import html
+from datetime import date
 
 import pytest
 import time_machine
@@ -11,6 +12,9 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 
 from fenxiao.analytics.dashboard import dashboard_for
+from fenxiao.analytics.metrics.figures import figures_get
+from fenxiao.analytics.periods import DayRange
+from fenxiao.analytics.rollups.rebuild import rollups_rebuild
 from tests.analytics.conftest import NOW
 from tests.factories import StaffUserFactory, UserFactory
 
@@ -76,3 +80,26 @@ def test_a_shopper_gets_the_login_page_not_the_figures(shop):
     assert page.status_code == 302 and page["Location"].startswith("/admin/login/")
     anonymous = Client().get("/admin/")
     assert anonymous.status_code == 302 and "GMV" not in anonymous.content.decode()
+
+
+def test_the_data_centre_glance_compares_today_so_far_with_yesterday(shop, operator):
+    with time_machine.travel(NOW, tick=False):
+        # The rollups follow the events after commit, which a test transaction never reaches.
+        rollups_rebuild(first=date(2026, 10, 1), last=date(2026, 11, 2))
+        body = html.unescape(console(operator).get("/admin/").content.decode())
+        today = figures_get(DayRange(date(2026, 11, 2), date(2026, 11, 2)))
+        yesterday = figures_get(DayRange(date(2026, 11, 1), date(2026, 11, 1)))
+
+    glance = body[body.index('id="datacentre-glance"') : body.index("</section>")]
+    assert today.gmv_fen == 3_333 and yesterday.gmv_fen == 26_666  # 00:10 today; 00:30 and 23:59 yesterday
+    assert '<b>¥33.33</b><span>GMV</span><small>昨日 ¥266.66 <em class="fx-change fx-down">↓ 87.50%</em>' in glance
+    assert '<b>1</b><span>付款订单数</span><small>昨日 2 <em class="fx-change fx-down">↓ 50.00%</em>' in glance
+    assert 'href="/admin/analytics/datacentre/?range=7d"' in glance
+
+
+def test_only_operators_who_may_open_the_data_centre_see_its_glance(shop):
+    clerk = StaffUserFactory()
+    clerk.user_permissions.add(Permission.objects.get(codename="view_order"))
+    with time_machine.travel(NOW, tick=False):
+        body = console(clerk).get("/admin/").content.decode()
+    assert "GMV（元）" in body and 'id="datacentre-glance"' not in body

@@ -5,11 +5,15 @@ view that list."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.urls import reverse
 
+from fenxiao.analytics.datacentre.cards import Card, cards_for
+from fenxiao.analytics.metrics.figures import figures_get
+from fenxiao.analytics.periods import DayRange
 from fenxiao.analytics.selectors import Dashboard, Period, PeriodFigures, dashboard_get
 from fenxiao.core.money import fen_to_yuan
 from fenxiao.distribution.models import ApplicationStatus, WithdrawalStatus
@@ -74,6 +78,25 @@ def queue_tiles(d: Dashboard) -> list[Tile]:
     return [Tile(label, str(n), url, perm, urgent=n > 0) for label, n, url, perm in rows]
 
 
+DATACENTRE_PERMISSION = "analytics.view_datacentre"
+GLANCE_METRICS = ("gmv_fen", "paid_orders", "buyers", "aov_fen", "new_buyers", "commission_fen")
+
+
+@dataclass(frozen=True)
+class Glance:
+    """The data centre in brief: today so far against the whole of yesterday, from the same
+    rollups and definitions as the data centre page it links to."""
+
+    cards: list[Card]
+    url: str
+
+
+def glance_get(day: date) -> Glance:
+    today = DayRange(day, day)
+    cards = cards_for(GLANCE_METRICS, figures_get(today), figures_get(today.previous()))
+    return Glance(cards=cards, url=reverse("admin:analytics_datacentre_changelist") + "?range=7d")
+
+
 @dataclass(frozen=True)
 class DashboardView:
     dashboard: Dashboard
@@ -82,6 +105,7 @@ class DashboardView:
     queues: list[Tile]
     shows_gmv: bool
     time_zone: str
+    glance: Glance | None = None
 
 
 def dashboard_for(user) -> DashboardView:
@@ -97,4 +121,5 @@ def dashboard_for(user) -> DashboardView:
         queues=visible(queue_tiles(d)),
         shows_gmv=user.has_perm("orders.view_order"),
         time_zone=settings.TIME_ZONE,
+        glance=glance_get(d.today.first_day) if user.has_perm(DATACENTRE_PERMISSION) else None,
     )

@@ -187,3 +187,15 @@ class ProductDay(models.Model):
 
     def __str__(self) -> str:
         return f"商品 {self.product_id} @ {self.day}"
+
+
+class DataCentre(OrderFact):
+    """No data of its own: the admin lists models, so the 数据中心 page hangs on this proxy to get
+    its place in the admin's navigation (``analytics/admin.py``). Who may open it is decided by
+    the ``view_datacentre`` permission above, so the proxy has no permissions of its own."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "数据中心"
+        verbose_name_plural = verbose_name
+        default_permissions = ()
