@@ -9,16 +9,16 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from fenxiao.analytics.api import MAX_DAYS, PERMISSION
 from fenxiao.analytics.datacentre.page import datacentre_page_get
 from fenxiao.analytics.datacentre.ranges import PRESETS, RangeForm
-from fenxiao.analytics.models import DataCentre
+from fenxiao.analytics.models import DATACENTRE_PERMISSION, DataCentre
+from fenxiao.analytics.periods import MAX_DAYS
 
 
 @admin.register(DataCentre)
 class DataCentreAdmin(admin.ModelAdmin):
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        return request.user.is_active and request.user.has_perm(PERMISSION)
+        return request.user.is_active and request.user.has_perm(DATACENTRE_PERMISSION)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

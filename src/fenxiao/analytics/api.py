@@ -17,15 +17,14 @@ from fenxiao.analytics.metrics.definitions import METRICS, REPURCHASE, TREND_MET
 from fenxiao.analytics.metrics.overview import overview_get
 from fenxiao.analytics.metrics.rankings import rankings_get
 from fenxiao.analytics.metrics.trend import MAX_POINTS, bucket_count, trend_get
-from fenxiao.analytics.periods import DayRange
+from fenxiao.analytics.models import DATACENTRE_PERMISSION
+from fenxiao.analytics.periods import MAX_DAYS, DayRange
 from fenxiao.analytics.schemas import CohortsOut, OverviewOut, RankingsOut, TrendOut
 from fenxiao.core.errors import DomainError, Forbidden
 from fenxiao.core.openapi_errors import answers
 
 router = Router(tags=["数据中心"], auth=staff_auth)
 
-PERMISSION = "analytics.view_datacentre"
-MAX_DAYS = 732  # two years: a year beside the year before it
 Day = date
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -51,7 +50,7 @@ class AnalyticsRankingQuery(AnalyticsRangeQuery):
 
 
 def _authorise(request: HttpRequest) -> None:
-    if not request.auth.has_perm(PERMISSION):
+    if not request.auth.has_perm(DATACENTRE_PERMISSION):
         raise Forbidden("ANALYTICS_FORBIDDEN", "没有查看数据中心的权限")
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from fenxiao.analytics.datacentre.cards import Card, cards_for
 from fenxiao.analytics.metrics.figures import figures_get
+from fenxiao.analytics.models import DATACENTRE_PERMISSION
 from fenxiao.analytics.periods import DayRange
 from fenxiao.analytics.selectors import Dashboard, Period, PeriodFigures, dashboard_get
 from fenxiao.core.money import fen_to_yuan
@@ -78,7 +79,6 @@ def queue_tiles(d: Dashboard) -> list[Tile]:
     return [Tile(label, str(n), url, perm, urgent=n > 0) for label, n, url, perm in rows]
 
 
-DATACENTRE_PERMISSION = "analytics.view_datacentre"
 GLANCE_METRICS = ("gmv_fen", "paid_orders", "buyers", "aov_fen", "new_buyers", "commission_fen")
 
 

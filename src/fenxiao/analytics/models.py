@@ -15,6 +15,9 @@ from datetime import date
 
 from django.db import models
 
+# Who may read the data centre (its page, its API, the home page's glance).
+DATACENTRE_PERMISSION = "analytics.view_datacentre"
+
 # ``BuyerReturnMonth.prev_month`` of a buyer's first paid day: there is no previous one.
 FIRST_PURCHASE = date(1900, 1, 1)
 

@@ -10,6 +10,9 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
+# The longest period the data centre computes: a year beside the year before it.
+MAX_DAYS = 732
+
 
 def shop_zone() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)

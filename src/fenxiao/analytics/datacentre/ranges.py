@@ -8,9 +8,8 @@ from typing import Literal
 
 from django import forms
 
-from fenxiao.analytics.api import MAX_DAYS
 from fenxiao.analytics.metrics.definitions import METRICS, TREND_METRICS
-from fenxiao.analytics.periods import DayRange, month_start, today
+from fenxiao.analytics.periods import MAX_DAYS, DayRange, month_start, today
 
 Granularity = Literal["day", "week", "month"]
 PRESETS = (("today", "今天"), ("7d", "近7天"), ("30d", "近30天"), ("month", "本月"), ("custom", "自定义"))
