@@ -54,7 +54,7 @@ def test_the_order_list_names_the_level1_referrer_the_order_snapshotted(console,
 
     # then each order shows its level-1 distributor by name (real name, else nickname), linked
     lei_link = reverse("admin:distribution_distributor_change", args=[lei.pk])
-    assert referrer_cell(html, through_lei) == f'<a href="{lei_link}">雷雷</a>'
+    assert f'<a href="{lei_link}">雷雷</a>' in referrer_cell(html, through_lei)
     assert ">王芳</a>" in referrer_cell(html, via_boss)
     assert referrer_cell(html, direct) == "-"
     assert "推荐分销商" in html

@@ -13,8 +13,9 @@ from django.contrib import admin
 from django.db.models import BigIntegerField, CharField, F, OuterRef, QuerySet, Subquery, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, NullIf
+from django.urls import reverse
 
-from fenxiao.distribution.admin.views import admin_link
+from fenxiao.core.admin_columns import NAME_EM, clipped
 from fenxiao.distribution.models import Distributor, OrderReferral
 from fenxiao.orders.admin.orders import OrderAdmin
 from fenxiao.orders.models import Order
@@ -49,7 +50,8 @@ class OrderReferrerAdmin(OrderAdmin):
     def referrer(self, order: Order) -> str:
         if order.referrer_id is None:
             return "-"
-        return admin_link("admin:distribution_distributor_change", [order.referrer_id], order.referrer_name)
+        link = reverse("admin:distribution_distributor_change", args=[order.referrer_id])
+        return clipped(order.referrer_name, width_em=NAME_EM, link=link)
 
 
 admin.site.unregister(Order)

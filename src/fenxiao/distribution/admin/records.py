@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.db.models import F
+from django.urls import reverse
 from django.utils.html import format_html
 
-from fenxiao.core.admin_columns import stamp
+from fenxiao.core.admin_columns import NAME_EM, clipped, stamp
 from fenxiao.core.admin_mixins import ReadOnlyAdmin
 from fenxiao.core.money import yuan
 from fenxiao.distribution.admin.views import admin_link
@@ -45,8 +46,9 @@ class CommissionRecordAdmin(ReadOnlyAdmin):
     @admin.display(description="分销商", ordering="distributor__real_name")
     def distributor_name(self, r: CommissionRecord) -> str:
         d = r.distributor
-        link = admin_link("admin:distribution_distributor_change", [d.pk], d.real_name or d.user.display_name)
-        return format_html('{}<span class="fx-sub">{}</span>', link, d.code)
+        link = reverse("admin:distribution_distributor_change", args=[d.pk])
+        name = clipped(d.real_name or d.user.display_name, width_em=NAME_EM, link=link)
+        return format_html('{}<span class="fx-sub">{}</span>', name, d.code)
 
     @admin.display(description="订单号", ordering="order__order_no")
     def order_no(self, r: CommissionRecord) -> str:

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html, format_html_join
 
-from fenxiao.core.admin_columns import time_column
+from fenxiao.core.admin_columns import name_column, time_column
 from fenxiao.core.admin_mixins import ReadOnlyInline, ServiceOnlyAdmin
 from fenxiao.core.money import fen_to_yuan
 from fenxiao.orders.admin.aftersale_steps import STEPS, RejectForm, render_step_page, run_bulk, step_view
@@ -102,9 +102,7 @@ class AfterSaleAdmin(ServiceOnlyAdmin):
             return obj.order.order_no
         return format_html('<a href="{}">{}</a>', url, obj.order.order_no)
 
-    @admin.display(description="买家", ordering="buyer__nickname")
-    def buyer_name(self, obj: AfterSale) -> str:
-        return obj.buyer.display_name
+    buyer_name = name_column("buyer.display_name", "买家", ordering="buyer__nickname")
 
     @admin.display(description="退款金额", ordering="refund_fen")
     def refund(self, obj: AfterSale) -> str:

@@ -17,7 +17,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from fenxiao.core.admin_columns import time_column
+from fenxiao.core.admin_columns import name_column, time_column
 from fenxiao.core.admin_mixins import ReadOnlyInline, ServiceOnlyAdmin
 from fenxiao.core.errors import DomainError
 from fenxiao.core.money import yuan
@@ -206,9 +206,7 @@ class OrderAdmin(ServiceOnlyAdmin):
             *super().get_urls(),
         ]
 
-    @admin.display(description="买家", ordering="buyer__nickname")
-    def buyer_name(self, order: Order) -> str:
-        return order.buyer.display_name
+    buyer_name = name_column("buyer.display_name", "买家", ordering="buyer__nickname")
 
     @admin.display(description="收货人", ordering="receiver")
     def consignee(self, order: Order) -> str:
