@@ -26,9 +26,10 @@ from fenxiao.distribution.models import (
 
 @admin.register(CommissionRecord)
 class CommissionRecordAdmin(ReadOnlyAdmin):
-    # Who earned it by name; one 结算 column (when it settled, or when it is due to); the record's
-    # own time is the date filter's: the list fits a 1366 px window (tests/browser/test_admin_lists.py).
-    list_display = ("id", "distributor_name", "order_no", "level", "base", "rate", "amount", "net", "status",
+    # Who earned it by name; the net under the commission when a refund cut it; one 结算 column
+    # (when it settled, or when it is due to); the record's own time is the date filter's: the
+    # list fits a 1366 px window (tests/browser/test_admin_lists.py).
+    list_display = ("id", "distributor_name", "order_no", "level", "base", "rate", "amount_and_net", "status",
                     "settlement")  # fmt: skip
     list_filter = ("status", "level")
     list_select_related = ("distributor__user", "order")
@@ -91,6 +92,12 @@ class CommissionRecordAdmin(ReadOnlyAdmin):
     @admin.display(description="净佣金(元)", ordering="net_amount")
     def net(self, r: CommissionRecord) -> str:
         return yuan(r.net_fen)
+
+    @admin.display(description="佣金(元)", ordering="net_amount")
+    def amount_and_net(self, r: CommissionRecord) -> str:
+        if r.net_fen == r.amount_fen:
+            return yuan(r.amount_fen)
+        return format_html('{}<span class="fx-sub">净 {}</span>', yuan(r.amount_fen), yuan(r.net_fen))
 
 
 USER_SEARCH = ("user__username", "user__nickname", "user__phone")
