@@ -332,10 +332,6 @@ class WithdrawalAdmin(StepAdmin, ServiceOnlyAdmin):
     def reject_selected(self, request, queryset):
         return self.bulk_step(request, queryset, "reject", "reject_selected")
 
-    @admin.display(description="分销商", ordering="distributor__code")
-    def distributor_code(self, w: Withdrawal) -> str:
-        return w.distributor.code
-
     @admin.display(description="分销商")
     def distributor_link(self, w: Withdrawal) -> str:
         return admin_link("admin:distribution_distributor_change", [w.distributor_id], w.distributor.code)
@@ -351,10 +347,6 @@ class WithdrawalAdmin(StepAdmin, ServiceOnlyAdmin):
     @admin.display(description="实到(元)")
     def net(self, w: Withdrawal) -> str:
         return yuan(w.net_fen)
-
-    @admin.display(description="银行卡号")
-    def masked_account(self, w: Withdrawal) -> str:
-        return mask_account_no(w.bank_account_no) if w.bank_account_no else "-"
 
     @admin.display(description="分销商", ordering="distributor__code")
     def distributor_name(self, w: Withdrawal) -> str:
