@@ -74,7 +74,7 @@ def main() -> None:
     from django.core.wsgi import get_wsgi_application
 
     call_command("migrate", verbosity=0, interactive=False)
-    call_command("seed_demo", skus=SEED_SKUS, verbosity=0, stdout=io.StringIO())
+    call_command("seed_demo", skus=SEED_SKUS, history_days=0, verbosity=0, stdout=io.StringIO())
 
     class QuietHandler(WSGIRequestHandler):
         def log_message(self, format: str, *args) -> None:

@@ -43,7 +43,7 @@ def mall(tmp_path_factory) -> Iterator[tuple[str, dict[str, str], Path]]:
     env |= {"FENXIAO_VAR_DIR": str(var), "WECHAT_SANDBOX_ALLOWED": "true", "SWEEP_IN_PROCESS": "false"}
     env |= {"PYTHONUNBUFFERED": "1", "DJANGO_SETTINGS_MODULE": "fenxiao.settings"}
     cli = [sys.executable, "-m", "fenxiao.cli"]
-    for step in (["migrate", "--noinput"], ["seed_demo", "--skus", "200"]):
+    for step in (["migrate", "--noinput"], ["seed_demo", "--skus", "200", "--history-days", "0"]):
         subprocess.run([*cli, *step], env=env, check=True, capture_output=True, timeout=300)
     server = subprocess.Popen(
         [*cli, "runserver", "127.0.0.1:0", "--noreload"],

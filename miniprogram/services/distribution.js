@@ -15,6 +15,10 @@ module.exports = {
   /** `{real_name, phone, reason}` → `{id, status, status_label, distributor_code}`. */
   apply: ({ real_name, phone, reason = '' }) => request({ path: '/distribution/apply', method: 'POST', data: { real_name, phone, reason } }),
   bind: (code, source = 'link') => request({ path: '/distribution/bind', method: 'POST', data: { code, source } }),
+  /** Counts one open of `code`'s share for its owner's insights; `channel`: 'share'|'scene'|'poster'. No login needed. */
+  recordOpen: (code, channel = 'share') => request({ path: '/distribution/opens', method: 'POST', data: { code, channel }, auth: false }),
+  /** `days`: 7 | 30 | 90 → `{window, products: {mine, shop}, when, customers, funnel}`. */
+  insights: (days = 30) => request({ path: `/distribution/insights${query({ days })}` }),
   /** `{level: 1|2, page}` → `{level1_count, level2_count, level, items, count}`. */
   team: paged('/distribution/team'),
   customers: paged('/distribution/customers'),

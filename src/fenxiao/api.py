@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from fenxiao.accounts.api.routes import addresses_router, auth_router
+from fenxiao.analytics.api import router as analytics_router
+from fenxiao.analytics.exports.api import router as exports_router
 from fenxiao.catalog.api.operator import router as catalog_operator_router
 from fenxiao.catalog.api.shopper import router as catalog_router
 from fenxiao.content.api import router as content_router
@@ -10,6 +12,7 @@ from fenxiao.core.health import router as health_router
 from fenxiao.core.web_api import api
 from fenxiao.distribution.api.actions import notify_router as distribution_notify_router
 from fenxiao.distribution.api.actions import router as distribution_router
+from fenxiao.distribution.api.insights import router as distribution_insights_router
 from fenxiao.distribution.api.operator import router as distribution_operator_router
 from fenxiao.distribution.api.shop import router as distribution_shop_router
 from fenxiao.inventory.api.operator import router as inventory_operator_router
@@ -49,6 +52,7 @@ api.add_router("/v1", payments_router)
 api.add_router("/v1/distribution", distribution_router)
 api.add_router("/v1/distribution", distribution_notify_router)
 api.add_router("/v1/distribution", distribution_shop_router)
+api.add_router("/v1/distribution", distribution_insights_router)
 api.add_router("/v1/admin", distribution_operator_router)
 api.add_router("/v1/coupons", coupons_router)
 api.add_router("/v1/admin", coupons_operator_router)
@@ -58,5 +62,7 @@ api.add_router("/v1/admin", seckill_operator_router)
 api.add_router("/v1/invites", invites_router)
 api.add_router("/v1/admin", invites_operator_router)
 api.add_router("/v1/content", content_router)
+api.add_router("/v1/admin", analytics_router)
+api.add_router("/v1/admin", exports_router)
 
 __all__ = ["api"]

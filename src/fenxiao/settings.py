@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "fenxiao.promotions.invites",
     "fenxiao.content",
     "fenxiao.analytics",
+    "fenxiao.analytics.exports",
     "fenxiao.demo",
     "fenxiao.storefront",
 ]
@@ -286,8 +287,18 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 SWEEP_INTERVAL_SECONDS = env_int("SWEEP_INTERVAL_SECONDS", 60)
+# How often the analytics sweep rebuilds yesterday and today from the source rows to prove the
+# rollups (each day at most once per this many minutes).
+ANALYTICS_RECONCILE_MINUTES = env_int("ANALYTICS_RECONCILE_MINUTES", 15)
 # The in-process sweeper starts with the web server when there is no broker; tests turn it off.
 SWEEP_IN_PROCESS = env_bool("SWEEP_IN_PROCESS", not CELERY_BROKER_URL)
+
+# Exports (analytics/exports): above this many rows an export runs in the background; its files
+# go to a folder no URL serves and are deleted after EXPORT_KEEP_DAYS.
+EXPORT_SYNC_MAX_ROWS = env_int("EXPORT_SYNC_MAX_ROWS", 20_000)
+EXPORT_DIR = Path(os.environ.get("EXPORT_DIR", VAR_DIR / "exports"))
+EXPORT_KEEP_DAYS = env_int("EXPORT_KEEP_DAYS", 7)
+EXPORT_CHUNK_ROWS = env_int("EXPORT_CHUNK_ROWS", 2000)  # rows fetched from the database at a time
 
 CATALOG_PAGE_SIZE = env_int("CATALOG_PAGE_SIZE", 20)
 CATALOG_MAX_PAGE_SIZE = 100

@@ -39,8 +39,9 @@ TOP_NAMES = {"美妆", "母婴", "食品", "日用百货"}
 
 
 def seed(*args: str) -> str:
+    """Without the 120-day history (tests/demo/test_history.py covers it): these tests stay quick."""
     out = io.StringIO()
-    call_command("seed_demo", *args, stdout=out)
+    call_command("seed_demo", *args, "--history-days", "0", stdout=out)
     return out.getvalue()
 
 
@@ -266,7 +267,7 @@ def test_sandbox_wechat_login_finds_the_seeded_shopper():
 def test_live_mode_refuses_demo_data_and_its_known_admin_password(settings):
     settings.WECHAT_MODE = "live"
     with pytest.raises(CommandError, match="live"):
-        call_command("seed_demo", "--skus", "4", stdout=io.StringIO())
+        call_command("seed_demo", "--skus", "4", "--history-days", "0", stdout=io.StringIO())
     assert not Product.objects.exists()
     assert not User.objects.filter(username="admin").exists()
 

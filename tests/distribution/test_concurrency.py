@@ -275,3 +275,14 @@ def test_refunds_racing_settlement_take_back_exactly_once(mid, top, buyer, sku2)
     assert balances(top) == Balances(pending=0, available=kept_by[top.id], withdrawing=0)
     assert account_balance(ledger_accounts.COMMISSION_EXPENSE) == -sum(kept_by.values())
     assert_ledger_clean()
+
+
+def test_opens_at_once_all_count_and_make_one_counter_row():
+    from fenxiao.distribution.insights.opens import share_open_record
+    from fenxiao.distribution.models import ShareOpen
+
+    distributor = make_distributor("opens")
+
+    run_together_ok(lambda i: share_open_record(code=distributor.code, channel="share"), n=12)
+
+    assert list(ShareOpen.objects.values_list("opens", flat=True)) == [12]

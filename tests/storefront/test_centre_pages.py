@@ -39,6 +39,7 @@ DISTRIBUTOR_PAGES = [
     "centre_share",
     "centre_shop",
     "centre_shop_pick",
+    "centre_insights",
 ]
 
 

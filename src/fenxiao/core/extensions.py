@@ -25,6 +25,8 @@ make a replay add nothing). Names and payloads are a published contract:
 - ``order_line_refunded(order_id, order_line_id, amount_fen, quantity, refund_id)``
 - ``order_closed(order_id)``
 - ``order_completed(order_id)``
+- ``commission_changed(order_id)`` (distribution: commission booked for the order, or reduced by
+  a refund, whether by the event handlers or by their repair sweeps)
 
 **Sweeps** are the timed rules: idempotent functions of "now" that find what is due and do it
 through the same services a person would use. Celery beat runs a round in production
@@ -119,7 +121,8 @@ def publish_on_commit(event: str, **payload: Any) -> None:
 
 # Money first: a payment WeChat took is recorded (and its order paid) before the order sweep
 # would cancel that order as unpaid; refunds are submitted before orders look for stuck ones;
-# commission is booked, scheduled and settled before payouts run; promotions tidy up last.
+# commission is booked, scheduled and settled before payouts run; promotions tidy up; the
+# analytics rollups are proven against what all of that left, last.
 SWEEP_ORDER: tuple[str, ...] = (
     "accounts.login_throttles",
     "accounts.refresh_families",
@@ -142,6 +145,8 @@ SWEEP_ORDER: tuple[str, ...] = (
     "promotions.seckill_gates",
     "promotions.group_buy_deadlines",
     "invites.repair",
+    "exports.expired_files",
+    "analytics.reconcile",
 )
 
 Sweep = Callable[..., int]

@@ -29,7 +29,7 @@ class InvitesResult:
     invites: int = 0
 
 
-def _reward_template(name: str, amount_fen: int, threshold_fen: int, days: int) -> int:
+def reward_template(name: str, amount_fen: int, threshold_fen: int, days: int) -> int:
     """Not public: a reward coupon is handed out by the campaign, not offered in the coupon
     centre (rewards ignore that flag, not the template's total quantity)."""
     kind = "fixed" if threshold_fen else "no_threshold"
@@ -85,8 +85,8 @@ def seed_demo_invites() -> InvitesResult:
             "name": "邀请好友 首单双方得券",
             "starts_at": now,
             "ends_at": now + timedelta(days=30),
-            "inviter_template_id": _reward_template("邀请奖励 满100减20", 2_000, 10_000, 30),
-            "invitee_template_id": _reward_template("新人首单奖励 无门槛10元", 1_000, 0, 30),
+            "inviter_template_id": reward_template("邀请奖励 满100减20", 2_000, 10_000, 30),
+            "invitee_template_id": reward_template("新人首单奖励 无门槛10元", 1_000, 0, 30),
             "max_rewards_per_inviter": 20,
             "accept_within_hours": 72,
             "order_within_days": 30,

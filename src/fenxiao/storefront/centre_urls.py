@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from fenxiao.storefront.views import centre, centre_network, centre_shop
+from fenxiao.storefront.views import centre, centre_insights, centre_network, centre_shop
 
 urlpatterns = [
     path("centre/", centre.centre_home, name="centre"),
@@ -27,6 +27,7 @@ urlpatterns = [
     path("centre/rankings/", centre_network.centre_rankings, name="centre_rankings"),
     path("centre/tier/", centre_network.centre_tier, name="centre_tier"),
     path("centre/share/", centre_network.centre_share, name="centre_share"),
+    path("centre/insights/", centre_insights.centre_insights, name="centre_insights"),
     path("centre/shop/", centre_shop.centre_shop, name="centre_shop"),
     path("centre/shop/pick/", centre_shop.centre_shop_pick, name="centre_shop_pick"),
     path("centre/shop/add/", centre_shop.centre_shop_add, name="centre_shop_add"),

@@ -17,6 +17,7 @@ const SHORTCUTS = [
   { key: 'customers', text: '我的客户', icon: 'user', url: `${ROOT}/network/customers` },
   { key: 'tier', text: '我的等级', icon: 'chart-bar', url: `${ROOT}/centre/tier` },
   { key: 'rankings', text: '排行榜', icon: 'flag', url: `${ROOT}/centre/rankings` },
+  { key: 'insights', text: '数据洞察', icon: 'chart-analytics', url: `${ROOT}/insights/index` },
   { key: 'share', text: '推广码', icon: 'qrcode', url: `${ROOT}/tools/share` },
   { key: 'shop', text: '我的小店', icon: 'store', url: `${ROOT}/tools/shop` },
   { key: 'materials', text: '素材库', icon: 'image', url: `${ROOT}/tools/materials` },

@@ -17,6 +17,9 @@ from fenxiao.distribution.models import Distributor
 from fenxiao.integrations.wechat.miniprogram.gateway import wxacode_unlimited
 
 HOME_PAGE = "pages/index/index"
+# The poster's code says it is the poster's (``c=p``), so the mini-program reports the open as a
+# poster open for the distributor's insights; ``ref`` is what binding reads (utils/referral.js).
+POSTER_SCENE = "ref={code}&c=p"
 PRODUCT_PAGE = "pages/product/detail"
 
 
@@ -60,12 +63,18 @@ def share_assets(*, distributor: Distributor, product_id: int | None = None) -> 
             title=product.title,
             price_fen=product.low_price,
             product_image=_product_image(product),
-            code_image=wxacode_unlimited(scene=distributor.code, page=HOME_PAGE),
+            code_image=wxacode_unlimited(scene=POSTER_SCENE.format(code=distributor.code), page=HOME_PAGE),
             distributor_name=name,
         )
 
     url = poster_url(
-        key_parts=[distributor.code, name, product.id, product.updated_at.isoformat(), product.low_price],
+        key_parts=[
+            POSTER_SCENE.format(code=distributor.code),
+            name,
+            product.id,
+            product.updated_at.isoformat(),
+            product.low_price,
+        ],
         render=render,
     )
     return ShareAssets(

@@ -15,13 +15,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from fenxiao.accounts.models import User
+from fenxiao.core.extensions import publish_on_commit
 from fenxiao.core.statements import rows_insert, values_first
 from fenxiao.distribution import ledger_accounts
+from fenxiao.distribution.commission.overrides import product_overrides
 from fenxiao.distribution.commission.rules import (
     ChainMember,
     CommissionPolicy,
     LineInput,
-    ProductOverride,
     commission_chain,
     compute_commission,
 )
@@ -35,7 +36,6 @@ from fenxiao.distribution.models import (
     Distributor,
     DistributorStatus,
     OrderReferral,
-    ProductCommission,
 )
 from fenxiao.distribution.network.binding import chain_from_row, chain_lookups, referral_bind_from_touch
 from fenxiao.ledger.services import ledger_post
@@ -139,14 +139,7 @@ def commission_book(*, order_id: int, row: DistributionSettings | None = None) -
             OrderLine.objects.filter(order_id=order_id).only("id", "product_id", "quantity", "paid_fen").order_by("id")
         )
         activities = _line_activities(order, len(lines))
-        overrides = {
-            o.product_id: ProductOverride(
-                mode=o.mode,
-                level_bps=(o.level1_bps, o.level2_bps, o.level3_bps),
-                level_fixed_fen=(o.level1_fixed_fen, o.level2_fixed_fen, o.level3_fixed_fen),
-            )
-            for o in ProductCommission.objects.filter(product_id__in={line.product_id for line in lines})
-        }
+        overrides = product_overrides(line.product_id for line in lines)
         computed = compute_commission(
             lines=[
                 LineInput(
@@ -181,6 +174,8 @@ def commission_book(*, order_id: int, row: DistributionSettings | None = None) -
             for c in computed
         )
         _post_accrual(order_id, records)
+        if records:
+            publish_on_commit("commission_changed", order_id=order_id)
     snapshot.booked_at = now
     snapshot.save(update_fields=["booked_at"])
     return records

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Least
 
+from fenxiao.core.extensions import publish_on_commit
 from fenxiao.distribution import ledger_accounts
 from fenxiao.distribution.commission.rules import commission_after_refund
 from fenxiao.distribution.locks import lock_line_commission
@@ -75,6 +76,7 @@ def commission_refund_sync(*, order_line_id: int) -> int:
             memo=f"订单行 {order_line_id} 退款，冲减佣金",
             names=names,
         )
+        publish_on_commit("commission_changed", order_id=records[0].order_id)
     return taken_total
 
 

@@ -1,7 +1,8 @@
 """Distribution's models, one module per idea (DESIGN §5): what the merchant configures
 (``config``), distributors and applications (``distributors``), who referred whom
-(``referrals``), commission (``commission``), withdrawals (``withdrawals``) and the distributor's
-shop (``shop``). Money lives in the ledger; these records say why it moved."""
+(``referrals``), commission (``commission``), withdrawals (``withdrawals``), the distributor's
+shop (``shop``) and how often their shares are opened (``visits``). Money lives in the ledger;
+these records say why it moved."""
 
 from fenxiao.distribution.models.commission import CommissionRecord, CommissionStatus
 from fenxiao.distribution.models.config import (
@@ -28,6 +29,7 @@ from fenxiao.distribution.models.referrals import (
     ReferralTouch,
 )
 from fenxiao.distribution.models.shop import ShopItem
+from fenxiao.distribution.models.visits import OpenChannel, ShareOpen
 from fenxiao.distribution.models.withdrawals import Withdrawal, WithdrawalMethod, WithdrawalStatus
 
 __all__ = [
@@ -41,6 +43,7 @@ __all__ = [
     "Distributor",
     "DistributorApplication",
     "DistributorStatus",
+    "OpenChannel",
     "OrderReferral",
     "OverrideMode",
     "ProductCommission",
@@ -48,6 +51,7 @@ __all__ = [
     "ReferralChange",
     "ReferralSource",
     "ReferralTouch",
+    "ShareOpen",
     "ShopItem",
     "Tier",
     "Withdrawal",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.fields.json import KeyTransform
 
 from fenxiao.distribution.models.distributors import Distributor
 
@@ -92,6 +93,9 @@ class OrderReferral(models.Model):
     class Meta:
         verbose_name = "订单推荐链"
         verbose_name_plural = "订单推荐链"
+        # "The orders my shares brought" (level 1, ``chain[0]``) is what the distributor's insights
+        # read: an index on that element keeps it a lookup rather than a scan of every order.
+        indexes = [models.Index(KeyTransform(0, "chain"), name="order_referral_level1")]
 
     def __str__(self) -> str:
         return f"订单 {self.order_id} 推荐链"

@@ -10,6 +10,7 @@ from fenxiao.catalog.models import Product
 from fenxiao.demo.commerce import seed_demo_orders
 from fenxiao.demo.content import seed_demo_materials
 from fenxiao.demo.distribution import seed_demo_distribution
+from fenxiao.demo.history import DEFAULT_HISTORY_DAYS, seed_demo_history
 from fenxiao.demo.invites import seed_demo_invites
 from fenxiao.demo.promotions import seed_demo_activities, seed_demo_coupons
 from fenxiao.demo.seed import DEFAULT_SEED, DEFAULT_SKUS, SeedResult, demo_products_exist, seed_demo
@@ -29,6 +30,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seed", type=int, default=DEFAULT_SEED, help=f"随机种子 / random seed (default {DEFAULT_SEED})"
         )
+        parser.add_argument(
+            "--history-days",
+            type=int,
+            default=DEFAULT_HISTORY_DAYS,
+            help=f"模拟最近 N 天的经营历史，0 不生成 / days of shop history to replay, 0 for none"
+            f" (default {DEFAULT_HISTORY_DAYS})",
+        )
 
     def handle(self, *args, **options) -> None:
         if settings.WECHAT_MODE == "live":
@@ -39,6 +47,8 @@ class Command(BaseCommand):
             return
         if options["skus"] < 1:
             raise CommandError("--skus 必须 ≥ 1 / --skus must be at least 1")
+        if options["history_days"] < 0:
+            raise CommandError("--history-days 必须 ≥ 0 / --history-days cannot be negative")
         if demo_products_exist():
             raise CommandError(
                 "演示商品已存在（编码 DEMO-*），未重复生成；如需重建请使用空数据库。"
@@ -69,6 +79,16 @@ class Command(BaseCommand):
         materials = seed_demo_materials()
         self.stdout.write(f"  素材库 Materials: {materials.materials} 条 items（{materials.images} 张图片 images）")
         self.stdout.write(f"  首页轮播 Home banners: {materials.banners} 张 slides")
+        if options["history_days"]:
+            history = seed_demo_history(seed=options["seed"], days=options["history_days"])
+            skipped = sum(history.skipped.values())
+            self.stdout.write(
+                f"  经营历史 History: {history.days} 天 days, {history.people} 位新用户 new users,"
+                f" {history.paid} 笔已付款订单 paid orders（共下单 {history.orders} placed）,"
+                f" {history.refunds} 笔售后退款 refunds, {history.distributors} 位新分销商 distributors"
+                f"（{history.suspended} 位已暂停 suspended）, {history.seconds:.1f}s"
+                + (f", {skipped} 步被规则拒绝 steps refused" if skipped else "")
+            )
 
     def _report(self, r: SeedResult) -> None:
         w = self.stdout.write

@@ -1,0 +1,159 @@
+"""The data centre's figures for a period, each computed from the rollups (never by scanning
+orders). The definitions the operator reads are in ``definitions``; each function here says the
+same, and ``tests/analytics`` recompute every one from the raw rows and compare."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import timedelta
+
+from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce
+
+from fenxiao.analytics.models import BuyerDay, BuyerProfile, BuyerReturnMonth, DistributorDay, ProductDay, SalesDay
+from fenxiao.analytics.periods import DayRange, month_start
+from fenxiao.catalog.models import Product
+from fenxiao.core.ratios import bps, half_up, milli
+from fenxiao.distribution.models import Distributor, DistributorStatus
+
+CONVERSION_WINDOW = timedelta(days=30)
+SALES_SUMS = (
+    "gmv_fen",
+    "paid_orders",
+    "units",
+    "buyers",
+    "referred_gmv_fen",
+    "commission_fen",
+    "refund_fen",
+    "new_buyers",
+    "new_buyers_distribution",
+    "new_buyers_invite",
+    "new_buyers_organic",
+    "new_buyer_commission_fen",
+)
+
+
+@dataclass(frozen=True)
+class Figures:
+    gmv_fen: int
+    paid_orders: int
+    buyers: int
+    aov_fen: int | None
+    per_order_fen: int | None
+    refund_fen: int
+    distributor_activity_bps: int | None
+    commission_fen: int
+    commission_share_bps: int | None
+    distribution_gmv_share_bps: int | None
+    conversion_bps: int | None
+    k_factor_milli: int | None
+    new_buyers: int
+    new_buyer_sources: dict[str, int]
+    cac_fen: int | None
+    product_activity_bps: int | None
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def sales_sums(span: DayRange) -> dict[str, int]:
+    """The additive figures of the period: one ``SUM`` over its days. ``buyers`` here is the sum
+    of each day's buyers, which is the distinct count only for a single day."""
+    return SalesDay.objects.filter(day__gte=span.first, day__lte=span.last).aggregate(
+        **{name: Coalesce(Sum(name), 0) for name in SALES_SUMS}
+    )
+
+
+def distinct_buyers(span: DayRange) -> int:
+    """Users who paid at least once in the period.
+
+    Each of them has exactly one paid day in the period whose previous paid day is before it
+    starts. Those whose previous day is before the period's first month are summed from
+    ``BuyerReturnMonth`` (a few rows per day); the rest, whose previous day falls in the first
+    month before the period starts, are counted from ``BuyerDay`` rows of at most that month."""
+    first_month = month_start(span.first)
+    by_month = BuyerReturnMonth.objects.filter(
+        day__gte=span.first, day__lte=span.last, prev_month__lt=first_month
+    ).aggregate(n=Coalesce(Sum("buyers"), 0))["n"]
+    if first_month == span.first:
+        return by_month
+    this_month = BuyerDay.objects.filter(
+        prev_day__gte=first_month, prev_day__lt=span.first, day__gte=span.first, day__lte=span.last
+    ).count()
+    return by_month + this_month
+
+
+def active_distributors(span: DayRange):
+    """Distributors in good standing when the period ends: joined before its end and not
+    suspended at that moment (a suspension recorded after the end does not count against it)."""
+    end = span.end
+    return Distributor.objects.filter(joined_at__lt=end).filter(
+        Q(status=DistributorStatus.ACTIVE) | Q(status=DistributorStatus.SUSPENDED, suspended_at__gte=end)
+    )
+
+
+def distributor_activity_bps(span: DayRange) -> int | None:
+    """分销商动销率: active distributors (at the period's end) with at least one paid order in the
+    period whose level-1 referrer (the order's snapshot) is them ÷ active distributors."""
+    active = active_distributors(span)
+    selling = active.filter(
+        Exists(DistributorDay.objects.filter(distributor_id=OuterRef("pk"), day__gte=span.first, day__lte=span.last))
+    )
+    return bps(selling.count(), active.count())
+
+
+def converted_buyers(span: DayRange) -> int:
+    """Users whose first paid order falls in the period and who became distributors within 30 days
+    after it (never before it: a distributor who then buys was not converted by buying)."""
+    joined_after_first_order = BuyerProfile.objects.filter(
+        buyer_id=OuterRef("user_id"),
+        first_day__gte=span.first,
+        first_day__lte=span.last,
+        first_paid_at__lte=OuterRef("joined_at"),
+        first_paid_at__gte=OuterRef("joined_at") - CONVERSION_WINDOW,
+    )
+    return (
+        Distributor.objects.filter(joined_at__gte=span.start, joined_at__lt=span.end + CONVERSION_WINDOW)
+        .filter(Exists(joined_after_first_order))
+        .count()
+    )
+
+
+def product_activity_bps(span: DayRange) -> int | None:
+    """商品动销率: products on the shelf now with at least one unit paid for in the period ÷
+    products on the shelf now (the shelf's history is not kept)."""
+    on_shelf = Product.objects.filter(is_on_shelf=True)
+    sold = on_shelf.filter(
+        Exists(
+            ProductDay.objects.filter(product_id=OuterRef("pk"), day__gte=span.first, day__lte=span.last, units__gt=0)
+        )
+    )
+    return bps(sold.count(), on_shelf.count())
+
+
+def figures_get(span: DayRange) -> Figures:
+    s = sales_sums(span)
+    buyers = s["buyers"] if span.days == 1 else distinct_buyers(span)
+    referred_new = s["new_buyers_distribution"] + s["new_buyers_invite"]
+    return Figures(
+        gmv_fen=s["gmv_fen"],
+        paid_orders=s["paid_orders"],
+        buyers=buyers,
+        aov_fen=half_up(s["gmv_fen"], buyers),
+        per_order_fen=half_up(s["gmv_fen"], s["paid_orders"]),
+        refund_fen=s["refund_fen"],
+        distributor_activity_bps=distributor_activity_bps(span),
+        commission_fen=s["commission_fen"],
+        commission_share_bps=bps(s["commission_fen"], s["gmv_fen"]),
+        distribution_gmv_share_bps=bps(s["referred_gmv_fen"], s["gmv_fen"]),
+        conversion_bps=bps(converted_buyers(span), s["new_buyers"]),
+        k_factor_milli=milli(referred_new, distinct_buyers(span.previous())),
+        new_buyers=s["new_buyers"],
+        new_buyer_sources={
+            "distribution": s["new_buyers_distribution"],
+            "invite": s["new_buyers_invite"],
+            "organic": s["new_buyers_organic"],
+        },
+        cac_fen=half_up(s["new_buyer_commission_fen"], s["new_buyers_distribution"]),
+        product_activity_bps=product_activity_bps(span),
+    )

@@ -1,0 +1,37 @@
+"""The data centre's overview: every figure of a period beside the same figures of the period of
+equal length just before it, with the definitions and health bands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fenxiao.analytics.metrics.definitions import METRICS, Health
+from fenxiao.analytics.metrics.figures import Figures, figures_get
+from fenxiao.analytics.periods import DayRange
+
+
+@dataclass(frozen=True)
+class Overview:
+    span: DayRange
+    previous_span: DayRange
+    metrics: Figures
+    previous: Figures
+    health: dict[str, Health]
+
+
+def overview_get(*, span: DayRange) -> Overview:
+    previous_span = span.previous()
+    metrics = figures_get(span)
+    values = metrics.as_dict()
+    health = {}
+    for key, definition in METRICS.items():
+        verdict = definition.health(values.get(key)) if definition.unit != "sources" else None
+        if verdict is not None:
+            health[key] = verdict
+    return Overview(
+        span=span,
+        previous_span=previous_span,
+        metrics=metrics,
+        previous=figures_get(previous_span),
+        health=health,
+    )

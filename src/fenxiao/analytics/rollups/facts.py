@@ -1,0 +1,172 @@
+"""Live maintenance of the rollups from the order, payment, refund and commission events.
+
+Each order's contribution is kept as an ``OrderFact``: the first time a paid order is seen its
+whole contribution is added; later (its commission reversed by a refund, booked late) the rollups
+move by the difference between what the source rows say now and what the fact holds. A replayed
+event therefore adds nothing, and a missed one is caught by the reconciliation sweep.
+
+Everything one buyer's orders touch is serialised on that buyer's ``BuyerProfile`` row (taken
+first, the only lock these services take before their counter updates), so two payments of the
+same buyer cannot both believe they are the first order or both create the same paid day."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.db.models import F
+
+from fenxiao.analytics.models import (
+    FIRST_PURCHASE,
+    BuyerDay,
+    BuyerProfile,
+    BuyerReturnMonth,
+    BuyerSource,
+    DistributorDay,
+    OrderFact,
+    ProductDay,
+    RefundFact,
+    SalesDay,
+)
+from fenxiao.analytics.periods import month_start
+from fenxiao.analytics.rollups.counters import bump
+from fenxiao.analytics.rollups.source import (
+    OrderContribution,
+    acquisition_sources,
+    order_contribution,
+    succeeded_refunds,
+)
+from fenxiao.orders.models import Order
+from fenxiao.payments.models import Refund
+
+
+def return_month(prev_day: date | None) -> date:
+    return FIRST_PURCHASE if prev_day is None else month_start(prev_day)
+
+
+def _lock_buyer(buyer_id: int) -> BuyerProfile:
+    BuyerProfile.objects.bulk_create([BuyerProfile(buyer_id=buyer_id)], ignore_conflicts=True)
+    return BuyerProfile.objects.select_for_update().get(pk=buyer_id)
+
+
+def _paid_buyer(order_id: int) -> int | None:
+    return Order.objects.filter(pk=order_id, paid_at__isnull=False).values_list("buyer_id", flat=True).first()
+
+
+@transaction.atomic
+def order_fact_refresh(*, order_id: int) -> None:
+    """Bring the rollups in line with one order as its rows stand now. An unpaid order adds nothing."""
+    buyer_id = _paid_buyer(order_id)
+    if buyer_id is None:
+        return
+    profile = _lock_buyer(buyer_id)
+    now = order_contribution(order_id)
+    if now is None:
+        return
+    fact = OrderFact.objects.filter(pk=order_id).first()
+    if fact is None:
+        _count_order(now)
+        OrderFact.objects.create(
+            order_id=now.order_id,
+            day=now.day,
+            buyer_id=now.buyer_id,
+            distributor_id=now.distributor_id,
+            referred=now.referred,
+            gmv_fen=now.gmv_fen,
+            units=now.units,
+            commission_fen=now.commission_fen,
+        )
+        _claim_first_order(profile, now)
+        return
+    delta = now.commission_fen - fact.commission_fen
+    if delta:
+        OrderFact.objects.filter(pk=order_id).update(commission_fen=now.commission_fen)
+        bump(SalesDay, {"day": fact.day}, commission_fen=delta)
+        if profile.first_order_id == order_id and profile.source == BuyerSource.DISTRIBUTION:
+            bump(SalesDay, {"day": profile.first_day}, new_buyer_commission_fen=delta)
+
+
+@transaction.atomic
+def order_refunds_refresh(*, order_id: int) -> None:
+    """Count each succeeded refund of a paid order once, on the day it succeeded."""
+    buyer_id = _paid_buyer(order_id)
+    if buyer_id is None:
+        return
+    _lock_buyer(buyer_id)
+    known = set(RefundFact.objects.filter(order_id=order_id).values_list("refund_id", flat=True))
+    for refund_id, _order_id, day, amount_fen in succeeded_refunds(Refund.objects.filter(order_id=order_id)):
+        if refund_id in known:
+            continue
+        RefundFact.objects.create(refund_id=refund_id, order_id=order_id, day=day, amount_fen=amount_fen)
+        bump(SalesDay, {"day": day}, refund_fen=amount_fen)
+
+
+def _count_order(c: OrderContribution) -> None:
+    bump(
+        SalesDay,
+        {"day": c.day},
+        gmv_fen=c.gmv_fen,
+        paid_orders=1,
+        units=c.units,
+        referred_gmv_fen=c.gmv_fen if c.referred else 0,
+        commission_fen=c.commission_fen,
+    )
+    if c.distributor_id is not None:
+        bump(
+            DistributorDay,
+            {"distributor_id": c.distributor_id, "day": c.day},
+            orders=1,
+            units=c.units,
+            gmv_fen=c.gmv_fen,
+        )
+    for product_id, (units, gmv_fen) in sorted(c.products.items()):
+        bump(ProductDay, {"product_id": product_id, "day": c.day}, orders=1, units=units, gmv_fen=gmv_fen)
+    _add_paid_day(c.buyer_id, c.day, c.gmv_fen)
+
+
+def _add_paid_day(buyer_id: int, day: date, gmv_fen: int) -> None:
+    """One more paid order of the buyer on ``day``. A new paid day takes its place in the buyer's
+    chain of days: it comes back from the previous one, and the next one now comes back from it."""
+    if BuyerDay.objects.filter(buyer_id=buyer_id, day=day).update(
+        orders=F("orders") + 1, gmv_fen=F("gmv_fen") + gmv_fen
+    ):
+        return
+    days = BuyerDay.objects.filter(buyer_id=buyer_id)
+    prev_day = days.filter(day__lt=day).order_by("-day").values_list("day", flat=True).first()
+    following = days.filter(day__gt=day).order_by("day").values_list("day", "prev_day").first()
+    BuyerDay.objects.create(buyer_id=buyer_id, day=day, prev_day=prev_day, orders=1, gmv_fen=gmv_fen)
+    bump(SalesDay, {"day": day}, buyers=1)
+    bump(BuyerReturnMonth, {"day": day, "prev_month": return_month(prev_day)}, buyers=1)
+    if following is not None:
+        next_day, was = following
+        days.filter(day=next_day).update(prev_day=day)
+        bump(BuyerReturnMonth, {"day": next_day, "prev_month": return_month(was)}, buyers=-1)
+        bump(BuyerReturnMonth, {"day": next_day, "prev_month": return_month(day)}, buyers=1)
+
+
+def _claim_first_order(profile: BuyerProfile, c: OrderContribution) -> None:
+    """The order becomes the buyer's first paid order if none is known or it was paid earlier
+    than the one recorded (events can arrive out of order)."""
+    if profile.first_paid_at is not None and (profile.first_paid_at, profile.first_order_id) <= (
+        c.paid_at,
+        c.order_id,
+    ):
+        return
+    if profile.first_order_id is not None:
+        old = OrderFact.objects.filter(pk=profile.first_order_id).values_list("commission_fen", flat=True).first()
+        count_new_buyer(day=profile.first_day, source=profile.source, commission_fen=old or 0, sign=-1)
+    source = acquisition_sources({c.buyer_id: (c.paid_at, c.referred)})[c.buyer_id]
+    profile.first_order_id, profile.first_paid_at, profile.first_day = c.order_id, c.paid_at, c.day
+    profile.source = source
+    profile.save(update_fields=["first_order_id", "first_paid_at", "first_day", "source"])
+    count_new_buyer(day=c.day, source=source, commission_fen=c.commission_fen, sign=1)
+
+
+def count_new_buyer(*, day: date, source: str, commission_fen: int, sign: int) -> None:
+    bump(
+        SalesDay,
+        {"day": day},
+        new_buyers=sign,
+        **{f"new_buyers_{source}": sign},
+        new_buyer_commission_fen=sign * commission_fen if source == BuyerSource.DISTRIBUTION else 0,
+    )
