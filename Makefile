@@ -20,9 +20,9 @@ VENDOR := src/fenxiao/storefront/static/storefront/vendor
 # name in ICONS) come the same way.
 CHART_VENDOR := src/fenxiao/analytics/static/analytics/vendor
 ICONS := shopping-bag wallet truck package-check undo-2 gift users chart-no-axes-column share-2 store \
-	book-open trophy badge-check user-plus ticket
+	book-open trophy badge-check user-plus ticket package contact receipt-text hand-coins map-pin qr-code
 
-$(VENDOR)/htmx.min.js: package.json package-lock.json
+$(VENDOR)/htmx.min.js: package.json package-lock.json Makefile
 	npm ci --no-audit --no-fund --loglevel=error
 	mkdir -p $(VENDOR)/icons $(CHART_VENDOR)
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js

@@ -60,6 +60,12 @@ def test_a_shopper_applies_and_is_approved_by_the_operator(phones, operator):
     assert page.inner_text("#centre-code") == code
     assert page.inner_text("#centre-share-link").endswith(f"/?ref={code}")
     assert shopper.overflow() == 0
+    # and each of the centre's tools is drawn with an icon, not a character in a circle
+    tools = page.locator(".centre-grid a")
+    assert tools.count() >= 8
+    for i in range(tools.count()):
+        icon = tools.nth(i).locator(".ic > svg.icon")
+        assert icon.count() == 1 and icon.bounding_box()["width"] == 20, tools.nth(i).inner_text()
 
 
 def test_a_distributor_withdraws_and_the_sandbox_transfer_pays_it(phones, operator, commit):

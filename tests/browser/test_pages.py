@@ -98,6 +98,7 @@ SHOPPER = [
     "/coupons/?tab=unused",
     "/group-buy/mine/",
     "/me/",
+    "/invite/",
     "/addresses/",
     "/addresses/new/",
 ]
@@ -154,6 +155,30 @@ def test_shopper_pages_render_after_login(phone, shop):
     _visit(phone, PUBLIC + SHOPPER, shop)
     page = phone.open("/orders/{shipped}/".format(**shop))
     assert "包裹1" in page.inner_text("main") and "SF1234567890" in page.inner_text("main")
+
+
+def test_me_shows_the_order_shortcuts_as_icons_with_badges_and_opens_the_invite_page(phone, shop):
+    phone.login("sandbox-alice", "/me/")
+    page = phone.page
+
+    # each order shortcut is drawn with an icon the browser lays out at its size, in the text's colour
+    shortcuts = page.locator(".me-orders a")
+    assert shortcuts.count() == 5
+    for i in range(5):
+        box = shortcuts.nth(i).locator("svg.icon").bounding_box()
+        assert box is not None and box["width"] >= 20 and box["height"] >= 20, shortcuts.nth(i).inner_text()
+    stroke = page.evaluate("getComputedStyle(document.querySelector('.me-orders svg.icon')).stroke")
+    assert stroke == page.evaluate("getComputedStyle(document.querySelector('.me-ic')).color")
+    # the one unpaid order and the open after-sale wait for the shopper
+    assert page.inner_text("#me-order-pending_payment .badge") == "1"
+    assert page.inner_text("#me-order-after_sales .badge") == "1"
+    assert page.locator("#me-order-completed .badge").count() == 0
+
+    page.click("#me-invite")
+    page.wait_for_url("**/invite/")
+    assert len(page.inner_text("#invite-code")) == 8
+    assert page.locator("#invite-campaign svg.icon").count() == 1
+    assert phone.overflow() == 0
 
 
 def test_share_dialog_opens_on_the_product_page(phone, shop):

@@ -13,6 +13,7 @@ from fenxiao.storefront.views import (
     checkout,
     coupons,
     group_buy,
+    invites,
     materials,
     orders,
     seckill,
@@ -60,6 +61,7 @@ urlpatterns = [
     path("login/", auth.login_page, name="login"),
     path("logout/", auth.logout_view, name="logout"),
     path("me/", auth.me, name="me"),
+    path("invite/", invites.invite_page, name="invite"),
     path("", include("fenxiao.storefront.centre_urls")),  # 分销中心 /centre/... and 小店 /shop/<code>/
     path("centre/materials/", materials.material_list, name="materials"),
     path("centre/materials/<int:material_id>/", materials.material_detail, name="material_detail"),

@@ -9,6 +9,7 @@ from django.db import models
 
 from fenxiao.accounts.admin.login import ThrottledAdminLoginForm
 from fenxiao.accounts.models import Address, User
+from fenxiao.core.admin_columns import clipped, name_column, time_column
 from fenxiao.core.masking import mask_phone
 
 # One throttle for both staff doors: the login page checks passwords as staff-login does.
@@ -34,7 +35,7 @@ class AddressInline(admin.TabularInline):
 
 @admin.register(User)
 class FenxiaoUserAdmin(UserAdmin):
-    list_display = ("username", "nickname", "masked_phone", "openid", "is_staff", "is_active", "date_joined")
+    list_display = ("username", "short_nickname", "masked_phone", "short_openid", "is_staff", "is_active", "joined")
     list_filter = ("is_staff", "is_superuser", "is_active", "groups")
     search_fields = ("username", "nickname", "phone", "openid", "unionid", "email")
     ordering = ("-id",)
@@ -63,6 +64,13 @@ class FenxiaoUserAdmin(UserAdmin):
     @admin.display(description="手机号", ordering="phone")
     def masked_phone(self, obj: User) -> str:
         return mask_phone(obj.phone)
+
+    @admin.display(description="OpenID", ordering="openid")
+    def short_openid(self, obj: User) -> str:
+        return clipped(obj.openid, width_em=8)
+
+    short_nickname = name_column("nickname", "昵称", ordering="nickname")
+    joined = time_column("date_joined", "加入时间")
 
 
 @admin.register(Address)

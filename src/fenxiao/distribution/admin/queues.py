@@ -13,6 +13,7 @@ from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.utils.html import format_html, format_html_join
 
+from fenxiao.core.admin_columns import NAME_EM, clipped, name_column, stamp, time_column
 from fenxiao.core.admin_mixins import ServiceOnlyAdmin
 from fenxiao.core.masking import mask_account_no, mask_phone
 from fenxiao.core.money import yuan
@@ -76,7 +77,7 @@ def _resume(distributor: Distributor, actor_id: int, data: dict) -> Distributor:
 @admin.register(Distributor)
 class DistributorAdmin(StepAdmin, ServiceOnlyAdmin):
     list_display = ("code", "masked_phone", "name", "tier", "status", "team_size", "settled_sales",
-                    "commission_earned", "joined_at", "operations")  # fmt: skip
+                    "commission_earned", "joined", "operations")  # fmt: skip
     list_filter = ("status", "tier")
     list_select_related = ("user", "tier")
     search_fields = ("code", "phone", "user__phone", "user__nickname", "real_name")
@@ -125,13 +126,15 @@ class DistributorAdmin(StepAdmin, ServiceOnlyAdmin):
 
     @admin.display(description="姓名")
     def name(self, d: Distributor) -> str:
-        return d.real_name or d.user.display_name
+        return clipped(d.real_name or d.user.display_name, width_em=NAME_EM)
 
-    @admin.display(description="团队人数(一级)", ordering="team_size")
+    joined = time_column("joined_at", "加入时间")
+
+    @admin.display(description="一级团队(人)", ordering="team_size")
     def team_size(self, d: Distributor) -> int:
         return d.team_size
 
-    @admin.display(description="已结算销售额(元)", ordering="settled_sales_fen")
+    @admin.display(description="已结算销售(元)", ordering="settled_sales_fen")
     def settled_sales(self, d: Distributor) -> str:
         return yuan(d.settled_sales_fen)
 
@@ -194,8 +197,8 @@ def _reject_application(application: DistributorApplication, actor_id: int, data
 
 @admin.register(DistributorApplication)
 class DistributorApplicationAdmin(StepAdmin, ServiceOnlyAdmin):
-    list_display = ("id", "applicant", "real_name", "masked_phone", "short_reason", "status", "created_at",
-                    "reviewed_by", "reviewed_at", "operations")  # fmt: skip
+    list_display = ("id", "applicant", "real_name", "masked_phone", "short_reason", "status", "created",
+                    "review", "operations")  # fmt: skip
     list_filter = (ApplicationStatusFilter,)
     list_select_related = ("user", "reviewed_by")
     search_fields = ("real_name", "phone", "user__nickname", "user__username", "user__phone")
@@ -232,9 +235,7 @@ class DistributorApplicationAdmin(StepAdmin, ServiceOnlyAdmin):
     def reject_selected(self, request, queryset):
         return self.bulk_step(request, queryset.select_related("user"), "reject", "reject_selected")
 
-    @admin.display(description="申请人", ordering="user__nickname")
-    def applicant(self, a: DistributorApplication) -> str:
-        return a.user.display_name
+    applicant = name_column("user.display_name", "申请人", ordering="user__nickname")
 
     @admin.display(description="手机号", ordering="phone")
     def masked_phone(self, a: DistributorApplication) -> str:
@@ -242,7 +243,17 @@ class DistributorApplicationAdmin(StepAdmin, ServiceOnlyAdmin):
 
     @admin.display(description="申请理由")
     def short_reason(self, a: DistributorApplication) -> str:
-        return a.reason if len(a.reason) <= 30 else f"{a.reason[:30]}…"
+        return clipped(a.reason, width_em=10)
+
+    created = time_column("created_at", "申请时间")
+
+    @admin.display(description="审核", ordering="reviewed_at")
+    def review(self, a: DistributorApplication) -> str:
+        """Who decided, and when, in one column (the list fits a 1366 px window)."""
+        if a.reviewed_at is None:
+            return "-"
+        who = clipped(a.reviewed_by.display_name if a.reviewed_by else "系统", width_em=NAME_EM)
+        return format_html('{}<span class="fx-sub">{}</span>', who, stamp(a.reviewed_at))
 
     @admin.display(description="操作")
     def operations(self, a: DistributorApplication) -> str:
@@ -272,10 +283,12 @@ def _bank_awaiting_payment(w: Withdrawal) -> bool:
 
 @admin.register(Withdrawal)
 class WithdrawalAdmin(StepAdmin, ServiceOnlyAdmin):
-    list_display = ("out_bill_no", "distributor_code", "amount", "fee", "net", "method", "status",
-                    "masked_account", "created_at", "operations")  # fmt: skip
+    # The fee sits under the amount and the card under the method: the list fits a 1366 px
+    # window (tests/browser/test_admin_lists.py).
+    list_display = ("out_bill_no", "distributor_name", "amount_and_fee", "net", "method_and_account", "status",
+                    "created", "operations")  # fmt: skip
     list_filter = (WithdrawalStatusFilter, "method")
-    list_select_related = ("distributor",)
+    list_select_related = ("distributor__user",)
     search_fields = ("out_bill_no", "distributor__code", "bank_account_name", "paid_reference")
     date_hierarchy = "created_at"
     list_per_page = 50
@@ -319,10 +332,6 @@ class WithdrawalAdmin(StepAdmin, ServiceOnlyAdmin):
     def reject_selected(self, request, queryset):
         return self.bulk_step(request, queryset, "reject", "reject_selected")
 
-    @admin.display(description="分销商", ordering="distributor__code")
-    def distributor_code(self, w: Withdrawal) -> str:
-        return w.distributor.code
-
     @admin.display(description="分销商")
     def distributor_link(self, w: Withdrawal) -> str:
         return admin_link("admin:distribution_distributor_change", [w.distributor_id], w.distributor.code)
@@ -339,9 +348,27 @@ class WithdrawalAdmin(StepAdmin, ServiceOnlyAdmin):
     def net(self, w: Withdrawal) -> str:
         return yuan(w.net_fen)
 
-    @admin.display(description="银行卡号")
-    def masked_account(self, w: Withdrawal) -> str:
-        return mask_account_no(w.bank_account_no) if w.bank_account_no else "-"
+    @admin.display(description="分销商", ordering="distributor__code")
+    def distributor_name(self, w: Withdrawal) -> str:
+        d = w.distributor
+        name = clipped(d.real_name or d.user.display_name, width_em=NAME_EM)
+        return format_html('{}<span class="fx-sub">{}</span>', name, d.code)
+
+    @admin.display(description="提现金额(元)", ordering="amount_fen")
+    def amount_and_fee(self, w: Withdrawal) -> str:
+        if not w.fee_fen:
+            return yuan(w.amount_fen)
+        return format_html('{}<span class="fx-sub">手续费 {}</span>', yuan(w.amount_fen), yuan(w.fee_fen))
+
+    @admin.display(description="方式", ordering="method")
+    def method_and_account(self, w: Withdrawal) -> str:
+        if not w.bank_account_no:
+            return w.get_method_display()
+        return format_html(
+            '{}<span class="fx-sub">{}</span>', w.get_method_display(), mask_account_no(w.bank_account_no)
+        )
+
+    created = time_column("created_at", "申请时间")
 
     @admin.display(description="操作")
     def operations(self, w: Withdrawal) -> str:

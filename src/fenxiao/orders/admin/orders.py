@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from fenxiao.core.admin_columns import name_column, time_column
 from fenxiao.core.admin_mixins import ReadOnlyInline, ServiceOnlyAdmin
 from fenxiao.core.errors import DomainError
 from fenxiao.core.money import yuan
@@ -170,16 +171,7 @@ class ShipForm(forms.Form):
 @admin.register(Order)
 class OrderAdmin(ServiceOnlyAdmin):
     change_form_template = "admin/orders/order/change_form.html"
-    list_display = (
-        "order_no",
-        "buyer_name",
-        "status",
-        "payable",
-        "receiver",
-        "receiver_phone",
-        "created_at",
-        "ship_link",
-    )
+    list_display = ("order_no", "buyer_name", "status", "payable", "consignee", "created", "ship_link")
     list_filter = ("status", "fulfilment_hold", BuyerFilter)
     list_select_related = ("buyer",)
     date_hierarchy = "created_at"
@@ -214,10 +206,13 @@ class OrderAdmin(ServiceOnlyAdmin):
             *super().get_urls(),
         ]
 
-    @admin.display(description="买家", ordering="buyer__nickname")
-    def buyer_name(self, order: Order) -> str:
-        return order.buyer.display_name
+    buyer_name = name_column("buyer.display_name", "买家", ordering="buyer__nickname")
 
+    @admin.display(description="收货人", ordering="receiver")
+    def consignee(self, order: Order) -> str:
+        return format_html('{}<span class="fx-sub">{}</span>', order.receiver, order.receiver_phone)
+
+    created = time_column("created_at", "下单时间")
     payable = yuan_column("payable_fen", "应付(元)")
     goods = yuan_column("goods_fen", "商品金额")
     shipping = yuan_column("shipping_fen", "运费")

@@ -5,6 +5,7 @@
 - ``{{ state|activity_state }}``: a seckill or group-buy window state in Chinese;
 - ``{{ html|rich_text }}``: operator HTML (a product's 详情) through the allow-list, ready to show;
 - ``{% cart_count as n %}``: the bottom bar's cart badge;
+- ``{% icon "wallet" %}``: a Lucide icon inlined as SVG (``storefront/icons.py``);
 - ``{% query_with request key=value %}``: this page's URL with some query parameters replaced
   (tabs, sorts, filters, pages; "" removes one)."""
 
@@ -17,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from fenxiao.core.money import fen_to_yuan
 from fenxiao.core.rich_text import sanitize_html
 from fenxiao.storefront import selectors
+from fenxiao.storefront.icons import icon_svg
 
 register = template.Library()
 
@@ -61,6 +63,11 @@ def cart_count(context) -> int:
     if request is None or not request.user.is_authenticated:
         return 0
     return selectors.cart_count(user_id=request.user.pk)
+
+
+@register.simple_tag
+def icon(name: str) -> SafeString:
+    return icon_svg(name)
 
 
 @register.simple_tag

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from fenxiao.accounts.services import user_login_wechat
 from fenxiao.core.errors import DomainError
 from fenxiao.orders import selectors as orders
+from fenxiao.orders.aftersales.selectors import aftersale_open_count_for_buyer
 from fenxiao.storefront import selectors
 from fenxiao.storefront.referral import bind_pending_referral
 from fenxiao.storefront.shortcuts import public_page, render_page, safe_next, shopper_page
@@ -69,11 +70,47 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(reverse("storefront:home"))
 
 
+# 我的's order shortcuts, as the mini-program's (pages/me/shortcuts.js): a tab of the order list
+# and its icon; 退款/售后 opens the after-sales list and counts the after-sales still in progress.
+ORDER_SHORTCUTS = (
+    ("pending_payment", "wallet"),
+    ("to_ship", "package"),
+    ("to_receive", "truck"),
+    ("completed", "package-check"),
+)
+# 已完成 is history, not something waiting for the shopper: no badge.
+NO_BADGE = {"completed"}
+
+
+def _order_shortcuts(user) -> list[dict]:
+    counts = orders.order_tab_counts_for_buyer(buyer=user)
+    orders_url = reverse("storefront:orders")
+    shortcuts = [
+        {
+            "key": key,
+            "label": orders.TAB_LABELS[key],
+            "icon": icon,
+            "url": f"{orders_url}?tab={key}",
+            "count": 0 if key in NO_BADGE else counts[key],
+        }
+        for key, icon in ORDER_SHORTCUTS
+    ]
+    shortcuts.append(
+        {
+            "key": "after_sales",
+            "label": "退款/售后",
+            "icon": "undo-2",
+            "url": reverse("storefront:aftersales"),
+            "count": aftersale_open_count_for_buyer(buyer=user),
+        }
+    )
+    return shortcuts
+
+
 @shopper_page
 def me(request: HttpRequest) -> HttpResponse:
     context = {
-        "counts": orders.order_tab_counts_for_buyer(buyer=request.user),
-        "tabs": orders.TAB_LABELS,
+        "shortcuts": _order_shortcuts(request.user),
         "distributor": selectors.active_distributor(user_id=request.user.pk),
     }
     return render_page(request, "storefront/me.html", context, title="我的", tab="me")
