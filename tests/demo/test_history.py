@@ -243,3 +243,28 @@ def test_the_plan_is_deterministic_for_a_seed(history):
 
     assert story(7) == story(7)
     assert story(7) != story(8)
+
+
+def test_shares_were_opened_before_they_bound_and_the_insights_count_them(rows):
+    from django.db.models import Sum
+
+    from fenxiao.distribution.models import ShareOpen
+
+    bound = Referral.objects.count()
+    opens = ShareOpen.objects.aggregate(n=Sum("opens"))["n"] or 0
+    assert bound > 100 and opens > bound  # some looked without binding
+    assert set(ShareOpen.objects.values_list("channel", flat=True)) == {"share", "poster", "scene"}
+
+
+def test_the_data_centre_follows_the_history_live_and_lands_in_the_bands():
+    from fenxiao.analytics.metrics.definitions import METRICS
+    from fenxiao.analytics.metrics.figures import figures_get
+    from fenxiao.analytics.periods import DayRange, local_day
+    from fenxiao.analytics.rollups.rebuild import rollups_rebuild
+
+    last = local_day(END)
+    checks = rollups_rebuild(first=last - timedelta(days=DAYS + 1), last=last, repair=False)
+    assert [c.day for c in checks if not c.equal] == []  # the live rollups equal a rebuild
+    figures = figures_get(DayRange(last - timedelta(days=29), last)).as_dict()
+    for key in ("distributor_activity_bps", "commission_share_bps", "conversion_bps", "k_factor_milli"):
+        assert METRICS[key].health(figures[key]) == "green", (key, figures[key])

@@ -18,7 +18,7 @@ import logging
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import time_machine
@@ -31,6 +31,7 @@ from fenxiao.catalog.models import Sku
 from fenxiao.core.errors import DomainError
 from fenxiao.core.extensions import run_sweeps
 from fenxiao.distribution.config.settings import settings_update, tier_save
+from fenxiao.distribution.insights.opens import share_open_record
 from fenxiao.distribution.models import Distributor, Tier
 from fenxiao.distribution.network.binding import referral_bind
 from fenxiao.distribution.network.enrolment import (
@@ -52,6 +53,9 @@ from fenxiao.promotions.invites.models import CampaignStatus, InviteCampaign
 
 from ..invites import reward_template
 from .plan import FREEZE_DAYS, Action, HistoryPlan, SkuOffer, plan_history
+
+# How a share that bound a newcomer was opened (a link shared in WeChat is a mini-program card).
+OPEN_CHANNEL = {"link": "share", "poster": "poster", "qrcode": "scene"}
 
 logger = logging.getLogger(__name__)
 
@@ -192,6 +196,12 @@ class _Replay:
             invite_accept(user=user, code=code)
         if person.referrer is not None:
             code = Distributor.objects.values_list("code", flat=True).get(user=self.users[person.referrer])
+            # The share was opened before it bound anyone: by this newcomer, and earlier that day
+            # by a few people who only looked (the distributor's insights show both).
+            channel = OPEN_CHANNEL[person.source]
+            now = timezone.now()
+            for hours_before in range(person.idx % 3, -1, -1):
+                share_open_record(code=code, channel=channel, at=now - timedelta(hours=hours_before * 3))
             referral_bind(user_id=user.id, code=code, source=person.source)
 
     def _apply(self, action: Action) -> None:
