@@ -35,8 +35,8 @@ def test_concurrent_payment_events_keep_the_rollups_exact():
         for day in (3, 0, 5, 1):  # one buyer, four days, paid out of order
             with time_machine.travel(START + timedelta(days=day), tick=False):
                 orders.append(mark_paid(place_order(loyal, (sku.id, 1))))
-        for user in others:  # four buyers on one day
-            with time_machine.travel(START + timedelta(days=5, minutes=user.id), tick=False):
+        for minute, user in enumerate(others):  # four buyers on one day
+            with time_machine.travel(START + timedelta(days=5, minutes=minute), tick=False):
                 orders.append(mark_paid(place_order(user, (sku.id, 2))))
     finally:
         extensions.subscribe("order_paid", handlers.on_order_paid)

@@ -13,10 +13,12 @@ from __future__ import annotations
 import io
 from collections import defaultdict
 from datetime import datetime, timedelta
+from importlib import import_module
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.test import override_settings
 
@@ -49,7 +51,11 @@ def history(django_db_setup, django_db_blocker, tmp_path_factory):
         try:
             yield result
         finally:
+            # Empty the database for the next modules as the migrations left it: flushing also
+            # removes the rows a data migration wrote (the default tiers), which the tests that
+            # run after this module (non-transactional ones, in the same database) rely on.
             call_command("flush", interactive=False, verbosity=0)
+            import_module("fenxiao.distribution.migrations.0002_default_tiers").create_tiers(django_apps, None)
 
 
 @pytest.fixture(scope="module")

@@ -96,3 +96,21 @@ def test_health_bands(key, value, health):
 
 def test_repurchase_band_is_30_to_40_percent():
     assert (REPURCHASE.health(3000), REPURCHASE.health(4100)) == ("green", "amber")
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "mask"),
+    [
+        (date(2026, 3, 1), date(2026, 3, 1), 0b1),
+        (date(2026, 3, 2), date(2026, 3, 4), 0b1110),
+        (date(2026, 3, 1), date(2026, 3, 31), (1 << 31) - 1),
+        (date(2026, 2, 28), date(2026, 2, 28), 1 << 27),
+    ],
+)
+def test_days_mask_sets_exactly_the_bits_of_the_days(first, last, mask):
+    from fenxiao.analytics.rollups.sold_months import day_bit, days_mask
+
+    assert days_mask(first, last) == mask
+    assert all(
+        days_mask(first, last) & day_bit(date(first.year, first.month, d)) for d in range(first.day, last.day + 1)
+    )

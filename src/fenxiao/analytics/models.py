@@ -153,6 +153,30 @@ class BuyerReturnMonth(models.Model):
         return f"{self.day} ← {self.prev_month}"
 
 
+class SoldMonth(models.Model):
+    """The days of one month on which a distributor (level 1) or a product sold, as bits of
+    ``days`` (bit 0 = the 1st). "Who sold at least once in a period" then reads at most one row
+    per entity and month: whole months by their row, the period's partial first and last month by
+    a bit test, where the day rows would be one per entity and day."""
+
+    class Kind(models.TextChoices):
+        DISTRIBUTOR = "distributor", "分销商"
+        PRODUCT = "product", "商品"
+
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices)
+    entity_id = models.BigIntegerField("分销商或商品 ID")
+    month = models.DateField("月份（当月 1 日）")
+    days = models.BigIntegerField("有销售的日期（按位）", default=0)
+
+    class Meta:
+        verbose_name = "月度动销"
+        verbose_name_plural = verbose_name
+        constraints = [models.UniqueConstraint(fields=["kind", "month", "entity_id"], name="sold_month_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.entity_id} @ {self.month:%Y-%m}"
+
+
 class DistributorDay(models.Model):
     """Paid orders a distributor referred at level 1 (the order's snapshot) on one day."""
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 
-from fenxiao.analytics.models import BuyerDay, BuyerProfile, BuyerReturnMonth, DistributorDay, ProductDay, SalesDay
+from fenxiao.analytics.models import BuyerDay, BuyerProfile, BuyerReturnMonth, SalesDay, SoldMonth
 from fenxiao.analytics.periods import DayRange, month_start
+from fenxiao.analytics.rollups.sold_months import sold_in
 from fenxiao.catalog.models import Product
 from fenxiao.core.ratios import bps, half_up, milli
 from fenxiao.distribution.models import Distributor, DistributorStatus
@@ -96,38 +97,34 @@ def distributor_activity_bps(span: DayRange) -> int | None:
     """分销商动销率: active distributors (at the period's end) with at least one paid order in the
     period whose level-1 referrer (the order's snapshot) is them ÷ active distributors."""
     active = active_distributors(span)
-    selling = active.filter(
-        Exists(DistributorDay.objects.filter(distributor_id=OuterRef("pk"), day__gte=span.first, day__lte=span.last))
-    )
+    selling = active.filter(pk__in=sold_in(kind=SoldMonth.Kind.DISTRIBUTOR, span=span))
     return bps(selling.count(), active.count())
 
 
 def converted_buyers(span: DayRange) -> int:
     """Users whose first paid order falls in the period and who became distributors within 30 days
-    after it (never before it: a distributor who then buys was not converted by buying)."""
-    joined_after_first_order = BuyerProfile.objects.filter(
-        buyer_id=OuterRef("user_id"),
-        first_day__gte=span.first,
-        first_day__lte=span.last,
-        first_paid_at__lte=OuterRef("joined_at"),
-        first_paid_at__gte=OuterRef("joined_at") - CONVERSION_WINDOW,
+    after it (never before it: a distributor who then buys was not converted by buying).
+
+    Read from the distributors' side (those who joined in the period or up to 30 days after it,
+    a few thousand at most) and matched to their buyer profiles by key, in two queries."""
+    joined = dict(
+        Distributor.objects.filter(joined_at__gte=span.start, joined_at__lt=span.end + CONVERSION_WINDOW).values_list(
+            "user_id", "joined_at"
+        )
     )
-    return (
-        Distributor.objects.filter(joined_at__gte=span.start, joined_at__lt=span.end + CONVERSION_WINDOW)
-        .filter(Exists(joined_after_first_order))
-        .count()
-    )
+    if not joined:
+        return 0
+    firsts = BuyerProfile.objects.filter(
+        buyer_id__in=list(joined), first_day__gte=span.first, first_day__lte=span.last
+    ).values_list("buyer_id", "first_paid_at")
+    return sum(1 for buyer_id, first in firsts if first <= joined[buyer_id] <= first + CONVERSION_WINDOW)
 
 
 def product_activity_bps(span: DayRange) -> int | None:
     """商品动销率: products on the shelf now with at least one unit paid for in the period ÷
     products on the shelf now (the shelf's history is not kept)."""
     on_shelf = Product.objects.filter(is_on_shelf=True)
-    sold = on_shelf.filter(
-        Exists(
-            ProductDay.objects.filter(product_id=OuterRef("pk"), day__gte=span.first, day__lte=span.last, units__gt=0)
-        )
-    )
+    sold = on_shelf.filter(pk__in=sold_in(kind=SoldMonth.Kind.PRODUCT, span=span))
     return bps(sold.count(), on_shelf.count())
 
 

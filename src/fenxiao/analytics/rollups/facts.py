@@ -27,9 +27,11 @@ from fenxiao.analytics.models import (
     ProductDay,
     RefundFact,
     SalesDay,
+    SoldMonth,
 )
 from fenxiao.analytics.periods import month_start
 from fenxiao.analytics.rollups.counters import bump
+from fenxiao.analytics.rollups.sold_months import sold_on
 from fenxiao.analytics.rollups.source import (
     OrderContribution,
     acquisition_sources,
@@ -119,8 +121,10 @@ def _count_order(c: OrderContribution) -> None:
             units=c.units,
             gmv_fen=c.gmv_fen,
         )
+        sold_on(kind=SoldMonth.Kind.DISTRIBUTOR, entity_ids=[c.distributor_id], day=c.day)
     for product_id, (units, gmv_fen) in sorted(c.products.items()):
         bump(ProductDay, {"product_id": product_id, "day": c.day}, orders=1, units=units, gmv_fen=gmv_fen)
+    sold_on(kind=SoldMonth.Kind.PRODUCT, entity_ids=c.products, day=c.day)
     _add_paid_day(c.buyer_id, c.day, c.gmv_fen)
 
 

@@ -22,9 +22,11 @@ from fenxiao.analytics.models import (
     ProductDay,
     RefundFact,
     SalesDay,
+    SoldMonth,
 )
 from fenxiao.analytics.periods import DayRange, local_day
 from fenxiao.analytics.rollups.facts import return_month
+from fenxiao.analytics.rollups.sold_months import not_sold_on, sold_on, sold_that_day
 from fenxiao.analytics.rollups.source import (
     OrderContribution,
     acquisition_sources,
@@ -54,6 +56,7 @@ class DayState:
     facts: dict[int, tuple[Any, ...]] = field(default_factory=dict)
     refunds: dict[int, tuple[int, int]] = field(default_factory=dict)  # order, amount
     profiles: dict[int, tuple[int, datetime, str]] = field(default_factory=dict)  # first order, paid_at, source
+    sold: dict[str, set[int]] = field(default_factory=dict)  # SoldMonth kind → what sold that day
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,7 @@ def day_from_source(day: date) -> DayState:
         if source == BuyerSource.DISTRIBUTION:
             sales["new_buyer_commission_fen"] += first.commission_fen
 
+    state.sold = {SoldMonth.Kind.DISTRIBUTOR: set(state.distributors), SoldMonth.Kind.PRODUCT: set(state.products)}
     for refund_id, order_id, _day, amount_fen in succeeded_refunds(
         Refund.objects.filter(succeeded_at__gte=span.start, succeeded_at__lt=span.end)
     ):
@@ -157,6 +161,7 @@ def day_as_stored(day: date) -> DayState:
     state.refunds = {
         r: (o, a) for r, o, a in RefundFact.objects.filter(day=day).values_list("refund_id", "order_id", "amount_fen")
     }
+    state.sold = {kind: sold_that_day(kind=kind, day=day) for kind in SoldMonth.Kind.values}
     state.profiles = {
         b: (o, at, s)
         for b, o, at, s in BuyerProfile.objects.filter(first_day=day).values_list(
@@ -168,7 +173,7 @@ def day_as_stored(day: date) -> DayState:
 
 def differences(want: DayState, have: DayState) -> list[str]:
     out = []
-    for name in ("sales", "distributors", "products", "buyer_days", "returns", "facts", "refunds", "profiles"):
+    for name in ("sales", "distributors", "products", "buyer_days", "returns", "facts", "refunds", "profiles", "sold"):
         w, h = getattr(want, name), getattr(have, name)
         if w == h:
             continue
@@ -222,14 +227,23 @@ def _replace(day: date, want: DayState) -> None:
         RefundFact(refund_id=r, order_id=o, day=day, amount_fen=a) for r, (o, a) in want.refunds.items()
     )
     _replace_profiles(day, want)
+    for kind, ids in want.sold.items():
+        not_sold_on(kind=kind, entity_ids=sold_that_day(kind=kind, day=day) - ids, day=day)
+        sold_on(kind=kind, entity_ids=ids, day=day)
 
 
 def _replace_profiles(day: date, want: DayState) -> None:
-    for buyer_id, (order_id, paid_at, source) in want.profiles.items():
-        BuyerProfile.objects.update_or_create(
-            buyer_id=buyer_id,
-            defaults={"first_order_id": order_id, "first_paid_at": paid_at, "first_day": day, "source": source},
-        )
+    wanted = [
+        BuyerProfile(buyer_id=b, first_order_id=o, first_paid_at=at, first_day=day, source=source)
+        for b, (o, at, source) in want.profiles.items()
+    ]
+    have = set(BuyerProfile.objects.filter(pk__in=list(want.profiles)).values_list("pk", flat=True))
+    BuyerProfile.objects.bulk_create([p for p in wanted if p.buyer_id not in have])
+    BuyerProfile.objects.bulk_update(
+        [p for p in wanted if p.buyer_id in have],
+        ["first_order_id", "first_paid_at", "first_day", "source"],
+        batch_size=500,
+    )
     # A profile that named this day wrongly: its buyer's first order is elsewhere (that day's
     # rebuild recounts it) or there is none.
     for profile in BuyerProfile.objects.filter(first_day=day).exclude(buyer_id__in=list(want.profiles)):
