@@ -44,7 +44,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from analytics.checks import prove_days, prove_period
-from analytics.timing import measure_reads, rebuild, slowest_statements
+from analytics.timing import analyze_rollups, clear_days, measure_reads, rebuild, slowest_statements
 from common.base import BenchError, git_revision, run_main
 from common.database import ensure_database
 
@@ -68,6 +68,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--runs", type=int, default=50, help="timed calls of each read (default 50)")
     p.add_argument("--warmup", type=int, default=5, help="untimed calls of each read first (default 5)")
     p.add_argument("--skip-rebuild", action="store_true", help="reuse the rollups a previous run built")
+    p.add_argument(
+        "--rebuild-last",
+        type=int,
+        metavar="N",
+        help="on a loaded shop: empty the rollups of the last N days and rebuild only those",
+    )
     p.add_argument("--seed", type=int, default=18, help="random seed of the shop (default 18)")
     p.add_argument("--json", type=Path, help="also write the results as JSON to this file")
     args = p.parse_args(argv)
@@ -230,6 +236,7 @@ def main(argv: list[str] | None = None) -> int:
         setup_django(args.database_url, Path(sandbox))
         from django.db import connection, connections
 
+        from fenxiao.analytics.periods import day_start
         from fenxiao.orders.models import Order
 
         try:
@@ -245,8 +252,16 @@ def main(argv: list[str] | None = None) -> int:
             sql("ANALYZE")
             paid = Order.objects.filter(paid_at__isnull=False).count()
             if not args.skip_rebuild:
-                print(f"\nrebuild: rollups_rebuild({first} .. {last}) ...", flush=True)
-                r = rebuild(first, last)
+                start = first
+                if args.rebuild_last:
+                    start = max(first, last - timedelta(days=args.rebuild_last - 1))
+                    clear_days(start, last)
+                    analyze_rollups()
+                    paid = Order.objects.filter(
+                        paid_at__gte=day_start(start), paid_at__lt=day_start(last + timedelta(days=1))
+                    ).count()
+                print(f"\nrebuild: rollups_rebuild({start} .. {last}) ...", flush=True)
+                r = rebuild(start, last)
                 print_rebuild(r, paid)
                 results["rebuild"] = {
                     "seconds": r.seconds,
