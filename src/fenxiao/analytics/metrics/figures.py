@@ -4,10 +4,11 @@ same, and ``tests/analytics`` recompute every one from the raw rows and compare.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 
-from django.db.models import Q, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 
 from fenxiao.analytics.models import BuyerDay, BuyerProfile, BuyerReturnMonth, SalesDay, SoldMonth
@@ -105,19 +106,19 @@ def converted_buyers(span: DayRange) -> int:
     """Users whose first paid order falls in the period and who became distributors within 30 days
     after it (never before it: a distributor who then buys was not converted by buying).
 
-    Read from the distributors' side (those who joined in the period or up to 30 days after it,
-    a few thousand at most) and matched to their buyer profiles by key, in two queries."""
-    joined = dict(
-        Distributor.objects.filter(joined_at__gte=span.start, joined_at__lt=span.end + CONVERSION_WINDOW).values_list(
-            "user_id", "joined_at"
-        )
+    Read from the distributors' side: those who joined in the period or up to 30 days after it."""
+    joined_after_first_order = BuyerProfile.objects.filter(
+        buyer_id=OuterRef("user_id"),
+        first_day__gte=span.first,
+        first_day__lte=span.last,
+        first_paid_at__lte=OuterRef("joined_at"),
+        first_paid_at__gte=OuterRef("joined_at") - CONVERSION_WINDOW,
     )
-    if not joined:
-        return 0
-    firsts = BuyerProfile.objects.filter(
-        buyer_id__in=list(joined), first_day__gte=span.first, first_day__lte=span.last
-    ).values_list("buyer_id", "first_paid_at")
-    return sum(1 for buyer_id, first in firsts if first <= joined[buyer_id] <= first + CONVERSION_WINDOW)
+    return (
+        Distributor.objects.filter(joined_at__gte=span.start, joined_at__lt=span.end + CONVERSION_WINDOW)
+        .filter(Exists(joined_after_first_order))
+        .count()
+    )
 
 
 def product_activity_bps(span: DayRange) -> int | None:
@@ -128,29 +129,46 @@ def product_activity_bps(span: DayRange) -> int | None:
     return bps(sold.count(), on_shelf.count())
 
 
-def figures_get(span: DayRange) -> Figures:
+FIGURE_KEYS = tuple(Figures.__dataclass_fields__)
+BuyersOf = Callable[[DayRange], int]
+
+
+def figure_values(span: DayRange, keys: Iterable[str] | None = None, *, buyers_of: BuyersOf = distinct_buyers) -> dict:
+    """The figures named in ``keys`` (all by default), each computed only when asked for: a
+    trend of GMV needs one ``SUM``, not the distinct counts. ``buyers_of`` lets a caller that
+    asks about overlapping periods (an overview and the period before it) count each once."""
+    wanted = set(FIGURE_KEYS if keys is None else keys)
     s = sales_sums(span)
-    buyers = s["buyers"] if span.days == 1 else distinct_buyers(span)
-    referred_new = s["new_buyers_distribution"] + s["new_buyers_invite"]
-    return Figures(
-        gmv_fen=s["gmv_fen"],
-        paid_orders=s["paid_orders"],
-        buyers=buyers,
-        aov_fen=half_up(s["gmv_fen"], buyers),
-        per_order_fen=half_up(s["gmv_fen"], s["paid_orders"]),
-        refund_fen=s["refund_fen"],
-        distributor_activity_bps=distributor_activity_bps(span),
-        commission_fen=s["commission_fen"],
-        commission_share_bps=bps(s["commission_fen"], s["gmv_fen"]),
-        distribution_gmv_share_bps=bps(s["referred_gmv_fen"], s["gmv_fen"]),
-        conversion_bps=bps(converted_buyers(span), s["new_buyers"]),
-        k_factor_milli=milli(referred_new, distinct_buyers(span.previous())),
-        new_buyers=s["new_buyers"],
-        new_buyer_sources={
-            "distribution": s["new_buyers_distribution"],
-            "invite": s["new_buyers_invite"],
-            "organic": s["new_buyers_organic"],
-        },
-        cac_fen=half_up(s["new_buyer_commission_fen"], s["new_buyers_distribution"]),
-        product_activity_bps=product_activity_bps(span),
-    )
+    out: dict[str, object] = {}
+
+    def period_buyers() -> int:
+        return s["buyers"] if span.days == 1 else buyers_of(span)
+
+    if wanted & {"buyers", "aov_fen"}:
+        buyers = period_buyers()
+        out["buyers"], out["aov_fen"] = buyers, half_up(s["gmv_fen"], buyers)
+    for key in ("gmv_fen", "paid_orders", "refund_fen", "commission_fen", "new_buyers"):
+        out[key] = s[key]
+    out["per_order_fen"] = half_up(s["gmv_fen"], s["paid_orders"])
+    out["commission_share_bps"] = bps(s["commission_fen"], s["gmv_fen"])
+    out["distribution_gmv_share_bps"] = bps(s["referred_gmv_fen"], s["gmv_fen"])
+    out["new_buyer_sources"] = {
+        "distribution": s["new_buyers_distribution"],
+        "invite": s["new_buyers_invite"],
+        "organic": s["new_buyers_organic"],
+    }
+    out["cac_fen"] = half_up(s["new_buyer_commission_fen"], s["new_buyers_distribution"])
+    if "distributor_activity_bps" in wanted:
+        out["distributor_activity_bps"] = distributor_activity_bps(span)
+    if "conversion_bps" in wanted:
+        out["conversion_bps"] = bps(converted_buyers(span), s["new_buyers"])
+    if "k_factor_milli" in wanted:
+        referred_new = s["new_buyers_distribution"] + s["new_buyers_invite"]
+        out["k_factor_milli"] = milli(referred_new, buyers_of(span.previous()))
+    if "product_activity_bps" in wanted:
+        out["product_activity_bps"] = product_activity_bps(span)
+    return {key: out[key] for key in FIGURE_KEYS if key in wanted}
+
+
+def figures_get(span: DayRange, *, buyers_of: BuyersOf = distinct_buyers) -> Figures:
+    return Figures(**figure_values(span, buyers_of=buyers_of))

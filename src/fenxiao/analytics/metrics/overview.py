@@ -4,9 +4,10 @@ equal length just before it, with the definitions and health bands."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from fenxiao.analytics.metrics.definitions import METRICS, Health
-from fenxiao.analytics.metrics.figures import Figures, figures_get
+from fenxiao.analytics.metrics.figures import Figures, distinct_buyers, figures_get
 from fenxiao.analytics.periods import DayRange
 
 
@@ -21,7 +22,8 @@ class Overview:
 
 def overview_get(*, span: DayRange) -> Overview:
     previous_span = span.previous()
-    metrics = figures_get(span)
+    buyers_of = cache(distinct_buyers)  # the previous period's buyers serve both K-factors' needs
+    metrics = figures_get(span, buyers_of=buyers_of)
     values = metrics.as_dict()
     health = {}
     for key, definition in METRICS.items():
@@ -32,6 +34,6 @@ def overview_get(*, span: DayRange) -> Overview:
         span=span,
         previous_span=previous_span,
         metrics=metrics,
-        previous=figures_get(previous_span),
+        previous=figures_get(previous_span, buyers_of=buyers_of),
         health=health,
     )

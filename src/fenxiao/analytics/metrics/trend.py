@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 from typing import Literal
 
-from fenxiao.analytics.metrics.figures import figures_get
+from fenxiao.analytics.metrics.figures import distinct_buyers, figure_values
 from fenxiao.analytics.periods import DayRange, month_end
 
 Granularity = Literal["day", "week", "month"]
@@ -65,14 +66,17 @@ def trend_get(*, metric: str, span: DayRange, granularity: Granularity) -> Trend
 def trends_get(*, metrics: list[str], span: DayRange, granularity: Granularity) -> list[Trend]:
     """Several metrics over the same buckets, each bucket's figures computed once: the data
     centre page draws four or more trends at a time, and each ``figures_get`` is a few queries."""
-    per_bucket = [(bucket, figures_get(bucket)) for bucket in buckets(span, granularity)]
+    buyers_of = cache(distinct_buyers)  # a week's K-factor needs the week before's buyers
+    per_bucket = [
+        (bucket, figure_values(bucket, metrics, buyers_of=buyers_of)) for bucket in buckets(span, granularity)
+    ]
     return [
         Trend(
             metric=metric,
             granularity=granularity,
             points=[
-                TrendPoint(label=_label(bucket, granularity), span=bucket, value=getattr(figures, metric))
-                for bucket, figures in per_bucket
+                TrendPoint(label=_label(bucket, granularity), span=bucket, value=values[metric])
+                for bucket, values in per_bucket
             ],
         )
         for metric in metrics
