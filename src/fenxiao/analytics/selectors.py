@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from fenxiao.accounts.models import User
+from fenxiao.analytics.periods import month_start, next_month, shop_zone
 from fenxiao.distribution.models import (
     ApplicationStatus,
     Distributor,
@@ -36,10 +35,6 @@ class Period:
     end: datetime
 
 
-def shop_zone() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
-
-
 def _period(first: date, after: date) -> Period:
     zone = shop_zone()
     return Period(
@@ -57,9 +52,7 @@ def today_period(now: datetime | None = None) -> Period:
 
 def month_period(now: datetime | None = None) -> Period:
     day = timezone.localtime(now or timezone.now(), shop_zone()).date()
-    first = day.replace(day=1)
-    after = date(first.year + 1, 1, 1) if first.month == 12 else date(first.year, first.month + 1, 1)
-    return _period(first, after)
+    return _period(month_start(day), next_month(day))
 
 
 @dataclass(frozen=True)

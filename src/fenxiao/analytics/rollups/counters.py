@@ -9,11 +9,14 @@ from typing import Any
 from django.db.models import F, Model
 
 
-def bump(model: type[Model], key: dict[str, Any], **deltas: int) -> None:
+def bump(model: type[Model], key: dict[str, Any], **deltas: int) -> bool:
+    """True when the row did not exist yet: the first contribution to it (a concurrent first
+    may say so too)."""
     moves = {name: F(name) + delta for name, delta in deltas.items() if delta}
     if not moves:
-        return
+        return False
     if model.objects.filter(**key).update(**moves):
-        return
+        return False
     model.objects.bulk_create([model(**key)], ignore_conflicts=True)
     model.objects.filter(**key).update(**moves)
+    return True

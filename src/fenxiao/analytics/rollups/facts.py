@@ -113,18 +113,17 @@ def _count_order(c: OrderContribution) -> None:
         referred_gmv_fen=c.gmv_fen if c.referred else 0,
         commission_fen=c.commission_fen,
     )
-    if c.distributor_id is not None:
-        bump(
-            DistributorDay,
-            {"distributor_id": c.distributor_id, "day": c.day},
-            orders=1,
-            units=c.units,
-            gmv_fen=c.gmv_fen,
-        )
+    # A day's bit in ``SoldMonth`` is set with the day's row, not again for every order.
+    if c.distributor_id is not None and bump(
+        DistributorDay, {"distributor_id": c.distributor_id, "day": c.day}, orders=1, units=c.units, gmv_fen=c.gmv_fen
+    ):
         sold_on(kind=SoldMonth.Kind.DISTRIBUTOR, entity_ids=[c.distributor_id], day=c.day)
-    for product_id, (units, gmv_fen) in sorted(c.products.items()):
-        bump(ProductDay, {"product_id": product_id, "day": c.day}, orders=1, units=units, gmv_fen=gmv_fen)
-    sold_on(kind=SoldMonth.Kind.PRODUCT, entity_ids=c.products, day=c.day)
+    first_sales = [
+        product_id
+        for product_id, (units, gmv_fen) in sorted(c.products.items())
+        if bump(ProductDay, {"product_id": product_id, "day": c.day}, orders=1, units=units, gmv_fen=gmv_fen)
+    ]
+    sold_on(kind=SoldMonth.Kind.PRODUCT, entity_ids=first_sales, day=c.day)
     _add_paid_day(c.buyer_id, c.day, c.gmv_fen)
 
 
