@@ -1,3 +1,5 @@
+"""The audit log, read-only: what operators changed, and every read of sensitive data."""
+
 from __future__ import annotations
 
 from django.contrib import admin
