@@ -22,4 +22,5 @@ class AnalyticsConfig(AppConfig):
         subscribe("order_line_refunded", handlers.on_order_refunded)
         subscribe("order_closed", handlers.on_order_refunded)
         subscribe("commission_changed", handlers.on_commission_changed)
+        subscribe("distributor_joined", handlers.on_distributor_joined)
         register_sweep("analytics.reconcile", handlers.sweep_reconcile)

@@ -11,12 +11,16 @@ All days are local dates in the shop's time zone (``settings.TIME_ZONE``)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import models
 
 # Who may read the data centre (its page, its API, the home page's glance).
 DATACENTRE_PERMISSION = "analytics.view_datacentre"
+
+# 消费者转分销商: a new buyer converted when they became a distributor within this long after
+# paying their first order (joining before it is not a conversion by buying).
+CONVERSION_WINDOW = timedelta(days=30)
 
 # ``BuyerReturnMonth.prev_month`` of a buyer's first paid day: there is no previous one.
 FIRST_PURCHASE = date(1900, 1, 1)
@@ -82,6 +86,9 @@ class SalesDay(models.Model):
     new_buyers_invite = models.IntegerField("邀请带来的新付款用户", default=0)
     new_buyers_organic = models.IntegerField("自然新付款用户", default=0)
     new_buyer_commission_fen = models.BigIntegerField("分销新客首单佣金(分)", default=0)
+    # New buyers of the day (their first paid order fell on it) who became distributors within
+    # ``CONVERSION_WINDOW`` after paying it: counted on the first-paid day when they join.
+    converted_buyers = models.IntegerField("首单后 30 天内成为分销商", default=0)
 
     class Meta:
         verbose_name = "每日经营汇总"
@@ -100,6 +107,9 @@ class BuyerProfile(models.Model):
     first_paid_at = models.DateTimeField("首单付款时间", null=True, blank=True)
     first_day = models.DateField("首单付款日", null=True, blank=True, db_index=True)
     source = models.CharField("来源", max_length=16, choices=BuyerSource.choices, blank=True, default="")
+    # Whether ``SalesDay.converted_buyers`` of ``first_day`` counts this buyer, so a replayed
+    # "distributor joined" event or a moved first order changes the count exactly once.
+    converted = models.BooleanField("首单后 30 天内成为分销商", default=False)
 
     class Meta:
         verbose_name = "付款用户档案"
@@ -175,6 +185,27 @@ class SoldMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.entity_id} @ {self.month:%Y-%m}"
+
+
+class SoldYear(models.Model):
+    """The months of one calendar year in which a distributor or a product sold (bit 0 =
+    January), kept with ``SoldMonth``: a month's bit is set while its row has any day set. "Who
+    sold in a year's period" then reads at most two of these per entity for the whole months and
+    the ``SoldMonth`` rows of the period's two edge months, where the month rows alone were
+    thirteen per entity."""
+
+    kind = models.CharField("类型", max_length=16, choices=SoldMonth.Kind.choices)
+    entity_id = models.BigIntegerField("分销商或商品 ID")
+    year = models.DateField("年份（当年 1 月 1 日）")
+    months = models.IntegerField("有销售的月份（按位）", default=0)
+
+    class Meta:
+        verbose_name = "年度动销"
+        verbose_name_plural = verbose_name
+        constraints = [models.UniqueConstraint(fields=["kind", "year", "entity_id"], name="sold_year_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.entity_id} @ {self.year:%Y}"
 
 
 class DistributorDay(models.Model):

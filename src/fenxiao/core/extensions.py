@@ -27,6 +27,8 @@ make a replay add nothing). Names and payloads are a published contract:
 - ``order_completed(order_id)``
 - ``commission_changed(order_id)`` (distribution: commission booked for the order, or reduced by
   a refund, whether by the event handlers or by their repair sweeps)
+- ``distributor_joined(distributor_id, user_id)`` (distribution: a user became a distributor, by
+  any policy)
 
 **Sweeps** are the timed rules: idempotent functions of "now" that find what is due and do it
 through the same services a person would use. Celery beat runs a round in production

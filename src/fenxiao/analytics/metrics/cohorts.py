@@ -12,6 +12,7 @@ from fenxiao.analytics.metrics.definitions import REPURCHASE, Health
 from fenxiao.analytics.metrics.figures import distinct_buyers
 from fenxiao.analytics.models import BuyerReturnMonth
 from fenxiao.analytics.periods import DayRange, month_end, next_month, today
+from fenxiao.core.plans import custom_plans
 from fenxiao.core.ratios import bps
 
 MAX_MONTHS = 36
@@ -40,6 +41,7 @@ def month_count(from_month: date, to_month: date) -> int:
     return (to_month.year - from_month.year) * 12 + to_month.month - from_month.month + 1
 
 
+@custom_plans()
 def cohorts_get(*, from_month: date, to_month: date) -> list[CohortRow]:
     rows = []
     month = from_month.replace(day=1)

@@ -6,19 +6,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
-from datetime import timedelta
 
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 
-from fenxiao.analytics.models import BuyerDay, BuyerProfile, BuyerReturnMonth, SalesDay, SoldMonth
+from fenxiao.analytics.models import BuyerDay, BuyerReturnMonth, SalesDay, SoldMonth
 from fenxiao.analytics.periods import DayRange, month_start
 from fenxiao.analytics.rollups.sold_months import sold_in
 from fenxiao.catalog.models import Product
 from fenxiao.core.ratios import bps, half_up, milli
 from fenxiao.distribution.models import Distributor, DistributorStatus
 
-CONVERSION_WINDOW = timedelta(days=30)
 SALES_SUMS = (
     "gmv_fen",
     "paid_orders",
@@ -32,6 +30,7 @@ SALES_SUMS = (
     "new_buyers_invite",
     "new_buyers_organic",
     "new_buyer_commission_fen",
+    "converted_buyers",
 )
 
 
@@ -98,34 +97,15 @@ def distributor_activity_bps(span: DayRange) -> int | None:
     """分销商动销率: active distributors (at the period's end) with at least one paid order in the
     period whose level-1 referrer (the order's snapshot) is them ÷ active distributors."""
     active = active_distributors(span)
-    selling = active.filter(pk__in=sold_in(kind=SoldMonth.Kind.DISTRIBUTOR, span=span))
+    selling = active.filter(sold_in(kind=SoldMonth.Kind.DISTRIBUTOR, span=span))
     return bps(selling.count(), active.count())
-
-
-def converted_buyers(span: DayRange) -> int:
-    """Users whose first paid order falls in the period and who became distributors within 30 days
-    after it (never before it: a distributor who then buys was not converted by buying).
-
-    Read from the distributors' side: those who joined in the period or up to 30 days after it."""
-    joined_after_first_order = BuyerProfile.objects.filter(
-        buyer_id=OuterRef("user_id"),
-        first_day__gte=span.first,
-        first_day__lte=span.last,
-        first_paid_at__lte=OuterRef("joined_at"),
-        first_paid_at__gte=OuterRef("joined_at") - CONVERSION_WINDOW,
-    )
-    return (
-        Distributor.objects.filter(joined_at__gte=span.start, joined_at__lt=span.end + CONVERSION_WINDOW)
-        .filter(Exists(joined_after_first_order))
-        .count()
-    )
 
 
 def product_activity_bps(span: DayRange) -> int | None:
     """商品动销率: products on the shelf now with at least one unit paid for in the period ÷
     products on the shelf now (the shelf's history is not kept)."""
     on_shelf = Product.objects.filter(is_on_shelf=True)
-    sold = on_shelf.filter(pk__in=sold_in(kind=SoldMonth.Kind.PRODUCT, span=span))
+    sold = on_shelf.filter(sold_in(kind=SoldMonth.Kind.PRODUCT, span=span))
     return bps(sold.count(), on_shelf.count())
 
 
@@ -161,7 +141,9 @@ def figure_values(span: DayRange, keys: Iterable[str] | None = None, *, buyers_o
     if "distributor_activity_bps" in wanted:
         out["distributor_activity_bps"] = distributor_activity_bps(span)
     if "conversion_bps" in wanted:
-        out["conversion_bps"] = bps(converted_buyers(span), s["new_buyers"])
+        # Users whose first paid order falls in the period and who became distributors within
+        # 30 days after it, counted on the first-paid day when they join (``SalesDay``).
+        out["conversion_bps"] = bps(s["converted_buyers"], s["new_buyers"])
     if "k_factor_milli" in wanted:
         referred_new = s["new_buyers_distribution"] + s["new_buyers_invite"]
         out["k_factor_milli"] = milli(referred_new, buyers_of(span.previous()))

@@ -9,6 +9,7 @@ from functools import cache
 from fenxiao.analytics.metrics.definitions import METRICS, Health
 from fenxiao.analytics.metrics.figures import Figures, distinct_buyers, figures_get
 from fenxiao.analytics.periods import DayRange
+from fenxiao.core.plans import custom_plans
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class Overview:
     health: dict[str, Health]
 
 
+@custom_plans()
 def overview_get(*, span: DayRange) -> Overview:
     previous_span = span.previous()
     buyers_of = cache(distinct_buyers)  # the previous period's buyers serve both K-factors' needs

@@ -12,6 +12,7 @@ from django.db.models import Sum
 from fenxiao.analytics.models import DistributorDay, ProductDay
 from fenxiao.analytics.periods import DayRange
 from fenxiao.catalog.models import Category, Product
+from fenxiao.core.plans import custom_plans
 from fenxiao.distribution.models import Distributor
 
 Kind = Literal["products", "distributors", "categories"]
@@ -73,6 +74,7 @@ def _names(kind: Kind, ids: list[int]) -> dict[int, str]:
     return names
 
 
+@custom_plans()
 def rankings_get(*, kind: Kind, span: DayRange, limit: int = 10) -> Rankings:
     if kind == "categories":
         totals, names = _category_totals(span)

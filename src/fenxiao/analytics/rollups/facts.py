@@ -35,6 +35,7 @@ from fenxiao.analytics.rollups.sold_months import sold_on
 from fenxiao.analytics.rollups.source import (
     OrderContribution,
     acquisition_sources,
+    converted_buyers,
     order_contribution,
     succeeded_refunds,
 )
@@ -157,19 +158,45 @@ def _claim_first_order(profile: BuyerProfile, c: OrderContribution) -> None:
         return
     if profile.first_order_id is not None:
         old = OrderFact.objects.filter(pk=profile.first_order_id).values_list("commission_fen", flat=True).first()
-        count_new_buyer(day=profile.first_day, source=profile.source, commission_fen=old or 0, sign=-1)
+        count_new_buyer(
+            day=profile.first_day,
+            source=profile.source,
+            commission_fen=old or 0,
+            converted=profile.converted,
+            sign=-1,
+        )
     source = acquisition_sources({c.buyer_id: (c.paid_at, c.referred)})[c.buyer_id]
     profile.first_order_id, profile.first_paid_at, profile.first_day = c.order_id, c.paid_at, c.day
     profile.source = source
-    profile.save(update_fields=["first_order_id", "first_paid_at", "first_day", "source"])
-    count_new_buyer(day=c.day, source=source, commission_fen=c.commission_fen, sign=1)
+    profile.converted = c.buyer_id in converted_buyers({c.buyer_id: c.paid_at})
+    profile.save(update_fields=["first_order_id", "first_paid_at", "first_day", "source", "converted"])
+    count_new_buyer(day=c.day, source=source, commission_fen=c.commission_fen, converted=profile.converted, sign=1)
 
 
-def count_new_buyer(*, day: date, source: str, commission_fen: int, sign: int) -> None:
+@transaction.atomic
+def buyer_conversion_refresh(*, user_id: int) -> None:
+    """Count the user on their first-paid day's ``converted_buyers`` if they became a distributor
+    within the window after their first paid order, exactly once (the profile records it).
+
+    The profile row is taken the way a payment takes it, so a join that commits while the user's
+    first payment is being counted is seen by one of the two."""
+    profile = _lock_buyer(user_id)
+    if profile.first_paid_at is None:
+        return  # not a buyer yet: their first payment decides (joining first is no conversion)
+    converted = user_id in converted_buyers({user_id: profile.first_paid_at})
+    if converted == profile.converted:
+        return
+    profile.converted = converted
+    profile.save(update_fields=["converted"])
+    bump(SalesDay, {"day": profile.first_day}, converted_buyers=1 if converted else -1)
+
+
+def count_new_buyer(*, day: date, source: str, commission_fen: int, converted: bool, sign: int) -> None:
     bump(
         SalesDay,
         {"day": day},
         new_buyers=sign,
         **{f"new_buyers_{source}": sign},
         new_buyer_commission_fen=sign * commission_fen if source == BuyerSource.DISTRIBUTION else 0,
+        converted_buyers=sign if converted else 0,
     )

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from fenxiao.analytics.periods import local_day
-from fenxiao.analytics.rollups.facts import order_fact_refresh, order_refunds_refresh
+from fenxiao.analytics.rollups.facts import buyer_conversion_refresh, order_fact_refresh, order_refunds_refresh
 from fenxiao.analytics.rollups.rebuild import rollups_rebuild_day
 
 
@@ -27,6 +27,11 @@ def on_order_refunded(*, order_id: int, **_payload) -> None:
 def on_commission_changed(*, order_id: int) -> None:
     """Commission booked or reduced outside the payment and refund events (their repair sweeps)."""
     order_fact_refresh(order_id=order_id)
+
+
+def on_distributor_joined(*, user_id: int, **_payload) -> None:
+    """A buyer who joins within the window after their first order converted (消费者转分销商)."""
+    buyer_conversion_refresh(user_id=user_id)
 
 
 def sweep_reconcile(*, now: datetime) -> int:

@@ -31,6 +31,7 @@ from fenxiao.analytics.rollups.source import (
     OrderContribution,
     acquisition_sources,
     contributions,
+    converted_buyers,
     first_paid_order,
     order_contribution,
     previous_paid_days,
@@ -55,7 +56,8 @@ class DayState:
     returns: dict[date, int] = field(default_factory=dict)
     facts: dict[int, tuple[Any, ...]] = field(default_factory=dict)
     refunds: dict[int, tuple[int, int]] = field(default_factory=dict)  # order, amount
-    profiles: dict[int, tuple[int, datetime, str]] = field(default_factory=dict)  # first order, paid_at, source
+    # first order, paid_at, source, converted
+    profiles: dict[int, tuple[int, datetime, str, bool]] = field(default_factory=dict)
     sold: dict[str, set[int]] = field(default_factory=dict)  # SoldMonth kind → what sold that day
 
 
@@ -113,11 +115,13 @@ def day_from_source(day: date) -> DayState:
         b: min(theirs, key=lambda c: (c.paid_at, c.order_id)) for b, theirs in by_buyer.items() if b not in before
     }
     sources = acquisition_sources({b: (c.paid_at, c.referred) for b, c in firsts.items()})
+    converted = converted_buyers({b: c.paid_at for b, c in firsts.items()})
     for buyer_id, first in firsts.items():
         source = sources[buyer_id]
-        state.profiles[buyer_id] = (first.order_id, first.paid_at, source)
+        state.profiles[buyer_id] = (first.order_id, first.paid_at, source, buyer_id in converted)
         sales["new_buyers"] += 1
         sales[f"new_buyers_{source}"] += 1
+        sales["converted_buyers"] += buyer_id in converted
         if source == BuyerSource.DISTRIBUTION:
             sales["new_buyer_commission_fen"] += first.commission_fen
 
@@ -163,9 +167,9 @@ def day_as_stored(day: date) -> DayState:
     }
     state.sold = {kind: sold_that_day(kind=kind, day=day) for kind in SoldMonth.Kind.values}
     state.profiles = {
-        b: (o, at, s)
-        for b, o, at, s in BuyerProfile.objects.filter(first_day=day).values_list(
-            "buyer_id", "first_order_id", "first_paid_at", "source"
+        b: (o, at, s, c)
+        for b, o, at, s, c in BuyerProfile.objects.filter(first_day=day).values_list(
+            "buyer_id", "first_order_id", "first_paid_at", "source", "converted"
         )
     }
     return state
@@ -234,14 +238,14 @@ def _replace(day: date, want: DayState) -> None:
 
 def _replace_profiles(day: date, want: DayState) -> None:
     wanted = [
-        BuyerProfile(buyer_id=b, first_order_id=o, first_paid_at=at, first_day=day, source=source)
-        for b, (o, at, source) in want.profiles.items()
+        BuyerProfile(buyer_id=b, first_order_id=o, first_paid_at=at, first_day=day, source=source, converted=c)
+        for b, (o, at, source, c) in want.profiles.items()
     ]
     have = set(BuyerProfile.objects.filter(pk__in=list(want.profiles)).values_list("pk", flat=True))
     BuyerProfile.objects.bulk_create([p for p in wanted if p.buyer_id not in have])
     BuyerProfile.objects.bulk_update(
         [p for p in wanted if p.buyer_id in have],
-        ["first_order_id", "first_paid_at", "first_day", "source"],
+        ["first_order_id", "first_paid_at", "first_day", "source", "converted"],
         batch_size=500,
     )
     # A profile that named this day wrongly: its buyer's first order is elsewhere (that day's
@@ -251,12 +255,14 @@ def _replace_profiles(day: date, want: DayState) -> None:
         if first is None:
             profile.first_order_id = profile.first_paid_at = profile.first_day = None
             profile.source = ""
+            profile.converted = False
         else:
             order_id, paid_at = first
             found = order_contribution(order_id)
             referred = found is not None and found.referred
             profile.first_order_id, profile.first_paid_at, profile.first_day = order_id, paid_at, local_day(paid_at)
             profile.source = acquisition_sources({profile.buyer_id: (paid_at, referred)})[profile.buyer_id]
+            profile.converted = profile.buyer_id in converted_buyers({profile.buyer_id: paid_at})
         profile.save()
 
 

@@ -10,9 +10,9 @@ from datetime import date, datetime
 
 from django.db.models import F, Max, QuerySet, Sum
 
-from fenxiao.analytics.models import BuyerSource
+from fenxiao.analytics.models import CONVERSION_WINDOW, BuyerSource
 from fenxiao.analytics.periods import local_day
-from fenxiao.distribution.models import CommissionRecord, OrderReferral
+from fenxiao.distribution.models import CommissionRecord, Distributor, OrderReferral
 from fenxiao.orders.models import Order, OrderLine
 from fenxiao.payments.models import Refund, RefundStatus
 from fenxiao.promotions.invites.models import Invite
@@ -108,6 +108,20 @@ def acquisition_sources(firsts: dict[int, tuple[datetime, bool]]) -> dict[int, s
         if referred
         else (BuyerSource.INVITE if buyer in invited else BuyerSource.ORGANIC)
         for buyer, (_at, referred) in firsts.items()
+    }
+
+
+def converted_buyers(first_paid: dict[int, datetime]) -> set[int]:
+    """The buyers (of ``buyer → first paid_at``) who became distributors within the conversion
+    window after that first payment."""
+    if not first_paid:
+        return set()
+    return {
+        user_id
+        for user_id, joined_at in Distributor.objects.filter(user_id__in=list(first_paid)).values_list(
+            "user_id", "joined_at"
+        )
+        if first_paid[user_id] <= joined_at <= first_paid[user_id] + CONVERSION_WINDOW
     }
 
 

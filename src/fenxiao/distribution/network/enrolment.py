@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
+from fenxiao.core.extensions import publish_on_commit
 from fenxiao.distribution.config.settings import distribution_settings
 from fenxiao.distribution.errors import DistributionConflict, DistributionError
 from fenxiao.distribution.locks import lock_application, lock_distributor
@@ -54,7 +55,7 @@ def distributor_create(*, user_id: int, source: str, real_name: str = "", phone:
     for _ in range(8):
         try:
             with transaction.atomic():
-                return Distributor.objects.create(
+                distributor = Distributor.objects.create(
                     user_id=user_id,
                     code=distributor_code_new(),
                     tier=tier,
@@ -62,6 +63,8 @@ def distributor_create(*, user_id: int, source: str, real_name: str = "", phone:
                     real_name=real_name,
                     phone=phone,
                 )
+            publish_on_commit("distributor_joined", distributor_id=distributor.id, user_id=user_id)
+            return distributor
         except IntegrityError:
             existing = Distributor.objects.filter(user_id=user_id).first()
             if existing:  # a concurrent request made them a distributor first
