@@ -25,10 +25,11 @@ load switches foreign-key triggers off with ``session_replication_role``). What 
    server). ``--rebuild-last N`` empties the last N days' rollups of a loaded shop and rebuilds
    only those; ``--skip-rebuild`` keeps the rollups as they are.
 4. ``VACUUM ANALYZE`` (what autovacuum does; off on this server), then ``--runs`` calls each
-   (after ``--warmup``), interleaved, with end dates cycling over the last 200 days: ``overview_get`` for 30 and 365 days, ``trend_get`` (GMV, 30
-   days by day), ``cohorts_get`` (12 months), and the floor: ``SELECT 1`` and one ``SalesDay``
-   SUM over 365 days. Prints p50/p95/p99/max in ms, SQL queries per call and each p95's ratio to
-   the floor's p95; then where a 365-day overview's SQL time goes.
+   (after ``--warmup``), interleaved, with end dates cycling over the last 200 days:
+   ``overview_get`` for 30 and 365 days, ``trend_get`` (GMV, 30 days by day), ``cohorts_get``
+   (12 months), and the floor: ``SELECT 1`` and one ``SalesDay`` SUM over 365 days. Prints
+   p50/p95/p99/max in ms, SQL queries per call and each p95's ratio to the floor's p95; then
+   where a 365-day overview's SQL time goes.
 5. Proof on a sample: 3 random days compared by ``rollups_rebuild_day(repair=False)``, and one
    30-day period's GMV, paid orders, buyers and commission recomputed by SQL over the raw rows.
 
