@@ -1,4 +1,4 @@
-""" "Who sold at least once in the period" (商品动销率, 分销商动销率) reads whole months from
+"""Who sold at least once in the period (商品动销率, 分销商动销率) reads whole months from
 ``SoldYear`` and the edge months from ``SoldMonth``; both are kept by ``sold_on`` and
 ``not_sold_on``. Checked against the plain answer over random sale days for periods of every
 shape: inside one month, across a month boundary, across New Year, a year and two."""
