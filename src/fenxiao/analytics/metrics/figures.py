@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 
 from fenxiao.analytics.models import BuyerDay, BuyerReturnMonth, SalesDay, SoldMonth
@@ -96,17 +96,19 @@ def active_distributors(span: DayRange):
 def distributor_activity_bps(span: DayRange) -> int | None:
     """分销商动销率: active distributors (at the period's end) with at least one paid order in the
     period whose level-1 referrer (the order's snapshot) is them ÷ active distributors."""
-    active = active_distributors(span)
-    selling = active.filter(sold_in(kind=SoldMonth.Kind.DISTRIBUTOR, span=span))
-    return bps(selling.count(), active.count())
+    n = active_distributors(span).aggregate(
+        active=Count("id"), selling=Count("id", filter=sold_in(kind=SoldMonth.Kind.DISTRIBUTOR, span=span))
+    )
+    return bps(n["selling"], n["active"])
 
 
 def product_activity_bps(span: DayRange) -> int | None:
     """商品动销率: products on the shelf now with at least one unit paid for in the period ÷
     products on the shelf now (the shelf's history is not kept)."""
-    on_shelf = Product.objects.filter(is_on_shelf=True)
-    sold = on_shelf.filter(sold_in(kind=SoldMonth.Kind.PRODUCT, span=span))
-    return bps(sold.count(), on_shelf.count())
+    n = Product.objects.filter(is_on_shelf=True).aggregate(
+        on_shelf=Count("id"), sold=Count("id", filter=sold_in(kind=SoldMonth.Kind.PRODUCT, span=span))
+    )
+    return bps(n["sold"], n["on_shelf"])
 
 
 FIGURE_KEYS = tuple(Figures.__dataclass_fields__)
