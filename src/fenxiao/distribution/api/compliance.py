@@ -22,7 +22,7 @@ class ComplianceQuery(Schema):
     to: date | None = Field(None, ge=date(2000, 1, 1), le=date(9998, 12, 31))
 
 
-class CheckOut(Schema):
+class ComplianceCheckOut(Schema):
     key: str
     title: str
     basis: str = Field(..., description="依据的法规或规则")
@@ -30,13 +30,13 @@ class CheckOut(Schema):
     evidence: list[str]
 
 
-class LevelOut(Schema):
+class ComplianceLevelOut(Schema):
     level: int
     records: int
     commission_fen: int = Field(..., description="该层级佣金净额（扣除退款冲减与追回），分")
 
 
-class TeamOut(Schema):
+class ComplianceTeamOut(Schema):
     distributor_id: int
     code: str
     name: str
@@ -46,15 +46,15 @@ class TeamOut(Schema):
     total: int
 
 
-class NetworkOut(Schema):
+class ComplianceNetworkOut(Schema):
     deepest_paid_level: int = Field(..., description="统计期内已付款订单实际计佣的最深层级，0 表示无佣金")
-    levels: list[LevelOut]
+    levels: list[ComplianceLevelOut]
     total_commission_fen: int
     own_commission_fen: int = Field(..., description="一级佣金：分销商自己客户的购买")
     downline_commission_fen: int = Field(..., description="二、三级佣金：来自下线的销售")
     downline_share_bps: int | None = Field(..., description="下线佣金占比，基点（四舍五入）；无佣金时为 null")
     team_threshold: int = Field(..., description="刑法第二百二十四条之一的人数指标：三级以内30人")
-    large_teams: list[TeamOut]
+    large_teams: list[ComplianceTeamOut]
 
 
 class ComplianceReportOut(Schema):
@@ -62,8 +62,8 @@ class ComplianceReportOut(Schema):
     from_: date = Field(..., alias="from")
     to: date
     passed: bool = Field(..., description="全部规则均通过")
-    checks: list[CheckOut]
-    network: NetworkOut
+    checks: list[ComplianceCheckOut]
+    network: ComplianceNetworkOut
 
 
 def report_dict(report: ComplianceReport) -> dict:
