@@ -12,6 +12,7 @@ from fenxiao.core.health import router as health_router
 from fenxiao.core.web_api import api
 from fenxiao.distribution.api.actions import notify_router as distribution_notify_router
 from fenxiao.distribution.api.actions import router as distribution_router
+from fenxiao.distribution.api.compliance import router as distribution_compliance_router
 from fenxiao.distribution.api.insights import router as distribution_insights_router
 from fenxiao.distribution.api.operator import router as distribution_operator_router
 from fenxiao.distribution.api.shop import router as distribution_shop_router
@@ -54,6 +55,7 @@ api.add_router("/v1/distribution", distribution_notify_router)
 api.add_router("/v1/distribution", distribution_shop_router)
 api.add_router("/v1/distribution", distribution_insights_router)
 api.add_router("/v1/admin", distribution_operator_router)
+api.add_router("/v1/admin", distribution_compliance_router)
 api.add_router("/v1/coupons", coupons_router)
 api.add_router("/v1/admin", coupons_operator_router)
 api.add_router("/v1/group-buy", group_buy_router)

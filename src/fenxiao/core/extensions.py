@@ -13,6 +13,8 @@ or rolls back with the caller's work, so they must be small writes and never cal
   order): discounts at every quote, consumed when the order is written.
 - ``orders.placement_hooks.placement_hooks`` (distribution): written with every new order (the
   referral chain snapshot).
+- ``distribution.compliance.hooks.invite_facts_providers`` (one implementation, from promotions'
+  invites): read-only, the invite campaigns' counts the compliance report judges.
 
 **Events** run *after commit*, each subscriber on its own: a failing one is logged and neither
 undoes the commit nor stops the others, so subscribers are idempotent services (their unique keys

@@ -5,6 +5,7 @@ shop (``shop``) and how often their shares are opened (``visits``). Money lives 
 these records say why it moved."""
 
 from fenxiao.distribution.models.commission import CommissionRecord, CommissionStatus
+from fenxiao.distribution.models.compliance import COMPLIANCE_PERMISSION, ComplianceReportPage
 from fenxiao.distribution.models.config import (
     BecomePolicy,
     BindingPolicy,
@@ -33,12 +34,14 @@ from fenxiao.distribution.models.visits import OpenChannel, ShareOpen
 from fenxiao.distribution.models.withdrawals import Withdrawal, WithdrawalMethod, WithdrawalStatus
 
 __all__ = [
+    "COMPLIANCE_PERMISSION",
     "ApplicationStatus",
     "BecomePolicy",
     "BindOn",
     "BindingPolicy",
     "CommissionRecord",
     "CommissionStatus",
+    "ComplianceReportPage",
     "DistributionSettings",
     "Distributor",
     "DistributorApplication",

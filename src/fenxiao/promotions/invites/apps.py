@@ -16,3 +16,9 @@ class InvitesConfig(AppConfig):
         for event in ("order_paid", "order_line_refunded", "order_closed", "order_completed"):
             subscribe(event, handlers.on_order_event)
         register_sweep("invites.repair", handlers.sweep_invites)
+
+        # The compliance report (distribution's, below us) reads our facts through its hook.
+        from fenxiao.distribution.compliance.hooks import invite_facts_providers
+        from fenxiao.promotions.invites.compliance import invite_compliance_facts
+
+        invite_facts_providers.register("invites", invite_compliance_facts)
