@@ -20,6 +20,7 @@ from fenxiao.orders.api.aftersales import router as aftersale_router
 from fenxiao.orders.api.cart import router as cart_router
 from fenxiao.orders.api.operator_aftersales import router as aftersale_operator_router
 from fenxiao.orders.api.operator_orders import router as orders_operator_router
+from fenxiao.orders.api.operator_refunds import router as orders_refund_router
 from fenxiao.orders.api.orders import checkout_router, orders_router
 from fenxiao.orders.api.shipping import router as shipping_router
 from fenxiao.payments.api import router as payments_router
@@ -47,6 +48,7 @@ api.add_router("/v1/orders", orders_router)
 api.add_router("/v1/orders", shipping_router)
 api.add_router("/v1", aftersale_router)
 api.add_router("/v1/admin", orders_operator_router)
+api.add_router("/v1/admin", orders_refund_router)
 api.add_router("/v1/admin", aftersale_operator_router)
 api.add_router("/v1", payments_router)
 api.add_router("/v1/distribution", distribution_router)
