@@ -32,6 +32,8 @@ from fenxiao.promotions.api.invites import router as invites_router
 from fenxiao.promotions.api.invites_operator import router as invites_operator_router
 from fenxiao.promotions.api.seckill import operator_router as seckill_operator_router
 from fenxiao.promotions.api.seckill import router as seckill_router
+from fenxiao.risk.api.complaints import router as complaints_router
+from fenxiao.risk.api.operator_complaints import router as complaints_operator_router
 
 api.add_router("/v1", health_router)
 # Django tries URL patterns in order, and a seckill crowd sends thousands of requests a second to
@@ -66,5 +68,7 @@ api.add_router("/v1/admin", invites_operator_router)
 api.add_router("/v1/content", content_router)
 api.add_router("/v1/admin", analytics_router)
 api.add_router("/v1/admin", exports_router)
+api.add_router("/v1", complaints_router)
+api.add_router("/v1/admin", complaints_operator_router)
 
 __all__ = ["api"]
