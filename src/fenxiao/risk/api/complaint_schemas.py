@@ -53,7 +53,7 @@ class OperatorComplaintQuery(Schema):
     page_size: int = Field(20, ge=1, le=100)
 
 
-class CategoryOut(Schema):
+class ComplaintCategoryOut(Schema):
     value: str
     label: str
 

@@ -11,7 +11,7 @@ from fenxiao.accounts.auth import user_auth
 from fenxiao.core.openapi_errors import answers
 from fenxiao.distribution.network.lookup import distributor_codes_for_users, distributor_user_id_for_code
 from fenxiao.risk.api.complaint_schemas import (
-    CategoryOut,
+    ComplaintCategoryOut,
     ComplaintDetailOut,
     ComplaintIn,
     ComplaintListQuery,
@@ -32,7 +32,7 @@ def _detail(request: HttpRequest, complaint_id: int) -> dict:
     return complaint_detail_dict(complaint, distributor_codes_for_users([complaint.distributor_user_id]))
 
 
-@router.get("/complaints/categories", response=list[CategoryOut], summary="投诉类型", auth=None)
+@router.get("/complaints/categories", response=list[ComplaintCategoryOut], summary="投诉类型", auth=None)
 def complaint_categories(request: HttpRequest):
     return [{"value": v, "label": lb} for v, lb in ComplaintCategory.choices]
 
