@@ -48,6 +48,8 @@ function actionsFor(status) {
     canConfirm: status === 'shipped',
     canTrack: status === 'shipped' || status === 'received' || status === 'completed',
     canAfterSale: status === 'paid' || status === 'shipped' || status === 'received',
+    // A paid order, whatever became of it, can be complained about (投诉与建议).
+    canComplain: status !== 'pending_payment' && status !== 'cancelled',
   }
 }
 

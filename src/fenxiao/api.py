@@ -21,6 +21,7 @@ from fenxiao.orders.api.aftersales import router as aftersale_router
 from fenxiao.orders.api.cart import router as cart_router
 from fenxiao.orders.api.operator_aftersales import router as aftersale_operator_router
 from fenxiao.orders.api.operator_orders import router as orders_operator_router
+from fenxiao.orders.api.operator_refunds import router as orders_refund_router
 from fenxiao.orders.api.orders import checkout_router, orders_router
 from fenxiao.orders.api.shipping import router as shipping_router
 from fenxiao.payments.api import router as payments_router
@@ -32,6 +33,8 @@ from fenxiao.promotions.api.invites import router as invites_router
 from fenxiao.promotions.api.invites_operator import router as invites_operator_router
 from fenxiao.promotions.api.seckill import operator_router as seckill_operator_router
 from fenxiao.promotions.api.seckill import router as seckill_router
+from fenxiao.risk.api.complaints import router as complaints_router
+from fenxiao.risk.api.operator_complaints import router as complaints_operator_router
 
 api.add_router("/v1", health_router)
 # Django tries URL patterns in order, and a seckill crowd sends thousands of requests a second to
@@ -48,6 +51,7 @@ api.add_router("/v1/orders", orders_router)
 api.add_router("/v1/orders", shipping_router)
 api.add_router("/v1", aftersale_router)
 api.add_router("/v1/admin", orders_operator_router)
+api.add_router("/v1/admin", orders_refund_router)
 api.add_router("/v1/admin", aftersale_operator_router)
 api.add_router("/v1", payments_router)
 api.add_router("/v1/distribution", distribution_router)
@@ -66,5 +70,7 @@ api.add_router("/v1/admin", invites_operator_router)
 api.add_router("/v1/content", content_router)
 api.add_router("/v1/admin", analytics_router)
 api.add_router("/v1/admin", exports_router)
+api.add_router("/v1", complaints_router)
+api.add_router("/v1/admin", complaints_operator_router)
 
 __all__ = ["api"]

@@ -223,6 +223,8 @@ if WECHAT_MODE == "live" and not (WECHAT_APPID and WECHAT_SECRET):
 ORDER_PAYMENT_WINDOW = timedelta(minutes=env_int("ORDER_PAYMENT_WINDOW_MINUTES", 30))
 ORDER_AUTO_RECEIVE_AFTER = timedelta(days=env_int("ORDER_AUTO_RECEIVE_DAYS", 10))
 ORDER_AFTER_SALES_WINDOW = timedelta(days=env_int("ORDER_AFTER_SALES_DAYS", 7))
+# How long the operator has to answer a shopper's complaint; past it the queue shows it overdue.
+COMPLAINT_DUE = timedelta(hours=env_int("COMPLAINT_DUE_HOURS", 48))
 ORDER_MAX_LINES = 50
 # Unpaid orders hold stock for the payment window: without caps one shopper could hold a SKU's
 # whole stock. At most this many unpaid orders per shopper (0: no cap), and at most this many

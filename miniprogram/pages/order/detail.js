@@ -77,6 +77,11 @@ Page({
     ui.navigate('/pages/after-sale/list')
   },
 
+  onComplain() {
+    const { order } = this.data
+    ui.navigate(`/pages/complaint/new?order_id=${order.id}&order_no=${order.order_no}`)
+  },
+
   onRetry() {
     return this.load()
   },

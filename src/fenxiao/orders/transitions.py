@@ -21,7 +21,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     S.PAID: frozenset({S.SHIPPED, S.CLOSED}),
     S.SHIPPED: frozenset({S.RECEIVED, S.CLOSED}),
     S.RECEIVED: frozenset({S.COMPLETED, S.CLOSED}),
-    S.COMPLETED: frozenset(),
+    # An operator refund of every unit left (``aftersales.operator_refunds``) closes it.
+    S.COMPLETED: frozenset({S.CLOSED}),
     S.CLOSED: frozenset(),
 }
 

@@ -42,6 +42,7 @@ from fenxiao.distribution.models import (
 from fenxiao.distribution.network import enrolment
 from fenxiao.distribution.withdrawals import review
 from fenxiao.ledger.selectors import account_balances
+from fenxiao.risk.complaints.selectors import complaint_count_subquery
 
 
 def _team_size():
@@ -63,6 +64,7 @@ def distributor_figures(queryset: QuerySet[Distributor]) -> QuerySet[Distributor
             _commission_sum(F("base_fen") - F("refunded_base_fen"), level=1, status=CommissionStatus.SETTLED), 0
         ),
         commission_fen=Coalesce(_commission_sum(F("amount_fen") - F("reversed_fen") - F("clawback_fen")), 0),
+        complaint_count=complaint_count_subquery("user"),
     )
 
 
@@ -77,7 +79,7 @@ def _resume(distributor: Distributor, actor_id: int, data: dict) -> Distributor:
 @admin.register(Distributor)
 class DistributorAdmin(StepAdmin, ServiceOnlyAdmin):
     list_display = ("code", "masked_phone", "name", "tier", "status", "team_size", "settled_sales",
-                    "commission_earned", "joined", "operations")  # fmt: skip
+                    "commission_earned", "complaints", "joined", "operations")  # fmt: skip
     list_filter = ("status", "tier")
     list_select_related = ("user", "tier")
     search_fields = ("code", "phone", "user__phone", "user__nickname", "real_name")
@@ -87,7 +89,7 @@ class DistributorAdmin(StepAdmin, ServiceOnlyAdmin):
     fieldsets = (
         ("分销商", {"fields": (("code", "status"), "user_link", "tier", "source_label", "joined_at")}),
         ("身份", {"fields": ("real_name", "phone")}),
-        ("业绩", {"fields": (("team_size", "settled_sales", "commission_earned"), "related_links")}),
+        ("业绩", {"fields": (("team_size", "settled_sales", "commission_earned", "complaints"), "related_links")}),
         ("佣金余额(元)", {"fields": ("balances",)}),
         ("暂停", {"fields": ("suspended_at", "suspend_reason")}),
         ("操作", {"fields": ("operations",)}),
@@ -141,6 +143,12 @@ class DistributorAdmin(StepAdmin, ServiceOnlyAdmin):
     @admin.display(description="累计佣金(元)", ordering="commission_fen")
     def commission_earned(self, d: Distributor) -> str:
         return yuan(d.commission_fen)
+
+    @admin.display(description="投诉", ordering="complaint_count")
+    def complaints(self, d: Distributor) -> str:
+        if not d.complaint_count:
+            return "0"
+        return changelist_link("risk_complaint", f"distributor_user={d.user_id}&state=all", str(d.complaint_count))
 
     @admin.display(description="用户")
     def user_link(self, d: Distributor) -> str:

@@ -21,6 +21,7 @@ from fenxiao.core.admin_columns import name_column, time_column
 from fenxiao.core.admin_mixins import ReadOnlyInline, ServiceOnlyAdmin
 from fenxiao.core.errors import DomainError
 from fenxiao.core.money import yuan
+from fenxiao.orders.admin.operator_refund import operator_refund_view
 from fenxiao.orders.models import Order, OrderEvent, OrderLine, OrderStatus, Shipment, event_label
 from fenxiao.orders.services import order_cancel
 from fenxiao.orders.shipping.shipments import order_ship, shippable_quantities
@@ -203,6 +204,11 @@ class OrderAdmin(ServiceOnlyAdmin):
         wrap = self.admin_site.admin_view
         return [
             path("<path:object_id>/ship/", wrap(self.ship_view), name="orders_order_ship"),
+            path(
+                "<path:object_id>/operator-refund/",
+                wrap(self.operator_refund_view),
+                name="orders_order_operator_refund",
+            ),
             *super().get_urls(),
         ]
 
@@ -264,6 +270,10 @@ class OrderAdmin(ServiceOnlyAdmin):
             "shipments": order.shipments.order_by("id"),
         }
         return render(request, "admin/orders/order/ship.html", context)
+
+    def operator_refund_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """A completed order's money back, whole or per line and quantity (``operator_refund``)."""
+        return operator_refund_view(self, request, object_id)
 
     @admin.action(description="取消所选未付款订单", permissions=["change"])
     def cancel_unpaid(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:

@@ -35,6 +35,7 @@ from fenxiao.orders.aftersales.trail import aftersale_event, aftersale_move
 from fenxiao.orders.errors import AfterSaleConflict, AfterSaleError, order_not_found, step_refused
 from fenxiao.orders.locks import lock_aftersale, lock_order
 from fenxiao.orders.models import (
+    BUYER_KINDS,
     AfterSale,
     AfterSaleKind,
     AfterSaleLine,
@@ -81,7 +82,7 @@ def _ensure_order_accepts(order: Order, now) -> None:
 def _clean_request(
     *, kind: str, reason: str, description: str, photos: Sequence[str], lines: Sequence[AfterSaleLineRequest]
 ) -> tuple[str, str, list[str]]:
-    if kind not in AfterSaleKind.values:
+    if kind not in BUYER_KINDS:
         raise AfterSaleError("AFTER_SALE_KIND_INVALID", "售后类型不正确", field="kind")
     reason = (reason or "").strip()
     if not reason:

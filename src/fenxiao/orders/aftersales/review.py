@@ -21,7 +21,7 @@ from fenxiao.orders.locks import lock_aftersale
 from fenxiao.orders.models import AfterSale, AfterSaleKind, AfterSaleStatus, Order, OrderLine
 
 
-def _start_refund(order: Order, after_sale: AfterSale, *, actor: User | None, event: str, note: str) -> None:
+def aftersale_refund_start(order: Order, after_sale: AfterSale, *, actor: User | None, event: str, note: str) -> None:
     """The money is now owed: move to ``refunding`` and ask payments once this transaction commits.
     An after-sale worth 0 fen (a line fully paid by a coupon) needs no WeChat refund at all and is
     refunded on the spot, so its units still count as refunded."""
@@ -91,7 +91,7 @@ def _approve(*, after_sale_id: int, by: User) -> None:
     _restock(
         after_sale, units=_unshipped_units(after_sale), actor=by, note=f"售后 {after_sale.after_sale_no} 未发货退款"
     )
-    _start_refund(order, after_sale, actor=by, event="after_sale_approved", note="审核通过，退款中")
+    aftersale_refund_start(order, after_sale, actor=by, event="after_sale_approved", note="审核通过，退款中")
 
 
 def aftersale_approve(*, after_sale_id: int, by: User) -> AfterSale:
@@ -134,7 +134,7 @@ def _receive_return(*, after_sale_id: int, by: User, restock: bool) -> None:
         _restock(
             after_sale, units=_returned_units(after_sale), actor=by, note=f"售后 {after_sale.after_sale_no} 退货入库"
         )
-    _start_refund(
+    aftersale_refund_start(
         order,
         after_sale,
         actor=by,
@@ -156,7 +156,7 @@ def _retry(*, after_sale_id: int, by: User) -> None:
     if after_sale.status != AfterSaleStatus.REFUND_FAILED:
         raise step_refused("retry_refund")
     after_sale.handled_by = by
-    _start_refund(order, after_sale, actor=by, event="after_sale_refund_retried", note="重新发起退款")
+    aftersale_refund_start(order, after_sale, actor=by, event="after_sale_refund_retried", note="重新发起退款")
 
 
 def aftersale_refund_retry(*, after_sale_id: int, by: User) -> AfterSale:

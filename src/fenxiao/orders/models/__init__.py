@@ -2,6 +2,7 @@
 shipping (fee templates and shipments) and after-sales. Every model is importable from here."""
 
 from fenxiao.orders.models.aftersales import (
+    BUYER_KINDS,
     OPEN_AFTER_SALE,
     AfterSale,
     AfterSaleKind,
@@ -14,6 +15,7 @@ from fenxiao.orders.models.order import Order, OrderHold, OrderLine, OrderStatus
 from fenxiao.orders.models.shipping import ChargeBy, Shipment, ShipmentLine, ShippingRule, ShippingTemplate
 
 __all__ = [
+    "BUYER_KINDS",
     "EVENT_LABELS",
     "OPEN_AFTER_SALE",
     "AfterSale",

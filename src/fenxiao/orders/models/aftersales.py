@@ -12,6 +12,13 @@ from fenxiao.orders.models.order import Order, OrderLine
 class AfterSaleKind(models.TextChoices):
     REFUND_ONLY = "refund_only", "仅退款"
     RETURN_REFUND = "return_refund", "退货退款"
+    # Money an operator gives back on a completed order (a complaint or a dispute), after the
+    # buyer's after-sales window closed: no goods come back, no buyer step (``operator_refunds``).
+    OPERATOR = "operator", "运营退款"
+
+
+# What a buyer may ask for; ``operator`` is only ever written by an operator.
+BUYER_KINDS = (AfterSaleKind.REFUND_ONLY, AfterSaleKind.RETURN_REFUND)
 
 
 class AfterSaleStatus(models.TextChoices):
@@ -74,6 +81,7 @@ class AfterSale(models.Model):
         verbose_name_plural = "售后单"
         ordering = ["-created_at", "-id"]
         constraints = [models.CheckConstraint(condition=Q(refund_fen__gte=0), name="after_sale_refund_non_negative")]
+        permissions = [("refund_completed_order", "可对已完成订单发起运营退款")]
 
     def __str__(self) -> str:
         return self.after_sale_no

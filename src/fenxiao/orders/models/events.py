@@ -34,6 +34,7 @@ EVENT_LABELS = {
     "after_sale_refunded": "退款成功",
     "after_sale_refund_failed": "退款异常",
     "after_sale_refund_retried": "重新发起退款",
+    "operator_refund_started": "运营退款",
     "late_payment_refunded": "取消后到账已退款",
     "late_payment_refund_failed": "取消后到账退款异常",
     "hold_released": "可以发货",

@@ -2,5 +2,6 @@
 complaints beside it."""
 
 from fenxiao.risk.models.audit import AuditEntry
+from fenxiao.risk.models.complaints import Complaint, ComplaintReply  # noqa: F401  (registers the models)
 
 __all__ = ["AuditEntry"]

@@ -13,7 +13,7 @@ from fenxiao.orders.aftersales import buyer_steps
 from fenxiao.orders.aftersales import selectors as sel
 from fenxiao.orders.api.schemas.aftersales import aftersale_detail_dict, aftersale_dict
 from fenxiao.orders.api.schemas.orders import order_dict
-from fenxiao.orders.models import AfterSaleKind
+from fenxiao.orders.models import BUYER_KINDS, AfterSaleKind
 from fenxiao.orders.shipping.tracking import CARRIERS
 from fenxiao.storefront.shortcuts import int_param, pager, render_page, shopper_page
 
@@ -51,7 +51,12 @@ def aftersale_new(request: HttpRequest, order_id: int) -> HttpResponse:
         return HttpResponseRedirect(reverse("storefront:aftersale_detail", args=[after_sale.id]))
     shaped = order_dict(order, request)
     lines = [{**line, "left": line["quantity"] - line["refunded_quantity"]} for line in shaped["lines"]]
-    context = {"order": shaped, "lines": lines, "kinds": AfterSaleKind.choices, "reasons": REASONS}
+    context = {
+        "order": shaped,
+        "lines": lines,
+        "kinds": [(k, AfterSaleKind(k).label) for k in BUYER_KINDS],
+        "reasons": REASONS,
+    }
     back = reverse("storefront:order_detail", args=[order.id])
     return render_page(request, "storefront/aftersale_form.html", context, title="申请售后", back=back)
 
