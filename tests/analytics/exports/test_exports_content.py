@@ -104,6 +104,24 @@ def test_distributors_have_masked_phones(shop, operator_api):
     assert rows[shop.mid.code]["成为分销商时间"] == "2026-10-20 09:00:00"
 
 
+def test_distributors_carry_the_list_figures_team_sales_commission_and_complaints(shop, operator_api):
+    """The export has what the admin list shows beside each distributor, from the records."""
+    rows = {r["推广码"]: r for r in export_rows(operator_api, "distributors")}
+
+    def net(distributor) -> int:
+        return sum(
+            r.amount_fen - r.reversed_fen - r.clawback_fen
+            for r in CommissionRecord.objects.filter(distributor=distributor)
+        )
+
+    mid, top = rows[shop.mid.code], rows[shop.top.code]
+    assert (mid["一级团队(人)"], top["一级团队(人)"]) == ("1", "1")  # the buyer under bob, bob under alice
+    assert mid["累计佣金净额(分)"] == str(net(shop.mid)) and net(shop.mid) > 0
+    assert top["累计佣金净额(分)"] == str(net(shop.top)) and net(shop.top) > 0
+    assert mid["已结算销售(元)"] == "0.00"  # the order's commission is still pending
+    assert mid["投诉(件)"] == "0"
+
+
 def test_xlsx_has_the_same_columns_with_numbers_and_times(shop, operator_api):
     response = operator_api.get(URL.format("orders"), {"format": "xlsx", "status": "paid"})
     assert response.status_code == 200

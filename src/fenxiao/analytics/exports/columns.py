@@ -90,6 +90,8 @@ class ExportKind:
     admin_model: type[Model] | None = None
     admin_scope: str = "pk__in"
     select_related: tuple[str, ...] = field(default=())
+    # Figures computed per row in the same SELECT (the admin list's columns), named in ``columns``.
+    annotate: Callable[[QuerySet], QuerySet] | None = None
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -121,4 +123,6 @@ class ExportKind:
     def rows(self, queryset: QuerySet) -> Iterator[tuple[Any, ...]]:
         """Raw value tuples, ``EXPORT_CHUNK_ROWS`` at a time from the database (a server-side
         cursor on PostgreSQL): memory holds one chunk whatever the total."""
+        if self.annotate is not None:
+            queryset = self.annotate(queryset)
         return queryset.values_list(*self.fields).iterator(chunk_size=settings.EXPORT_CHUNK_ROWS)

@@ -23,6 +23,7 @@ from fenxiao.distribution.models import (
     WithdrawalMethod,
     WithdrawalStatus,
 )
+from fenxiao.distribution.network.figures import distributor_figures
 from fenxiao.ledger.models import LedgerTransaction, Leg
 from fenxiao.orders.models import Order, OrderLine, OrderStatus
 
@@ -232,7 +233,13 @@ DISTRIBUTORS = ExportKind(
         Column("成为分销商时间", "joined_at", TIME),
         Column("暂停时间", "suspended_at", TIME),
         Column("暂停原因", "suspend_reason"),
+        Column("一级团队(人)", "team_size", INT),
+        Column("已结算销售(元)", "settled_sales_fen", YUAN),
+        Column("累计佣金净额(元)", "commission_fen", YUAN),
+        Column("累计佣金净额(分)", "commission_fen", INT),
+        Column("投诉(件)", "complaint_count", INT),
     ),
+    annotate=distributor_figures,
     filters=(
         Filter("status", "status", choices=_values(DistributorStatus)),
         Filter("tier_id", "tier_id"),

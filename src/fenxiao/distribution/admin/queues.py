@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
-from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
 from django.utils.html import format_html, format_html_join
 
 from fenxiao.core.admin_columns import NAME_EM, clipped, name_column, stamp, time_column
@@ -29,43 +27,17 @@ from fenxiao.distribution.admin.views import (
 from fenxiao.distribution.models import (
     ApplicationStatus,
     BecomePolicy,
-    CommissionRecord,
-    CommissionStatus,
     Distributor,
     DistributorApplication,
     DistributorStatus,
-    Referral,
     Withdrawal,
     WithdrawalMethod,
     WithdrawalStatus,
 )
 from fenxiao.distribution.network import enrolment
+from fenxiao.distribution.network.figures import distributor_figures
 from fenxiao.distribution.withdrawals import review
 from fenxiao.ledger.selectors import account_balances
-from fenxiao.risk.complaints.selectors import complaint_count_subquery
-
-
-def _team_size():
-    rows = Referral.objects.filter(distributor=OuterRef("pk")).order_by().values("distributor")
-    return Subquery(rows.annotate(n=Count("id")).values("n"), output_field=IntegerField())
-
-
-def _commission_sum(expression, **filters):
-    rows = CommissionRecord.objects.filter(distributor=OuterRef("pk"), **filters).order_by().values("distributor")
-    return Subquery(rows.annotate(total=Sum(expression)).values("total"))
-
-
-def distributor_figures(queryset: QuerySet[Distributor]) -> QuerySet[Distributor]:
-    """Team size (level-1 customers), own settled sales and net commission, each one correlated
-    subquery in the same SELECT: a page of distributors is one query."""
-    return queryset.annotate(
-        team_size=Coalesce(_team_size(), 0),
-        settled_sales_fen=Coalesce(
-            _commission_sum(F("base_fen") - F("refunded_base_fen"), level=1, status=CommissionStatus.SETTLED), 0
-        ),
-        commission_fen=Coalesce(_commission_sum(F("amount_fen") - F("reversed_fen") - F("clawback_fen")), 0),
-        complaint_count=complaint_count_subquery("user"),
-    )
 
 
 def _suspend(distributor: Distributor, actor_id: int, data: dict) -> Distributor:
