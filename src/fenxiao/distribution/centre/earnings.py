@@ -2,7 +2,8 @@
 order for the order list, one per record for the commission list, each order number masked.
 
 An order's status for me follows my records on it: pending while any is pending, settled once
-every one left is settled, cancelled when refunds took them all."""
+every one left is settled, cancelled when refunds took them all. Commission an open risk case
+holds reads "审核中" (issue 19 §1), and nothing more: the distributor never sees the evidence."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ from fenxiao.distribution.centre.selectors import NET_FEN, SALES_FEN, paged, per
 from fenxiao.distribution.config.settings import distribution_settings
 from fenxiao.distribution.models import CommissionRecord, CommissionStatus, Distributor
 from fenxiao.orders.models import Order, OrderLine
+from fenxiao.risk.cases.services import held_order_ids
+
+HELD_LABEL = "审核中"
 
 CommissionFilter = Literal["pending", "settled", "cancelled"]
 COMMISSION_FIELDS = (
@@ -103,6 +107,7 @@ def referred_order_list(
     ):
         title, quantity = goods.get(line["order_id"], (line["product_title"], 0))
         goods[line["order_id"]] = (title, quantity + line["quantity"])
+    held = held_order_ids(order_ids)
     items = []
     for r in rows:
         order = orders[r["order_id"]]
@@ -119,7 +124,9 @@ def referred_order_list(
                 sales_fen=int(r["sales"] or 0),
                 commission_fen=int(r["commission"] or 0),
                 status=row_status,
-                status_label=CommissionStatus(row_status).label,
+                status_label=HELD_LABEL
+                if r["order_id"] in held and row_status != CommissionStatus.CANCELLED
+                else CommissionStatus(row_status).label,
             )
         )
     return replace(found, items=items)
@@ -164,21 +171,30 @@ def commission_list(
     if status:
         qs = qs.filter(status=status)
     qs = qs.order_by("-id").values(
-        *COMMISSION_FIELDS, order_no=F("order__order_no"), product_title=F("order_line__product_title")
+        *COMMISSION_FIELDS,
+        "order_id",
+        order_no=F("order__order_no"),
+        product_title=F("order_line__product_title"),
     )
     found = paged(qs, page, page_size)
     rows = found.items
     freeze_days = distribution_settings().freeze_days if rows else 0
-    items = [
-        CommissionRow(
-            **{
-                **r,
-                "order_no": mask_order_no(r["order_no"]),
-                "net_fen": r["amount_fen"] - r["reversed_fen"] - r["clawback_fen"],
-                "status_label": CommissionStatus(r["status"]).label,
-                "settle_note": settle_note(status=r["status"], settle_after=r["settle_after"], freeze_days=freeze_days),
-            }
+    held = held_order_ids(r["order_id"] for r in rows)
+    items = []
+    for r in rows:
+        order_id = r.pop("order_id")
+        is_held = order_id in held and r["status"] != CommissionStatus.CANCELLED
+        items.append(
+            CommissionRow(
+                **{
+                    **r,
+                    "order_no": mask_order_no(r["order_no"]),
+                    "net_fen": r["amount_fen"] - r["reversed_fen"] - r["clawback_fen"],
+                    "status_label": HELD_LABEL if is_held else CommissionStatus(r["status"]).label,
+                    "settle_note": HELD_LABEL
+                    if is_held
+                    else settle_note(status=r["status"], settle_after=r["settle_after"], freeze_days=freeze_days),
+                }
+            )
         )
-        for r in rows
-    ]
     return replace(found, items=items)

@@ -2,5 +2,20 @@
 complaints beside it."""
 
 from fenxiao.risk.models.audit import AuditEntry
+from fenxiao.risk.models.blacklist import BlacklistEntry, BlacklistKind
+from fenxiao.risk.models.cases import CaseKind, CaseStatus, RiskCase, RiskCaseOrder
+from fenxiao.risk.models.settings import RiskSettings
+from fenxiao.risk.models.traces import ClientTrace, TraceKind
 
-__all__ = ["AuditEntry"]
+__all__ = [
+    "AuditEntry",
+    "BlacklistEntry",
+    "BlacklistKind",
+    "CaseKind",
+    "CaseStatus",
+    "ClientTrace",
+    "RiskCase",
+    "RiskCaseOrder",
+    "RiskSettings",
+    "TraceKind",
+]
