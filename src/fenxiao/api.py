@@ -31,6 +31,7 @@ from fenxiao.promotions.api.invites import router as invites_router
 from fenxiao.promotions.api.invites_operator import router as invites_operator_router
 from fenxiao.promotions.api.seckill import operator_router as seckill_operator_router
 from fenxiao.promotions.api.seckill import router as seckill_router
+from fenxiao.risk.api.cases import router as risk_router
 
 api.add_router("/v1", health_router)
 # Django tries URL patterns in order, and a seckill crowd sends thousands of requests a second to
@@ -64,5 +65,6 @@ api.add_router("/v1/admin", invites_operator_router)
 api.add_router("/v1/content", content_router)
 api.add_router("/v1/admin", analytics_router)
 api.add_router("/v1/admin", exports_router)
+api.add_router("/v1/admin", risk_router)
 
 __all__ = ["api"]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Literal
 
-from django.db.models import Count, F, Min, Q, Sum
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Sum
 from django.utils import timezone
 
 from fenxiao.core.masking import mask_order_no
@@ -20,9 +20,11 @@ from fenxiao.distribution.centre.selectors import NET_FEN, SALES_FEN, paged, per
 from fenxiao.distribution.config.settings import distribution_settings
 from fenxiao.distribution.models import CommissionRecord, CommissionStatus, Distributor
 from fenxiao.orders.models import Order, OrderLine
-from fenxiao.risk.cases.services import held_order_ids
+from fenxiao.risk.models import RiskCaseOrder
 
 HELD_LABEL = "审核中"
+# Read in the same query as the rows: an open risk case holds the record's order.
+HELD = Exists(RiskCaseOrder.objects.filter(order_id=OuterRef("order_id"), held=True))
 
 CommissionFilter = Literal["pending", "settled", "cancelled"]
 COMMISSION_FIELDS = (
@@ -87,6 +89,7 @@ def referred_order_list(
             commission=Sum(NET_FEN),
             pending_n=Count("id", filter=Q(status=CommissionStatus.PENDING)),
             settled_n=Count("id", filter=Q(status=CommissionStatus.SETTLED)),
+            held=HELD,
         )
         .order_by("-order_id")
     )
@@ -107,7 +110,6 @@ def referred_order_list(
     ):
         title, quantity = goods.get(line["order_id"], (line["product_title"], 0))
         goods[line["order_id"]] = (title, quantity + line["quantity"])
-    held = held_order_ids(order_ids)
     items = []
     for r in rows:
         order = orders[r["order_id"]]
@@ -125,7 +127,7 @@ def referred_order_list(
                 commission_fen=int(r["commission"] or 0),
                 status=row_status,
                 status_label=HELD_LABEL
-                if r["order_id"] in held and row_status != CommissionStatus.CANCELLED
+                if r["held"] and row_status != CommissionStatus.CANCELLED
                 else CommissionStatus(row_status).label,
             )
         )
@@ -172,18 +174,16 @@ def commission_list(
         qs = qs.filter(status=status)
     qs = qs.order_by("-id").values(
         *COMMISSION_FIELDS,
-        "order_id",
+        held=HELD,
         order_no=F("order__order_no"),
         product_title=F("order_line__product_title"),
     )
     found = paged(qs, page, page_size)
     rows = found.items
     freeze_days = distribution_settings().freeze_days if rows else 0
-    held = held_order_ids(r["order_id"] for r in rows)
     items = []
     for r in rows:
-        order_id = r.pop("order_id")
-        is_held = order_id in held and r["status"] != CommissionStatus.CANCELLED
+        is_held = r.pop("held") and r["status"] != CommissionStatus.CANCELLED
         items.append(
             CommissionRow(
                 **{

@@ -219,7 +219,7 @@ class Migration(migrations.Migration):
                 (
                     "burst_max_first_orders",
                     models.PositiveIntegerField(
-                        default=10,
+                        default=30,
                         help_text="一小时内绑定同一分销商的新账号首单超过该数即判定为刷单",
                         verbose_name="每小时新客首单上限",
                     ),

@@ -19,7 +19,7 @@ class RiskSettings(models.Model):
     refund_max_bps = models.PositiveIntegerField("退款率上限(基点)", default=5000, help_text="5000 = 50%")
     refund_window_days = models.PositiveIntegerField("退款率统计天数", default=30)
     burst_max_first_orders = models.PositiveIntegerField(
-        "每小时新客首单上限", default=10, help_text="一小时内绑定同一分销商的新账号首单超过该数即判定为刷单"
+        "每小时新客首单上限", default=30, help_text="一小时内绑定同一分销商的新账号首单超过该数即判定为刷单"
     )
     invite_max_per_cluster = models.PositiveIntegerField(
         "同设备/地址受邀人数阈值",
