@@ -102,3 +102,24 @@ def test_a_burst_of_new_customers_in_an_hour_opens_a_case(commit, dave, sku):
     case = RiskCase.objects.get(kind=CaseKind.BURST)
     assert sorted(case.orders.values_list("order_id", flat=True)) == sorted(o.id for o in orders)
     assert OrderReferral.objects.filter(order_id__in=[o.id for o in orders]).count() == 3
+
+
+def test_h5_pages_carry_the_device_in_a_cookie(db):
+    from django.test import Client
+
+    from fenxiao.core.client_context import ClientContextMiddleware, current_client
+
+    seen = {}
+
+    def view(request):
+        seen["client"] = current_client()
+        from django.http import HttpResponse
+
+        return HttpResponse("ok")
+
+    client = Client()
+    client.cookies["fx_device"] = "0123456789abcdef0123456789abcdef"
+    request = client.get("/").wsgi_request
+    ClientContextMiddleware(view)(request)
+    assert seen["client"].device_id == "0123456789abcdef0123456789abcdef"
+    assert current_client().device_id == ""

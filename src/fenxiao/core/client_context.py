@@ -16,6 +16,8 @@ from django.http import HttpRequest, HttpResponse
 from fenxiao.core.client_address import client_ip
 
 DEVICE_HEADER = "HTTP_X_DEVICE_ID"
+# The H5 pages keep the same id in a cookie too, so a plain form post (checkout) carries it.
+DEVICE_COOKIE = "fx_device"
 # What our clients generate (a UUID or a 32-hex string); anything else is noise, not an id.
 DEVICE_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
@@ -53,7 +55,8 @@ class ClientContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = _current.set(ClientContext(device_id_from(request.META.get(DEVICE_HEADER)), client_ip(request)))
+        device = device_id_from(request.META.get(DEVICE_HEADER)) or device_id_from(request.COOKIES.get(DEVICE_COOKIE))
+        token = _current.set(ClientContext(device, client_ip(request)))
         try:
             return self.get_response(request)
         finally:
