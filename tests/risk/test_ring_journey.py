@@ -116,3 +116,17 @@ def test_journey_on_postgres(commit, dave, sku):
     risk_case_confirm(case_id=case.id, actor_id=StaffUserFactory().id, note="刷单", suspend=True)
     assert balances(dave).pending == 0
     assert_ledger_clean()
+
+
+def test_the_centre_api_says_in_review_and_shows_no_evidence(commit, dave, sku):
+    from fenxiao.accounts.tokens import token_pair_issue
+    from tests.support import Api
+
+    _ring_buys(commit, dave, sku)
+    api = Api(token_pair_issue(user_id=dave.user_id, scope="user").access)
+    commissions = api.get("/api/v1/distribution/commissions").json()["items"]
+    orders = api.get("/api/v1/distribution/orders").json()["items"]
+    assert {(c["status_label"], c["held"]) for c in commissions} == {("审核中", True)}
+    assert {(o["status_label"], o["held"]) for o in orders} == {("审核中", True)}
+    text = api.get("/api/v1/distribution/commissions").content.decode()
+    assert "幸福小区" not in text and "evidence" not in text and "account_ring" not in text

@@ -56,6 +56,7 @@ class ReferredOrder:
     commission_fen: int
     status: str
     status_label: str
+    held: bool = False
 
     @property
     def goods_summary(self) -> str:
@@ -115,6 +116,7 @@ def referred_order_list(
         order = orders[r["order_id"]]
         title, quantity = goods.get(r["order_id"], ("", 0))
         row_status = _order_status(r["pending_n"], r["settled_n"])
+        held = bool(r["held"]) and row_status != CommissionStatus.CANCELLED
         items.append(
             ReferredOrder(
                 order_no=mask_order_no(order["order_no"]),
@@ -126,9 +128,8 @@ def referred_order_list(
                 sales_fen=int(r["sales"] or 0),
                 commission_fen=int(r["commission"] or 0),
                 status=row_status,
-                status_label=HELD_LABEL
-                if r["held"] and row_status != CommissionStatus.CANCELLED
-                else CommissionStatus(row_status).label,
+                status_label=HELD_LABEL if held else CommissionStatus(row_status).label,
+                held=held,
             )
         )
     return replace(found, items=items)
@@ -154,6 +155,7 @@ class CommissionRow:
     settle_after: datetime | None
     settle_note: str
     settled_at: datetime | None
+    held: bool = False
 
 
 def settle_note(*, status: str, settle_after: datetime | None, freeze_days: int) -> str:
@@ -194,6 +196,7 @@ def commission_list(
                     "settle_note": HELD_LABEL
                     if is_held
                     else settle_note(status=r["status"], settle_after=r["settle_after"], freeze_days=freeze_days),
+                    "held": is_held,
                 }
             )
         )
