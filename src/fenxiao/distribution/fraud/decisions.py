@@ -54,12 +54,12 @@ def commission_reverse_for_case(*, case: RiskCase) -> int:
 def on_case_decided(*, case: RiskCase, decision: str, suspend: bool, actor_id: int) -> int:
     if decision != "confirm":
         return 0
-    reversed_fen = commission_reverse_for_case(case=case)
+    # The distributor row before the ledger accounts, in the order withdrawals take them.
     if suspend:
         distributor = Distributor.objects.filter(user_id=case.subject_user_id).first()
         if distributor is not None and distributor.status == DistributorStatus.ACTIVE:
             distributor_suspend(distributor_id=distributor.pk, actor_id=actor_id, reason=f"风险案件 #{case.pk} 确认")
-    return reversed_fen
+    return commission_reverse_for_case(case=case)
 
 
 def on_case_cleared(*, case_id: int, order_ids: list[int], **_payload) -> None:
