@@ -87,7 +87,8 @@ def test_refund_abuse_opens_a_case_with_the_refunded_orders(commit, dave, sku):
     # then one refund-abuse case about Dave names the refunded orders and the rate
     case = RiskCase.objects.get(kind=CaseKind.REFUND_ABUSE)
     assert case.subject_user_id == dave.user_id
-    assert sorted(case.orders.values_list("order_id", flat=True)) == sorted(o.id for o in orders[:3])
+    assert sorted(case.orders.values_list("order_id", flat=True)) == sorted(o.id for o in orders)
+    assert case.evidence["signals"][-1]["refunded_order_ids"] == sorted(o.id for o in orders[:3])
     assert case.evidence["signals"][-1]["rate_bps"] == 7500
 
 

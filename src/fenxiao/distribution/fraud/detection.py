@@ -110,18 +110,20 @@ def fraud_check_refund(*, order_id: int, now: datetime | None = None) -> RiskCas
     if subject is None:
         return None
     row = risk_settings()
-    total, refunded = facts.refund_counts(distributor_id, since=now - timedelta(days=row.refund_window_days))
+    orders, refunded = facts.refund_counts(distributor_id, since=now - timedelta(days=row.refund_window_days))
     found = rules.refund_abuse(
-        orders=total, refunded=len(refunded), min_orders=row.refund_min_orders, max_rate_bps=row.refund_max_bps
+        orders=len(orders), refunded=len(refunded), min_orders=row.refund_min_orders, max_rate_bps=row.refund_max_bps
     )
     if found is None:
         return None
+    # What is at stake is the commission the kept orders still carry: the case holds them all.
     return risk_case_open(
         kind=CaseKind.REFUND_ABUSE,
         subject_user_id=subject,
-        order_ids=refunded,
+        order_ids=orders,
         evidence={
             "rule": "refund_abuse",
+            "refunded_order_ids": refunded,
             "orders": found.orders,
             "refunded": found.refunded,
             "rate_bps": found.rate_bps,

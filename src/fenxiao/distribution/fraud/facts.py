@@ -65,7 +65,7 @@ def first_orders(distributor_id: int, *, now: datetime) -> list[tuple[int, datet
     return list(rows)
 
 
-def refund_counts(distributor_id: int, *, since: datetime) -> tuple[int, list[int]]:
-    """How many attributed orders were paid since ``since``, and which of them saw a refund."""
+def refund_counts(distributor_id: int, *, since: datetime) -> tuple[list[int], list[int]]:
+    """The attributed orders paid since ``since``, and those of them that saw a refund."""
     rows = list(attributed_orders(distributor_id, since=since).values_list("id", "refunded_fen"))
-    return len(rows), sorted(order_id for order_id, refunded in rows if refunded > 0)
+    return sorted(order_id for order_id, _ in rows), sorted(order_id for order_id, refunded in rows if refunded > 0)
