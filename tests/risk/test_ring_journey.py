@@ -130,3 +130,39 @@ def test_the_centre_api_says_in_review_and_shows_no_evidence(commit, dave, sku):
     assert {(o["status_label"], o["held"]) for o in orders} == {("审核中", True)}
     text = api.get("/api/v1/distribution/commissions").content.decode()
     assert "幸福小区" not in text and "evidence" not in text and "account_ring" not in text
+
+
+def test_settled_commission_in_a_case_cannot_leave_and_confirming_claws_it_back(commit, dave, sku):
+    # given an order of Dave's customer, settled and withdrawable
+    from fenxiao.risk.cases.services import risk_case_open
+    from tests.distribution.support import make_user
+
+    customer = make_user("kim")
+    from fenxiao.distribution.network.binding import referral_bind
+
+    referral_bind(user_id=customer.id, code=dave.code, source="link")
+    order = receive(commit, paid_order(commit, customer, (sku.id, 1)))
+    sweep_settle_commission(now=after_freeze(order))
+    assert balances(dave).available == 1_000
+    # when an operator opens a case on it by hand (a complaint, say)
+    operator = StaffUserFactory()
+    case = risk_case_open(
+        kind="manual",
+        subject_user_id=dave.user_id,
+        order_ids=[order.id],
+        evidence={"note": "投诉"},
+        opened_by_id=operator.id,
+    )
+    # then the settled commission stays in the balance but cannot be withdrawn
+    from fenxiao.core.errors import DomainError
+
+    with pytest.raises(DomainError) as refused:
+        withdrawal_request(user_id=dave.user_id, amount_fen=100, method="wechat")
+    assert refused.value.code == "WITHDRAW_INSUFFICIENT_BALANCE"
+    assert "审核中" in refused.value.message
+    # and confirming claws it back from the available balance, exactly
+    risk_case_confirm(case_id=case.id, actor_id=operator.id)
+    assert balances(dave).available == 0
+    record = CommissionRecord.objects.get(order=order)
+    assert (record.status, record.clawback_fen, record.net_fen) == (CommissionStatus.SETTLED, 1_000, 0)
+    assert_ledger_clean()
