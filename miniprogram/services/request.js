@@ -6,13 +6,14 @@
 const config = require('../config')
 const session = require('./session')
 const { ApiError, fromResponse } = require('./errors')
+const { deviceId } = require('./device')
 
 const loginHooks = []
 let loggingIn = null
 let refreshing = null
 
 function send({ path, method = 'GET', data, token, headers = {} }) {
-  const header = { 'content-type': 'application/json', ...headers }
+  const header = { 'content-type': 'application/json', 'X-Device-Id': deviceId(), ...headers }
   if (token) header.Authorization = `Bearer ${token}`
   return new Promise((resolve, reject) => {
     wx.request({
@@ -107,7 +108,7 @@ function sendFile({ path, filePath, name, token }) {
       url: `${config.apiBase}${config.apiPrefix}${path}`,
       filePath,
       name,
-      header: token ? { Authorization: `Bearer ${token}` } : {},
+      header: { 'X-Device-Id': deviceId(), ...(token ? { Authorization: `Bearer ${token}` } : {}) },
       success: (res) => {
         // wx.uploadFile hands the body over as text, where wx.request parses JSON.
         let body = res.data

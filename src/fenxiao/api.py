@@ -33,6 +33,7 @@ from fenxiao.promotions.api.invites import router as invites_router
 from fenxiao.promotions.api.invites_operator import router as invites_operator_router
 from fenxiao.promotions.api.seckill import operator_router as seckill_operator_router
 from fenxiao.promotions.api.seckill import router as seckill_router
+from fenxiao.risk.api.cases import router as risk_router
 from fenxiao.risk.api.complaints import router as complaints_router
 from fenxiao.risk.api.operator_complaints import router as complaints_operator_router
 
@@ -72,5 +73,6 @@ api.add_router("/v1/admin", analytics_router)
 api.add_router("/v1/admin", exports_router)
 api.add_router("/v1", complaints_router)
 api.add_router("/v1/admin", complaints_operator_router)
+api.add_router("/v1/admin", risk_router)
 
 __all__ = ["api"]

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The device id and client IP of the request, for the risk traces of orders and bindings.
+    "fenxiao.core.client_context.ClientContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Content-Security-Policy on every response Django makes (static files are not pages).
     "csp.middleware.CSPMiddleware",

@@ -1,5 +1,6 @@
-"""People for the complaint tests: a shopper, a distributor they complain about, an operator with
-every permission and a clerk with none, each with an API client."""
+"""People for the risk tests: a shopper, a distributor they complain about, an operator with every
+permission and a clerk with none, each with an API client; a SKU and the distributor a ring of
+accounts buys through."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 from fenxiao.accounts.models import User
 from fenxiao.accounts.tokens import token_pair_issue
 from fenxiao.distribution.models import Distributor
+from tests.catalog_factories import SkuFactory
 from tests.distribution.support import make_distributor, make_user
 from tests.support import Api
 
@@ -46,3 +48,14 @@ def operator_api(operator) -> Api:
 def clerk_api(db) -> Api:
     clerk = User.objects.create(username="clerk", is_staff=True)
     return Api(token_pair_issue(user_id=clerk.id, scope="staff").access)
+
+
+@pytest.fixture
+def sku(db):
+    return SkuFactory(price_fen=10_000, stock=1_000, weight_g=100)
+
+
+@pytest.fixture
+def dave(db):
+    """The distributor the ring buys through."""
+    return make_distributor("dave", real_name="赵伟")

@@ -27,6 +27,10 @@ make a replay add nothing). Names and payloads are a published contract:
 - ``order_line_refunded(order_id, order_line_id, amount_fen, quantity, refund_id)``
 - ``order_closed(order_id)``
 - ``order_completed(order_id)``
+- ``invite_accepted(invite_id, inviter_id)`` (promotions: a new user accepted an invitation)
+- ``referral_bound(user_id, distributor_id)`` (distribution: a binding was made or moved)
+- ``risk_case_cleared(case_id, order_ids)`` (risk: an operator cleared a case; the commission it
+  held may settle at once)
 - ``commission_changed(order_id)`` (distribution: commission booked for the order, or reduced by
   a refund, whether by the event handlers or by their repair sweeps)
 - ``distributor_joined(distributor_id, user_id)`` (distribution: a user became a distributor, by
@@ -150,6 +154,7 @@ SWEEP_ORDER: tuple[str, ...] = (
     "promotions.group_buy_deadlines",
     "invites.repair",
     "exports.expired_files",
+    "risk.client_traces",
     "analytics.reconcile",
 )
 

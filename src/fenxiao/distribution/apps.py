@@ -16,6 +16,15 @@ class DistributionConfig(AppConfig):
         subscribe("order_paid", handlers.on_order_paid)
         subscribe("order_received", handlers.on_order_received)
         subscribe("order_line_refunded", handlers.on_order_line_refunded)
+        # Fraud signals run after the commission is booked or reduced, each on its own.
+        subscribe("order_paid", handlers.on_order_paid_fraud)
+        subscribe("order_line_refunded", handlers.on_order_refunded_fraud)
+        subscribe("referral_bound", handlers.on_referral_bound)
+        subscribe("risk_case_cleared", handlers.on_case_cleared)
+
+        from fenxiao.risk.cases.hooks import case_decision_hooks
+
+        case_decision_hooks.register("distribution.commission", handlers.on_case_decided)
 
         # Repairs first (a missed event is caught up), then settlement, then payouts.
         register_sweep("distribution.unbooked_orders", handlers.sweep_unbooked_orders)

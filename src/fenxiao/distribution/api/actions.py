@@ -34,7 +34,7 @@ from fenxiao.payments.schemas import NotifyAck
 
 
 @router.post("/apply", response={201: ApplicationOut}, summary="申请成为分销商")
-@answers(409)
+@answers(403, 409)
 def apply(request: HttpRequest, body: ApplyIn):
     application = application_submit(
         user_id=request.auth.id, real_name=body.real_name, phone=body.phone, reason=body.reason
@@ -52,7 +52,7 @@ def apply(request: HttpRequest, body: ApplyIn):
 
 
 @router.post("/bind", response=BindOut, summary="绑定推荐人（打开分享链接、海报或小程序码时调用）")
-@answers(404)
+@answers(403, 404)
 def bind(request: HttpRequest, body: BindIn):
     outcome = referral_bind(user_id=request.auth.id, code=body.code, source=body.source)
     return {"status": outcome.status, "message": outcome.message, "referrer_code": outcome.distributor.code}

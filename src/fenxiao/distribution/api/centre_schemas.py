@@ -192,6 +192,8 @@ class ReferredOrderOut(Schema):
     commission_fen: int
     status: str
     status_label: str
+    # Held by a risk review (issue 19 §1): the label reads 审核中; nothing more is told.
+    held: bool = False
 
 
 class ReferredOrderPageOut(Schema):
@@ -216,6 +218,7 @@ class CommissionOut(Schema):
     net_fen: int
     status: str
     status_label: str
+    held: bool = False
     created_at: datetime
     settle_after: datetime | None
     settle_note: str

@@ -2,7 +2,8 @@
 order for the order list, one per record for the commission list, each order number masked.
 
 An order's status for me follows my records on it: pending while any is pending, settled once
-every one left is settled, cancelled when refunds took them all."""
+every one left is settled, cancelled when refunds took them all. Commission an open risk case
+holds reads "审核中" (issue 19 §1), and nothing more: the distributor never sees the evidence."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Literal
 
-from django.db.models import Count, F, Min, Q, Sum
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Sum
 from django.utils import timezone
 
 from fenxiao.core.masking import mask_order_no
@@ -19,6 +20,11 @@ from fenxiao.distribution.centre.selectors import NET_FEN, SALES_FEN, paged, per
 from fenxiao.distribution.config.settings import distribution_settings
 from fenxiao.distribution.models import CommissionRecord, CommissionStatus, Distributor
 from fenxiao.orders.models import Order, OrderLine
+from fenxiao.risk.models import RiskCaseOrder
+
+HELD_LABEL = "审核中"
+# Read in the same query as the rows: an open risk case holds the record's order.
+HELD = Exists(RiskCaseOrder.objects.filter(order_id=OuterRef("order_id"), held=True))
 
 CommissionFilter = Literal["pending", "settled", "cancelled"]
 COMMISSION_FIELDS = (
@@ -50,6 +56,7 @@ class ReferredOrder:
     commission_fen: int
     status: str
     status_label: str
+    held: bool = False
 
     @property
     def goods_summary(self) -> str:
@@ -83,6 +90,7 @@ def referred_order_list(
             commission=Sum(NET_FEN),
             pending_n=Count("id", filter=Q(status=CommissionStatus.PENDING)),
             settled_n=Count("id", filter=Q(status=CommissionStatus.SETTLED)),
+            held=HELD,
         )
         .order_by("-order_id")
     )
@@ -108,6 +116,7 @@ def referred_order_list(
         order = orders[r["order_id"]]
         title, quantity = goods.get(r["order_id"], ("", 0))
         row_status = _order_status(r["pending_n"], r["settled_n"])
+        held = bool(r["held"]) and row_status != CommissionStatus.CANCELLED
         items.append(
             ReferredOrder(
                 order_no=mask_order_no(order["order_no"]),
@@ -119,7 +128,8 @@ def referred_order_list(
                 sales_fen=int(r["sales"] or 0),
                 commission_fen=int(r["commission"] or 0),
                 status=row_status,
-                status_label=CommissionStatus(row_status).label,
+                status_label=HELD_LABEL if held else CommissionStatus(row_status).label,
+                held=held,
             )
         )
     return replace(found, items=items)
@@ -145,6 +155,7 @@ class CommissionRow:
     settle_after: datetime | None
     settle_note: str
     settled_at: datetime | None
+    held: bool = False
 
 
 def settle_note(*, status: str, settle_after: datetime | None, freeze_days: int) -> str:
@@ -164,21 +175,29 @@ def commission_list(
     if status:
         qs = qs.filter(status=status)
     qs = qs.order_by("-id").values(
-        *COMMISSION_FIELDS, order_no=F("order__order_no"), product_title=F("order_line__product_title")
+        *COMMISSION_FIELDS,
+        held=HELD,
+        order_no=F("order__order_no"),
+        product_title=F("order_line__product_title"),
     )
     found = paged(qs, page, page_size)
     rows = found.items
     freeze_days = distribution_settings().freeze_days if rows else 0
-    items = [
-        CommissionRow(
-            **{
-                **r,
-                "order_no": mask_order_no(r["order_no"]),
-                "net_fen": r["amount_fen"] - r["reversed_fen"] - r["clawback_fen"],
-                "status_label": CommissionStatus(r["status"]).label,
-                "settle_note": settle_note(status=r["status"], settle_after=r["settle_after"], freeze_days=freeze_days),
-            }
+    items = []
+    for r in rows:
+        is_held = r.pop("held") and r["status"] != CommissionStatus.CANCELLED
+        items.append(
+            CommissionRow(
+                **{
+                    **r,
+                    "order_no": mask_order_no(r["order_no"]),
+                    "net_fen": r["amount_fen"] - r["reversed_fen"] - r["clawback_fen"],
+                    "status_label": HELD_LABEL if is_held else CommissionStatus(r["status"]).label,
+                    "settle_note": HELD_LABEL
+                    if is_held
+                    else settle_note(status=r["status"], settle_after=r["settle_after"], freeze_days=freeze_days),
+                    "held": is_held,
+                }
+            )
         )
-        for r in rows
-    ]
     return replace(found, items=items)

@@ -50,6 +50,8 @@ def commission_refund_sync(*, order_line_id: int) -> int:
             refunded_base_before=record.refunded_base_fen,
             refund_fen=target - record.refunded_base_fen,
         )
+        # A confirmed risk case may already have taken the record to zero: never take twice.
+        taken = min(taken, max(record.net_fen, 0))
         record.refunded_base_fen = target
         fields = ["refunded_base_fen"]
         if taken:

@@ -1,7 +1,8 @@
 """Settlement (DESIGN §5 lifecycle): when the freeze after receipt ends, pending commission
 becomes withdrawable. Runs in the sweeps, in batches: one UPDATE of the records and one ledger
 transaction per batch (pending → available per distributor). A record of an order with an
-after-sale still open waits, because that after-sale may still take commission back.
+after-sale still open waits, because that after-sale may still take commission back; so does one
+of an order in an open risk case (issue 19 §1: held until an operator clears or confirms it).
 
 Tier upgrades for the distributors a sweep touched run after its batches have committed, set-based
 and in their own transaction. Keeping them out of the batch keeps the lock order of DESIGN
@@ -22,7 +23,7 @@ from fenxiao.distribution.locks import lock_commission_as_read
 from fenxiao.distribution.models import CommissionRecord, CommissionStatus, Distributor, Tier
 from fenxiao.ledger.services import ledger_post
 from fenxiao.orders.models import OPEN_AFTER_SALE, AfterSale
-from fenxiao.risk.models import AuditEntry
+from fenxiao.risk.models import AuditEntry, RiskCaseOrder
 
 BATCH = 10_000
 
@@ -39,6 +40,7 @@ def _claim_due_postgres(now: datetime, batch: int) -> list[tuple[int, int, int]]
     mark them settled and hand back what each adds to its distributor's available balance."""
     record = CommissionRecord._meta.db_table
     after_sale = AfterSale._meta.db_table
+    held = RiskCaseOrder._meta.db_table
     open_statuses = list(OPEN_AFTER_SALE)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -50,6 +52,7 @@ def _claim_due_postgres(now: datetime, batch: int) -> list[tuple[int, int, int]]
                   AND NOT EXISTS (
                       SELECT 1 FROM {after_sale} a WHERE a.order_id = c.order_id AND a.status = ANY(%s)
                   )
+                  AND NOT EXISTS (SELECT 1 FROM {held} h WHERE h.order_id = c.order_id AND h.held)
                 ORDER BY c.id LIMIT %s
                 FOR UPDATE OF c SKIP LOCKED
             ) due
@@ -65,9 +68,11 @@ def _claim_due_postgres(now: datetime, batch: int) -> list[tuple[int, int, int]]
 
 def _claim_due_portable(now: datetime, batch: int) -> list[tuple[int, int, int]]:
     open_after_sale = AfterSale.objects.filter(order_id=OuterRef("order_id"), status__in=OPEN_AFTER_SALE)
+    held = RiskCaseOrder.objects.filter(order_id=OuterRef("order_id"), held=True)
     query = lock_commission_as_read(
         CommissionRecord.objects.filter(status=CommissionStatus.PENDING, settle_after__lte=now)
         .filter(~Exists(open_after_sale))
+        .filter(~Exists(held))
         .order_by("id")
     )
     rows = list(query.values_list("id", "distributor_id", F("amount_fen") - F("reversed_fen"))[:batch])

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from fenxiao.core.errors import NotFound
+from fenxiao.core.extensions import publish_on_commit
 from fenxiao.distribution.config.settings import distribution_settings
 from fenxiao.distribution.errors import DistributionConflict, DistributionError
 from fenxiao.distribution.locks import lock_referral, lock_referral_touch
@@ -26,6 +27,9 @@ from fenxiao.distribution.models import (
     ReferralSource,
     ReferralTouch,
 )
+from fenxiao.risk.blacklist.services import blacklist_refuse
+from fenxiao.risk.models import TraceKind
+from fenxiao.risk.traces.services import client_trace_record
 
 MAX_CHAIN_WALK = 64  # a guard against corrupt data; real chains are never this deep
 
@@ -98,6 +102,7 @@ def referral_bind(*, user_id: int, code: str, source: str, now: datetime | None 
         raise DistributionError("DIST_SELF_BIND", "不能绑定自己的推广码")
     if _would_loop(user_id=user_id, distributor=distributor):
         raise DistributionError("DIST_BIND_LOOP", "不能绑定自己的下级为推荐人")
+    blacklist_refuse(user_id=user_id, action="binding")
     row = distribution_settings()
     if row.bind_on == BindOn.FIRST_ORDER:
         return _touch(user_id=user_id, distributor=distributor, source=source, now=now, policy=row.binding_policy)
@@ -109,6 +114,14 @@ def referral_bind(*, user_id: int, code: str, source: str, now: datetime | None 
         policy=row.binding_policy,
         rebind_after=timedelta(days=row.rebind_after_days),
     )
+
+
+def _bound(*, user_id: int, distributor: Distributor) -> None:
+    """A binding was made: record where it came from (device, IP) and look for self-dealing once
+    it has committed."""
+    referral_id = Referral.objects.filter(user_id=user_id).values_list("pk", flat=True).first() or 0
+    client_trace_record(kind=TraceKind.BINDING, object_id=referral_id, user_id=user_id)
+    publish_on_commit("referral_bound", user_id=user_id, distributor_id=distributor.id)
 
 
 def _touch(*, user_id: int, distributor: Distributor, source: str, now: datetime, policy: str) -> BindOutcome:
@@ -144,6 +157,7 @@ def _bind(
                 referral = lock_referral(user_id)
             else:
                 ReferralChange.objects.create(user_id=user_id, distributor=distributor, source=source)
+                _bound(user_id=user_id, distributor=distributor)
                 return BindOutcome("bound", distributor, "绑定成功")
         if referral.distributor_id == distributor.id:
             return BindOutcome("unchanged", distributor, "已绑定该推荐人")
@@ -158,6 +172,7 @@ def _bind(
         referral.bound_at = now
         referral.save(update_fields=["distributor", "source", "bound_at"])
         ReferralChange.objects.create(user_id=user_id, distributor=distributor, previous_id=previous_id, source=source)
+        _bound(user_id=user_id, distributor=distributor)
         return BindOutcome("rebound", distributor, "已更换推荐人")
 
 

@@ -26,6 +26,7 @@ from fenxiao.distribution.models import (
     Tier,
 )
 from fenxiao.risk.audit import audit_record
+from fenxiao.risk.blacklist.services import blacklist_refuse, is_blacklisted
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud and typed by hand
 CODE_LENGTH = 7
@@ -86,6 +87,7 @@ def application_submit(*, user_id: int, real_name: str, phone: str, reason: str)
     real_name, phone = _validate_applicant(real_name, phone)
     if Distributor.objects.filter(user_id=user_id).exists():
         raise DistributionConflict("DIST_ALREADY_DISTRIBUTOR", "您已经是分销商")
+    blacklist_refuse(user_id=user_id, action="distributor")
     if DistributorApplication.objects.filter(user_id=user_id, status=ApplicationStatus.PENDING).exists():
         raise DistributionConflict("DIST_APPLICATION_PENDING", "您的申请正在审核中，请耐心等待")
     try:
@@ -120,6 +122,7 @@ def _approve(application: DistributorApplication, *, actor_id: int | None, sourc
 @transaction.atomic
 def application_approve(*, application_id: int, actor_id: int) -> Distributor:
     application = _lock_pending_application(application_id)
+    blacklist_refuse(user_id=application.user_id, action="distributor")
     distributor = _approve(application, actor_id=actor_id, source=BecomePolicy.APPLY)
     audit_record(
         actor_id=actor_id,
@@ -173,6 +176,8 @@ def distributor_qualify_by_spend(*, user_id: int) -> Distributor | None:
     if Distributor.objects.filter(user_id=user_id).exists():
         return None
     if paid_spend_fen(user_id) < row.spend_threshold_fen:
+        return None
+    if is_blacklisted(user_id=user_id):  # nobody asked, so nobody is told: they simply stay a shopper
         return None
     return distributor_create(user_id=user_id, source=BecomePolicy.SPEND)
 

@@ -6,7 +6,9 @@ transfer the operator records; how either ends is in ``outcomes``.
 A withdrawal can never overdraw: the distributor row is locked (one request at a time per
 distributor, which also makes the daily limit exact) and the ledger refuses to take
 ``available`` below zero. A balance made negative by a clawback blocks every withdrawal until
-later commission has repaid it."""
+later commission has repaid it. Settled commission on an order in an open risk case stays in
+``available`` but may not leave: it is the floor the withdrawal must leave behind (issue 19 §1),
+and a blacklisted person cannot withdraw at all."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Exists, F, OuterRef, Sum
 from django.utils import timezone
 
 from fenxiao.accounts.models import User
@@ -24,11 +26,20 @@ from fenxiao.distribution import ledger_accounts
 from fenxiao.distribution.config.settings import distribution_settings
 from fenxiao.distribution.errors import DistributionConflict, DistributionError
 from fenxiao.distribution.locks import lock_distributor_of_user
-from fenxiao.distribution.models import DistributionSettings, Withdrawal, WithdrawalMethod, WithdrawalStatus
+from fenxiao.distribution.models import (
+    CommissionRecord,
+    CommissionStatus,
+    DistributionSettings,
+    Withdrawal,
+    WithdrawalMethod,
+    WithdrawalStatus,
+)
 from fenxiao.distribution.withdrawals.payouts import withdrawal_payout_after_commit
 from fenxiao.ledger.errors import InsufficientBalance
 from fenxiao.ledger.selectors import account_balance
 from fenxiao.ledger.services import ledger_post
+from fenxiao.risk.blacklist.services import blacklist_refuse
+from fenxiao.risk.models import RiskCaseOrder
 
 RETURNED = (WithdrawalStatus.FAILED, WithdrawalStatus.REJECTED)
 BANK_FIELDS = ("bank_name", "bank_account_name", "bank_account_no")
@@ -69,6 +80,17 @@ def withdrawn_today_fen(distributor_id: int, now: datetime) -> int:
     return int(total or 0)
 
 
+def held_settled_fen(distributor_id: int) -> int:
+    """Settled commission of this distributor on orders an open risk case holds."""
+    held = RiskCaseOrder.objects.filter(order_id=OuterRef("order_id"), held=True)
+    total = (
+        CommissionRecord.objects.filter(distributor_id=distributor_id, status=CommissionStatus.SETTLED)
+        .filter(Exists(held))
+        .aggregate(total=Sum(F("amount_fen") - F("reversed_fen") - F("clawback_fen")))["total"]
+    )
+    return max(int(total or 0), 0)
+
+
 def _clean_bank(method: str, bank: Mapping[str, str] | None) -> dict[str, str]:
     if method != WithdrawalMethod.BANK:
         return {}
@@ -98,6 +120,7 @@ def withdrawal_request(
         )
     bank_values = _clean_bank(method, bank)
     distributor = lock_distributor_of_user(user_id)
+    blacklist_refuse(user_id=user_id, action="withdrawal")
     openid = ""
     if method == WithdrawalMethod.WECHAT:
         openid = User.objects.filter(pk=user_id).values_list("openid", flat=True).first() or ""
@@ -125,12 +148,13 @@ def withdrawal_request(
         **bank_values,
     )
     available = ledger_accounts.available(distributor.id)
+    held = held_settled_fen(distributor.id)
     try:
         ledger_post(
             kind="withdrawal_request",
             reference=f"withdrawal:request:{withdrawal.id}",
             legs=[(available, -amount_fen), (ledger_accounts.withdrawing(distributor.id), amount_fen)],
-            floors={available: 0},
+            floors={available: held},
             memo=f"提现申请 {withdrawal.out_bill_no}",
             names=ledger_accounts.names_for(distributor.id),
         )
@@ -138,6 +162,11 @@ def withdrawal_request(
         balance = account_balance(available)
         if balance < 0:
             message = f"您有 {format_yuan(-balance)} 元退款追回的佣金待抵扣，抵扣完成前不能提现"
+        elif held:
+            message = (
+                f"可提现余额不足，当前可提现 {format_yuan(max(balance - held, 0))} 元"
+                f"（另有 {format_yuan(held)} 元佣金审核中）"
+            )
         else:
             message = f"可提现余额不足，当前可提现 {format_yuan(balance)} 元"
         raise DistributionConflict("WITHDRAW_INSUFFICIENT_BALANCE", message) from exc

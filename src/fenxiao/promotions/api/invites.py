@@ -58,7 +58,7 @@ def my_invitees(request: HttpRequest, q: Query[InviteePageQuery]):
 
 
 @router.post("/accept", response={201: AcceptOut}, summary="接受邀请")
-@answers(404, 409)
+@answers(403, 404, 409)
 def accept(request: HttpRequest, body: AcceptIn):
     invite = invite_accept(user=request.auth, code=body.code)
     return Status(201, {"invited_by": invited_by_dict(invite)})

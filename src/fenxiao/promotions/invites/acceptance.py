@@ -16,10 +16,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from fenxiao.accounts.models import User
+from fenxiao.core.extensions import publish_on_commit
 from fenxiao.orders.models import Order
 from fenxiao.promotions.invites.errors import InviteConflict, InviteError, code_not_found
 from fenxiao.promotions.invites.locks import lock_invite_codes
 from fenxiao.promotions.invites.models import CampaignStatus, Invite, InviteCampaign, InviteCode
+from fenxiao.risk.blacklist.services import blacklist_refuse
+from fenxiao.risk.models import TraceKind
+from fenxiao.risk.traces.services import client_trace_record
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud and typed by hand
 CODE_LENGTH = 8
@@ -101,12 +105,16 @@ def invite_accept(*, user: User, code: str, now: datetime | None = None) -> Invi
     owner = _owner_of(code)
     if owner.user_id == user.id:
         raise InviteError("INVITE_SELF", "不能接受自己的邀请", field="code")
+    blacklist_refuse(user_id=user.id, action="invite")
     mine = invite_code_ensure(user_id=user.id)
     try:
-        return _accept(user=user, owner=owner, mine=mine, now=now)
+        invite = _accept(user=user, owner=owner, mine=mine, now=now)
     except IntegrityError as exc:
         # Only reachable if the code locks were bypassed: one invitation per invitee holds anyway.
         raise _already_accepted() from exc
+    client_trace_record(kind=TraceKind.INVITE, object_id=invite.pk, user_id=user.id)
+    publish_on_commit("invite_accepted", invite_id=invite.pk, inviter_id=invite.inviter_id)
+    return invite
 
 
 def _already_accepted() -> InviteConflict:

@@ -16,6 +16,8 @@ class InvitesConfig(AppConfig):
         for event in ("order_paid", "order_line_refunded", "order_closed", "order_completed"):
             subscribe(event, handlers.on_order_event)
         register_sweep("invites.repair", handlers.sweep_invites)
+        # Many invitees of one inviter on one device or address: a risk case (issue 19 §1).
+        subscribe("invite_accepted", handlers.on_invite_accepted)
 
         # The compliance report (distribution's, below us) reads our facts through its hook.
         from fenxiao.distribution.compliance.hooks import invite_facts_providers

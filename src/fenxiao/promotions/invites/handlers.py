@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from fenxiao.promotions.invites import rewards
+from fenxiao.promotions.invites.fraud import fraud_check_invites
 
 
 def on_order_event(*, order_id: int, **_: object) -> None:
@@ -15,3 +16,7 @@ def on_order_event(*, order_id: int, **_: object) -> None:
 
 def sweep_invites(*, now: datetime) -> int:
     return rewards.sweep_invites(now=now)
+
+
+def on_invite_accepted(*, inviter_id: int, **_payload) -> None:
+    fraud_check_invites(inviter_id=inviter_id)

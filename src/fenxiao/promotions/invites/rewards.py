@@ -40,6 +40,7 @@ from fenxiao.promotions.invites.models import (
     RevokeReason,
     RewardRole,
 )
+from fenxiao.risk.blacklist.services import is_blacklisted
 
 logger = logging.getLogger(__name__)
 BATCH = 500
@@ -117,6 +118,8 @@ def _reward(invite: Invite, now: datetime) -> None:
     grants = [(campaign.invitee_template_id, RewardRole.INVITEE, invite.invitee_id)]
     if not capped:
         grants.append((campaign.inviter_template_id, RewardRole.INVITER, invite.inviter_id))
+    # A blacklisted person receives no invite reward (issue 19 §1); the other side still does.
+    grants = [grant for grant in grants if not is_blacklisted(user_id=grant[2])]
     # Templates are locked in ascending id order, so two rewards never wait on each other's.
     for template_id, role, user_id in sorted(grants):
         coupon = coupon_issue(user_id=user_id, template_id=template_id, now=now)

@@ -1,6 +1,3 @@
 """The risk app's admin pages, one module per idea; importing them registers them."""
 
-from fenxiao.risk.admin import (
-    audit,  # noqa: F401
-    complaints,  # noqa: F401
-)
+from fenxiao.risk.admin import audit, blacklist, cases, complaints, settings  # noqa: F401

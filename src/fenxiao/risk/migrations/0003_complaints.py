@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("orders", "0003_order_paid_at_index"),
-        ("risk", "0001_initial"),
+        ("risk", "0002_cases_blacklist_traces"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -5,6 +5,32 @@
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
 
+  /* A stable id for this browser (risk control: the server records it beside orders and referral
+     bindings). Sent as X-Device-Id with every htmx request, and kept in a cookie so that plain
+     form posts (checkout) carry it too. Random, never derived from anything personal. */
+  var DEVICE_KEY = "fenxiao.deviceId";
+  var DEVICE_ID = /^[0-9a-f]{32}$/;
+  function newDeviceId() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return (b < 16 ? "0" : "") + b.toString(16); }).join("");
+  }
+  function deviceId() {
+    var id = "";
+    try { id = window.localStorage.getItem(DEVICE_KEY) || ""; } catch (e) { id = ""; }
+    if (!DEVICE_ID.test(id)) {
+      var cookie = document.cookie.match(/(?:^|; )fx_device=([0-9a-f]{32})/);
+      id = cookie ? cookie[1] : newDeviceId();
+      try { window.localStorage.setItem(DEVICE_KEY, id); } catch (e) { /* private mode: the cookie keeps it */ }
+    }
+    document.cookie = "fx_device=" + id + "; path=/; max-age=31536000; SameSite=Lax";
+    return id;
+  }
+  deviceId();
+  document.addEventListener("htmx:configRequest", function (event) {
+    event.detail.headers["X-Device-Id"] = deviceId();
+  });
+
   function tickCountdowns() {
     var now = Date.now();
     document.querySelectorAll("[data-countdown]").forEach(function (el) {
