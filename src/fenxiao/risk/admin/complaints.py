@@ -3,8 +3,9 @@ red; replies the shopper reads, a resolution (已解决 / 已驳回) with its te
 the distributor complained about (distribution's own suspend service). Each step is a
 confirmation page calling one service and leaving an audit entry.
 
-Another step (opening a risk case, say) is one more ``Step`` in ``ComplaintAdmin.steps``: the
-buttons on the page and in the list come from that tuple."""
+A complaint that points at fraud becomes a risk case about the distributor (立案转风控): the case
+holds the commission of the complained order until an operator clears or confirms it in the risk
+queue. The buttons on the page and in the list come from ``ComplaintAdmin.steps``."""
 
 from __future__ import annotations
 
@@ -24,10 +25,12 @@ from fenxiao.distribution.models import DistributorStatus
 from fenxiao.distribution.network import enrolment
 from fenxiao.distribution.network.lookup import distributor_codes_for_users, distributor_id_for_user
 from fenxiao.risk.audit import audit_record
+from fenxiao.risk.cases.services import risk_case_open
 from fenxiao.risk.complaints import services
 from fenxiao.risk.complaints.errors import ComplaintError
 from fenxiao.risk.complaints.selectors import complaint_is_overdue
 from fenxiao.risk.complaints.services import CONTENT_MAX, RESOLUTION_MAX
+from fenxiao.risk.models.cases import CaseKind
 from fenxiao.risk.models.complaints import OPEN_COMPLAINT, Complaint, ComplaintReply, ComplaintStatus
 
 PHOTO = '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="" style="height:80px;border-radius:4px"></a>'
@@ -84,6 +87,35 @@ def _suspend(complaint: Complaint, actor_id: int, data: dict) -> Complaint:
         target_id=complaint.pk,
         summary=f"因投诉 {complaint.complaint_no} 暂停分销商",
         changes={"distributor_id": distributor_id, "reason": data["reason"]},
+    )
+    return complaint
+
+
+def _open_risk_case(complaint: Complaint, actor_id: int, data: dict) -> Complaint:
+    """A manual case about the distributor complained about, with the complaint as its evidence
+    and its order (when there is one) held; the complaint's log names the case."""
+    if not complaint.distributor_user_id:
+        raise ComplaintError("COMPLAINT_NO_DISTRIBUTOR", "该投诉没有指向分销商")
+    case = risk_case_open(
+        kind=CaseKind.MANUAL,
+        subject_user_id=complaint.distributor_user_id,
+        order_ids=[complaint.order_id] if complaint.order_id else [],
+        evidence={
+            "complaint_no": complaint.complaint_no,
+            "category": complaint.get_category_display(),
+            "content": complaint.content,
+            "note": data["reason"],
+        },
+        opened_by_id=actor_id,
+        summary=f"投诉 {complaint.complaint_no} 转风控：{data['reason']}",
+    )
+    audit_record(
+        actor_id=actor_id,
+        action="complaint_open_risk_case",
+        target_type="complaint",
+        target_id=complaint.pk,
+        summary=f"投诉 {complaint.complaint_no} 转风控立案",
+        changes={"risk_case_id": case.pk, "reason": data["reason"]},
     )
     return complaint
 
@@ -145,6 +177,8 @@ class ComplaintAdmin(StepAdmin, ServiceOnlyAdmin):
              lambda c: c.status in OPEN_COMPLAINT, _resolve),
         Step("suspend", "暂停分销商", "暂停后新支付的订单不再为其计佣，已产生的佣金照常结算；记入审计日志。",
              reason_form("暂停原因", "记入审计日志"), _distributor_active, _suspend),
+        Step("risk_case", "转风控立案", "以被投诉的分销商立案，涉及订单的佣金冻结至风控审核完成；记入审计日志。",
+             reason_form("立案说明", "风控审核人员可见"), lambda c: bool(c.distributor_user_id), _open_risk_case),
     )  # fmt: skip
     step_columns = (
         ("投诉单号", lambda c: c.complaint_no),
