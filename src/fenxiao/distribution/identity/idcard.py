@@ -11,7 +11,7 @@ from datetime import date
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
-SHAPE = re.compile(r"\d{17}[\dX]")
+SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 # Province-level codes of GB/T 2260, plus 81/82/83 used by the residence permits of Hong Kong,
 # Macao and Taiwan residents (same 18-digit format and checksum).
 PROVINCES = frozenset(

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-QUARTER = re.compile(r"(\d{4})[Qq]([1-4])")
-YEAR = re.compile(r"\d{4}")
+QUARTER = re.compile(r"([0-9]{4})[Qq]([1-4])")
+YEAR = re.compile(r"[0-9]{4}")
 FIRST_YEAR = 2000
 LAST_YEAR = 9998
 
