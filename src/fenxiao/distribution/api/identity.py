@@ -76,7 +76,7 @@ class StatementQuery(Schema):
     )
 
 
-class FiguresOut(Schema):
+class IncomeFiguresOut(Schema):
     commission_fen: int
     refunds_fen: int
     net_fen: int
@@ -84,7 +84,7 @@ class FiguresOut(Schema):
     withdrawals_paid_fen: int
 
 
-class StatementQuarterOut(FiguresOut):
+class StatementQuarterOut(IncomeFiguresOut):
     quarter: str
     first_day: str
     last_day: str
@@ -93,7 +93,7 @@ class StatementQuarterOut(FiguresOut):
 class StatementOut(Schema):
     year: int
     quarters: list[StatementQuarterOut]
-    total: FiguresOut
+    total: IncomeFiguresOut
     definition: str
 
 

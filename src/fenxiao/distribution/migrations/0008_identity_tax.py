@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
                 (
                     "distributor",
                     models.OneToOneField(
-                        on_delete=django.db.models.deletion.PROTECT,
+                        on_delete=django.db.models.deletion.CASCADE,
                         related_name="identity",
                         to="distribution.distributor",
                         verbose_name="分销商",

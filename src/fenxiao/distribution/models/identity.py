@@ -14,8 +14,10 @@ class IdType(models.TextChoices):
 
 
 class DistributorIdentity(models.Model):
+    # CASCADE: the identity is the distributor's own data and goes with the row; a distributor who
+    # earned anything is kept by their commission records (PROTECT) anyway.
     distributor = models.OneToOneField(
-        Distributor, on_delete=models.PROTECT, related_name="identity", verbose_name="分销商"
+        Distributor, on_delete=models.CASCADE, related_name="identity", verbose_name="分销商"
     )
     id_type = models.CharField("证件类型", max_length=16, choices=IdType.choices, default=IdType.RESIDENT_ID)
     name_sealed = models.TextField("姓名（密文）")
