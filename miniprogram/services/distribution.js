@@ -36,6 +36,12 @@ module.exports = {
     method: 'POST',
     data: method === 'bank' ? { amount_fen, method, bank } : { amount_fen, method },
   }),
+  /** Masked only: `{verified, id_type_label, name_masked, number_masked, verified_at, required_over_fen, withdrawn_fen}`. */
+  identity: () => request({ path: '/distribution/identity' }),
+  /** `{real_name, id_number}` (18-digit resident ID) → the masked identity; refusals name the rule. */
+  saveIdentity: ({ real_name, id_number }) => request({ path: '/distribution/identity', method: 'PUT', data: { real_name, id_number } }),
+  /** `year` (e.g. 2026, default this year) → `{year, quarters: [{quarter, commission_fen, refunds_fen, net_fen, record_count, withdrawals_paid_fen}], total, definition}`. */
+  incomeStatement: (year) => request({ path: `/distribution/income-statement${query({ year })}` }),
   share: (productId) => request({ path: `/distribution/share${query({ product_id: productId })}` }),
   shopItems: () => request({ path: '/distribution/shop/items' }),
   addShopItem: (productId) => request({ path: '/distribution/shop/items', method: 'POST', data: { product_id: productId } }),

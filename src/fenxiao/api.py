@@ -13,9 +13,11 @@ from fenxiao.core.web_api import api
 from fenxiao.distribution.api.actions import notify_router as distribution_notify_router
 from fenxiao.distribution.api.actions import router as distribution_router
 from fenxiao.distribution.api.compliance import router as distribution_compliance_router
+from fenxiao.distribution.api.identity import router as distribution_identity_router
 from fenxiao.distribution.api.insights import router as distribution_insights_router
 from fenxiao.distribution.api.operator import router as distribution_operator_router
 from fenxiao.distribution.api.shop import router as distribution_shop_router
+from fenxiao.distribution.api.tax import router as distribution_tax_router
 from fenxiao.inventory.api.operator import router as inventory_operator_router
 from fenxiao.orders.api.aftersales import router as aftersale_router
 from fenxiao.orders.api.cart import router as cart_router
@@ -59,8 +61,10 @@ api.add_router("/v1/distribution", distribution_router)
 api.add_router("/v1/distribution", distribution_notify_router)
 api.add_router("/v1/distribution", distribution_shop_router)
 api.add_router("/v1/distribution", distribution_insights_router)
+api.add_router("/v1/distribution", distribution_identity_router)
 api.add_router("/v1/admin", distribution_operator_router)
 api.add_router("/v1/admin", distribution_compliance_router)
+api.add_router("/v1/admin", distribution_tax_router)
 api.add_router("/v1/coupons", coupons_router)
 api.add_router("/v1/admin", coupons_operator_router)
 api.add_router("/v1/group-buy", group_buy_router)

@@ -16,6 +16,7 @@ from fenxiao.core.env import (
     env_bool,
     env_int,
     env_list,
+    identity_keys,
     secret_key,
     transfer_scene_report_infos,
     trusted_proxies,
@@ -220,6 +221,10 @@ WECHAT_HTTP_TIMEOUT = float(os.environ.get("WECHAT_HTTP_TIMEOUT", "5"))
 WECHAT_SANDBOX_ALLOWED = env_bool("WECHAT_SANDBOX_ALLOWED", False)
 if WECHAT_MODE == "live" and not (WECHAT_APPID and WECHAT_SECRET):
     raise ImproperlyConfigured("WECHAT_MODE=live needs WECHAT_APPID and WECHAT_SECRET.")
+
+# Distributors' real names and ID numbers are encrypted with these Fernet keys (newest first; see
+# core/env.py and README "实名认证与季度涉税报送" for rotation).
+IDENTITY_KEYS = identity_keys(SECRET_KEY, debug=DEBUG)
 
 # Orders (DESIGN §4): the payment window, automatic receipt and the after-sales window.
 ORDER_PAYMENT_WINDOW = timedelta(minutes=env_int("ORDER_PAYMENT_WINDOW_MINUTES", 30))

@@ -25,6 +25,8 @@ PRODUCTION_ENV = {
     "WECHATPAY_PUBLIC_KEY_FILE": "/etc/fenxiao/pub_key.pem",
     "WECHATPAY_PUBLIC_KEY_ID": "PUB_KEY_ID_0000000000000000000000000000000001",
     "WECHATPAY_NOTIFY_URL": "https://mall.example.com/api/v1/payments/wechat/notify",
+    # Fernet.generate_key() output: encrypts distributors' real names and ID numbers at rest.
+    "FENXIAO_IDENTITY_KEYS": "GmoJ9kK3mB0n1f1m8cH0cz3Yv0eM1g7bJc6w8kqvW2c=",
 }
 
 
@@ -65,6 +67,19 @@ def test_live_mode_requires_an_explicit_secret_key(tmp_path):
     result = _fenxiao("check", env=env, tmp_path=tmp_path)
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_live_mode_requires_identity_encryption_keys(tmp_path):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "FENXIAO_IDENTITY_KEYS"}
+    result = _fenxiao("check", env=env, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "FENXIAO_IDENTITY_KEYS must be set" in result.stderr
+
+
+def test_an_identity_key_that_is_not_a_fernet_key_refuses_to_start(tmp_path):
+    result = _fenxiao("check", env={**PRODUCTION_ENV, "FENXIAO_IDENTITY_KEYS": "not-a-key"}, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "FENXIAO_IDENTITY_KEYS must be Fernet keys" in result.stderr
 
 
 def test_a_trusted_proxy_that_is_not_an_address_refuses_to_start(tmp_path):

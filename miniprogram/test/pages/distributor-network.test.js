@@ -10,7 +10,7 @@ describe('the seeded distributors see their network and earnings', () => {
     expect(page.text()).toContain('普通分销商')
     expect(page.text()).toContain(`推广码 ${me.code}`)
     expect(page.text()).toContain(`待结算（冻结中）`)
-    expect(page.all('.shortcut').length).toBe(11)
+    expect(page.all('.shortcut').length).toBe(13)
     expect(page.share().path).toBe(`/pages/index/index?ref=${me.code}`)
   })
 

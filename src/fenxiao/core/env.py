@@ -137,3 +137,32 @@ def transfer_scene_report_infos() -> list[dict[str, str]]:
             "WECHATPAY_TRANSFER_SCENE_REPORT_INFOS must be a list of {info_type (≤15), info_content (≤32)}."
         )
     return [{"info_type": item["info_type"], "info_content": item["info_content"]} for item in items]
+
+
+def identity_keys(secret: str, *, debug: bool) -> list[str]:
+    """The Fernet keys that encrypt distributors' real names and ID numbers at rest
+    (``FENXIAO_IDENTITY_KEYS``, comma-separated, newest first: the first encrypts, all decrypt, so
+    a key is rotated by putting a new one in front and running ``identity_rotate_keys``).
+
+    Without it, a key derived from ``SECRET_KEY`` is used only in development (DEBUG) or sandbox
+    mode, the demo mall; a live server refuses to start, like it does without ``SECRET_KEY``."""
+    import base64
+    import hashlib
+
+    from cryptography.fernet import Fernet
+
+    keys = env_list("FENXIAO_IDENTITY_KEYS", "")
+    for key in keys:
+        try:
+            Fernet(key)
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                "FENXIAO_IDENTITY_KEYS must be Fernet keys (32 url-safe base64 bytes), comma-separated."
+            ) from exc
+    if keys:
+        return keys
+    sandbox = os.environ.get("WECHAT_MODE", "sandbox") == "sandbox"
+    if os.environ.get("FENXIAO_REQUIRE_SECRET_KEY") or not (debug or sandbox):
+        raise ImproperlyConfigured("FENXIAO_IDENTITY_KEYS must be set in production (WECHAT_MODE=live).")
+    derived = hashlib.sha256(f"fenxiao-identity:{secret}".encode()).digest()
+    return [base64.urlsafe_b64encode(derived).decode()]

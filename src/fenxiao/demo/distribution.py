@@ -4,7 +4,8 @@ and the ledger have something to show on a first ``make run``.
 博 (bob) is a distributor; 卡萝 (carol) joined under him; 大卫 (dave) shops through carol's
 share. Dave's orders earn carol level 1 and bob level 2: one paid (frozen), one received and
 settled, one refunded in part after settlement (a clawback). Carol has withdrawn once through the
-WeChat transfer sandbox and has a bank withdrawal waiting for review; alice has applied to join.
+WeChat transfer sandbox, has a bank withdrawal waiting for review and has given her real name;
+alice has applied to join.
 Everything goes through the real services; only the freeze of the two delivered orders is cut
 short, so their commission settles at once."""
 
@@ -19,9 +20,11 @@ from fenxiao.accounts.models import User
 from fenxiao.distribution.commission.booking import commission_book, commission_schedule_settlement
 from fenxiao.distribution.commission.refunds import commission_refund_sync
 from fenxiao.distribution.commission.settlement import commission_settle_batch
+from fenxiao.distribution.identity.services import identity_submit
 from fenxiao.distribution.models import CommissionRecord, Distributor, DistributorApplication
 from fenxiao.distribution.network.binding import referral_bind
 from fenxiao.distribution.network.enrolment import application_submit, distributor_create
+from fenxiao.distribution.tax.platform import tax_platform_update
 from fenxiao.distribution.withdrawals.payouts import withdrawal_payout_submit
 from fenxiao.distribution.withdrawals.requests import withdrawal_request
 from fenxiao.integrations.wechat.transfer.sandbox_controls import sandbox_transfer_confirm
@@ -100,6 +103,13 @@ def seed_demo_distribution() -> DistributionResult:
         bank={"bank_name": "招商银行", "bank_account_name": "陈萝", "bank_account_no": "6225880212345678"},
     )
     result.withdrawals = 2
+    # Carol gave her real name (a made-up number with a valid GB 11643 check digit), and the
+    # platform's details are filled in, so the identity admin and the tax report show data.
+    identity_submit(user_id=carol.id, real_name="陈萝", id_number="110101199003071233")
+    tax_platform_update(
+        actor_id=admin.id,
+        changes={"domain": "分销商城（沙箱演示）", "operator_name": "示例科技有限公司", "uscc": "91350100M000100Y43"},
+    )
     if not DistributorApplication.objects.filter(user=alice).exists():
         application_submit(user_id=alice.id, real_name="林艾", phone=alice.phone, reason="想把好物分享给宝妈群")
     return result

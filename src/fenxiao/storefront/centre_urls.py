@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from fenxiao.storefront.views import centre, centre_insights, centre_network, centre_shop
+from fenxiao.storefront.views import centre, centre_identity, centre_insights, centre_network, centre_shop
 
 urlpatterns = [
     path("centre/", centre.centre_home, name="centre"),
@@ -21,6 +21,8 @@ urlpatterns = [
         centre.centre_withdrawal_confirm,
         name="centre_withdrawal_confirm",
     ),
+    path("centre/identity/", centre_identity.centre_identity, name="centre_identity"),
+    path("centre/income/", centre_identity.centre_income, name="centre_income"),
     path("centre/team/", centre_network.centre_team, name="centre_team"),
     path("centre/customers/", centre_network.centre_customers, name="centre_customers"),
     path("centre/orders/", centre_network.centre_orders, name="centre_orders"),

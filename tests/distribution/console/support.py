@@ -63,6 +63,7 @@ def settings_form(**overrides) -> dict[str, str]:
         "withdraw_fee_min_yuan": "0.00",
         "withdraw_daily_limit_yuan": "5000.00",
         "withdraw_auto_approve_max_yuan": "200.00",
+        "identity_required_over_yuan": "5000.00",
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}

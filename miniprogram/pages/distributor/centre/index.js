@@ -18,6 +18,8 @@ const SHORTCUTS = [
   { key: 'tier', text: '我的等级', icon: 'chart-bar', url: `${ROOT}/centre/tier` },
   { key: 'rankings', text: '排行榜', icon: 'flag', url: `${ROOT}/centre/rankings` },
   { key: 'insights', text: '数据洞察', icon: 'chart-analytics', url: `${ROOT}/insights/index` },
+  { key: 'identity', text: '实名认证', icon: 'user-safety', url: `${ROOT}/centre/identity` },
+  { key: 'income', text: '年度收入', icon: 'chart', url: `${ROOT}/earnings/statement` },
   { key: 'share', text: '推广码', icon: 'qrcode', url: `${ROOT}/tools/share` },
   { key: 'shop', text: '我的小店', icon: 'store', url: `${ROOT}/tools/shop` },
   { key: 'materials', text: '素材库', icon: 'image', url: `${ROOT}/tools/materials` },

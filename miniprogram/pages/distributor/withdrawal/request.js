@@ -5,7 +5,8 @@
  * minimum is refused here, naming the rule. The server still enforces every rule (the daily limit,
  * the balance): its refusal is shown as it words it, with the amount kept. A WeChat transfer the
  * server has started needs the payee's confirmation in WeChat (confirm_params →
- * wx.requestMerchantTransfer).
+ * wx.requestMerchantTransfer). Past the platform's real-name threshold the server refuses with
+ * WITHDRAW_IDENTITY_REQUIRED: the page offers the real-name form, which comes back here.
  */
 const distribution = require('../../../services/distribution')
 const format = require('../../../utils/format')
@@ -15,6 +16,7 @@ const { confirmTransfer } = require('../../../utils/distributor-transfer')
 const withdrawRules = require('../../../utils/withdraw-rules')
 
 const LIST = '/pages/distributor/withdrawal/list'
+const IDENTITY = '/pages/distributor/centre/identity?next=withdraw'
 
 Page({
   data: {
@@ -96,6 +98,11 @@ Page({
       }
       await ui.redirect(LIST)
     } catch (err) {
+      if (err.code === 'WITHDRAW_IDENTITY_REQUIRED') {
+        // Real name is due before this much leaves: offer the form, then come back here.
+        if (await ui.confirm({ title: '需要实名认证', content: err.message, confirmText: '去认证' })) await ui.navigate(IDENTITY)
+        return
+      }
       ui.showError(err)
     } finally {
       this.setData({ submitting: false })

@@ -55,6 +55,7 @@ class DistributionSettingsAdmin(ServiceFormAdmin):
                     "withdraw_fee_min_yuan",
                     "withdraw_daily_limit_yuan",
                     "withdraw_auto_approve_max_yuan",
+                    "identity_required_over_yuan",
                 )
             },
         ),

@@ -134,6 +134,7 @@ class SettingsForm(ServiceForm):
         "withdraw_fee_min_yuan": "withdraw_fee_min_fen",
         "withdraw_daily_limit_yuan": "withdraw_daily_limit_fen",
         "withdraw_auto_approve_max_yuan": "withdraw_auto_approve_max_fen",
+        "identity_required_over_yuan": "identity_required_over_fen",
     }
     SERVICE_FIELDS: ClassVar[tuple[str, ...]] = (
         "become_policy",
@@ -159,6 +160,9 @@ class SettingsForm(ServiceForm):
     withdraw_daily_limit_yuan = YuanField(label="每日提现上限(元)")
     withdraw_auto_approve_max_yuan = YuanField(
         label="免审核提现上限(元)", help_text="不超过此金额的提现自动通过，超过需人工审核"
+    )
+    identity_required_over_yuan = YuanField(
+        label="实名认证门槛(元)", help_text="累计提现超过此金额前须完成实名认证（0 表示每次提现都需实名）"
     )
     # When the page was loaded: a save based on an older copy is refused, not overwriting a
     # colleague's change made meanwhile.

@@ -131,6 +131,7 @@ class SettingsBody(Schema):
     withdraw_fee_min_fen: StrictInt | None = None
     withdraw_daily_limit_fen: StrictInt | None = None
     withdraw_auto_approve_max_fen: StrictInt | None = None
+    identity_required_over_fen: StrictInt | None = None
     activity_commission: dict[Literal["seckill", "group_buy", "invite"], bool] | None = None
     entry_fee_fen: StrictInt | None = None
     purchase_required: bool | None = None
@@ -161,6 +162,7 @@ class SettingsOut(Schema):
     withdraw_fee_min_fen: int
     withdraw_daily_limit_fen: int
     withdraw_auto_approve_max_fen: int
+    identity_required_over_fen: int
     activity_commission: dict[str, bool]
     updated_at: datetime | None
     warnings: list[RuleNote] = []

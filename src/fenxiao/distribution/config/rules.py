@@ -66,6 +66,7 @@ class SettingsInput:
     withdraw_fee_min_fen: int = 0
     withdraw_daily_limit_fen: int = 500_000
     withdraw_auto_approve_max_fen: int = 20_000
+    identity_required_over_fen: int = 500_000
     activity_commission: Mapping[str, bool] = field(default_factory=_default_activity_commission)
     entry_fee_fen: int = 0  # must stay 0: an entry fee is illegal (禁止传销条例 第七条)
     purchase_required: bool = False  # must stay False for the same reason
@@ -219,6 +220,7 @@ _WITHDRAW_AMOUNT_LABELS = {
     "withdraw_fee_min_fen": "最低手续费",
     "withdraw_daily_limit_fen": "每日提现上限",
     "withdraw_auto_approve_max_fen": "免审核提现上限",
+    "identity_required_over_fen": "实名认证门槛",
 }
 
 

@@ -52,6 +52,7 @@ SETTINGS_FIELDS = (
     "withdraw_fee_min_fen",
     "withdraw_daily_limit_fen",
     "withdraw_auto_approve_max_fen",
+    "identity_required_over_fen",
     "activity_commission",
 )
 # Accepted only to be refused: merchants coming from other systems look for them (入门费, 购买门槛).

@@ -1,7 +1,8 @@
 """Distribution's models, one module per idea (DESIGN §5): what the merchant configures
 (``config``), distributors and applications (``distributors``), who referred whom
 (``referrals``), commission (``commission``), withdrawals (``withdrawals``), the distributor's
-shop (``shop``) and how often their shares are opened (``visits``). Money lives in the ledger;
+shop (``shop``), how often their shares are opened (``visits``), real-name identity
+(``identity``) and the tax report's platform details (``tax``). Money lives in the ledger;
 these records say why it moved."""
 
 from fenxiao.distribution.models.commission import CommissionRecord, CommissionStatus
@@ -22,6 +23,7 @@ from fenxiao.distribution.models.distributors import (
     DistributorApplication,
     DistributorStatus,
 )
+from fenxiao.distribution.models.identity import DistributorIdentity, IdType
 from fenxiao.distribution.models.referrals import (
     OrderReferral,
     Referral,
@@ -30,6 +32,7 @@ from fenxiao.distribution.models.referrals import (
     ReferralTouch,
 )
 from fenxiao.distribution.models.shop import ShopItem
+from fenxiao.distribution.models.tax import TaxPlatform
 from fenxiao.distribution.models.visits import OpenChannel, ShareOpen
 from fenxiao.distribution.models.withdrawals import Withdrawal, WithdrawalMethod, WithdrawalStatus
 
@@ -45,7 +48,9 @@ __all__ = [
     "DistributionSettings",
     "Distributor",
     "DistributorApplication",
+    "DistributorIdentity",
     "DistributorStatus",
+    "IdType",
     "OpenChannel",
     "OrderReferral",
     "OverrideMode",
@@ -56,6 +61,7 @@ __all__ = [
     "ReferralTouch",
     "ShareOpen",
     "ShopItem",
+    "TaxPlatform",
     "Tier",
     "Withdrawal",
     "WithdrawalMethod",

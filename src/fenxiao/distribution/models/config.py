@@ -57,6 +57,11 @@ class DistributionSettings(models.Model):
     withdraw_auto_approve_max_fen = models.BigIntegerField(
         "免审核提现上限(分)", default=20_000, help_text="不超过此金额的提现自动通过，超过需人工审核"
     )
+    identity_required_over_fen = models.BigIntegerField(
+        "实名认证门槛(分)",
+        default=500_000,
+        help_text="累计提现（已到账、处理中与本次）超过此金额前须完成实名认证；0 表示每次提现都需实名",
+    )
     activity_commission = models.JSONField("活动订单是否计佣", default=default_activity_commission)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     updated_by = models.ForeignKey(

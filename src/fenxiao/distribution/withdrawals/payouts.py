@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from fenxiao.distribution.identity.services import identity_real_name
 from fenxiao.distribution.locks import lock_withdrawal
 from fenxiao.distribution.models import Withdrawal, WithdrawalMethod, WithdrawalStatus
 from fenxiao.distribution.withdrawals.outcomes import withdrawal_finish
@@ -41,7 +42,9 @@ SWEEP_BATCH = 200
 
 
 def _user_name_for(withdrawal: Withdrawal) -> str | None:
-    return withdrawal.distributor.real_name or None
+    """WeChat needs the payee's real name from ``user_name_min_fen`` on: the verified real-name
+    identity when given (issue 19 §3), else the name of the application."""
+    return identity_real_name(withdrawal.distributor_id) or withdrawal.distributor.real_name or None
 
 
 def withdrawal_payout_after_commit(withdrawal_id: int) -> None:

@@ -8,7 +8,8 @@ distributor, which also makes the daily limit exact) and the ledger refuses to t
 ``available`` below zero. A balance made negative by a clawback blocks every withdrawal until
 later commission has repaid it. Settled commission on an order in an open risk case stays in
 ``available`` but may not leave: it is the floor the withdrawal must leave behind (issue 19 §1),
-and a blacklisted person cannot withdraw at all."""
+and a blacklisted person cannot withdraw at all. Past the operator's real-name threshold, a
+distributor without real name is refused (``identity.gate``)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from fenxiao.core.money import fen_to_yuan as format_yuan
 from fenxiao.distribution import ledger_accounts
 from fenxiao.distribution.config.settings import distribution_settings
 from fenxiao.distribution.errors import DistributionConflict, DistributionError
+from fenxiao.distribution.identity.gate import identity_gate_check
 from fenxiao.distribution.locks import lock_distributor_of_user
 from fenxiao.distribution.models import (
     CommissionRecord,
@@ -135,6 +137,9 @@ def withdrawal_request(
     if used + amount_fen > row.withdraw_daily_limit_fen:
         left = max(row.withdraw_daily_limit_fen - used, 0)
         raise DistributionConflict("WITHDRAW_DAILY_LIMIT", f"超出每日提现上限，今日还可提现 {format_yuan(left)} 元")
+    identity_gate_check(
+        distributor_id=distributor.id, amount_fen=amount_fen, threshold_fen=row.identity_required_over_fen
+    )
     auto = amount_fen <= row.withdraw_auto_approve_max_fen
     withdrawal = Withdrawal.objects.create(
         distributor=distributor,

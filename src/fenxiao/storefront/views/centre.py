@@ -120,6 +120,7 @@ def _withdraw_page(request: HttpRequest, *, values: dict, error: DomainError | N
         "methods": WithdrawalMethod.choices,
         "values": values,
         "error": error.message if error else "",
+        "error_code": error.code if error else "",
         # The service names the amount ``amount_fen``; the form asks for yuan in ``amount``.
         "error_field": {"amount_fen": "amount"}.get(error.field or "", error.field or "") if error else "",
     }

@@ -5,7 +5,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("distribution", "0006_share_opens"),
+        ("distribution", "0007_identity_tax"),
     ]
 
     operations = [
