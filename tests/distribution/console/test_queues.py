@@ -166,7 +166,9 @@ def test_application_queue_opens_on_pending_and_bulk_approves(console, staff):
     assert sorted(listed(console.get(APPLICATIONS))) == sorted([first.pk, second.pk])
     assert listed(console.get(APPLICATIONS, {"status": "approved"})) == [done.pk]
     assert len(listed(console.get(APPLICATIONS, {"status": "all"}))) == 3
-    assert "139****0001" in console.get(APPLICATIONS).content.decode()
+    queue = console.get(APPLICATIONS).content.decode()
+    assert "139****0001" in queue
+    assert "李*" in queue and "李四" not in queue  # real names masked in lists (issue 19 §3)
     assert "待审核 (2)" in console.get(APPLICATIONS, {"_facets": "True"}).content.decode()
 
     response = console.post(
@@ -177,6 +179,8 @@ def test_application_queue_opens_on_pending_and_bulk_approves(console, staff):
     assert DistributorApplication.objects.filter(status=ApplicationStatus.APPROVED, reviewed_by=staff).count() == 3
     assert any("已通过 2 条" in m for m in messages_of(response))
     assert Distributor.objects.get(user_id=first.user_id).real_name == "李四"
+    distributors = console.get(DISTRIBUTORS).content.decode()
+    assert "李*" in distributors and "李四" not in distributors
 
 
 def test_reject_asks_for_a_reason_and_a_reviewed_application_is_refused(console, staff):

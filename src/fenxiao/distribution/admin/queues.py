@@ -13,7 +13,7 @@ from django.utils.html import format_html, format_html_join
 
 from fenxiao.core.admin_columns import NAME_EM, clipped, name_column, stamp, time_column
 from fenxiao.core.admin_mixins import ServiceOnlyAdmin
-from fenxiao.core.masking import mask_account_no, mask_phone
+from fenxiao.core.masking import mask_account_no, mask_name, mask_phone
 from fenxiao.core.money import yuan
 from fenxiao.distribution import ledger_accounts
 from fenxiao.distribution.admin.forms import BankPaidForm, ConfirmForm, reason_form
@@ -74,7 +74,7 @@ class DistributorAdmin(StepAdmin, ServiceOnlyAdmin):
     )  # fmt: skip
     step_columns = (
         ("推广码", lambda d: d.code),
-        ("姓名", lambda d: d.real_name or d.user.display_name),
+        ("姓名", lambda d: mask_name(d.real_name) if d.real_name else d.user.display_name),
         ("手机号", lambda d: mask_phone(d.phone or d.user.phone)),
         ("等级", lambda d: d.tier.name),
         ("状态", lambda d: d.get_status_display()),
@@ -100,7 +100,8 @@ class DistributorAdmin(StepAdmin, ServiceOnlyAdmin):
 
     @admin.display(description="姓名")
     def name(self, d: Distributor) -> str:
-        return clipped(d.real_name or d.user.display_name, width_em=NAME_EM)
+        """A real name shows masked in lists (issue 19 §3); the record's page has it whole."""
+        return clipped(mask_name(d.real_name) if d.real_name else d.user.display_name, width_em=NAME_EM)
 
     joined = time_column("joined_at", "加入时间")
 
@@ -177,7 +178,7 @@ def _reject_application(application: DistributorApplication, actor_id: int, data
 
 @admin.register(DistributorApplication)
 class DistributorApplicationAdmin(StepAdmin, ServiceOnlyAdmin):
-    list_display = ("id", "applicant", "real_name", "masked_phone", "short_reason", "status", "created",
+    list_display = ("id", "applicant", "masked_real_name", "masked_phone", "short_reason", "status", "created",
                     "review", "operations")  # fmt: skip
     list_filter = (ApplicationStatusFilter,)
     list_select_related = ("user", "reviewed_by")
@@ -198,7 +199,7 @@ class DistributorApplicationAdmin(StepAdmin, ServiceOnlyAdmin):
     step_columns = (
         ("申请", lambda a: f"#{a.pk}"),
         ("申请人", lambda a: a.user.display_name),
-        ("真实姓名", lambda a: a.real_name),
+        ("真实姓名", lambda a: mask_name(a.real_name)),
         ("手机号", lambda a: mask_phone(a.phone)),
         ("申请理由", lambda a: a.reason),
         ("状态", lambda a: a.get_status_display()),
@@ -216,6 +217,10 @@ class DistributorApplicationAdmin(StepAdmin, ServiceOnlyAdmin):
         return self.bulk_step(request, queryset.select_related("user"), "reject", "reject_selected")
 
     applicant = name_column("user.display_name", "申请人", ordering="user__nickname")
+
+    @admin.display(description="真实姓名", ordering="real_name")
+    def masked_real_name(self, a: DistributorApplication) -> str:
+        return mask_name(a.real_name) or "-"
 
     @admin.display(description="手机号", ordering="phone")
     def masked_phone(self, a: DistributorApplication) -> str:
@@ -331,7 +336,7 @@ class WithdrawalAdmin(StepAdmin, ServiceOnlyAdmin):
     @admin.display(description="分销商", ordering="distributor__code")
     def distributor_name(self, w: Withdrawal) -> str:
         d = w.distributor
-        name = clipped(d.real_name or d.user.display_name, width_em=NAME_EM)
+        name = clipped(mask_name(d.real_name) if d.real_name else d.user.display_name, width_em=NAME_EM)
         return format_html('{}<span class="fx-sub">{}</span>', name, d.code)
 
     @admin.display(description="提现金额(元)", ordering="amount_fen")
