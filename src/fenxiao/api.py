@@ -24,6 +24,7 @@ from fenxiao.orders.api.operator_orders import router as orders_operator_router
 from fenxiao.orders.api.operator_refunds import router as orders_refund_router
 from fenxiao.orders.api.orders import checkout_router, orders_router
 from fenxiao.orders.api.shipping import router as shipping_router
+from fenxiao.orders.api.tracking_push import router as tracking_push_router
 from fenxiao.payments.api import router as payments_router
 from fenxiao.promotions.api.coupons import router as coupons_router
 from fenxiao.promotions.api.coupons_operator import router as coupons_operator_router
@@ -49,6 +50,7 @@ api.add_router("/v1/cart", cart_router)
 api.add_router("/v1/checkout", checkout_router)
 api.add_router("/v1/orders", orders_router)
 api.add_router("/v1/orders", shipping_router)
+api.add_router("/v1/tracking", tracking_push_router)
 api.add_router("/v1", aftersale_router)
 api.add_router("/v1/admin", orders_operator_router)
 api.add_router("/v1/admin", orders_refund_router)
