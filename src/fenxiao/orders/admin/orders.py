@@ -21,6 +21,7 @@ from fenxiao.core.admin_columns import name_column, time_column
 from fenxiao.core.admin_mixins import ReadOnlyInline, ServiceOnlyAdmin
 from fenxiao.core.errors import DomainError
 from fenxiao.core.money import yuan
+from fenxiao.orders.admin.bulk_shipping import bulk_ship_view, bulk_template_view
 from fenxiao.orders.admin.operator_refund import operator_refund_view
 from fenxiao.orders.models import Order, OrderEvent, OrderLine, OrderStatus, Shipment, event_label
 from fenxiao.orders.services import order_cancel
@@ -172,6 +173,7 @@ class ShipForm(forms.Form):
 @admin.register(Order)
 class OrderAdmin(ServiceOnlyAdmin):
     change_form_template = "admin/orders/order/change_form.html"
+    change_list_template = "admin/orders/order/change_list.html"
     list_display = ("order_no", "buyer_name", "status", "payable", "consignee", "created", "ship_link")
     list_filter = ("status", "fulfilment_hold", BuyerFilter)
     list_select_related = ("buyer",)
@@ -203,6 +205,12 @@ class OrderAdmin(ServiceOnlyAdmin):
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
+            path("bulk-ship/", wrap(self.bulk_ship_view), name="orders_order_bulk_ship"),
+            path(
+                "bulk-ship/template.<str:kind>",
+                wrap(self.bulk_template_view),
+                name="orders_order_bulk_ship_template",
+            ),
             path("<path:object_id>/ship/", wrap(self.ship_view), name="orders_order_ship"),
             path(
                 "<path:object_id>/operator-refund/",
@@ -270,6 +278,15 @@ class OrderAdmin(ServiceOnlyAdmin):
             "shipments": order.shipments.order_by("id"),
         }
         return render(request, "admin/orders/order/ship.html", context)
+
+    def bulk_ship_view(self, request: HttpRequest) -> HttpResponse:
+        """批量发货: upload, preview, apply (``bulk_shipping.py``)."""
+        return bulk_ship_view(self, request)
+
+    def bulk_template_view(self, request: HttpRequest, kind: str) -> HttpResponse:
+        if kind not in ("csv", "xlsx"):
+            raise Http404("模板不存在")
+        return bulk_template_view(self, request, kind)
 
     def operator_refund_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """A completed order's money back, whole or per line and quantity (``operator_refund``)."""
