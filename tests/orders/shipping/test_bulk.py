@@ -15,15 +15,9 @@ from openpyxl import Workbook, load_workbook
 
 from fenxiao.core.errors import DomainError
 from fenxiao.orders.models import OrderLine, OrderStatus, Shipment
-from fenxiao.orders.shipping.bulk import (
-    Outcome,
-    bulk_apply,
-    bulk_preview,
-    bulk_rows_read,
-    bulk_template_csv,
-    bulk_template_xlsx,
-)
+from fenxiao.orders.shipping.bulk import Outcome, bulk_apply, bulk_preview
 from fenxiao.orders.shipping.shipments import order_ship
+from fenxiao.orders.shipping.spreadsheet import bulk_rows_read, bulk_template_csv, bulk_template_xlsx
 from fenxiao.risk.models import AuditEntry
 from tests.order_support import mark_paid, place_order
 

@@ -16,11 +16,10 @@ from django.shortcuts import render
 
 from fenxiao.core.errors import DomainError
 from fenxiao.orders.api.operator_bulk_shipping import bulk_audit
-from fenxiao.orders.shipping.bulk import (
+from fenxiao.orders.shipping.bulk import bulk_apply, bulk_preview
+from fenxiao.orders.shipping.spreadsheet import (
     MAX_ROWS,
     BulkRow,
-    bulk_apply,
-    bulk_preview,
     bulk_rows_read,
     bulk_template_csv,
     bulk_template_xlsx,

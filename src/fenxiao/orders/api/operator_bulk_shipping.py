@@ -11,7 +11,8 @@ from ninja import File, Query, Router, Schema, UploadedFile
 from fenxiao.accounts.auth import staff_auth
 from fenxiao.core.errors import Forbidden
 from fenxiao.core.openapi_errors import answers
-from fenxiao.orders.shipping.bulk import BulkReport, bulk_apply, bulk_preview, bulk_rows_read
+from fenxiao.orders.shipping.bulk import BulkReport, bulk_apply, bulk_preview
+from fenxiao.orders.shipping.spreadsheet import bulk_rows_read
 from fenxiao.risk.audit import audit_record
 
 router = Router(tags=["订单运营"], auth=staff_auth)
