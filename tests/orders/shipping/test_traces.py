@@ -280,3 +280,32 @@ def test_the_h5_order_page_shows_the_timeline(buyer, shipped):
     assert "包裹1 · 运输中" in page
     assert "已揽收" in page and "转运中心" in page
     assert page.index("快件已到达【深圳市转运中心】") < page.index("已揽收，快件已发出")  # newest first
+
+
+def test_the_operator_sees_each_parcels_state_on_the_order_page(shipped, staff):
+    from django.urls import reverse
+
+    with at(SHIPPED_AT + timedelta(hours=40)):
+        sweep_parcel_traces(now=timezone.now())
+    client = Client()
+    client.force_login(staff)
+    page = client.get(reverse("admin:orders_order_change", args=[shipped.pk])).content.decode()
+    assert "已签收：【" in page and "签收时间" in page
+
+
+def test_the_operator_turns_early_receipt_on_in_the_console_and_it_is_audited(staff):
+    from django.urls import reverse
+
+    from fenxiao.risk.models import AuditEntry
+
+    client = Client()
+    client.force_login(staff)
+    assert client.get(reverse("admin:orders_receiptsettings_changelist")).status_code == 200
+    response = client.post(
+        reverse("admin:orders_receiptsettings_change", args=[1]),
+        {"receive_after_delivery": "on", "receive_after_delivery_days": "2"},
+    )
+    assert response.status_code == 302
+    rule = ReceiptSettings.current()
+    assert (rule.receive_after_delivery, rule.receive_after_delivery_days) == (True, 2)
+    assert AuditEntry.objects.get(action="receipt_settings_update").actor_id == staff.id

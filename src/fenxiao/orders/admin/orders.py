@@ -26,7 +26,7 @@ from fenxiao.orders.admin.operator_refund import operator_refund_view
 from fenxiao.orders.models import Order, OrderEvent, OrderLine, OrderStatus, Shipment, event_label
 from fenxiao.orders.services import order_cancel
 from fenxiao.orders.shipping.shipments import order_ship, shippable_quantities
-from fenxiao.orders.shipping.tracking import CARRIERS
+from fenxiao.orders.shipping.tracking import CARRIERS, STATUS_LABELS
 from fenxiao.orders.shipping.wechat_upload import shipment_upload_retry
 from fenxiao.orders.transitions import status_label
 
@@ -75,10 +75,12 @@ class ShipmentInline(ReadOnlyInline):
         "items",
         "shipped_by",
         "created_at",
+        "parcel_state",
+        "delivered_at",
         "wechat_upload",
         "wechat_upload_error",
     )
-    readonly_fields = ("items", "created_at")
+    readonly_fields = ("items", "created_at", "parcel_state", "delivered_at")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("shipped_by").prefetch_related("lines__order_line")
@@ -86,6 +88,13 @@ class ShipmentInline(ReadOnlyInline):
     @admin.display(description="商品")
     def items(self, shipment: Shipment) -> str:
         return "、".join(f"{sl.order_line.product_title}×{sl.quantity}" for sl in shipment.lines.all())
+
+    @admin.display(description="物流")
+    def parcel_state(self, shipment: Shipment) -> str:
+        """The stored trace's newest event, as the shopper sees it (refreshed by the sweep)."""
+        newest = (shipment.trace or [{}])[0]
+        label = STATUS_LABELS.get(shipment.trace_status, "暂无轨迹")
+        return f"{label}：{newest['description']}" if newest.get("description") else label
 
 
 class OrderEventInline(ReadOnlyInline):
