@@ -22,10 +22,12 @@ from fenxiao.inventory.api.operator import router as inventory_operator_router
 from fenxiao.orders.api.aftersales import router as aftersale_router
 from fenxiao.orders.api.cart import router as cart_router
 from fenxiao.orders.api.operator_aftersales import router as aftersale_operator_router
+from fenxiao.orders.api.operator_bulk_shipping import router as bulk_shipping_router
 from fenxiao.orders.api.operator_orders import router as orders_operator_router
 from fenxiao.orders.api.operator_refunds import router as orders_refund_router
 from fenxiao.orders.api.orders import checkout_router, orders_router
 from fenxiao.orders.api.shipping import router as shipping_router
+from fenxiao.orders.api.tracking_push import router as tracking_push_router
 from fenxiao.payments.api import router as payments_router
 from fenxiao.promotions.api.coupons import router as coupons_router
 from fenxiao.promotions.api.coupons_operator import router as coupons_operator_router
@@ -52,8 +54,10 @@ api.add_router("/v1/cart", cart_router)
 api.add_router("/v1/checkout", checkout_router)
 api.add_router("/v1/orders", orders_router)
 api.add_router("/v1/orders", shipping_router)
+api.add_router("/v1/tracking", tracking_push_router)
 api.add_router("/v1", aftersale_router)
 api.add_router("/v1/admin", orders_operator_router)
+api.add_router("/v1/admin", bulk_shipping_router)
 api.add_router("/v1/admin", orders_refund_router)
 api.add_router("/v1/admin", aftersale_operator_router)
 api.add_router("/v1", payments_router)

@@ -230,6 +230,26 @@ IDENTITY_KEYS = identity_keys(SECRET_KEY, debug=DEBUG)
 ORDER_PAYMENT_WINDOW = timedelta(minutes=env_int("ORDER_PAYMENT_WINDOW_MINUTES", 30))
 ORDER_AUTO_RECEIVE_AFTER = timedelta(days=env_int("ORDER_AUTO_RECEIVE_DAYS", 10))
 ORDER_AFTER_SALES_WINDOW = timedelta(days=env_int("ORDER_AFTER_SALES_DAYS", 7))
+# Parcel tracking (orders/shipping/traces.py): "sandbox" invents traces, "kuaidi100" asks 快递100.
+TRACKING_PROVIDER = os.environ.get("TRACKING_PROVIDER", "sandbox")
+if TRACKING_PROVIDER not in {"sandbox", "kuaidi100"}:
+    raise ImproperlyConfigured("TRACKING_PROVIDER must be 'sandbox' or 'kuaidi100'.")
+KUAIDI100_CUSTOMER = os.environ.get("KUAIDI100_CUSTOMER", "")
+KUAIDI100_KEY = os.environ.get("KUAIDI100_KEY", "")
+# Our random string for the push signature, and the public URL of the push endpoint
+# (https://<host>/api/v1/tracking/kuaidi100/notify).
+KUAIDI100_SALT = os.environ.get("KUAIDI100_SALT", "")
+KUAIDI100_CALLBACK_URL = os.environ.get("KUAIDI100_CALLBACK_URL", "")
+KUAIDI100_API_BASE = os.environ.get("KUAIDI100_API_BASE", "https://poll.kuaidi100.com")
+if TRACKING_PROVIDER == "kuaidi100" and not (KUAIDI100_CUSTOMER and KUAIDI100_KEY):
+    raise ImproperlyConfigured("TRACKING_PROVIDER=kuaidi100 needs KUAIDI100_CUSTOMER and KUAIDI100_KEY.")
+# A stored trace older than this is asked again when someone looks (快递100: at most every 30 min).
+TRACKING_STALE_AFTER = timedelta(minutes=env_int("TRACKING_STALE_MINUTES", 30))
+# The sweep polls undelivered parcels this often; less often when the provider pushes.
+TRACKING_POLL_EVERY = timedelta(minutes=env_int("TRACKING_POLL_MINUTES", 120))
+TRACKING_POLL_EVERY_WITH_PUSH = timedelta(minutes=env_int("TRACKING_POLL_WITH_PUSH_MINUTES", 12 * 60))
+# A parcel not delivered after this long is no longer polled (lost parcels are an after-sale).
+TRACKING_GIVE_UP_AFTER = timedelta(days=env_int("TRACKING_GIVE_UP_DAYS", 30))
 # How long the operator has to answer a shopper's complaint; past it the queue shows it overdue.
 COMPLAINT_DUE = timedelta(hours=env_int("COMPLAINT_DUE_HOURS", 48))
 ORDER_MAX_LINES = 50

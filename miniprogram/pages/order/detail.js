@@ -44,7 +44,7 @@ Page({
           events: (order.events || []).map((e) => ({ ...e, time: format.datetime(e.created_at) })).reverse(),
           lines: order.lines.map((l) => ({ ...l, refundable: l.quantity - l.refunded_quantity })),
         },
-        shipments: shipments.map((s) => ({ ...s, time: format.datetime(s.shipped_at), events: (s.events || []).map((ev) => ({ ...ev, timeText: format.datetime(ev.time) })) })),
+        shipments: shipments.map((s) => ({ ...s, time: format.datetime(s.shipped_at), deliveredText: s.delivered_at ? format.datetime(s.delivered_at) : '', events: (s.events || []).map((ev) => ({ ...ev, timeText: format.datetime(ev.time) })) })),
         error: '',
         loading: false,
       })

@@ -140,6 +140,7 @@ SWEEP_ORDER: tuple[str, ...] = (
     "payments.refunds_processing",
     "payments.refused_payments",
     "orders.cancel_unpaid",
+    "orders.parcel_traces",  # before auto_receive: a parcel signed this round may start its timer
     "orders.auto_receive",
     "orders.complete",
     "orders.stuck_refunds",

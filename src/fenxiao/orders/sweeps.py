@@ -1,18 +1,20 @@
 """The order timed rules of DESIGN §4 as sweeps (see ``fenxiao.core.extensions``): cancel orders
 left unpaid past their payment window, confirm receipt ``ORDER_AUTO_RECEIVE_AFTER`` after
-shipping, complete orders whose after-sales window ended. Each handles one order per
+shipping (or sooner, when the operator lets a delivered parcel start the clock: ``ReceiptSettings``),
+complete orders whose after-sales window ended. Each handles one order per
 transaction, so one bad order never blocks the rest, and each service refuses a second
 transition, so a sweep racing a shopper (or another sweep) changes nothing twice."""
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db.models import Max
 
 from fenxiao.core.errors import DomainError
-from fenxiao.orders.models import OPEN_AFTER_SALE, Order, OrderStatus
+from fenxiao.orders.models import OPEN_AFTER_SALE, Order, OrderStatus, ReceiptSettings
 from fenxiao.orders.services import order_cancel, order_complete, order_confirm_receipt
 
 logger = logging.getLogger(__name__)
@@ -36,12 +38,29 @@ def sweep_unpaid_orders(*, now: datetime) -> int:
     return cancelled
 
 
+def _delivered_due(now: datetime) -> list[int]:
+    """Shipped orders every parcel of which the carrier reported signed, the last one at least the
+    operator's number of days ago; none unless the operator turned it on."""
+    rule = ReceiptSettings.current()
+    if not rule.receive_after_delivery:
+        return []
+    return list(
+        Order.objects.filter(status=OrderStatus.SHIPPED)
+        .exclude(shipments__delivered_at__isnull=True)
+        .annotate(last_delivered=Max("shipments__delivered_at"))
+        .filter(last_delivered__lte=now - timedelta(days=rule.receive_after_delivery_days))
+        .order_by("last_delivered", "id")
+        .values_list("pk", flat=True)[:BATCH]
+    )
+
+
 def sweep_auto_receive(*, now: datetime) -> int:
     due = list(
         Order.objects.filter(status=OrderStatus.SHIPPED, shipped_at__lte=now - settings.ORDER_AUTO_RECEIVE_AFTER)
         .order_by("shipped_at", "id")
         .values_list("pk", flat=True)[:BATCH]
     )
+    due += [order_id for order_id in _delivered_due(now) if order_id not in set(due)]
     received = 0
     for order_id in due:
         try:
@@ -67,9 +86,11 @@ def sweep_complete_orders(*, now: datetime) -> int:
 def register() -> None:
     from fenxiao.core.extensions import register_sweep
     from fenxiao.orders.aftersales.refunds import sweep_stuck_refunds
+    from fenxiao.orders.shipping.traces import sweep_parcel_traces
     from fenxiao.orders.shipping.wechat_upload import sweep_shipping_uploads
 
     register_sweep("orders.cancel_unpaid", sweep_unpaid_orders)
+    register_sweep("orders.parcel_traces", sweep_parcel_traces)
     register_sweep("orders.auto_receive", sweep_auto_receive)
     register_sweep("orders.complete", sweep_complete_orders)
     register_sweep("orders.stuck_refunds", sweep_stuck_refunds)

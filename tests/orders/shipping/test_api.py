@@ -10,8 +10,9 @@ import time_machine
 from django.utils import timezone
 
 from fenxiao.accounts.tokens import token_pair_issue
+from fenxiao.orders.shipping.providers import tracking_provider
 from fenxiao.orders.shipping.shipments import order_ship
-from fenxiao.orders.shipping.tracking import CARRIERS, SandboxTrackingProvider, carrier_get, tracking_provider
+from fenxiao.orders.shipping.tracking import CARRIERS, SandboxTrackingProvider, carrier_get
 from tests.order_support import mark_paid, place_order
 from tests.support import Api
 

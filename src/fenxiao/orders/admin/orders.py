@@ -21,11 +21,12 @@ from fenxiao.core.admin_columns import name_column, time_column
 from fenxiao.core.admin_mixins import ReadOnlyInline, ServiceOnlyAdmin
 from fenxiao.core.errors import DomainError
 from fenxiao.core.money import yuan
+from fenxiao.orders.admin.bulk_shipping import bulk_ship_view, bulk_template_view
 from fenxiao.orders.admin.operator_refund import operator_refund_view
 from fenxiao.orders.models import Order, OrderEvent, OrderLine, OrderStatus, Shipment, event_label
 from fenxiao.orders.services import order_cancel
 from fenxiao.orders.shipping.shipments import order_ship, shippable_quantities
-from fenxiao.orders.shipping.tracking import CARRIERS
+from fenxiao.orders.shipping.tracking import CARRIERS, STATUS_LABELS
 from fenxiao.orders.shipping.wechat_upload import shipment_upload_retry
 from fenxiao.orders.transitions import status_label
 
@@ -74,10 +75,12 @@ class ShipmentInline(ReadOnlyInline):
         "items",
         "shipped_by",
         "created_at",
+        "parcel_state",
+        "delivered_at",
         "wechat_upload",
         "wechat_upload_error",
     )
-    readonly_fields = ("items", "created_at")
+    readonly_fields = ("items", "created_at", "parcel_state", "delivered_at")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("shipped_by").prefetch_related("lines__order_line")
@@ -85,6 +88,13 @@ class ShipmentInline(ReadOnlyInline):
     @admin.display(description="商品")
     def items(self, shipment: Shipment) -> str:
         return "、".join(f"{sl.order_line.product_title}×{sl.quantity}" for sl in shipment.lines.all())
+
+    @admin.display(description="物流")
+    def parcel_state(self, shipment: Shipment) -> str:
+        """The stored trace's newest event, as the shopper sees it (refreshed by the sweep)."""
+        newest = (shipment.trace or [{}])[0]
+        label = STATUS_LABELS.get(shipment.trace_status, "暂无轨迹")
+        return f"{label}：{newest['description']}" if newest.get("description") else label
 
 
 class OrderEventInline(ReadOnlyInline):
@@ -172,6 +182,7 @@ class ShipForm(forms.Form):
 @admin.register(Order)
 class OrderAdmin(ServiceOnlyAdmin):
     change_form_template = "admin/orders/order/change_form.html"
+    change_list_template = "admin/orders/order/change_list.html"
     list_display = ("order_no", "buyer_name", "status", "payable", "consignee", "created", "ship_link")
     list_filter = ("status", "fulfilment_hold", BuyerFilter)
     list_select_related = ("buyer",)
@@ -203,6 +214,12 @@ class OrderAdmin(ServiceOnlyAdmin):
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
+            path("bulk-ship/", wrap(self.bulk_ship_view), name="orders_order_bulk_ship"),
+            path(
+                "bulk-ship/template.<str:kind>",
+                wrap(self.bulk_template_view),
+                name="orders_order_bulk_ship_template",
+            ),
             path("<path:object_id>/ship/", wrap(self.ship_view), name="orders_order_ship"),
             path(
                 "<path:object_id>/operator-refund/",
@@ -270,6 +287,15 @@ class OrderAdmin(ServiceOnlyAdmin):
             "shipments": order.shipments.order_by("id"),
         }
         return render(request, "admin/orders/order/ship.html", context)
+
+    def bulk_ship_view(self, request: HttpRequest) -> HttpResponse:
+        """批量发货: upload, preview, apply (``bulk_shipping.py``)."""
+        return bulk_ship_view(self, request)
+
+    def bulk_template_view(self, request: HttpRequest, kind: str) -> HttpResponse:
+        if kind not in ("csv", "xlsx"):
+            raise Http404("模板不存在")
+        return bulk_template_view(self, request, kind)
 
     def operator_refund_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """A completed order's money back, whole or per line and quantity (``operator_refund``)."""

@@ -1,5 +1,6 @@
 """Shopper's parcels: ``GET /api/v1/orders/{order_id}/shipments`` — what was sent in each parcel
-and where it is now. Only the buyer sees them; another user's order answers 404 ORDER_NOT_FOUND."""
+and where it is now (the stored trace, asked again when stale: ``shipping/traces.py``). Only the
+buyer sees them; another user's order answers 404 ORDER_NOT_FOUND."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from fenxiao.accounts.auth import user_auth
 from fenxiao.core.media import media_url
 from fenxiao.orders import selectors
 from fenxiao.orders.models import Shipment
-from fenxiao.orders.shipping.selectors import shipment_list_for_order
-from fenxiao.orders.shipping.tracking import STATUS_LABELS, TrackingEvent, tracking_provider
+from fenxiao.orders.shipping.traces import shipment_traces_for_order
+from fenxiao.orders.shipping.tracking import STATUS_LABELS, TrackingEvent
 
 router = Router(tags=["物流"], auth=user_auth)
 
@@ -43,6 +44,8 @@ class ShopperShipmentOut(Schema):
     # The newest tracking state ("" until the carrier reports anything).
     status: str
     status_label: str
+    # When the carrier reported the parcel signed (null until then).
+    delivered_at: datetime | None
     lines: list[ShippedLineOut]
     events: list[TrackingEventOut]
 
@@ -67,6 +70,7 @@ def _shipment(shipment: Shipment, events: list[TrackingEvent], request: HttpRequ
         "shipped_at": shipment.created_at,
         "status": latest,
         "status_label": STATUS_LABELS.get(latest, "已发货"),
+        "delivered_at": shipment.delivered_at,
         "lines": [
             {
                 "order_line_id": sl.order_line_id,
@@ -84,11 +88,4 @@ def _shipment(shipment: Shipment, events: list[TrackingEvent], request: HttpRequ
 @router.get("/{int:order_id}/shipments", response=list[ShopperShipmentOut], summary="订单物流")
 def order_shipments(request: HttpRequest, order_id: int):
     order = selectors.order_get_for_buyer(order_id=order_id, buyer=request.auth)
-    provider = tracking_provider()
-    phone_tail = order.receiver_phone[-4:]
-    answer = []
-    for shipment in shipment_list_for_order(order=order):
-        events = provider.events(shipment.carrier_code, shipment.tracking_no, phone_tail)
-        # Newest first whatever the provider's habit.
-        answer.append(_shipment(shipment, sorted(events, key=lambda e: e.time, reverse=True), request))
-    return answer
+    return [_shipment(shipment, events, request) for shipment, events in shipment_traces_for_order(order=order)]

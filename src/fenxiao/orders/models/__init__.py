@@ -12,7 +12,14 @@ from fenxiao.orders.models.aftersales import (
 from fenxiao.orders.models.cart import CartItem
 from fenxiao.orders.models.events import EVENT_LABELS, OrderEvent, event_label
 from fenxiao.orders.models.order import Order, OrderHold, OrderLine, OrderStatus
-from fenxiao.orders.models.shipping import ChargeBy, Shipment, ShipmentLine, ShippingRule, ShippingTemplate
+from fenxiao.orders.models.shipping import (
+    ChargeBy,
+    ReceiptSettings,
+    Shipment,
+    ShipmentLine,
+    ShippingRule,
+    ShippingTemplate,
+)
 
 __all__ = [
     "BUYER_KINDS",
@@ -29,6 +36,7 @@ __all__ = [
     "OrderHold",
     "OrderLine",
     "OrderStatus",
+    "ReceiptSettings",
     "Shipment",
     "ShipmentLine",
     "ShippingRule",

@@ -19,6 +19,7 @@ EVENT_LABELS = {
     "partially_shipped": "部分发货",
     "shipped": "发货",
     "shipment_updated": "修改物流",
+    "parcel_delivered": "包裹已签收",
     "wechat_shipping_uploaded": "已上传微信发货信息",
     "wechat_shipping_upload_failed": "微信发货信息上传失败",
     "received": "确认收货",

@@ -99,6 +99,13 @@ class Shipment(models.Model):
         "微信发货信息", max_length=16, choices=UploadState.choices, default=UploadState.NOT_NEEDED
     )
     wechat_upload_error = models.CharField("上传错误", max_length=200, blank=True, default="")
+    # The stored trace (orders/shipping/traces.py): newest event first, as the provider last told
+    # it; read by every page so a view never bills a query.
+    trace = models.JSONField("物流轨迹", default=list, blank=True)
+    trace_status = models.CharField("物流状态", max_length=16, blank=True, default="")
+    trace_checked_at = models.DateTimeField("轨迹更新时间", null=True, blank=True)
+    trace_subscribed_at = models.DateTimeField("订阅推送时间", null=True, blank=True)
+    delivered_at = models.DateTimeField("签收时间", null=True, blank=True)
     created_at = models.DateTimeField("发货时间", auto_now_add=True)
 
     class Meta:
@@ -106,6 +113,12 @@ class Shipment(models.Model):
         verbose_name_plural = "发货单"
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["carrier_code", "tracking_no"], name="shipment_tracking_unique")]
+        indexes = [
+            # The tracking sweep's question: parcels still on their way.
+            models.Index(
+                fields=["trace_checked_at"], condition=Q(delivered_at__isnull=True), name="shipment_trace_undelivered"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.carrier_name} {self.tracking_no}"
@@ -121,3 +134,33 @@ class ShipmentLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_line_id}×{self.quantity}"
+
+
+class ReceiptSettings(models.Model):
+    """One row (pk=1): whether a parcel the carrier reports delivered starts the automatic receipt
+    sooner than ``ORDER_AUTO_RECEIVE_DAYS`` after shipping. Off by default: a carrier's "signed"
+    is sometimes a locker or a neighbour, and the operator decides whether to trust it."""
+
+    receive_after_delivery = models.BooleanField(
+        "签收后提前自动确认收货",
+        default=False,
+        help_text="开启后，订单所有包裹显示已签收满下方天数即自动确认收货（不晚于发货后的默认期限）",
+    )
+    receive_after_delivery_days = models.PositiveSmallIntegerField("签收后自动确认收货(天)", default=3)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "收货设置"
+        verbose_name_plural = "收货设置"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(receive_after_delivery_days__lte=30), name="receipt_after_delivery_days_max"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return "收货设置"
+
+    @classmethod
+    def current(cls) -> ReceiptSettings:
+        return cls.objects.get_or_create(pk=1)[0]

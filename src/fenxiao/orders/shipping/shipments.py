@@ -211,7 +211,11 @@ def shipment_update(
         "tracking_no": shipment.tracking_no,
     }
     shipment.carrier_code, shipment.carrier_name, shipment.tracking_no = carrier.code, carrier.name, number
-    fields = ["carrier_code", "carrier_name", "tracking_no"]
+    # The old number's trace belongs to another parcel: start over (the sweep subscribes again).
+    shipment.trace, shipment.trace_status = [], ""
+    shipment.trace_checked_at = shipment.trace_subscribed_at = shipment.delivered_at = None
+    fields = ["carrier_code", "carrier_name", "tracking_no", "trace", "trace_status"]
+    fields += ["trace_checked_at", "trace_subscribed_at", "delivered_at"]
     if shipment.wechat_upload != Upload.NOT_NEEDED:
         shipment.wechat_upload, shipment.wechat_upload_error = Upload.PENDING, ""
         fields += ["wechat_upload", "wechat_upload_error"]

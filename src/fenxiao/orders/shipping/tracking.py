@@ -1,15 +1,15 @@
 """Carriers we ship with and where a parcel is now.
 
-``TrackingProvider`` is the seam for a live tracking service. The only implementation today is
-``SandboxTrackingProvider``, which invents a plausible, deterministic timeline from the time the
-parcel left, so the shopper's "物流" page has something true-looking to show offline and in tests.
+``TrackingProvider`` is the seam for a tracking service. ``SandboxTrackingProvider`` invents a
+plausible, deterministic timeline from the time the parcel left, so the shopper's "物流" page has
+something true-looking to show offline and in tests; ``Kuaidi100TrackingProvider``
+(``kuaidi100.py``) asks 快递100 and subscribes parcels to its push. ``TRACKING_PROVIDER`` picks one
+(``providers.py``).
 
-A live provider (Kuaidi100 ``/poll/query.do``, 快递鸟, or WeChat 物流助手) is future work. To add
-one: implement ``events`` (map our carrier code to the provider's, pass ``phone_tail`` because
-SF and some others refuse a query without the receiver's last four phone digits, map the
-provider's states onto ``TrackingStatus``, return newest first, raise nothing for "no record yet"
-— return ``[]``), cache answers for a few minutes (providers bill per query), and return it from
-``tracking_provider()`` when its setting is present.
+A provider maps our carrier code to its own (``Carrier.kuaidi100_code``), passes ``phone_tail``
+because SF and some others refuse a query without the receiver's last four phone digits, maps its
+states onto ``TrackingStatus``, returns newest first and answers ``[]`` for "no record yet".
+Answers are stored per parcel (``traces.py``) so a page view does not bill a query.
 """
 
 from __future__ import annotations
@@ -31,19 +31,22 @@ class Carrier:
     # The express_company id WeChat's order-shipping API expects (its get_delivery_list). Kept
     # apart from our code so a mismatch found at go-live is fixed here and nowhere else.
     wechat_code: str
+    # The carrier's code in 快递100's code list (lower case), for queries and its push.
+    kuaidi100_code: str
 
 
 CARRIERS: tuple[Carrier, ...] = (
-    Carrier("SF", "顺丰速运", "SF"),
-    Carrier("ZTO", "中通快递", "ZTO"),
-    Carrier("YTO", "圆通速递", "YTO"),
-    Carrier("YD", "韵达快递", "YD"),
-    Carrier("STO", "申通快递", "STO"),
-    Carrier("JD", "京东物流", "JD"),
-    Carrier("EMS", "中国邮政EMS", "EMS"),
-    Carrier("JTSDEXPRESS", "极兔速递", "JTSDEXPRESS"),
+    Carrier("SF", "顺丰速运", "SF", "shunfeng"),
+    Carrier("ZTO", "中通快递", "ZTO", "zhongtong"),
+    Carrier("YTO", "圆通速递", "YTO", "yuantong"),
+    Carrier("YD", "韵达快递", "YD", "yunda"),
+    Carrier("STO", "申通快递", "STO", "shentong"),
+    Carrier("JD", "京东物流", "JD", "jd"),
+    Carrier("EMS", "中国邮政EMS", "EMS", "ems"),
+    Carrier("JTSDEXPRESS", "极兔速递", "JTSDEXPRESS", "jtexpress"),
 )
 _BY_CODE = {c.code: c for c in CARRIERS}
+_BY_KUAIDI100 = {c.kuaidi100_code: c for c in CARRIERS}
 
 
 def carrier_get(code: str) -> Carrier:
@@ -53,11 +56,32 @@ def carrier_get(code: str) -> Carrier:
     return carrier
 
 
+def carrier_for_kuaidi100(code: str) -> Carrier | None:
+    return _BY_KUAIDI100.get((code or "").strip().lower())
+
+
+def carrier_find(text: str) -> Carrier | None:
+    """What an operator types in a spreadsheet: our code (SF), the name (顺丰速运, or without its
+    suffix: 顺丰) or 快递100's code (shunfeng)."""
+    value = (text or "").strip()
+    if not value:
+        return None
+    found = _BY_CODE.get(value.upper()) or _BY_KUAIDI100.get(value.lower())
+    if found:
+        return found
+    for carrier in CARRIERS:
+        if value == carrier.name or (len(value) >= 2 and carrier.name.startswith(value)):
+            return carrier
+    return None
+
+
 class TrackingStatus:
     COLLECTED = "collected"
     IN_TRANSIT = "in_transit"
     DELIVERING = "delivering"
     SIGNED = "signed"
+    PROBLEM = "problem"  # 疑难: the carrier cannot deliver as things stand (needs a call)
+    RETURNED = "returned"  # refused or on its way back to the sender
 
 
 STATUS_LABELS = {
@@ -65,6 +89,8 @@ STATUS_LABELS = {
     TrackingStatus.IN_TRANSIT: "运输中",
     TrackingStatus.DELIVERING: "派送中",
     TrackingStatus.SIGNED: "已签收",
+    TrackingStatus.PROBLEM: "疑难件",
+    TrackingStatus.RETURNED: "已退回",
 }
 
 
@@ -81,6 +107,13 @@ class TrackingProvider(Protocol):
         """What the carrier reports for one parcel, newest first; ``[]`` when it knows nothing yet.
 
         ``phone_tail`` is the last four digits of the receiver's phone (SF requires it)."""
+        ...
+
+    # Whether the provider pushes changes once a parcel is subscribed (then polling is a fallback).
+    pushes: bool
+
+    def subscribe(self, carrier_code: str, tracking_no: str, phone_tail: str, destination: str) -> None:
+        """Ask for pushes about one parcel; raise on failure (the sweep tries again)."""
         ...
 
 
@@ -100,7 +133,13 @@ TIMELINE: tuple[tuple[float, str, str], ...] = (
 
 class SandboxTrackingProvider:
     """Derives the timeline from the shipment's own time and the order's address; events in the
-    future are not shown, so time-machine moves the parcel along."""
+    future are not shown, so time-machine moves the parcel along. It pushes nothing: the sweep's
+    polling moves the stored trace, as it would for a provider without push."""
+
+    pushes = False
+
+    def subscribe(self, carrier_code: str, tracking_no: str, phone_tail: str, destination: str) -> None:
+        return None
 
     def events(self, carrier_code: str, tracking_no: str, phone_tail: str) -> list[TrackingEvent]:
         from fenxiao.orders.models import Shipment
@@ -133,8 +172,3 @@ class SandboxTrackingProvider:
             if start + timedelta(hours=hours) <= now
         ]
         return sorted(happened, key=lambda e: e.time, reverse=True)
-
-
-def tracking_provider() -> TrackingProvider:
-    """The provider the mall uses; only the sandbox exists until a live one is configured."""
-    return SandboxTrackingProvider()

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 from fenxiao.orders import selectors, services
 from fenxiao.orders.api.schemas.orders import order_dict
 from fenxiao.orders.models import OrderStatus
-from fenxiao.orders.shipping.selectors import shipment_list_for_order
-from fenxiao.orders.shipping.tracking import STATUS_LABELS, tracking_provider
+from fenxiao.orders.shipping.traces import shipment_traces_for_order
+from fenxiao.orders.shipping.tracking import STATUS_LABELS
 from fenxiao.payments.sandbox import sandbox_payment_succeed
 from fenxiao.storefront.shortcuts import int_param, pager, redirect_back, render_page, safe_next, shopper_page
 
@@ -41,20 +41,15 @@ def order_list(request: HttpRequest) -> HttpResponse:
 
 def _parcels(order, request: HttpRequest) -> list[dict]:
     """Each parcel with where it is now, newest tracking event first (as /orders/{id}/shipments)."""
-    provider = tracking_provider()
     parcels = []
-    for shipment in shipment_list_for_order(order=order):
-        events = sorted(
-            provider.events(shipment.carrier_code, shipment.tracking_no, order.receiver_phone[-4:]),
-            key=lambda e: e.time,
-            reverse=True,
-        )
+    for shipment, events in shipment_traces_for_order(order=order):
         parcels.append(
             {
                 "carrier_name": shipment.carrier_name,
                 "tracking_no": shipment.tracking_no,
                 "shipped_at": shipment.created_at,
                 "status_label": STATUS_LABELS.get(events[0].status, "已发货") if events else "已发货",
+                "delivered_at": shipment.delivered_at,
                 "lines": [(sl.order_line.product_title, sl.quantity) for sl in shipment.lines.all()],
                 "events": [
                     {
