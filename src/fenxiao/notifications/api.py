@@ -54,7 +54,7 @@ def notification_read(request: HttpRequest, notification_id: int):
     return notification_dict(services.notification_mark_read(notification=found))
 
 
-@router.get("/templates", response=TemplatesOut, summary="某个时机要请求订阅的模板")
+@router.get("/templates", response=TemplatesOut, summary="某个时机要请求订阅的模板", auth=None)
 def notification_templates(request: HttpRequest, q: Query[TemplatesQuery]):
     items = selectors.templates_for_scene(q.scene)
     return {"scene": q.scene, "template_ids": [i["template_id"] for i in items], "items": items}
