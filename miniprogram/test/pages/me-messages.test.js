@@ -39,6 +39,32 @@ describe('消息中心', () => {
     expect((await h.ok('GET', '/notifications', undefined, token)).unread_count).toBe(0)
   })
 
+  test('at a withdrawal the operator\'s templates are asked first and the acceptance is reported', async () => {
+    // The operator configures the withdrawal templates (removed again below: other files expect none).
+    const configure = [
+      'from fenxiao.notifications.models import NotificationTemplate as T',
+      "T.objects.create(kind='withdrawal_paid', template_id='tmpl-paid', fields={'amount1': '{amount}'})",
+      "T.objects.create(kind='withdrawal_failed', template_id='tmpl-failed', fields={'thing1': '{reason}'})",
+    ].join('; ')
+    mp.fenxiao('shell', '-c', configure)
+    try {
+      mp.as('bob')
+      const page = await mp.open('pages/distributor/withdrawal/request')
+      await page.input('#amount', '1.20')
+      await page.tap('#submit')
+      expect(mp.state.subscribeAsks.pop()).toEqual(['tmpl-paid', 'tmpl-failed'])
+      await mp.settle()
+      const reported = [...mp.state.requests].reverse().find((r) => r.url.endsWith('/notifications/subscriptions'))
+      expect(reported.data).toEqual({ results: { 'tmpl-paid': 'accept', 'tmpl-failed': 'accept' } })
+      expect(reported.response.items).toEqual([
+        { template_id: 'tmpl-failed', remaining: 1 },
+        { template_id: 'tmpl-paid', remaining: 1 },
+      ])
+    } finally {
+      mp.fenxiao('shell', '-c', "from fenxiao.notifications.models import NotificationTemplate as T; T.objects.filter(template_id__startswith='tmpl-').delete()")
+    }
+  })
+
   test('no template configured: paying asks for no consent', async () => {
     const templates = await h.ok('GET', '/notifications/templates?scene=pay')
     expect(templates.template_ids).toEqual([])
