@@ -44,3 +44,17 @@ def test_the_outbox_shows_why_a_message_was_not_sent(admin_client, commit):
         notification_publish(user_id=user.id, kind="order_shipped", key="shipment:1", context={"order_no": "FX1"})
     listing = admin_client.get("/admin/notifications/outboxmessage/").content.decode()
     assert "未配置订阅消息模板" in listing and "未发送" in listing
+
+
+def test_an_outbox_row_shows_its_data_and_a_masked_openid(admin_client, commit, templates):
+    from fenxiao.notifications.models import OutboxMessage
+    from tests.notifications.support import consent
+
+    user = make_user("ivy")
+    consent(user, "order_shipped")
+    with commit():
+        context = {"order_no": "FX9", "product": "咖啡豆", "carrier": "顺丰速运", "tracking_no": "SF9", "time": "15:04"}
+        notification_publish(user_id=user.id, kind="order_shipped", key="shipment:9", context=context)
+    row = OutboxMessage.objects.get(user=user)
+    page = admin_client.get(f"/admin/notifications/outboxmessage/{row.pk}/change/").content.decode()
+    assert "沙箱已记录" in page and "FX9" in page and "openid***" in page and "openid-ivy" not in page

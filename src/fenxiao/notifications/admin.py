@@ -77,14 +77,14 @@ class NotificationTemplateAdmin(admin.ModelAdmin):
 class OutboxMessageAdmin(ReadOnlyAdmin):
     list_display = ["id", "kind", "user", "template_id", "status_badge", "reason", "attempts", "created", "sent"]
     list_filter = ["status", "kind"]
-    search_fields = ["template_id", "touser", "user__username", "reason"]
+    search_fields = ["template_id", "user__username", "reason"]
     list_select_related = ["user"]
     readonly_fields = [
         "notification",
         "user",
         "kind",
         "template_id",
-        "touser",
+        "receiver",
         "page",
         "payload",
         "status",
@@ -95,7 +95,7 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
         "sent_at",
         "created_at",
     ]
-    exclude = ["data", "claimed_at"]
+    exclude = ["data", "claimed_at", "touser"]
     created = time_column("created_at", "创建时间")
     sent = time_column("sent_at", "发送时间")
 
@@ -108,6 +108,11 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
             OutboxStatus.RETRYING: "#ef6c00",
         }.get(obj.status, "#666")
         return format_html('<b style="color:{}">{}</b>', colour, obj.get_status_display())
+
+    @admin.display(description="接收者 openid")
+    def receiver(self, obj: OutboxMessage) -> str:
+        """Masked: the operator needs to see that there was one, not whose it is."""
+        return f"{obj.touser[:6]}***" if obj.touser else "-"
 
     @admin.display(description="模板数据")
     def payload(self, obj: OutboxMessage) -> str:
