@@ -3,6 +3,7 @@ const notifications = require('../../services/notifications')
 const pager = require('../../utils/pager')
 const format = require('../../utils/format')
 const ui = require('../../utils/ui')
+const share = require('../../utils/share')
 
 Page({
   ...pager.listHandlers(),
@@ -48,5 +49,9 @@ Page({
     } catch (err) {
       ui.showError(err)
     }
+  },
+
+  onShareAppMessage() {
+    return share.home()
   },
 })
