@@ -4,6 +4,7 @@
  * platform's policy. The distributor code learnt at login signs every later share.
  */
 const referral = require('./utils/referral')
+const subscribe = require('./utils/subscribe')
 const share = require('./utils/share')
 const { login, onLogin } = require('./services/request')
 const session = require('./services/session')
@@ -21,6 +22,8 @@ App({
   onLaunch(options) {
     referral.capture(options || {})
     this.globalData.ready = login().catch(() => null)
+    // Ready before the first 支付 tap, which must open WeChat's consent dialog at once.
+    subscribe.prepare('pay')
   },
 
   onShow(options) {

@@ -5,6 +5,7 @@
  * cashier's callback alone (the notification may arrive after the user is back).
  */
 const orders = require('../services/orders')
+const subscribe = require('./subscribe')
 
 function requestPayment(params) {
   return new Promise((resolve) => {
@@ -18,6 +19,9 @@ function requestPayment(params) {
 
 /** Resolves `{ paid, cancelled }`; API refusals (order closed, already paid...) reject with ApiError. */
 async function payOrder(orderId) {
+  // Asked first, while the tap still counts: shipping, refund and group-buy news after paying.
+  subscribe.ask('pay')
+  subscribe.prepare('pay')
   const prepared = await orders.pay(orderId)
   return requestPayment(prepared.params)
 }

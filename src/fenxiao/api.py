@@ -19,6 +19,7 @@ from fenxiao.distribution.api.operator import router as distribution_operator_ro
 from fenxiao.distribution.api.shop import router as distribution_shop_router
 from fenxiao.distribution.api.tax import router as distribution_tax_router
 from fenxiao.inventory.api.operator import router as inventory_operator_router
+from fenxiao.notifications.api import router as notifications_router
 from fenxiao.orders.api.aftersales import router as aftersale_router
 from fenxiao.orders.api.cart import router as cart_router
 from fenxiao.orders.api.operator_aftersales import router as aftersale_operator_router
@@ -82,5 +83,6 @@ api.add_router("/v1/admin", exports_router)
 api.add_router("/v1", complaints_router)
 api.add_router("/v1/admin", complaints_operator_router)
 api.add_router("/v1/admin", risk_router)
+api.add_router("/v1/notifications", notifications_router)
 
 __all__ = ["api"]

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "fenxiao.content",
     "fenxiao.analytics",
     "fenxiao.analytics.exports",
+    "fenxiao.notifications",
     "fenxiao.demo",
     "fenxiao.storefront",
 ]
@@ -216,6 +217,10 @@ WECHAT_APPID = os.environ.get("WECHAT_APPID", "")
 WECHAT_SECRET = os.environ.get("WECHAT_SECRET", "")
 WECHAT_API_BASE = os.environ.get("WECHAT_API_BASE", "https://api.weixin.qq.com")
 WECHAT_HTTP_TIMEOUT = float(os.environ.get("WECHAT_HTTP_TIMEOUT", "5"))
+# Which version of the mini-program a subscription message opens: formal, trial or developer.
+WECHAT_SUBSCRIBE_STATE = os.environ.get("WECHAT_SUBSCRIBE_STATE", "formal")
+if WECHAT_SUBSCRIBE_STATE not in {"formal", "trial", "developer"}:
+    raise ImproperlyConfigured("WECHAT_SUBSCRIBE_STATE must be 'formal', 'trial' or 'developer'.")
 # Sandbox with DEBUG off is refused at start (integrations/wechat/sandbox_guard.py) unless this
 # says the server is meant to be a demo; `make run` sets it.
 WECHAT_SANDBOX_ALLOWED = env_bool("WECHAT_SANDBOX_ALLOWED", False)

@@ -6,6 +6,7 @@
 const auth = require('../../services/auth')
 const orders = require('../../services/orders')
 const distribution = require('../../services/distribution')
+const notifications = require('../../services/notifications')
 const format = require('../../utils/format')
 const share = require('../../utils/share')
 const tabBar = require('../../utils/tab-bar')
@@ -21,6 +22,7 @@ Page({
     phone: '',
     shortcuts: shortcuts(null),
     distributor: null,
+    unread: 0,
   },
 
   onShow() {
@@ -39,15 +41,22 @@ Page({
   async load() {
     this.setData({ loading: true, error: '' })
     try {
-      const [user, counts, dist] = await Promise.all([auth.me(), orders.counts(), distribution.me()])
+      const [user, counts, dist, unread] = await Promise.all([
+        auth.me(),
+        orders.counts(),
+        distribution.me(),
+        notifications.unreadCount(),
+      ])
       share.rememberCode(dist.is_distributor && dist.status === 'active' ? dist.code : '')
       this.setData({
         user,
         phone: format.maskPhone(user.phone),
         shortcuts: shortcuts(counts),
         distributor: distributorEntry(dist),
+        unread: unread.unread_count,
         loaded: true,
       })
+      tabBar.select(this, 'me', unread.unread_count)
     } catch (err) {
       this.setData({ error: err.message || '加载失败' })
       ui.showError(err)

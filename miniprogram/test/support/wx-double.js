@@ -22,6 +22,8 @@ function createWx(apiBase) {
     payments: [],
     paymentOutcome: 'ok',
     transfers: [],
+    subscribeAsks: [], // each wx.requestSubscribeMessage: its tmplIds
+    subscribeAnswer: 'accept', // what the user taps for every template
     album: [],
     albumAuthorized: undefined, // undefined: never asked; false: refused once; true: granted
     phoneCode: '',
@@ -162,6 +164,12 @@ function createWx(apiBase) {
       return undefined
     },
     /** WeChat's transfer confirmation page: the payee accepts the withdrawal with this package. */
+    requestSubscribeMessage(opts) {
+      state.subscribeAsks.push([...opts.tmplIds])
+      const res = { errMsg: 'requestSubscribeMessage:ok' }
+      opts.tmplIds.forEach((id) => { res[id] = state.subscribeAnswer })
+      callbacks(opts, true, res)
+    },
     requestMerchantTransfer(opts) {
       const created = lastRequest((r) => r.response && r.response.confirm_params && r.response.confirm_params.package === opts.package)
       state.transfers.push({ ...opts })

@@ -35,6 +35,19 @@ make a replay add nothing). Names and payloads are a published contract:
   a refund, whether by the event handlers or by their repair sweeps)
 - ``distributor_joined(distributor_id, user_id)`` (distribution: a user became a distributor, by
   any policy)
+- ``order_shipped(order_id, shipment_id)`` (orders: a parcel left, whether or not it completes
+  the order)
+- ``group_buy_succeeded(group_id)`` / ``group_buy_failed(group_id)`` (promotions: the last seat
+  was paid / the deadline passed with seats empty, its paid members are being refunded)
+- ``commission_settled(distributor_id, commission_ids)`` (distribution: those records of the
+  distributor became withdrawable, in one settlement batch)
+- ``withdrawal_paid(withdrawal_id)`` / ``withdrawal_failed(withdrawal_id)`` (distribution: the
+  money arrived, by WeChat or bank / it came back: rejected by the operator or a failed transfer)
+- ``distributor_application_approved(application_id)`` /
+  ``distributor_application_rejected(application_id)`` (distribution: an application reviewed,
+  approval by the "everyone" policy included)
+- ``complaint_answered(complaint_id, reply_id)`` (risk: an operator replied, or, with
+  ``reply_id`` None, resolved or rejected the complaint)
 
 **Sweeps** are the timed rules: idempotent functions of "now" that find what is due and do it
 through the same services a person would use. Celery beat runs a round in production
@@ -156,6 +169,7 @@ SWEEP_ORDER: tuple[str, ...] = (
     "invites.repair",
     "exports.expired_files",
     "risk.client_traces",
+    "notifications.outbox",
     "analytics.reconcile",
 )
 

@@ -16,6 +16,7 @@ from fenxiao.storefront.views import (
     group_buy,
     invites,
     materials,
+    messages,
     orders,
     seckill,
 )
@@ -65,6 +66,9 @@ urlpatterns = [
     path("login/", auth.login_page, name="login"),
     path("logout/", auth.logout_view, name="logout"),
     path("me/", auth.me, name="me"),
+    path("messages/", messages.message_list, name="messages"),
+    path("messages/read-all/", messages.message_read_all, name="messages_read_all"),
+    path("messages/<int:notification_id>/", messages.message_open, name="message_open"),
     path("invite/", invites.invite_page, name="invite"),
     path("", include("fenxiao.storefront.centre_urls")),  # 分销中心 /centre/... and 小店 /shop/<code>/
     path("centre/materials/", materials.material_list, name="materials"),

@@ -9,6 +9,7 @@
 const distribution = require('../../../services/distribution')
 const format = require('../../../utils/format')
 const ui = require('../../../utils/ui')
+const subscribe = require('../../../utils/subscribe')
 const share = require('../../../utils/share')
 
 const CENTRE = '/pages/distributor/centre/index'
@@ -39,6 +40,7 @@ Page({
   },
 
   onShow() {
+    subscribe.prepare('apply')
     return this.load()
   },
 
@@ -82,6 +84,7 @@ Page({
       ui.toast('请填写正确的 11 位手机号')
       return
     }
+    subscribe.ask('apply') // first in the tap: WeChat shows its dialog only from one
     this.setData({ submitting: true })
     try {
       const res = await distribution.apply({ real_name: realName.trim(), phone: phone.trim(), reason: reason.trim() })

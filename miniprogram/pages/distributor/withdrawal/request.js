@@ -11,6 +11,7 @@
 const distribution = require('../../../services/distribution')
 const format = require('../../../utils/format')
 const ui = require('../../../utils/ui')
+const subscribe = require('../../../utils/subscribe')
 const share = require('../../../utils/share')
 const { confirmTransfer } = require('../../../utils/distributor-transfer')
 const withdrawRules = require('../../../utils/withdraw-rules')
@@ -34,6 +35,7 @@ Page({
   },
 
   onShow() {
+    subscribe.prepare('withdraw')
     return this.load()
   },
 
@@ -87,6 +89,7 @@ Page({
       return
     }
     const { method, bank } = this.data
+    subscribe.ask('withdraw') // first in the tap: WeChat shows its dialog only from one
     this.setData({ submitting: true })
     try {
       const created = await distribution.withdraw({ amount_fen: amountFen, method, bank })

@@ -18,6 +18,7 @@ from datetime import datetime
 from django.db import connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Sum
 
+from fenxiao.core.extensions import publish_on_commit
 from fenxiao.distribution import ledger_accounts
 from fenxiao.distribution.locks import lock_commission_as_read
 from fenxiao.distribution.models import CommissionRecord, CommissionStatus, Distributor, Tier
@@ -92,8 +93,12 @@ def _settle_batch(now: datetime, batch: int) -> tuple[int, set[int]]:
     if not rows:
         return 0, set()
     per_distributor: dict[int, int] = defaultdict(int)
-    for _id, distributor_id, net in rows:
+    settled_ids: dict[int, list[int]] = defaultdict(list)
+    for record_id, distributor_id, net in rows:
         per_distributor[distributor_id] += net
+        settled_ids[distributor_id].append(record_id)
+    for distributor_id, record_ids in sorted(settled_ids.items()):
+        publish_on_commit("commission_settled", distributor_id=distributor_id, commission_ids=sorted(record_ids))
     legs: list[tuple[str, int]] = []
     names: dict[str, str] = {}
     for distributor_id, amount in sorted(per_distributor.items()):

@@ -114,6 +114,7 @@ def _approve(application: DistributorApplication, *, actor_id: int | None, sourc
     application.reviewed_by_id = actor_id
     application.reviewed_at = timezone.now()
     application.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    publish_on_commit("distributor_application_approved", application_id=application.pk)
     return distributor_create(
         user_id=application.user_id, source=source, real_name=application.real_name, phone=application.phone
     )
@@ -145,6 +146,7 @@ def application_reject(*, application_id: int, actor_id: int, reason: str) -> Di
     application.reviewed_by_id = actor_id
     application.reviewed_at = timezone.now()
     application.save(update_fields=["status", "reject_reason", "reviewed_by", "reviewed_at"])
+    publish_on_commit("distributor_application_rejected", application_id=application.pk)
     audit_record(
         actor_id=actor_id,
         action="distribution.application_reject",

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from fenxiao.core.extensions import publish_on_commit
 from fenxiao.distribution import ledger_accounts
 from fenxiao.distribution.models import Withdrawal, WithdrawalStatus
 from fenxiao.ledger.services import ledger_post
@@ -57,6 +58,7 @@ def withdrawal_finish(withdrawal: Withdrawal, *, paid: bool, reason: str = "", a
         withdrawal.paid_at = at
         withdrawal.save(update_fields=["status", "paid_at", "transfer_state", "transfer_bill_no", "updated_at"])
         book_paid(withdrawal)
+        publish_on_commit("withdrawal_paid", withdrawal_id=withdrawal.pk)
     else:
         withdrawal.status = WithdrawalStatus.FAILED
         withdrawal.fail_reason = reason[:200]
@@ -65,4 +67,5 @@ def withdrawal_finish(withdrawal: Withdrawal, *, paid: bool, reason: str = "", a
             update_fields=["status", "fail_reason", "closed_at", "transfer_state", "transfer_bill_no", "updated_at"]
         )
         return_money(withdrawal, kind="withdrawal_failed", memo=f"提现失败退回 {withdrawal.out_bill_no}")
+        publish_on_commit("withdrawal_failed", withdrawal_id=withdrawal.pk)
     return True

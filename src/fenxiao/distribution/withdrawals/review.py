@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from fenxiao.core.extensions import publish_on_commit
 from fenxiao.core.money import fen_to_yuan as format_yuan
 from fenxiao.distribution.errors import DistributionConflict, DistributionError
 from fenxiao.distribution.locks import lock_withdrawal
@@ -58,6 +59,7 @@ def withdrawal_reject(*, withdrawal_id: int, actor_id: int, reason: str) -> With
     withdrawal.closed_at = now
     withdrawal.save(update_fields=["status", "reject_reason", "reviewed_by", "reviewed_at", "closed_at", "updated_at"])
     return_money(withdrawal, kind="withdrawal_reject", memo=f"提现驳回退回 {withdrawal.out_bill_no}")
+    publish_on_commit("withdrawal_failed", withdrawal_id=withdrawal.pk)
     audit_record(
         actor_id=actor_id,
         action="distribution.withdrawal_reject",
@@ -83,6 +85,7 @@ def withdrawal_mark_bank_paid(*, withdrawal_id: int, actor_id: int, reference: s
     withdrawal.paid_at = timezone.now()
     withdrawal.save(update_fields=["status", "paid_reference", "paid_at", "updated_at"])
     book_paid(withdrawal)
+    publish_on_commit("withdrawal_paid", withdrawal_id=withdrawal.pk)
     audit_record(
         actor_id=actor_id,
         action="distribution.withdrawal_mark_paid",

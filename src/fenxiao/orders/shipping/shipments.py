@@ -17,6 +17,7 @@ from django.db.models import F, Sum
 
 from fenxiao.accounts.models import User
 from fenxiao.core.errors import Conflict
+from fenxiao.core.extensions import publish_on_commit
 from fenxiao.orders.errors import OrderError
 from fenxiao.orders.locks import lock_order
 from fenxiao.orders.models import OPEN_AFTER_SALE, AfterSaleLine, Order, OrderLine, OrderStatus, Shipment, ShipmentLine
@@ -172,6 +173,7 @@ def _order_ship(
         order_event_add(order, type="partially_shipped", actor=by, note=note, data=data)
     if shipment.wechat_upload == Upload.PENDING:
         transaction.on_commit(partial(upload_after_commit, order.id))
+    publish_on_commit("order_shipped", order_id=order.id, shipment_id=shipment.id)
     return shipment
 
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from fenxiao.accounts.models import User
 from fenxiao.core.errors import DomainError, NotFound
+from fenxiao.core.extensions import publish_on_commit
 from fenxiao.orders.aftersales.refunds import order_void_refund
 from fenxiao.orders.checkout import LineRequest, address_for
 from fenxiao.orders.models import Order, OrderHold, OrderStatus
@@ -269,6 +270,7 @@ def group_member_paid(*, order_id: int, now: datetime | None = None) -> str | No
             fields += ["status", "finished_at"]
             orders = list(group.members.filter(status=GroupMemberStatus.PAID).values_list("order_id", flat=True))
             transaction.on_commit(partial(_release_holds, orders))
+            publish_on_commit("group_buy_succeeded", group_id=group.pk)
             outcome = "succeeded"
         group.save(update_fields=list(dict.fromkeys(fields)))
     return outcome
@@ -332,6 +334,7 @@ def group_fail(*, group_id: int, now: datetime | None = None) -> bool:
         )
         transaction.on_commit(partial(_cancel_unpaid, unpaid))
         transaction.on_commit(partial(_refund, paid))
+        publish_on_commit("group_buy_failed", group_id=group.pk)
     return True
 
 

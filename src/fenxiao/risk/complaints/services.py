@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from fenxiao.accounts.models import User
 from fenxiao.core.errors import NotFound
+from fenxiao.core.extensions import publish_on_commit
 from fenxiao.orders.models import Order
 from fenxiao.risk.audit import audit_record
 from fenxiao.risk.complaints.errors import ComplaintError, complaint_closed, complaint_not_found
@@ -125,6 +126,7 @@ def complaint_reply(*, complaint_id: int, by: User, content: str) -> Complaint:
         summary=f"回复投诉 {complaint.complaint_no}",
         changes={"reply_id": reply.pk, "status": {"from": before, "to": complaint.status}},
     )
+    publish_on_commit("complaint_answered", complaint_id=complaint.pk, reply_id=reply.pk)
     return complaint
 
 
@@ -152,4 +154,5 @@ def complaint_resolve(*, complaint_id: int, by: User, outcome: str, resolution: 
         summary=f"{complaint.get_status_display()}投诉 {complaint.complaint_no}：{resolution[:100]}",
         changes={"status": {"from": before, "to": outcome}},
     )
+    publish_on_commit("complaint_answered", complaint_id=complaint.pk, reply_id=None)
     return complaint

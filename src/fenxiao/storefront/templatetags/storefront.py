@@ -5,6 +5,7 @@
 - ``{{ state|activity_state }}``: a seckill or group-buy window state in Chinese;
 - ``{{ html|rich_text }}``: operator HTML (a product's 详情) through the allow-list, ready to show;
 - ``{% cart_count as n %}``: the bottom bar's cart badge;
+- ``{% unread_count as n %}``: the unread messages, the badge on 我的;
 - ``{% icon "wallet" %}``: a Lucide icon inlined as SVG (``storefront/icons.py``);
 - ``{% query_with request key=value %}``: this page's URL with some query parameters replaced
   (tabs, sorts, filters, pages; "" removes one)."""
@@ -17,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from fenxiao.core.money import fen_to_yuan
 from fenxiao.core.rich_text import sanitize_html
+from fenxiao.notifications.selectors import notification_unread_count
 from fenxiao.storefront import selectors
 from fenxiao.storefront.icons import icon_svg
 
@@ -63,6 +65,14 @@ def cart_count(context) -> int:
     if request is None or not request.user.is_authenticated:
         return 0
     return selectors.cart_count(user_id=request.user.pk)
+
+
+@register.simple_tag(takes_context=True)
+def unread_count(context) -> int:
+    request: HttpRequest | None = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return 0
+    return notification_unread_count(user_id=request.user.pk)
 
 
 @register.simple_tag

@@ -1,9 +1,10 @@
 """The small part of the WeChat mini-program server API that the mall uses, on httpx.
 
 Mini-program login (``jscode2session``), the stable access token (``/cgi-bin/stable_token``),
-the phone number exchange (``getuserphonenumber``) and the unlimited mini-program code
-(``getwxacodeunlimit``). Every call has a timeout; network failures surface as ``WechatError(-1)``
-so callers handle one exception type."""
+the phone number exchange (``getuserphonenumber``), the unlimited mini-program code
+(``getwxacodeunlimit``), the shipping upload and subscription messages (``subscribeMessage.send``).
+Every call has a timeout; network failures surface as ``WechatError(-1)`` so callers handle one
+exception type."""
 
 from __future__ import annotations
 
@@ -116,6 +117,11 @@ class WechatClient:
     def upload_shipping_info(self, *, access_token: str, payload: dict[str, Any]) -> None:
         """Order-shipping management (发货信息管理), required for mini-programs that sell goods."""
         self._call("POST", "/wxa/sec/order/upload_shipping_info", params={"access_token": access_token}, json=payload)
+
+    def send_subscribe_message(self, *, access_token: str, payload: dict[str, Any]) -> None:
+        """``subscribeMessage.send``: one subscription message to one user (who must have accepted
+        the template once for each message)."""
+        self._call("POST", "/cgi-bin/message/subscribe/send", params={"access_token": access_token}, json=payload)
 
     def get_wxacode_unlimited(
         self,

@@ -1,5 +1,5 @@
 """The mini-program server calls the mall makes (login, phone number, shipping upload, the
-mini-program code), each on the client ``factory.wechat_client()`` picks for the configured mode,
+mini-program code, subscription messages), each on the client ``factory.wechat_client()`` picks for the configured mode,
 with one shared access token.
 
 The access token is shared by every worker through Redis when configured, else through the
@@ -91,6 +91,13 @@ def user_phone_number(code: str) -> PhoneNumber:
 def upload_shipping_info(payload: dict) -> None:
     client = wechat_client()
     with_access_token(lambda token: client.upload_shipping_info(access_token=token, payload=payload))
+
+
+def subscribe_message_send(payload: dict) -> None:
+    """One subscription message; an expired token is refreshed once. The sandbox checks the
+    payload as WeChat would and sends nothing."""
+    client = wechat_client()
+    with_access_token(lambda token: client.send_subscribe_message(access_token=token, payload=payload))
 
 
 def wxacode_unlimited(

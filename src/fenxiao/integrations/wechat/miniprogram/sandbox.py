@@ -91,6 +91,20 @@ class SandboxWechat:
         if not payload.get("order_key") or not payload.get("shipping_list"):
             raise WechatError(47001, "data format error")
 
+    def send_subscribe_message(self, *, access_token: str, payload: dict) -> None:
+        """Nothing leaves the machine; the shape WeChat checks is checked the same way (47003 for an
+        empty or missing value, 40003 without a receiver, 40037 without a template)."""
+        if not payload.get("touser"):
+            raise WechatError(40003, "invalid openid")
+        if not payload.get("template_id"):
+            raise WechatError(40037, "invalid template_id")
+        data = payload.get("data")
+        if not isinstance(data, dict) or not data:
+            raise WechatError(47003, "argument invalid! data is empty")
+        for key, item in data.items():
+            if not isinstance(item, dict) or not str(item.get("value", "")).strip():
+                raise WechatError(47003, f"argument invalid! data.{key}.value is empty")
+
     def get_wxacode_unlimited(
         self,
         *,

@@ -42,6 +42,8 @@ class WechatMiniProgram(Protocol):
 
     def upload_shipping_info(self, *, access_token: str, payload: dict[str, Any]) -> None: ...
 
+    def send_subscribe_message(self, *, access_token: str, payload: dict[str, Any]) -> None: ...
+
     def get_wxacode_unlimited(
         self,
         *,
