@@ -56,3 +56,9 @@ def assert_error(response, status: int, code: str) -> dict:
     assert body["code"] == code, body
     assert body["message"], body
     return body
+
+
+def served_picture(n: int = 0) -> str:
+    """The URL of a picture as ``POST /api/v1/uploads/images`` names it: complaints and after-sales
+    take only such links (``accounts.uploads.is_served_picture``)."""
+    return f"http://testserver/media/uploads/2026/01/{n:032x}.jpg"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fenxiao.accounts.api.routes import addresses_router, auth_router
+from fenxiao.accounts.api.uploads import uploads_router
 from fenxiao.analytics.api import router as analytics_router
 from fenxiao.analytics.exports.api import router as exports_router
 from fenxiao.catalog.api.operator import router as catalog_operator_router
@@ -48,6 +49,7 @@ api.add_router("/v1", health_router)
 api.add_router("/v1/seckill", seckill_router)
 api.add_router("/v1/auth", auth_router)
 api.add_router("/v1/addresses", addresses_router)
+api.add_router("/v1/uploads", uploads_router)
 api.add_router("/v1", catalog_router)
 api.add_router("/v1/admin", catalog_operator_router)
 api.add_router("/v1/admin", inventory_operator_router)

@@ -21,6 +21,7 @@ from fenxiao.risk.models import AuditEntry
 from fenxiao.risk.models.complaints import ComplaintStatus
 from tests.catalog_factories import SkuFactory
 from tests.order_support import place_order
+from tests.support import served_picture
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,7 @@ def file(shopper, seller, **kw):
 
 def test_a_complaint_about_a_distributor_is_due_in_48_hours_and_audited(shopper, seller):
     # given a shopper, when they complain about a distributor
-    complaint = file(shopper, seller, photos=["https://img.example.com/1.jpg"])
+    complaint = file(shopper, seller, photos=[served_picture(1)])
     # then it waits for the operator for 48 hours, and the filing is on the audit log
     assert complaint.status == ComplaintStatus.OPEN
     assert abs(complaint.due_at - (timezone.now() + timedelta(hours=48))) < timedelta(seconds=5)
@@ -96,7 +97,9 @@ def test_a_complaint_about_an_order_must_be_about_the_shoppers_own(shopper, sell
         ({"category": "bribery"}, "COMPLAINT_CATEGORY_INVALID"),
         ({"content": "  "}, "COMPLAINT_CONTENT_REQUIRED"),
         ({"content": "长" * 1001}, "COMPLAINT_CONTENT_TOO_LONG"),
-        ({"photos": ["https://x/1.jpg"] * 10}, "COMPLAINT_TOO_MANY_PHOTOS"),
+        ({"photos": [served_picture(n) for n in range(10)]}, "COMPLAINT_TOO_MANY_PHOTOS"),
+        ({"photos": ["https://img.example.com/1.jpg"]}, "COMPLAINT_PHOTO_FOREIGN"),
+        ({"photos": [served_picture(1).replace("testserver", "evil.example.com")]}, "COMPLAINT_PHOTO_FOREIGN"),
         ({"distributor_user_id": None}, "COMPLAINT_TARGET_REQUIRED"),
     ],
 )

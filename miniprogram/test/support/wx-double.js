@@ -25,6 +25,9 @@ function createWx(apiBase) {
     subscribeAsks: [], // each wx.requestSubscribeMessage: its tmplIds
     subscribeAnswer: 'accept', // what the user taps for every template
     album: [],
+    chosenMedia: [],
+    mediaRequests: [],
+    previews: [],
     albumAuthorized: undefined, // undefined: never asked; false: refused once; true: granted
     phoneCode: '',
     pullDownStopped: 0,
@@ -122,7 +125,18 @@ function createWx(apiBase) {
     showShareMenu() {},
     hideHomeButton() {},
     setClipboardData(opts) { state.clipboard = opts.data; callbacks(opts, true, {}) },
-    previewImage() {},
+    previewImage(opts) { state.previews.push(opts.current) },
+    /**
+     * `wx.chooseMedia`: the pictures the test put in `state.chosenMedia` (temp paths whose bytes
+     * are in `state.files`), at most `count`; nothing chosen is the user cancelling.
+     */
+    chooseMedia(opts) {
+      state.mediaRequests.push({ count: opts.count, mediaType: opts.mediaType })
+      const chosen = state.chosenMedia.splice(0, opts.count)
+      if (!chosen.length) return callbacks(opts, false, { errMsg: 'chooseMedia:fail cancel' })
+      const tempFiles = chosen.map((tempFilePath) => ({ tempFilePath, size: (state.files.get(tempFilePath) || []).length, fileType: 'image' }))
+      return callbacks(opts, true, { type: 'image', tempFiles, errMsg: 'chooseMedia:ok' })
+    },
     makePhoneCall() {},
     chooseAddress(opts) { callbacks(opts, true, { ...state.chosenAddress, errMsg: 'chooseAddress:ok' }) },
     getSetting(opts) { callbacks(opts, true, { authSetting: state.albumAuthorized === undefined ? {} : { 'scope.writePhotosAlbum': state.albumAuthorized } }) },

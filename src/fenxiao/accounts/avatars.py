@@ -12,16 +12,14 @@ avatar, and that must not let anyone delete it."""
 
 from __future__ import annotations
 
-import io
 import re
 import uuid
-import warnings
 from urllib.parse import urlsplit
 
 from django.utils.crypto import constant_time_compare, salted_hmac
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from fenxiao.core.errors import DomainError
+from fenxiao.core.pictures import PictureUnreadable, redraw_jpeg
 
 MAX_AVATAR_BYTES = 2 * 1024 * 1024
 # A small file can still claim a vast canvas (a PNG of one colour compresses ~1000:1) and decoding
@@ -29,7 +27,6 @@ MAX_AVATAR_BYTES = 2 * 1024 * 1024
 # big decodes at a fraction of its size (``draft``), a PNG in at most 64 MB.
 MAX_AVATAR_PIXELS = 16_000_000
 AVATAR_BOX = (512, 512)
-FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 FOLDER = "avatars"
 NAME = re.compile(rf"/{FOLDER}/(?P<nonce>[0-9a-f]{{32}})(?P<mac>[0-9a-f]{{16}})\.jpg$")
 
@@ -40,18 +37,6 @@ def too_large() -> DomainError:
 
 def invalid() -> DomainError:
     return DomainError("AVATAR_INVALID", "请上传 JPG、PNG、WebP 或 GIF 格式的图片", field="file")
-
-
-# What Pillow raises for a truncated, corrupt or hostile file.
-UNREADABLE = (
-    UnidentifiedImageError,
-    OSError,
-    ValueError,
-    SyntaxError,
-    EOFError,
-    Image.DecompressionBombError,
-    Image.DecompressionBombWarning,
-)
 
 
 def _mac(user_id: int, nonce: str) -> str:
@@ -73,28 +58,8 @@ def owned_avatar_name(url: str, *, user_id: int) -> str | None:
 
 def avatar_redraw(data: bytes) -> bytes:
     """``data`` as a JPEG of at most ``AVATAR_BOX``, upright, on white; ``invalid()`` if it is not a
-    picture in one of ``FORMATS`` (only their decoders are tried)."""
+    picture in one of ``core.pictures.FORMATS`` (which decodes and redraws it)."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data), formats=FORMATS)
-            if image.width * image.height > MAX_AVATAR_PIXELS:
-                raise invalid()
-            image.draft("RGB", AVATAR_BOX)  # JPEG decodes at a fraction of its size
-            image.load()  # an animated GIF or WebP: its first frame
-            image = ImageOps.exif_transpose(image)
-    except UNREADABLE as exc:
+        return redraw_jpeg(data, box=AVATAR_BOX, max_pixels=MAX_AVATAR_PIXELS)
+    except PictureUnreadable as exc:
         raise invalid() from exc
-    image.thumbnail(AVATAR_BOX, Image.Resampling.LANCZOS)
-    out = io.BytesIO()
-    _on_white(image).save(out, "JPEG", quality=85, optimize=True)
-    return out.getvalue()
-
-
-def _on_white(image: Image.Image) -> Image.Image:
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
-        rgba = image.convert("RGBA")
-        background = Image.new("RGB", rgba.size, "white")
-        background.paste(rgba, mask=rgba.getchannel("A"))
-        return background
-    return image.convert("RGB")

@@ -19,6 +19,7 @@ from fenxiao.storefront.views import (
     messages,
     orders,
     seckill,
+    uploads,
 )
 
 app_name = "storefront"
@@ -49,6 +50,7 @@ urlpatterns = [
     path("after-sales/", aftersales.aftersale_list, name="aftersales"),
     path("complaints/", complaints.complaint_list, name="complaints"),
     path("complaints/new/", complaints.complaint_new, name="complaint_new"),
+    path("uploads/images/", uploads.image_upload, name="image_upload"),
     path("complaints/<int:complaint_id>/", complaints.complaint_detail, name="complaint_detail"),
     path("after-sales/<int:after_sale_id>/", aftersales.aftersale_detail, name="aftersale_detail"),
     path("after-sales/<int:after_sale_id>/cancel/", aftersales.aftersale_cancel, name="aftersale_cancel"),

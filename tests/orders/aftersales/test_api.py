@@ -13,11 +13,11 @@ from tests.orders.aftersales.support import (
     pay,
     ship,
 )
-from tests.support import Api
+from tests.support import Api, served_picture
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PHOTO = "https://img.example.com/as/1.jpg"
+PHOTO = served_picture(1)
 
 
 @pytest.fixture
@@ -98,6 +98,13 @@ def test_bad_requests_are_refused_with_the_field(buyer_api, paid_order, extra, f
     assert r.status_code == 422
     assert r.json()["code"] == "VALIDATION_ERROR"
     assert r.json()["field"] == field
+
+
+def test_a_picture_not_uploaded_to_the_mall_is_refused(buyer_api, paid_order):
+    r = _create(buyer_api, paid_order, (0, 1), photos=["https://img.example.com/as/1.jpg"])
+
+    assert (r.status_code, r.json()["code"], r.json()["field"]) == (400, "AFTER_SALE_PHOTO_FOREIGN", "photos")
+    assert AfterSale.objects.count() == 0
 
 
 def test_more_units_than_bought_is_refused(buyer_api, paid_order):

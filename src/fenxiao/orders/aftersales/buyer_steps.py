@@ -29,6 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from fenxiao.accounts.models import User
+from fenxiao.accounts.uploads import is_served_picture
 from fenxiao.orders.aftersales import selectors as sel
 from fenxiao.orders.aftersales.rules import LineClaim, refund_amounts, shipping_refundable
 from fenxiao.orders.aftersales.trail import aftersale_event, aftersale_move
@@ -95,6 +96,9 @@ def _clean_request(
     photos = [p.strip() for p in photos if p and p.strip()]
     if len(photos) > MAX_PHOTOS:
         raise AfterSaleError("AFTER_SALE_TOO_MANY_PHOTOS", f"凭证图片最多 {MAX_PHOTOS} 张", field="photos")
+    if not all(is_served_picture(p) for p in photos):
+        # Only pictures uploaded here (POST /uploads/images): a foreign link can change later.
+        raise AfterSaleError("AFTER_SALE_PHOTO_FOREIGN", "请通过本商城上传凭证图片", field="photos")
     if not lines:
         raise AfterSaleError("AFTER_SALE_LINES_REQUIRED", "请选择要售后的商品", field="lines")
     ids = [ln.order_line_id for ln in lines]

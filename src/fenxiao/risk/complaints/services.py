@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from fenxiao.accounts.models import User
+from fenxiao.accounts.uploads import is_served_picture
 from fenxiao.core.errors import NotFound
 from fenxiao.core.extensions import publish_on_commit
 from fenxiao.orders.models import Order
@@ -53,6 +54,9 @@ def _clean_photos(photos: Sequence[str]) -> list[str]:
     photos = [p.strip() for p in photos if p and p.strip()]
     if len(photos) > MAX_PHOTOS:
         raise ComplaintError("COMPLAINT_TOO_MANY_PHOTOS", f"图片最多 {MAX_PHOTOS} 张", field="photos")
+    if not all(is_served_picture(p) for p in photos):
+        # Only pictures uploaded here (POST /uploads/images): a foreign link can change later.
+        raise ComplaintError("COMPLAINT_PHOTO_FOREIGN", "请通过本商城上传图片", field="photos")
     return photos
 
 

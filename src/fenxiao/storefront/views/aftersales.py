@@ -45,6 +45,7 @@ def aftersale_new(request: HttpRequest, order_id: int) -> HttpResponse:
             kind=request.POST.get("kind", ""),
             reason=request.POST.get("reason", ""),
             description=request.POST.get("description", ""),
+            photos=request.POST.getlist("photos"),
             lines=_requested_lines(request),
         )
         messages.success(request, "售后申请已提交，请等待平台审核")
@@ -56,6 +57,7 @@ def aftersale_new(request: HttpRequest, order_id: int) -> HttpResponse:
         "lines": lines,
         "kinds": [(k, AfterSaleKind(k).label) for k in BUYER_KINDS],
         "reasons": REASONS,
+        "max_photos": buyer_steps.MAX_PHOTOS,
     }
     back = reverse("storefront:order_detail", args=[order.id])
     return render_page(request, "storefront/aftersale_form.html", context, title="申请售后", back=back)

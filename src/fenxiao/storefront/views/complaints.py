@@ -35,6 +35,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
             content=request.POST.get("content", ""),
             distributor_user_id=distributor_user_id,
             order_id=order.id if order else None,
+            photos=request.POST.getlist("photos"),
         )
         messages.success(request, "投诉已提交，平台将在处理时限内回复")
         return HttpResponseRedirect(reverse("storefront:complaint_detail", args=[complaint.pk]))
@@ -42,6 +43,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
         "categories": ComplaintCategory.choices,
         "order": order,
         "code": request.GET.get("code", "")[:16],
+        "max_photos": services.MAX_PHOTOS,
     }
     back = reverse("storefront:order_detail", args=[order.id]) if order else reverse("storefront:complaints")
     return render_page(request, "storefront/complaint_form.html", context, title="我要投诉", back=back)
