@@ -57,6 +57,26 @@ def _postgres_only(request):
         pytest.skip("needs PostgreSQL: row locks and concurrent transactions are no-ops on SQLite")
 
 
+@pytest.fixture(autouse=True)
+def _default_tiers_after_a_flush(request):
+    """A transactional test starts after the one before it flushed every table, the tiers the
+    migrations seed included (every mall has them); put them back, as on a new database."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db import connection
+
+    if not transactional or (request.node.get_closest_marker("postgres_only") and connection.vendor != "postgresql"):
+        return  # (a PostgreSQL-only test is skipped on SQLite: no database to set up for it)
+
+    request.getfixturevalue("transactional_db")
+    import_module("fenxiao.distribution.migrations.0002_default_tiers").create_tiers(apps, None)
+
+
 @pytest.fixture(scope="session")
 def _sandbox_key_files(tmp_path_factory):
     """Throwaway WeChat Pay sandbox keys, made once per test session (RSA generation is slow)."""

@@ -27,9 +27,16 @@ urlpatterns = [
     path("", include("fenxiao.storefront.urls")),
 ]
 
+
+def serve_media(request: HttpRequest, path: str) -> HttpResponse:
+    """``MEDIA_ROOT`` read per request, not when the URLs are first imported: a process whose
+    setting changes (each test has its own media folder) serves where the files were written."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
 if settings.SERVE_MEDIA:
     media_prefix = settings.MEDIA_URL.lstrip("/")
-    urlpatterns += [re_path(rf"^{media_prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
+    urlpatterns += [re_path(rf"^{media_prefix}(?P<path>.*)$", serve_media)]
 
 
 def handler404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -8,6 +8,7 @@ import io
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from fenxiao.accounts.uploads import is_served_picture
 from fenxiao.risk.models.complaints import Complaint
@@ -35,7 +36,9 @@ def test_a_shopper_attaches_a_picture_to_a_complaint(phone, tmp_path):
     # then it was uploaded and shows as a thumbnail with a hidden field
     url = page.get_attribute(".picture-thumb input[name=photos]", "value")
     assert is_served_picture(url)
-    assert page.evaluate("document.querySelector('.picture-thumb img').naturalWidth") > 0
+    thumbnail = page.locator(".picture-thumb img")
+    expect(thumbnail).to_have_js_property("complete", True)  # loaded, or failed: naturalWidth tells
+    assert thumbnail.evaluate("img => img.naturalWidth") > 0
 
     # and the complaint is filed with it
     page.select_option("select[name=category]", "misleading")
