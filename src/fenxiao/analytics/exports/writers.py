@@ -23,19 +23,13 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from fenxiao.analytics.exports.columns import CellType, ExportKind
 from fenxiao.core.money import FEN_PER_YUAN, fen_to_yuan
+from fenxiao.core.spreadsheets import BOM, guard_text
 
-BOM = "\ufeff"  # Excel reads a UTF-8 CSV as the local code page unless it starts with one
 CSV_FLUSH_BYTES = 64 * 1024
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 Progress = Callable[[int], None]
 Rows = Iterable[tuple[Any, ...]]
-
-
-def guard_text(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def _positions(kind: ExportKind) -> list[int]:

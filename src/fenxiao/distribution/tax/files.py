@@ -1,8 +1,7 @@
 """The tax report as a file: CSV (UTF-8 with BOM, for Excel) or XLSX (openpyxl, two sheets). The
 CSV puts the platform's details first, a blank line, then the table; XLSX has a 平台信息 sheet and
-a 分销商收入 sheet. People's text is guarded against formula injection, as in
-``analytics.exports.writers`` (which this layer may not import); amounts are yuan with two
-decimals, converted exactly from fen."""
+a 分销商收入 sheet. People's text is guarded against formula injection (``core.spreadsheets``);
+amounts are yuan with two decimals, converted exactly from fen."""
 
 from __future__ import annotations
 
@@ -14,10 +13,9 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from fenxiao.core.money import FEN_PER_YUAN, fen_to_yuan
+from fenxiao.core.spreadsheets import BOM, guard_text
 from fenxiao.distribution.tax.report import TaxReport
 
-BOM = "\ufeff"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PLATFORM_LABELS = (
     ("domain", "平台域名或小程序名称"),
     ("business_type", "业务类型"),
@@ -34,18 +32,13 @@ CONTENT_TYPES = {
 }
 
 
-def guard(value: object) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
 def file_name(report: TaxReport, fmt: str) -> str:
     return f"涉税报送-{report.period.label}.{fmt}"
 
 
 def _people(row) -> list[str]:
-    return [str(row.distributor_id), guard(row.code), guard(row.real_name), row.id_type, guard(row.id_number),
-            row.identity_status]  # fmt: skip
+    return [str(row.distributor_id), guard_text(row.code), guard_text(row.real_name), row.id_type,
+            guard_text(row.id_number), row.identity_status]  # fmt: skip
 
 
 def _amounts(figures) -> list[int]:
@@ -56,7 +49,7 @@ def _amounts(figures) -> list[int]:
 def _header_lines(report: TaxReport) -> list[list[str]]:
     first, last = report.period.first, report.period.after
     lines = [["报送期间", f"{report.period.label}（{first:%Y-%m-%d} 至 {last:%Y-%m-%d} 前，本地时间）"]]
-    lines += [[label, guard(report.platform.get(name, ""))] for name, label in PLATFORM_LABELS]
+    lines += [[label, guard_text(report.platform.get(name, ""))] for name, label in PLATFORM_LABELS]
     return lines
 
 
