@@ -62,16 +62,16 @@ test: install
 # contract types live in lint/. hadolint and scripts/check_deploy.py check deploy/ (compose.yaml,
 # and nginx -t when nginx is installed) without a Docker daemon.
 lint: install
-	$(BIN)/ruff check src tests bench scripts lint
-	$(BIN)/ruff format --check src tests bench scripts lint
+	$(BIN)/ruff check src tests bench scripts lint deploy
+	$(BIN)/ruff format --check src tests bench scripts lint deploy
 	PYTHONPATH=lint $(BIN)/lint-imports
 	npm --prefix miniprogram run lint
 	$(BIN)/hadolint deploy/Dockerfile
 	$(BIN)/python scripts/check_deploy.py
 
 format: install
-	$(BIN)/ruff format src tests bench scripts lint
-	$(BIN)/ruff check --fix src tests bench scripts lint
+	$(BIN)/ruff format src tests bench scripts lint deploy
+	$(BIN)/ruff check --fix src tests bench scripts lint deploy
 
 ledger-check: install
 	$(BIN)/fenxiao ledger-check
