@@ -45,6 +45,9 @@ max_requests = 5000
 max_requests_jitter = 500
 # The heartbeat file on tmpfs: a container's /tmp may be an overlay that stalls under load.
 worker_tmp_dir = "/dev/shm" if Path("/dev/shm").is_dir() else None
+# gunicorn 23+'s control socket sits at $HOME/.gunicorn/gunicorn.ctl: two nodes on one host would
+# share it. Nodes are steered by signals (HUP reloads, TERM stops), so none is opened.
+control_socket_disable = True
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS") or os.environ.get("TRUSTED_PROXIES") or "127.0.0.1"
 
 errorlog = "-"
