@@ -121,9 +121,12 @@ def test_env_example_as_filled_in_starts_the_settings(tmp_path):
         "WECHATPAY_APIV3_KEY": "0123456789abcdef0123456789abcdef",
         "WECHATPAY_PUBLIC_KEY_ID": "PUB_KEY_ID_0000000000000000000000000000000001",
         "FENXIAO_VAR_DIR": str(tmp_path),
+        # The image creates /tmp/prometheus; here a folder of the test's own.
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "prometheus"),
         "DJANGO_SETTINGS_MODULE": "fenxiao.settings",
         "PYTHONPATH": str(ROOT / "src"),
     }
+    (tmp_path / "prometheus").mkdir()
     script = "import django; django.setup(); from django.conf import settings as s; print(s.TRUSTED_PROXIES)"
     result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
