@@ -6,6 +6,7 @@ or a queue no worker listens to, fails here rather than in a deployment."""
 
 from __future__ import annotations
 
+import importlib
 import ipaddress
 import os
 import re
@@ -48,11 +49,15 @@ SECRETS = (
 
 
 def declared_queues() -> set[str]:
-    """The queues the settings route tasks to (``CELERY_TASK_QUEUES``: names, kombu Queues or a
-    mapping; plus the default queue and the routes' targets), else the four of issue 21."""
+    """The queues tasks are routed to: the settings' ``CELERY_TASK_QUEUES`` (names, kombu Queues or
+    a mapping; plus the default queue and the routes' targets), else ``core.task_routing.QUEUES``,
+    else the four of issue 21."""
     declared = getattr(settings, "CELERY_TASK_QUEUES", None)
     if not declared:
-        return QUEUES
+        try:
+            return set(importlib.import_module("fenxiao.core.task_routing").QUEUES)
+        except (ImportError, AttributeError):
+            return QUEUES
     items = declared.keys() if isinstance(declared, dict) else declared
     names = {item if isinstance(item, str) else item.name for item in items}
     if default := getattr(settings, "CELERY_TASK_DEFAULT_QUEUE", ""):
