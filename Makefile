@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install vendor run test lint format ledger-check clean
+.PHONY: install run test lint format ledger-check clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,7 @@ $(VENDOR)/htmx.min.js: package.json package-lock.json Makefile
 	for i in $(ICONS); do cp node_modules/lucide-static/icons/$$i.svg $(VENDOR)/icons/$$i.svg; done
 
 # The vendored browser assets alone, without the virtualenv: deploy/Dockerfile's node stage runs it.
+.PHONY: vendor
 vendor: $(VENDOR)/htmx.min.js
 
 # The mini-program's own packages (TDesign, jest, miniprogram-simulate, ESLint), exactly as locked.
