@@ -7,7 +7,8 @@ it to run ``nginx -t``; `make cluster-test` renders it for its nodes and starts 
         --media-root var/media
     nginx -p OUT -c OUT/nginx.conf -e OUT/logs/error.log
 
-compose mounts the same fenxiao.conf unchanged, with deploy/nginx/upstream.conf."""
+compose mounts the same fenxiao.conf unchanged, with deploy/nginx/upstream.conf. Started as
+root, nginx's workers run as nobody: OUT's parents must let them through (not a 0700 folder)."""
 
 from __future__ import annotations
 
@@ -68,14 +69,26 @@ def rendered_site(*, out: Path, listen: str, media_root: Path, logs: Path) -> st
     return text
 
 
-def render(out: Path, *, servers: Sequence[str], listen: str, media_root: Path, workers: int = 1) -> Path:
-    """Write the folder; returns the nginx.conf to start nginx with."""
+def render(
+    out: Path,
+    *,
+    servers: Sequence[str],
+    listen: str,
+    media_root: Path,
+    workers: int = 1,
+    server_options: str = "max_fails=3 fail_timeout=10s",
+) -> Path:
+    """Write the folder; returns the nginx.conf to start nginx with. ``listen`` is written as given
+    (``8080``, ``127.0.0.1:8080 backlog=2048``); ``server_options`` follow each node's address."""
     out = out.resolve()
     logs = out / "logs"
     temp = [out / "temp" / name for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")]
     for folder in (logs, out / "fenxiao", *temp):
         folder.mkdir(parents=True, exist_ok=True)
-    upstream = "".join(f"server {server} max_fails=3 fail_timeout=10s;\n" for server in servers)
+    for folder in temp:
+        # Started as root, nginx's workers run as nobody and buffer large bodies and answers here.
+        folder.chmod(0o777)
+    upstream = "".join(f"server {server} {server_options};\n" for server in servers)
     (out / "fenxiao" / "upstream.conf").write_text(upstream)
     (out / "fenxiao.conf").write_text(rendered_site(out=out, listen=listen, media_root=media_root.resolve(), logs=logs))
     main = out / "nginx.conf"
@@ -90,8 +103,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--listen", default="8080", help="nginx's listen address or port")
     parser.add_argument("--media-root", type=Path, default=Path("var/media"), help="MEDIA_ROOT of the nodes")
     parser.add_argument("--workers", type=int, default=1, help="nginx worker processes")
+    parser.add_argument("--server-options", default="max_fails=3 fail_timeout=10s", help="after each node")
     args = parser.parse_args(argv)
-    print(render(args.out, servers=args.server, listen=args.listen, media_root=args.media_root, workers=args.workers))
+    conf = render(
+        args.out,
+        servers=args.server,
+        listen=args.listen,
+        media_root=args.media_root,
+        workers=args.workers,
+        server_options=args.server_options,
+    )
+    print(conf)
 
 
 if __name__ == "__main__":
