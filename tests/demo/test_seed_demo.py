@@ -117,7 +117,6 @@ def clear_everything() -> None:
         SeckillPurchase,
         UserCoupon,
     )
-
     from fenxiao.risk.models import Complaint, RiskCase
 
     for model in (InviteReward, Invite, InviteCode, InviteCampaign, Complaint, RiskCase):
