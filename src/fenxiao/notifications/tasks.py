@@ -1,16 +1,21 @@
 """Celery task of the notifications: send one outbox row (``sending.outbox_send``). With a broker,
-a retryable failure is tried again after the row's backoff; eagerly (no broker) the sweep does it."""
+a retryable failure is tried again after the row's backoff; eagerly (no broker) the sweep does it.
+A transient error (database, Redis) is retried with the house policy (``core.task_policy``); the row
+is claimed before it is sent, so a retried or redelivered message never sends it twice."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
+from fenxiao.core.task_policy import retry_policy
 from fenxiao.notifications.models import OutboxStatus
 from fenxiao.notifications.retry import MAX_ATTEMPTS, retry_delay
 from fenxiao.notifications.sending import outbox_send
 
 
-@shared_task(bind=True, name="fenxiao.notifications.send", ignore_result=True, max_retries=MAX_ATTEMPTS)
+@shared_task(
+    bind=True, name="fenxiao.notifications.send", ignore_result=True, **{**retry_policy(), "max_retries": MAX_ATTEMPTS}
+)
 def outbox_send_task(self, outbox_id: int) -> None:
     row = outbox_send(outbox_id=outbox_id)
     if row is not None and row.status == OutboxStatus.RETRYING and not self.request.is_eager:
