@@ -125,6 +125,12 @@ def subscribers(event: str) -> list[Handler]:
     return list(_subscribers.get(event, []))
 
 
+# With a broker: what turns an event into task messages (``core.event_tasks``, registered by
+# ``core.apps``; a hook so that this module stays free of Celery).
+EventSender = Callable[[str, dict[str, Any]], None]
+event_sender: HookPoint[EventSender] = HookPoint("core.event_sender", single=True)
+
+
 def subscriber_name(handler: Handler) -> str:
     """The stable name a worker finds a subscriber by: ``module:qualname``."""
     return f"{handler.__module__}:{handler.__qualname__}"
@@ -157,9 +163,8 @@ def publish_on_commit(event: str, **payload: Any) -> None:
     commit; with one (``CELERY_BROKER_URL``), each becomes its own task on a worker
     (``core.event_tasks``)."""
     if settings.CELERY_BROKER_URL:
-        from fenxiao.core.event_tasks import enqueue_subscribers
-
-        transaction.on_commit(lambda: enqueue_subscribers(event, payload))
+        send = event_sender.one()
+        transaction.on_commit(lambda: send(event, payload))
     else:
         transaction.on_commit(lambda: deliver(event, **payload))
 
