@@ -340,11 +340,15 @@ CELERY_TASK_TIME_LIMIT = env_int("TASK_TIME_LIMIT_SECONDS", 300)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
 EXPORT_TASK_TIME_LIMIT_SECONDS = env_int("EXPORT_TASK_TIME_LIMIT_SECONDS", 1800)
 SWEEP_ROUND_TIME_LIMIT_SECONDS = env_int("SWEEP_ROUND_TIME_LIMIT_SECONDS", 300)
+# Retries wait 1 s, 2 s, 4 s, ... (with jitter) up to this, the longest a worker ever holds a message
+# with a countdown: it must stay below RabbitMQ's consumer_timeout (30 min by default).
 TASK_MAX_RETRIES = env_int("TASK_MAX_RETRIES", 8)
 TASK_RETRY_BACKOFF_MAX_SECONDS = env_int("TASK_RETRY_BACKOFF_MAX_SECONDS", 600)
 # Redis as broker redelivers a message not acknowledged within the visibility timeout: it must
-# outlast the longest task and the longest retry countdown (a notification waits up to 2 h).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT_SECONDS", 3 * 3600)}
+# outlast the longest task (an export) and the longest countdown. It is also how long a message a
+# worker held when it was killed (kill -9) waits before Redis gives it to another; RabbitMQ gives it
+# back as soon as the connection drops.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT_SECONDS", 3600)}
 # How often the analytics sweep rebuilds yesterday and today from the source rows to prove the
 # rollups (each day at most once per this many minutes).
 ANALYTICS_RECONCILE_MINUTES = env_int("ANALYTICS_RECONCILE_MINUTES", 15)

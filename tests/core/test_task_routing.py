@@ -133,13 +133,15 @@ def test_the_configured_app_schedules_the_groups_and_keeps_its_file_under_the_va
     assert app.conf.beat_schedule_filename.startswith(str(settings.VAR_DIR))
 
 
-def test_the_task_policy_is_configured():
+def test_the_task_policy_is_configured(settings):
     conf = app.conf
     assert conf.task_acks_late and conf.task_reject_on_worker_lost
     assert conf.worker_prefetch_multiplier == 1
     assert conf.task_serializer == "json" and list(conf.accept_content) == ["json"]
     assert conf.broker_transport_options["visibility_timeout"] > conf.task_time_limit
-    assert conf.broker_transport_options["visibility_timeout"] > 2 * 3600  # a notification's longest wait
+    assert conf.broker_transport_options["visibility_timeout"] > settings.EXPORT_TASK_TIME_LIMIT_SECONDS
+    assert conf.broker_transport_options["visibility_timeout"] > settings.TASK_RETRY_BACKOFF_MAX_SECONDS
+    assert settings.TASK_RETRY_BACKOFF_MAX_SECONDS < 30 * 60  # RabbitMQ's consumer_timeout
     assert [q.name for q in conf.task_queues] == list(QUEUES)
     from fenxiao.core.event_tasks import deliver_subscriber_task as deliver
 
