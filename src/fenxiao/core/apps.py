@@ -1,6 +1,16 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class CoreConfig(AppConfig):
     name = "fenxiao.core"
     verbose_name = "基础"
+
+    def ready(self) -> None:
+        # The planner's statistics kept current by autovacuum's rule, whether or not it runs
+        # (core/planner_statistics.py): every sweep round, and once after each migrate.
+        from fenxiao.core.extensions import register_sweep
+        from fenxiao.core.planner_statistics import refresh_after_migrate, sweep_planner_statistics
+
+        register_sweep("core.planner_statistics", sweep_planner_statistics)
+        post_migrate.connect(refresh_after_migrate, sender=self, dispatch_uid="core.planner_statistics")
