@@ -5,10 +5,11 @@ something, by autovacuum's own rule, so a new shop's orders cost the same at any
 
 from __future__ import annotations
 
+import time
 import weakref
 
 import pytest
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models.signals import post_migrate
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -97,6 +98,29 @@ def test_a_table_that_changed_little_is_left_to_autovacuum(parent_and_child):
     _sql(f"UPDATE {PARENT} SET note = 'paid' WHERE id <= 100")
     _flush_table_counters()
 
+    assert PARENT not in stale_tables()
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_table_autovacuum_is_working_on_is_left_for_the_next_round(parent_and_child):
+    _sql(f"INSERT INTO {PARENT} SELECT g, 'order ' || g FROM generate_series(1, 500) g")
+    _flush_table_counters()
+    # another process holds the lock ANALYZE needs, as autovacuum's VACUUM of the table does
+    other = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("BEGIN")
+            cursor.execute(f"LOCK TABLE {PARENT} IN SHARE UPDATE EXCLUSIVE MODE")
+        started = time.monotonic()
+        sweep_planner_statistics(now=timezone.now())
+        waited = time.monotonic() - started
+        # the sweep neither waits for it (which would cancel autovacuum's work) nor fails the round
+        assert PARENT in stale_tables()
+        assert waited < 1.0
+    finally:
+        other.close()
+    sweep_planner_statistics(now=timezone.now())
     assert PARENT not in stale_tables()
 
 

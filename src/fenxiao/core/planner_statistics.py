@@ -24,16 +24,23 @@ the table, so a growing table is analyzed at every 10 % of growth (and at most o
 a hundred times over a shop's first million orders, each one sampling at most 30,000 rows.
 
 Only one process analyzes at a time (an advisory lock taken without waiting: the in-process
-sweeper runs in every web worker). On SQLite there are no such cached plans: the sweep does nothing."""
+sweeper runs in every web worker), and a table another process holds (autovacuum at work on it) is
+left for the next round rather than waited for. On SQLite there are no such cached plans: the
+sweep does nothing."""
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime
 
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, transaction
 
 logger = logging.getLogger(__name__)
+
+# How long ANALYZE waits for a table another process holds (autovacuum's VACUUM, an index build).
+# Below deadlock_timeout (1 s): a wait that long would make PostgreSQL cancel autovacuum's work
+# on the table in our favour, and autovacuum already seeing to it is all this sweep wants.
+LOCK_TIMEOUT_MS = 200
 
 # pg_try_advisory_xact_lock key: one analyzing process at a time ("fxplanst" as 8 bytes).
 ADVISORY_LOCK_KEY = 0x6678706C616E7374
@@ -68,17 +75,24 @@ def planner_statistics_refresh(*, using: str = DEFAULT_DB_ALIAS) -> list[str]:
     connection = connections[using]
     if connection.vendor != "postgresql":
         return []
+    analyzed: list[str] = []
     with transaction.atomic(using=using), connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
         (locked,) = cursor.fetchone()
         if not locked:
             return []
-        due = stale_tables(using=using)
-        for table in due:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
-    if due:
-        logger.info("planner statistics refreshed: %s", ", ".join(due))
-    return due
+        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{LOCK_TIMEOUT_MS}ms"])
+        for table in stale_tables(using=using):
+            try:
+                with transaction.atomic(using=using):
+                    cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+                analyzed.append(table)
+            except OperationalError:
+                # Autovacuum (or someone) holds the table: it is being seen to; next round.
+                logger.info("planner statistics: %s is busy, left for the next round", table)
+    if analyzed:
+        logger.info("planner statistics refreshed: %s", ", ".join(analyzed))
+    return analyzed
 
 
 def sweep_planner_statistics(*, now: datetime) -> int:
