@@ -18,6 +18,10 @@ answers, units in the new order lines == units in the 201 bodies == stock that l
 units held by the new reservations, the hot SKU lost exactly one unit per order, and every new
 order is pending payment with a 30-minute deadline. Any non-201 answer or socket error is a failure.
 
+Every segment's line also gives the database's CPU-ms and rows scanned per order, so a cost that grows
+with the data shows at once (issue 22). The sweeps that change no shop data (``core.planner_statistics``)
+run beside the server every ``--sweep-interval`` s, as in a live mall; ``--sweeps none`` leaves them out.
+
 Prints orders/s, p50/p99, non-201 counts and PASS/FAIL for the targets (issue 3 §9):
 spread >= 300 orders/s, and spread p99 <= 100 ms at 70 % of the maximum. Exit status: 0 PASS,
 1 FAIL, 2 setup error. The scenarios, checks and report are in ``order_placement/``; the shared
