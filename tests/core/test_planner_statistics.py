@@ -134,6 +134,18 @@ def test_on_sqlite_the_sweep_does_nothing_at_all():
     assert len(queries) == 0
 
 
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_migrate_analyzes_what_is_due_and_flush_does_not(parent_and_child):
+    _sql(f"INSERT INTO {PARENT} SELECT g, 'order ' || g FROM generate_series(1, 500) g")
+    _flush_table_counters()
+
+    refresh_after_migrate(using=DEFAULT_DB_ALIAS)  # as flush sends it: no plan
+    assert PARENT in stale_tables()
+    refresh_after_migrate(using=DEFAULT_DB_ALIAS, plan=[])  # as migrate sends it
+    assert PARENT not in stale_tables()
+
+
 def test_the_sweep_runs_every_round_and_after_migrate():
     assert registered_sweeps()["core.planner_statistics"] is sweep_planner_statistics
     receivers = [r() if isinstance(r, weakref.ref) else r for _, r, *_ in post_migrate.receivers]

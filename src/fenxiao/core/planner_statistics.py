@@ -100,6 +100,10 @@ def sweep_planner_statistics(*, now: datetime) -> int:
     return len(planner_statistics_refresh())
 
 
-def refresh_after_migrate(*, using: str = DEFAULT_DB_ALIAS, **kwargs: object) -> None:
-    """``post_migrate`` receiver: a migration that rewrote or filled a table leaves it due at once."""
+def refresh_after_migrate(*, using: str = DEFAULT_DB_ALIAS, plan: object = None, **kwargs: object) -> None:
+    """``post_migrate`` receiver: a migration that rewrote or filled a table leaves it due at once.
+    Only ``migrate`` sends a ``plan``; ``flush`` (every transactional test's teardown) sends the
+    same signal without one, and an emptied table needs no statistics."""
+    if plan is None:
+        return
     planner_statistics_refresh(using=using)
