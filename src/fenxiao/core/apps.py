@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # The request id travels into Celery tasks; task failures and retries are counted.
-        from fenxiao.core.observability import task_signals
+        from fenxiao.core.observability import request_id, task_signals
 
+        request_id.connect()
         task_signals.connect()

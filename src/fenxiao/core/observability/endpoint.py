@@ -1,8 +1,8 @@
 """``GET /metrics`` for Prometheus.
 
 Who may read it: a scraper presenting ``Authorization: Bearer <METRICS_TOKEN>`` when the token is
-set; with no token, only a client on a loopback or private address (the client as
-``core/client_address.py`` judges it, so behind nginx with ``TRUSTED_PROXIES`` a visitor from the
+set; with no token, only a client on a loopback, RFC 1918 or IPv6 unique-local address, the client
+as ``core/client_address.py`` judges it (so behind nginx with ``TRUSTED_PROXIES`` a visitor from the
 internet is refused even though nginx's own address is local). Anyone else gets 403. The figures
 name no person, but they tell a competitor the shop's sales by the minute.
 
@@ -32,12 +32,20 @@ def _token_matches(request: HttpRequest, token: str) -> bool:
     return hmac.compare_digest(given[len(BEARER) :].strip().encode(), token.encode())
 
 
+# Loopback, RFC 1918 and IPv6 unique-local: where a scraper inside the operator's network sits.
+# Not Python's ``is_private``, which also counts the documentation ranges and other reserved ones.
+PRIVATE_NETWORKS = tuple(
+    ipaddress.ip_network(n)
+    for n in ("127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "::1/128", "fc00::/7")
+)
+
+
 def _from_private_address(request: HttpRequest) -> bool:
     try:
         address = ipaddress.ip_address(client_ip(request))
     except ValueError:
         return False
-    return address.is_loopback or address.is_private
+    return any(address.version == network.version and address in network for network in PRIVATE_NETWORKS)
 
 
 def metrics_allowed(request: HttpRequest) -> bool:

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Callable
 from contextvars import ContextVar, Token
 
+from django.core.signals import request_finished
 from django.http import HttpRequest, HttpResponse
 
 HEADER = "X-Request-ID"
@@ -47,20 +48,30 @@ def sane_request_id(value: str | None) -> str | None:
 
 
 class RequestIdMiddleware:
-    """First in the stack, so every other middleware's log lines carry the id."""
+    """First in the stack, so every other middleware's log lines carry the id.
+
+    The id is not cleared when the middleware returns: Django logs a 4xx or 5xx answer
+    ("Not Found: ...", "Internal Server Error: ...") after the whole middleware chain has
+    returned, and that line must carry the id too. ``request_finished`` (sent once the server
+    has sent the response) clears it (``connect``)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = sane_request_id(request.META.get(META_KEY)) or new_request_id()
-        token = _current.set(request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            _current.reset(token)
+        _current.set(request_id)
+        response = self.get_response(request)
         response[HEADER] = request_id
         return response
+
+
+def _request_finished(**_: object) -> None:
+    _current.set(None)
+
+
+def connect() -> None:
+    request_finished.connect(_request_finished, dispatch_uid="fenxiao.request_id.finished")
 
 
 class RequestIdLogFilter(logging.Filter):
