@@ -157,3 +157,12 @@ def test_task_failures_and_retries_are_counted_by_task_name(probe_app):
     trace_task(retries, "task-2", (), {}, request={}, app=probe_app)
     assert failures("probe.fails") == before_failures + 1
     assert retried("probe.retries") == before_retries + 1
+
+
+def test_the_worker_keeps_the_project_logging():
+    """With a ``setup_logging`` receiver Celery installs no handlers of its own, so the worker's
+    lines are the JSON ones with the request id (checked by hand: ``LOG_FORMAT=json celery -A
+    fenxiao worker`` prints JSON)."""
+    from celery.signals import setup_logging
+
+    assert any(lookup[0] == "fenxiao.logging.celery" for lookup, _ in setup_logging.receivers)

@@ -5,6 +5,9 @@ processes that publish tasks and in the workers that run them):
   (``before_task_publish``), and the worker sets it for the task's run (``task_prerun``) and
   clears it after (``task_postrun``), so the task's log lines carry the request's id;
 - failures and retries are counted by task name (``task_failure``, ``task_retry``);
+- the worker keeps the project's logging (``settings.LOGGING``: the JSON format, the request id
+  on every line) instead of the handlers Celery would install (``setup_logging``: with a receiver
+  connected Celery leaves logging alone; ``CoreConfig.ready`` runs before it is sent);
 - in multiprocess metrics mode a prefork child that exits is marked dead, so its live-only
   figures leave the sum (``worker_process_shutdown``).
 
@@ -18,6 +21,7 @@ from typing import Any
 
 from celery.signals import (
     before_task_publish,
+    setup_logging,
     task_failure,
     task_postrun,
     task_prerun,
@@ -74,6 +78,14 @@ def on_worker_process_shutdown(*, pid: int | None = None, **_: Any) -> None:
         multiprocess.mark_process_dead(pid or os.getpid())
 
 
+def on_setup_logging(**_: Any) -> None:
+    from logging.config import dictConfig
+
+    from django.conf import settings
+
+    dictConfig(settings.LOGGING)
+
+
 def connect() -> None:
     """Idempotent (``dispatch_uid``): ``AppConfig.ready`` may run more than once in tests."""
     before_task_publish.connect(on_before_task_publish, weak=False, dispatch_uid="fenxiao.request_id.publish")
@@ -81,6 +93,7 @@ def connect() -> None:
     task_postrun.connect(on_task_postrun, weak=False, dispatch_uid="fenxiao.request_id.postrun")
     task_failure.connect(on_task_failure, weak=False, dispatch_uid="fenxiao.metrics.task_failure")
     task_retry.connect(on_task_retry, weak=False, dispatch_uid="fenxiao.metrics.task_retry")
+    setup_logging.connect(on_setup_logging, weak=False, dispatch_uid="fenxiao.logging.celery")
     worker_process_shutdown.connect(
         on_worker_process_shutdown, weak=False, dispatch_uid="fenxiao.metrics.worker_process_shutdown"
     )
