@@ -16,6 +16,7 @@ from fenxiao.analytics.exports import errors
 from fenxiao.analytics.exports.models import ExportJob, ExportStatus
 from fenxiao.analytics.exports.request import ExportRequest, export_kind_get
 from fenxiao.analytics.exports.writers import write_csv, write_xlsx
+from fenxiao.core.replica import lag_tolerant_iter
 from fenxiao.risk.audit import audit_record
 
 logger = logging.getLogger(__name__)
@@ -58,7 +59,8 @@ def export_job_run(*, job_id: int, redelivered: bool = False) -> ExportJob | Non
         request = ExportRequest(kind=kind, format=job.format, filters=job.filters)
         if job.requested_by is None:
             raise errors.not_allowed()
-        rows = kind.rows(request.queryset(job.requested_by))
+        # The rows may be seconds old (the replica); the job's own row is read and written on the primary.
+        rows = lag_tolerant_iter(kind.rows(request.queryset(job.requested_by)))
         if job.format == "csv":
             written = write_csv(kind, rows, path, progress=progress)
         else:
