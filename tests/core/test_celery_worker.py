@@ -63,6 +63,7 @@ def worker(settings, monkeypatch) -> Iterator[None]:
     """A broker is configured for the test: the web side sends, the worker thread consumes. A
     message that could not be sent would run in the test's thread instead: that fails the test."""
     settings.CELERY_BROKER_URL = "memory://"
+    settings.WECHAT_SANDBOX_ALLOWED = True  # a worker refuses an unannounced sandbox at start (fenxiao/celery.py)
 
     def not_sent(event, handler, payload):
         raise AssertionError(f"event {event}: {handler} was not sent to the broker")
