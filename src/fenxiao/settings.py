@@ -73,6 +73,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # The device id and client IP of the request, for the risk traces of orders and bindings.
     "fenxiao.core.client_context.ClientContextMiddleware",
+    # Bearer-token API requests leave here for API_LANE_MIDDLEWARE below (core/api_lane.py): the
+    # rest of this list is what pages need (static files, CSP, sessions, CSRF, messages, ?ref=).
+    "fenxiao.core.api_lane.ApiLaneMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Content-Security-Policy on every response Django makes (static files are not pages).
     "csp.middleware.CSPMiddleware",
@@ -87,6 +90,11 @@ MIDDLEWARE = [
     "fenxiao.core.middleware.ApiErrorShapeMiddleware",
     "fenxiao.core.middleware.RequestInputMiddleware",
     "fenxiao.core.admin_input.AdminInputMiddleware",
+]
+# What a bearer-token API request passes through after ApiLaneMiddleware, in this order.
+API_LANE_MIDDLEWARE = [
+    "fenxiao.core.middleware.ApiErrorShapeMiddleware",
+    "fenxiao.core.middleware.RequestInputMiddleware",
 ]
 
 ROOT_URLCONF = "fenxiao.urls"
