@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 import pytest
 from scripts.cluster.topology import Cluster
 
-
 _live: list[Cluster] = []  # the cluster the orchestrator brought up, for the fixture below
 
 

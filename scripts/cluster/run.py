@@ -94,7 +94,8 @@ def main() -> int:
         plugin.serve(cluster)
         _in_process_env(cluster)
         print("== cluster: checks (tests/cluster) through nginx", flush=True)
-        code = int(pytest.main(["-p", "no:cacheprovider", "-q", str(ROOT / "tests" / "cluster")], plugins=[plugin]))
+        argv = ["-p", "no:cacheprovider", "-q", "-W", "ignore::pytest.PytestAssertRewriteWarning"]
+        code = int(pytest.main([*argv, str(ROOT / "tests" / "cluster")], plugins=[plugin, report]))
     except KeyboardInterrupt:
         print("\n== cluster: interrupted", flush=True)
         code = 130

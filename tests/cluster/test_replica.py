@@ -39,8 +39,9 @@ def test_replica_serves_analytics(cluster):
         cluster.broker.wait_drained(timeout=60)
         primary_before, replica_before = _scans(primary), _scans(replica)
         today = date.today()
+        span = {"from": str(today - timedelta(days=29)), "to": str(today)}
         for _ in range(CALLS):
-            answer = operator.get("/admin/analytics/overview", **{"from": str(today - timedelta(days=29)), "to": str(today)})
+            answer = operator.get("/admin/analytics/overview", **span)
             assert answer.status_code == 200, answer.text
 
         # Backends publish their table statistics when idle, at most once a second (PostgreSQL 15).
