@@ -29,6 +29,10 @@ $(VENDOR)/htmx.min.js: package.json package-lock.json Makefile
 	cp node_modules/echarts/dist/echarts.min.js $(CHART_VENDOR)/echarts.min.js
 	for i in $(ICONS); do cp node_modules/lucide-static/icons/$$i.svg $(VENDOR)/icons/$$i.svg; done
 
+# The vendored browser assets alone, without the virtualenv: deploy/Dockerfile's node stage runs it.
+.PHONY: vendor
+vendor: $(VENDOR)/htmx.min.js
+
 # The mini-program's own packages (TDesign, jest, miniprogram-simulate, ESLint), exactly as locked.
 MP_DEPS := miniprogram/node_modules/.package-lock.json
 
@@ -56,16 +60,19 @@ test: install
 	npm --prefix miniprogram test
 
 # lint-imports checks the layers and the faces ([tool.importlinter] in pyproject.toml); our own
-# contract types live in lint/.
+# contract types live in lint/. hadolint and scripts/check_deploy.py check deploy/ (compose.yaml,
+# and nginx -t when nginx is installed) without a Docker daemon.
 lint: install
-	$(BIN)/ruff check src tests bench scripts lint
-	$(BIN)/ruff format --check src tests bench scripts lint
+	$(BIN)/ruff check src tests bench scripts lint deploy
+	$(BIN)/ruff format --check src tests bench scripts lint deploy
 	PYTHONPATH=lint $(BIN)/lint-imports
 	npm --prefix miniprogram run lint
+	$(BIN)/hadolint deploy/Dockerfile
+	$(BIN)/python scripts/check_deploy.py
 
 format: install
-	$(BIN)/ruff format src tests bench scripts lint
-	$(BIN)/ruff check --fix src tests bench scripts lint
+	$(BIN)/ruff format src tests bench scripts lint deploy
+	$(BIN)/ruff check --fix src tests bench scripts lint deploy
 
 ledger-check: install
 	$(BIN)/fenxiao ledger-check

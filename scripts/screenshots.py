@@ -52,6 +52,9 @@ def main() -> None:
             "admin-withdrawals.png": "/admin/distribution/withdrawal/?status=all",
             "admin-commissions.png": "/admin/distribution/commissionrecord/",
             "admin-datacentre.png": "/admin/analytics/datacentre/?range=30d",
+            "admin-complaints.png": "/admin/risk/complaint/",
+            "admin-compliance.png": "/admin/distribution/compliancereportpage/",
+            "admin-tax.png": "/admin/distribution/taxplatform/report/",
         }
         for name, path in shots.items():
             desk.goto(f"{args.base}{path}")
@@ -66,6 +69,11 @@ def main() -> None:
         desk.locator("#result_list tbody a").first.click()
         desk.wait_for_load_state("networkidle")
         desk.screenshot(path=OUT / "admin-order.png", full_page=True)
+        # The demo's escalated complaint: the case, the order it holds and the evidence.
+        desk.goto(f"{args.base}/admin/risk/riskcase/")
+        desk.locator("#result_list tbody a").first.click()
+        desk.wait_for_load_state("networkidle")
+        desk.screenshot(path=OUT / "admin-risk-case.png")
         desk.goto(f"{args.base}/admin/distribution/distributionsettings/")
         desk.wait_for_load_state("networkidle")
         desk.screenshot(path=OUT / "admin-distribution-settings.png", full_page=True)

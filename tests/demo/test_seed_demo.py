@@ -117,8 +117,9 @@ def clear_everything() -> None:
         SeckillPurchase,
         UserCoupon,
     )
+    from fenxiao.risk.models import Complaint, RiskCase
 
-    for model in (InviteReward, Invite, InviteCode, InviteCampaign):
+    for model in (InviteReward, Invite, InviteCode, InviteCampaign, Complaint, RiskCase):
         model.objects.all().delete()
     for model in (UserCoupon, CouponTemplate, GroupBuyMember, GroupBuyGroup, SeckillPurchase):
         model.objects.all().delete()
@@ -308,6 +309,31 @@ def test_demo_distribution_has_money_in_every_state(django_capture_on_commit_cal
         and account_balance(ledger_accounts.available(bob.id)) > 0
     )
     assert DistributorApplication.objects.get(user__openid="sandbox-alice").status == "pending"
+    assert ledger_check() == []
+
+
+def test_demo_complaints_fill_the_queue_and_the_escalated_one_holds_its_commission(
+    django_capture_on_commit_callbacks,
+):
+    from fenxiao.ledger.checks import ledger_check
+    from fenxiao.risk.cases.services import held_order_ids
+    from fenxiao.risk.models import Complaint, RiskCase
+
+    with django_capture_on_commit_callbacks(execute=True):
+        out = seed("--skus", "200")
+    assert "投诉与风控" in out
+    from django.utils import timezone
+
+    now = timezone.now()
+    complaints = list(Complaint.objects.order_by("id"))
+    assert sorted(c.status for c in complaints) == ["open", "replied", "replied", "resolved"]
+    overdue = [c for c in complaints if c.status == "open"]
+    assert len(overdue) == 1 and overdue[0].due_at < now
+    case = RiskCase.objects.get()
+    assert case.status == "open" and case.subject_user.openid == "sandbox-carol"
+    escalated = Complaint.objects.get(category="misleading")
+    assert held_order_ids([escalated.order_id]) == {escalated.order_id}
+    assert case.evidence and escalated.complaint_no in str(case.evidence)
     assert ledger_check() == []
 
 

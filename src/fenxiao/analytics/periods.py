@@ -4,31 +4,18 @@ in the data centre is counted by the day an event happened in the shop's time zo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
-from django.conf import settings
-from django.utils import timezone
+# The shop calendar lives in core (the tax and compliance reports count by it too); re-exported.
+from fenxiao.core.shop_time import day_start as day_start
+from fenxiao.core.shop_time import local_day as local_day
+from fenxiao.core.shop_time import shop_today
+from fenxiao.core.shop_time import shop_zone as shop_zone
+
+today = shop_today
 
 # The longest period the data centre computes: a year beside the year before it.
 MAX_DAYS = 732
-
-
-def shop_zone() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
-
-
-def local_day(moment: datetime) -> date:
-    return timezone.localtime(moment, shop_zone()).date()
-
-
-def today() -> date:
-    return local_day(timezone.now())
-
-
-def day_start(day: date) -> datetime:
-    """The aware instant the local ``day`` begins."""
-    return datetime.combine(day, time.min, tzinfo=shop_zone())
 
 
 def month_start(day: date) -> date:

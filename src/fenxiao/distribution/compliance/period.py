@@ -4,13 +4,10 @@ the operator picks them; the settings and the data checks are always judged as t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
-
-from django.conf import settings
-from django.utils import timezone
+from datetime import date, datetime, timedelta
 
 from fenxiao.core.errors import DomainError
+from fenxiao.core.shop_time import day_start, shop_today
 
 DEFAULT_DAYS = 365
 MAX_DAYS = 3660  # ten years
@@ -27,20 +24,12 @@ class ReportPeriod:
 
     @property
     def start(self) -> datetime:
-        return datetime.combine(self.first, time.min, tzinfo=_zone())
+        return day_start(self.first)
 
     @property
     def end(self) -> datetime:
         """The instant after the last day (exclusive bound)."""
-        return datetime.combine(self.last + timedelta(days=1), time.min, tzinfo=_zone())
-
-
-def _zone() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
-
-
-def shop_today() -> date:
-    return timezone.localtime(timezone.now(), _zone()).date()
+        return day_start(self.last + timedelta(days=1))
 
 
 def report_period(*, first: date | None = None, last: date | None = None) -> ReportPeriod:

@@ -1,29 +1,19 @@
 """Quarters and years as the tax report counts them: local calendar dates in the shop's time zone
-(``settings.TIME_ZONE``, the zone of ``analytics.periods``, which this layer may not import). A
-commission booked at 16:30 UTC on 31 March is 00:30 on 1 April in Beijing and belongs to Q2; a
-period is half-open: ``start <= moment < end``."""
+(``core.shop_time``). A commission booked at 16:30 UTC on 31 March is 00:30 on 1 April in Beijing
+and belongs to Q2; a period is half-open: ``start <= moment < end``."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
-from django.conf import settings
+from fenxiao.core.shop_time import day_start as local_midnight
 
 QUARTER = re.compile(r"([0-9]{4})[Qq]([1-4])")
 YEAR = re.compile(r"[0-9]{4}")
 FIRST_YEAR = 2000
 LAST_YEAR = 9998
-
-
-def shop_zone() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
-
-
-def local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=shop_zone())
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from fenxiao.demo.distribution import seed_demo_distribution
 from fenxiao.demo.history import DEFAULT_HISTORY_DAYS, seed_demo_history
 from fenxiao.demo.invites import seed_demo_invites
 from fenxiao.demo.promotions import seed_demo_activities, seed_demo_coupons
+from fenxiao.demo.risk import seed_demo_risk
 from fenxiao.demo.seed import DEFAULT_SEED, DEFAULT_SKUS, SeedResult, demo_products_exist, seed_demo
 from fenxiao.demo.users import ADMIN_PASSWORD, ADMIN_USERNAME
 
@@ -64,6 +65,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  分销演示 Distribution: {network.distributors} 位分销商 distributors,"
             f" {network.orders} 笔推广订单 orders, {network.withdrawals} 笔提现 withdrawals"
+        )
+        risk = seed_demo_risk()
+        self.stdout.write(
+            f"  投诉与风控 Complaints: {risk.complaints} 条投诉 complaints, {risk.cases} 个风控案件 risk case"
+            "（dave 投诉 carol 已转风控 escalated）"
         )
         coupons = seed_demo_coupons()
         self.stdout.write(f"  优惠券 Coupons  : {coupons} 种（sandbox-alice 各领一张 alice holds one of each）")
