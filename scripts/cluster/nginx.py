@@ -1,83 +1,66 @@
-"""nginx (Debian's) in front of the app nodes: the configuration rendered into the cluster's
-folder — an upstream of the nodes, the access log naming the node that served each request — and
-the command that runs it in the foreground as a child of the orchestrator."""
+"""nginx (Debian's) in front of the app nodes, configured by deploy/nginx/fenxiao.conf itself as
+scripts/render_nginx.py renders it for a host (the file compose mounts is the file tested here),
+with this cluster's nodes in its upstream include; run in the foreground as a child of the
+orchestrator. Its JSON access log names the node (``upstream``) that served each request."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
+from scripts.render_nginx import render
+
 NGINX = "/usr/sbin/nginx"
-
-# $upstream_addr is how a check tells which node served a request (the payment notification).
-LOG_FORMAT = (
-    "'$remote_addr [$time_iso8601] \"$request\" $status $body_bytes_sent '\n"
-    "        'upstream=$upstream_addr upstream_status=$upstream_status rt=$request_time'"
-)
+# A node that refuses a connection is left out for two seconds: a killed node costs a request
+# one extra connect, not a 10 s outage.
+SERVER_OPTIONS = "max_fails=1 fail_timeout=2s"
 
 
-def upstream_conf(servers: Sequence[str]) -> str:
-    """The upstream block's servers, one line each: a node that refuses connections is left out
-    for two seconds, so a killed node costs one failed attempt, not every request."""
-    return "".join(f"server {server} max_fails=1 fail_timeout=2s;\n" for server in servers)
+def write_config(folder: Path, *, listen: str, servers: Sequence[str], media_root: Path) -> Path:
+    """Render the deploy config into ``folder``; returns the nginx.conf to start nginx with."""
+    return render(folder, servers=servers, listen=listen, media_root=media_root, server_options=SERVER_OPTIONS)
 
 
-def nginx_conf(*, listen: str, upstream_file: Path, folder: Path) -> str:
-    """A whole nginx.conf: one worker, everything it writes under ``folder``, every request proxied
-    to the nodes of ``upstream_file``. A request that failed to connect to one node is tried on the
-    other; a POST already sent to a node that then died is not (nginx never repeats a non-idempotent
-    request), so the client sees that failure as a WeChat client would."""
-    return f"""worker_processes 1;
-error_log {folder}/nginx-error.log notice;
-
-events {{
-    worker_connections 1024;
-}}
-
-http {{
-    log_format cluster {LOG_FORMAT};
-    access_log {folder}/nginx-access.log cluster;
-    client_body_temp_path {folder}/nginx-tmp/body;
-    proxy_temp_path {folder}/nginx-tmp/proxy;
-    fastcgi_temp_path {folder}/nginx-tmp/fastcgi;
-    uwsgi_temp_path {folder}/nginx-tmp/uwsgi;
-    scgi_temp_path {folder}/nginx-tmp/scgi;
-    client_max_body_size 10m;
-
-    upstream fenxiao {{
-        include {upstream_file};
-        keepalive 32;
-    }}
-
-    server {{
-        listen {listen} backlog=2048;
-        location / {{
-            proxy_pass http://fenxiao;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_set_header Host $host;
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-            proxy_set_header X-Forwarded-Proto $scheme;
-            proxy_connect_timeout 2s;
-            proxy_read_timeout 60s;
-            proxy_next_upstream error timeout;
-        }}
-    }}
-}}
-"""
-
-
-def write_config(folder: Path, *, listen: str, servers: Sequence[str]) -> Path:
-    """Render the upstream include and nginx.conf into ``folder``; returns nginx.conf's path."""
-    for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (folder / "nginx-tmp" / sub).mkdir(parents=True, exist_ok=True, mode=0o777)
-        (folder / "nginx-tmp" / sub).chmod(0o777)  # nginx's workers drop root
-    upstream = folder / "upstream.conf"
-    upstream.write_text(upstream_conf(servers))
-    conf = folder / "nginx.conf"
-    conf.write_text(nginx_conf(listen=listen, upstream_file=upstream, folder=folder))
-    return conf
+def write_upstream(folder: Path, servers: Sequence[str]) -> None:
+    """The upstream include, as render_nginx writes it, listing only ``servers`` (then reload)."""
+    (folder / "fenxiao" / "upstream.conf").write_text("".join(f"server {s} {SERVER_OPTIONS};\n" for s in servers))
 
 
 def nginx_argv(conf: Path, folder: Path) -> list[str]:
-    return [NGINX, "-c", str(conf), "-p", str(folder), "-g", f"daemon off; pid {folder}/nginx.pid;"]
+    """In the foreground; a second error log at ``notice`` records each (re)start of the workers,
+    which is how a reload is seen to have happened."""
+    logs = folder / "logs"
+    return [
+        NGINX,
+        "-p",
+        str(folder),
+        "-c",
+        str(conf),
+        "-e",
+        str(logs / "error.log"),
+        "-g",
+        f"daemon off; error_log {logs / 'notice.log'} notice;",
+    ]
+
+
+def access_log(folder: Path) -> Path:
+    return folder / "logs" / "access.log"
+
+
+def worker_starts(folder: Path) -> int:
+    path = folder / "logs" / "notice.log"
+    return path.read_text(errors="replace").count("start worker process") if path.exists() else 0
+
+
+def served_by(folder: Path, method: str, uri_prefix: str) -> list[str]:
+    """The node (upstream address) nginx passed each matching request to, in log order."""
+    path = access_log(folder)
+    if not path.exists():
+        return []
+    nodes = []
+    for line in path.read_text(errors="replace").splitlines():
+        entry = json.loads(line)
+        if entry["method"] == method and entry["uri"].startswith(uri_prefix) and entry["upstream"]:
+            nodes.append(entry["upstream"])
+    return nodes

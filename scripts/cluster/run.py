@@ -125,7 +125,7 @@ def _stop_leftover_postgres(folder: Path) -> None:
 
 def _print_logs(folder: Path) -> None:
     print("== cluster: the tail of every log", flush=True)
-    for path in sorted([*folder.glob("logs/*.log"), *folder.glob("pg/*.log"), *folder.glob("nginx/*.log")]):
+    for path in sorted([*folder.glob("logs/*.log"), *folder.glob("pg/*.log"), *folder.glob("nginx/logs/*.log")]):
         print(f"---- {path.relative_to(folder)} ----\n{log_tail(path, 40)}", flush=True)
 
 

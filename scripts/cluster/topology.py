@@ -62,6 +62,7 @@ def base_env(folder: Path, replication: Replication, broker: Broker) -> dict[str
         WECHATPAY_SANDBOX_NOTIFY_URL=f"http://{HOST}:{NGINX_PORT}/api/v1/payments/wechat/notify",
         SWEEP_INTERVAL_SECONDS=str(SWEEP_INTERVAL_SECONDS),
         SWEEP_IN_PROCESS="false",
+        WEB_CONCURRENCY=str(GUNICORN_WORKERS),
         LOG_LEVEL="INFO",
     )
     return env
@@ -101,27 +102,17 @@ class Cluster:
 
     def node(self, index: int) -> Service:
         port = NODE_PORTS[index]
+        # The deploy's gunicorn settings (sync workers, timeouts, JSON error log), WEB_CONCURRENCY
+        # from the shared environment; only the address differs between the nodes.
         argv = [
             tool("gunicorn"),
-            "fenxiao.wsgi:application",
+            "--config",
+            str(ROOT / "deploy" / "gunicorn.conf.py"),
             "--bind",
             f"{HOST}:{port}",
-            "--workers",
-            str(GUNICORN_WORKERS),
-            "--worker-class",
-            "sync",
-            "--backlog",
-            "2048",
-            "--timeout",
-            "60",
-            "--graceful-timeout",
-            "5",
             "--name",
             f"fenxiao-node-{'ab'[index]}",
-            "--access-logfile",
-            "-",
-            "--error-logfile",
-            "-",
+            "fenxiao.wsgi:application",
         ]
         return Service(f"node-{'ab'[index]}", argv, self.env, self.logs / f"node-{'ab'[index]}.log", ROOT)
 
@@ -140,12 +131,19 @@ class Cluster:
 
         wait_until(f"{service.name} healthy", healthy, timeout=timeout)
 
+    @property
+    def nginx_folder(self) -> Path:
+        return self.folder / "nginx"
+
     def start_nginx(self) -> None:
         conf = nginx.write_config(
-            self.folder / "nginx", listen=f"{HOST}:{NGINX_PORT}", servers=[f"{HOST}:{p}" for p in NODE_PORTS]
+            self.nginx_folder,
+            listen=f"{HOST}:{NGINX_PORT} backlog=2048",
+            servers=[f"{HOST}:{p}" for p in NODE_PORTS],
+            media_root=self.folder / "var" / "media",
         )
         self.nginx = Service(
-            "nginx", nginx.nginx_argv(conf, self.folder / "nginx"), self.env, self.logs / "nginx.log", ROOT
+            "nginx", nginx.nginx_argv(conf, self.nginx_folder), self.env, self.logs / "nginx.log", ROOT
         )
         self.nginx.start()
         wait_until(
@@ -155,14 +153,14 @@ class Cluster:
     def use_nodes(self, ports: tuple[int, ...]) -> None:
         """nginx balances over these nodes only (the upstream include rewritten, then a reload)."""
         assert self.nginx is not None and self.nginx.pid is not None
-        (self.folder / "nginx" / "upstream.conf").write_text(nginx.upstream_conf([f"{HOST}:{p}" for p in ports]))
-        before = self._nginx_generation()
+        nginx.write_upstream(self.nginx_folder, [f"{HOST}:{p}" for p in ports])
+        before = nginx.worker_starts(self.nginx_folder)
         os.kill(self.nginx.pid, signal.SIGHUP)  # nginx re-reads its configuration, no request lost
-        wait_until("nginx reloaded", lambda: self._nginx_generation() > before, timeout=15)
+        wait_until("nginx reloaded", lambda: nginx.worker_starts(self.nginx_folder) > before, timeout=15)
 
-    def _nginx_generation(self) -> int:
-        text = (self.folder / "nginx" / "nginx-error.log").read_text(errors="replace")
-        return text.count("start worker process")
+    def served_by(self, method: str, uri_prefix: str) -> list[str]:
+        """The node that served each matching request so far (nginx's access log)."""
+        return nginx.served_by(self.nginx_folder, method, uri_prefix)
 
     def celery_worker(self) -> Service:
         argv = [

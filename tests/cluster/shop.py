@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import httpx
 
@@ -65,12 +64,3 @@ def staff_login(base: str, username: str = "admin", password: str = "fenxiao-dem
     answer = httpx.post(f"{base}{API}/auth/staff-login", json={"username": username, "password": password}, timeout=30)
     answer.raise_for_status()
     return Shopper(base=base, token=answer.json()["access"])
-
-
-def served_by(access_log: Path, request: str) -> list[str]:
-    """The upstream (node) nginx sent each matching request to, from the cluster's access log."""
-    nodes = []
-    for line in access_log.read_text(errors="replace").splitlines():
-        if request in line and "upstream=" in line:
-            nodes.append(line.split("upstream=", 1)[1].split(" ", 1)[0])
-    return nodes

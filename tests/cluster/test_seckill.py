@@ -9,8 +9,6 @@ from argparse import Namespace
 
 from scripts.cluster.topology import NGINX_PORT, REDIS_URL
 
-from tests.cluster.shop import served_by
-
 
 def test_seckill_burst_over_both_nodes(cluster):
     from fenxiao.inventory.models import Stock
@@ -29,9 +27,8 @@ def test_seckill_burst_over_both_nodes(cluster):
         seed=21,
         redis_url=REDIS_URL,
     )
-    path = f"POST /api/v1/seckill/{s['activity_id']}/orders"
-    log = cluster.folder / "nginx" / "nginx-access.log"
-    before = len(served_by(log, path))
+    path = f"/api/v1/seckill/{s['activity_id']}/orders"
+    before = len(cluster.served_by("POST", path))
     stock_before = Stock.objects.values_list("quantity", flat=True).get(pk=s["sku_id"])
 
     answer = run_wrk_seckill(
@@ -45,7 +42,7 @@ def test_seckill_burst_over_both_nodes(cluster):
         status__in=["cancelled", "closed"]
     )
     assert kept.count() <= s["units"]
-    nodes = served_by(log, path)[before:]
+    nodes = cluster.served_by("POST", path)[before:]
     per_node = {node: nodes.count(node) for node in sorted(set(nodes))}
     assert len(per_node) == 2, per_node
     cluster.note(

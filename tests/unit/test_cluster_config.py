@@ -1,9 +1,10 @@
-"""The cluster orchestrator's pure parts (scripts/cluster): the nginx configuration it renders —
-valid for Debian's nginx, balancing over exactly the nodes given — and the one environment every
-node shares."""
+"""The cluster orchestrator's pure parts (scripts/cluster): deploy/nginx/fenxiao.conf rendered with
+the cluster's nodes (valid for Debian's nginx), a node taken out of the upstream, which node served a
+request, and the one environment every node shares."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -14,31 +15,56 @@ from scripts.cluster.postgres import Instance, Replication
 from scripts.cluster.topology import NGINX_PORT, base_env
 
 
-def test_the_upstream_names_each_node_once_and_drops_a_dead_one_quickly():
-    text = nginx.upstream_conf(["127.0.0.1:18001", "127.0.0.1:18002"])
+def _rendered(folder: Path, servers: list[str]) -> Path:
+    folder.chmod(0o755)  # nginx's workers go through it when it is started as root
+    return nginx.write_config(
+        folder / "nginx", listen="127.0.0.1:18080 backlog=2048", servers=servers, media_root=folder / "media"
+    )
 
-    assert text.splitlines() == [
+
+def test_the_cluster_runs_the_deploy_config_with_its_own_nodes(tmp_path):
+    conf = _rendered(tmp_path, ["127.0.0.1:18001", "127.0.0.1:18002"])
+
+    site = (tmp_path / "nginx" / "fenxiao.conf").read_text()
+    assert f"include {tmp_path}/nginx/fenxiao/upstream.conf;" in site
+    assert "listen 127.0.0.1:18080 backlog=2048;" in site
+    assert (tmp_path / "nginx" / "fenxiao" / "upstream.conf").read_text().splitlines() == [
         "server 127.0.0.1:18001 max_fails=1 fail_timeout=2s;",
         "server 127.0.0.1:18002 max_fails=1 fail_timeout=2s;",
     ]
+    assert conf == tmp_path / "nginx" / "nginx.conf"
 
 
-def test_the_config_proxies_everything_to_the_upstream_include_and_logs_the_node(tmp_path):
-    conf = nginx.write_config(tmp_path, listen="127.0.0.1:18080", servers=["127.0.0.1:18001"])
-    text = conf.read_text()
+def test_taking_a_node_out_rewrites_only_the_upstream_include(tmp_path):
+    _rendered(tmp_path, ["127.0.0.1:18001", "127.0.0.1:18002"])
+    site = (tmp_path / "nginx" / "fenxiao.conf").read_text()
 
-    assert f"include {tmp_path}/upstream.conf;" in text
-    assert "listen 127.0.0.1:18080" in text and "proxy_pass http://fenxiao;" in text
-    assert "upstream=$upstream_addr" in text  # how a check tells which node served a request
-    assert "pid " not in text  # given on the command line, with daemon off
-    assert (tmp_path / "upstream.conf").read_text() == nginx.upstream_conf(["127.0.0.1:18001"])
+    nginx.write_upstream(tmp_path / "nginx", ["127.0.0.1:18001"])
+
+    assert (tmp_path / "nginx" / "fenxiao" / "upstream.conf").read_text() == (
+        "server 127.0.0.1:18001 max_fails=1 fail_timeout=2s;\n"
+    )
+    assert (tmp_path / "nginx" / "fenxiao.conf").read_text() == site
+
+
+def test_the_node_that_served_a_request_is_read_from_the_json_access_log(tmp_path):
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    lines = [
+        {"method": "POST", "uri": "/api/v1/payments/wechat/notify", "upstream": "127.0.0.1:18002"},
+        {"method": "GET", "uri": "/api/v1/payments/wechat/notify", "upstream": "127.0.0.1:18001"},
+        {"method": "POST", "uri": "/api/v1/orders", "upstream": "127.0.0.1:18001"},
+        {"method": "POST", "uri": "/api/v1/payments/wechat/notify", "upstream": "127.0.0.1:18001"},
+    ]
+    (logs / "access.log").write_text("".join(json.dumps(line) + "\n" for line in lines))
+
+    assert nginx.served_by(tmp_path, "POST", "/api/v1/payments/wechat/notify") == ["127.0.0.1:18002", "127.0.0.1:18001"]
 
 
 @pytest.mark.skipif(not Path(nginx.NGINX).exists(), reason="Debian's nginx is not installed")
-def test_debian_nginx_accepts_the_rendered_config(tmp_path):
-    tmp_path.chmod(0o755)
-    conf = nginx.write_config(tmp_path, listen="127.0.0.1:18080", servers=["127.0.0.1:18001", "127.0.0.1:18002"])
-    argv = nginx.nginx_argv(conf, tmp_path)  # -t parses and opens the logs; it binds no port
+def test_debian_nginx_accepts_the_cluster_config(tmp_path):
+    conf = _rendered(tmp_path, ["127.0.0.1:18001", "127.0.0.1:18002"])
+    argv = nginx.nginx_argv(conf, tmp_path / "nginx")  # -t parses and opens the logs; it binds no port
 
     checked = subprocess.run([*argv, "-t"], capture_output=True, text=True, timeout=30)
 
