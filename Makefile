@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install run test lint format ledger-check clean cluster-test
+.PHONY: install run test lint format ledger-check clean worker beat cluster-test
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,17 @@ run: install
 	@echo "  运营后台:       http://127.0.0.1:$(PORT)/admin/   账号 admin  密码 fenxiao-demo"
 	@echo ""
 	$(BIN)/fenxiao runserver 127.0.0.1:$(PORT)
+
+# Background work with a broker (CELERY_BROKER_URL, plus DATABASE_URL and REDIS_URL as for the web
+# nodes): any number of workers, each on some or all of the queues; exactly one beat, whose
+# schedule file lives under FENXIAO_VAR_DIR (see src/fenxiao/celery.py).
+WORKER_QUEUES ?= default,payments,notifications,reports
+
+worker: install
+	$(BIN)/celery -A fenxiao worker -Q $(WORKER_QUEUES) --loglevel=INFO
+
+beat: install
+	$(BIN)/celery -A fenxiao beat --loglevel=INFO
 
 # pytest, then the mini-program's jest journeys against a live server on their own database.
 test: install

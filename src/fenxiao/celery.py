@@ -1,25 +1,64 @@
-"""The Celery application for production: ``celery -A fenxiao worker`` and ``celery -A fenxiao
-beat``. Configured from Django settings (``CELERY_*``); beat runs the sweep round every
-``SWEEP_INTERVAL_SECONDS``. Without ``CELERY_BROKER_URL`` tasks run eagerly in the caller and the
-web process runs the sweeps itself (``fenxiao.core.sweeper``)."""
+"""The Celery application. Configured from Django settings (``CELERY_*``, "Background work").
+
+With ``CELERY_BROKER_URL`` set (RabbitMQ ``amqp://...`` or Redis ``redis://...``) the background
+work runs on workers, never in the web processes::
+
+    celery -A fenxiao worker -Q default,payments,notifications,reports   # any number of them
+    celery -A fenxiao beat                                              # exactly one
+
+(``make worker`` and ``make beat``.) Each worker may take some of the queues only, e.g. one for
+``payments`` alone. Beat keeps its schedule file under ``FENXIAO_VAR_DIR`` and sends one sweep
+round per queue every ``SWEEP_INTERVAL_SECONDS`` (``sweep_schedule``).
+
+Without a broker tasks run eagerly in the caller, events run in the web process after commit and
+a thread of the web process runs the sweeps (``fenxiao.core.sweeper``)."""
 
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from celery import Celery
+from celery.signals import worker_ready
+from kombu import Queue
+
+from fenxiao.core.extensions import SWEEP_ORDER
+from fenxiao.core.task_routing import DEFAULT, QUEUES, SWEEP_TASK, sweep_groups
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fenxiao.settings")
 
 app = Celery("fenxiao")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.task_queues = tuple(Queue(name, routing_key=name) for name in QUEUES)
+app.conf.task_default_queue = DEFAULT
+app.conf.task_routes = ("fenxiao.core.task_routing.route_task",)
 app.autodiscover_tasks()
 
 
-@app.on_after_finalize.connect
+def sweep_schedule(interval: float) -> dict[str, dict[str, Any]]:
+    """One beat entry per queue's group of sweeps, in ``SWEEP_ORDER`` inside the group. A round
+    not started within one interval expires: the next one is already on its way."""
+    return {
+        f"sweeps:{queue}": {
+            "task": SWEEP_TASK,
+            "schedule": interval,
+            "kwargs": {"group": queue, "names": names},
+            "options": {"queue": queue, "expires": interval},
+        }
+        for queue, names in sweep_groups(SWEEP_ORDER).items()
+    }
+
+
+@app.on_after_configure.connect
 def _schedule_sweeps(sender: Celery, **_: object) -> None:
     from django.conf import settings
 
-    sender.add_periodic_task(
-        float(settings.SWEEP_INTERVAL_SECONDS), sender.signature("fenxiao.run_sweeps"), name="sweeps"
-    )
+    sender.conf.beat_schedule = sweep_schedule(float(settings.SWEEP_INTERVAL_SECONDS))
+
+
+@worker_ready.connect
+def _release_stale_sweep_locks(sender: Any = None, **_: object) -> None:
+    from fenxiao.core.sweep_lock import release_stale_locks
+
+    if sender is not None and getattr(sender, "hostname", None):
+        release_stale_locks(owner=sender.hostname)

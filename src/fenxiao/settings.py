@@ -324,6 +324,34 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 SWEEP_INTERVAL_SECONDS = env_int("SWEEP_INTERVAL_SECONDS", 60)
+# The task policy (core/task_policy.py, core/task_routing.py): a message is acknowledged only once
+# its task finished, and given back if the worker died, so a task killed half-way runs again (every
+# task is idempotent); one message at a time per worker process, so none waits behind a long one.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # keep LOGGING below
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Time limits: a task past the soft one gets an exception it may clean up after; past the hard one
+# its process is killed (and, acks_late, the message is given back). The exports are the longest.
+CELERY_TASK_TIME_LIMIT = env_int("TASK_TIME_LIMIT_SECONDS", 300)
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
+EXPORT_TASK_TIME_LIMIT_SECONDS = env_int("EXPORT_TASK_TIME_LIMIT_SECONDS", 1800)
+SWEEP_ROUND_TIME_LIMIT_SECONDS = env_int("SWEEP_ROUND_TIME_LIMIT_SECONDS", 300)
+# Retries wait 1 s, 2 s, 4 s, ... (with jitter) up to this, the longest a worker ever holds a message
+# with a countdown: it must stay below RabbitMQ's consumer_timeout (30 min by default).
+TASK_MAX_RETRIES = env_int("TASK_MAX_RETRIES", 8)
+TASK_RETRY_BACKOFF_MAX_SECONDS = env_int("TASK_RETRY_BACKOFF_MAX_SECONDS", 600)
+# Redis as broker redelivers a message not acknowledged within the visibility timeout: it must
+# outlast the longest task (an export) and the longest countdown. It is also how long a message a
+# worker held when it was killed (kill -9) waits before Redis gives it to another; RabbitMQ gives it
+# back as soon as the connection drops.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT_SECONDS", 3600)}
 # How often the analytics sweep rebuilds yesterday and today from the source rows to prove the
 # rollups (each day at most once per this many minutes).
 ANALYTICS_RECONCILE_MINUTES = env_int("ANALYTICS_RECONCILE_MINUTES", 15)

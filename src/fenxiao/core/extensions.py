@@ -18,7 +18,9 @@ or rolls back with the caller's work, so they must be small writes and never cal
 
 **Events** run *after commit*, each subscriber on its own: a failing one is logged and neither
 undoes the commit nor stops the others, so subscribers are idempotent services (their unique keys
-make a replay add nothing). Names and payloads are a published contract:
+make a replay add nothing). With a broker each subscriber runs as its own task on a worker, retried
+alone (``core.event_tasks``); payloads are therefore JSON: ints, strings, lists. Names and
+payloads are a published contract:
 
 - ``order_created(order_id)``
 - ``order_paid(order_id)``
@@ -50,10 +52,11 @@ make a replay add nothing). Names and payloads are a published contract:
   ``reply_id`` None, resolved or rejected the complaint)
 
 **Sweeps** are the timed rules: idempotent functions of "now" that find what is due and do it
-through the same services a person would use. Celery beat runs a round in production
-(``core.tasks``), a thread of the web process without a broker (``core.sweeper``), ``fenxiao
-sweep`` once by hand. A round runs them in ``SWEEP_ORDER``, written out below rather than left to
-``INSTALLED_APPS``: a sweep may only be registered under a name listed there."""
+through the same services a person would use. Celery beat runs them in production, one round
+per queue's group of sweeps (``core.tasks``, ``core.task_routing``); without a broker a thread of
+the web process runs them (``core.sweeper``); ``fenxiao sweep`` runs them once by hand. A round
+runs them in ``SWEEP_ORDER``, written out below rather than left to ``INSTALLED_APPS``: a sweep
+may only be registered under a name listed there."""
 
 from __future__ import annotations
 
@@ -62,6 +65,7 @@ from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
+from django.conf import settings
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
@@ -121,21 +125,48 @@ def subscribers(event: str) -> list[Handler]:
     return list(_subscribers.get(event, []))
 
 
+# With a broker: what turns an event into task messages (``core.event_tasks``, registered by
+# ``core.apps``; a hook so that this module stays free of Celery).
+EventSender = Callable[[str, dict[str, Any]], None]
+event_sender: HookPoint[EventSender] = HookPoint("core.event_sender", single=True)
+
+
+def subscriber_name(handler: Handler) -> str:
+    """The stable name a worker finds a subscriber by: ``module:qualname``."""
+    return f"{handler.__module__}:{handler.__qualname__}"
+
+
+def subscriber_named(event: str, name: str) -> Handler | None:
+    """The subscriber of ``event`` called ``name`` (``subscriber_name``), or None."""
+    return next((handler for handler in subscribers(event) if subscriber_name(handler) == name), None)
+
+
+def deliver_one(event: str, handler: Handler, payload: dict[str, Any]) -> None:
+    """Run one subscriber now; a failure is logged, never raised."""
+    try:
+        handler(**payload)
+    except Exception:
+        logger.exception(
+            "event %s: subscriber %s failed for %s", event, getattr(handler, "__qualname__", handler), payload
+        )
+
+
 def deliver(event: str, **payload: Any) -> None:
     """Run every subscriber now. Each runs on its own: one failing never stops the others."""
     for handler in subscribers(event):
-        try:
-            handler(**payload)
-        except Exception:
-            logger.exception(
-                "event %s: subscriber %s failed for %s", event, getattr(handler, "__qualname__", handler), payload
-            )
+        deliver_one(event, handler, payload)
 
 
 def publish_on_commit(event: str, **payload: Any) -> None:
     """Deliver ``event`` once the current transaction commits (at once outside a transaction); if
-    it rolls back, nothing runs."""
-    transaction.on_commit(lambda: deliver(event, **payload))
+    it rolls back, nothing runs. Without a broker the subscribers run in this process after the
+    commit; with one (``CELERY_BROKER_URL``), each becomes its own task on a worker
+    (``core.event_tasks``)."""
+    if settings.CELERY_BROKER_URL:
+        send = event_sender.one()
+        transaction.on_commit(lambda: send(event, payload))
+    else:
+        transaction.on_commit(lambda: deliver(event, **payload))
 
 
 # -- sweeps: the timed rules, in a written order ---------------------------------------------

@@ -34,7 +34,12 @@ def _loop(interval: float) -> None:
 
 
 def start_in_process_sweeper() -> bool:
-    """Start the thread once per process, if configured; returns whether it runs."""
+    """Start the thread once per process, if configured; returns whether it runs. Never with a
+    broker: then beat sends the rounds to the workers, and the web processes run no sweep."""
+    if settings.CELERY_BROKER_URL:
+        if settings.SWEEP_IN_PROCESS:
+            logger.warning("SWEEP_IN_PROCESS ignored: with CELERY_BROKER_URL set, Celery beat runs the sweeps")
+        return False
     if not settings.SWEEP_IN_PROCESS or _started.is_set():
         return _started.is_set()
     _started.set()
