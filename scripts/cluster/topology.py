@@ -25,8 +25,7 @@ NODE_PORTS = (18001, 18002)
 NGINX_PORT = 18080
 REDIS_URL = "redis://127.0.0.1:6379/8"  # cache, seckill gate, throttles
 REDIS_BROKER_FALLBACK = "redis://127.0.0.1:6379/7"  # only when RabbitMQ refuses a vhost
-# The routed queues, and Celery's own default one (a task no route names lands there).
-QUEUES = "default,payments,notifications,reports,celery"
+QUEUES = "default,payments,notifications,reports"  # fenxiao.core.task_routing.QUEUES
 SWEEP_INTERVAL_SECONDS = 5
 GUNICORN_WORKERS = 2
 
@@ -189,8 +188,6 @@ class Cluster:
             "beat",
             "--loglevel",
             "INFO",
-            "--schedule",
-            str(self.folder / "var" / "celerybeat-schedule"),
         ]
         return Service("beat", argv, self.env, self.logs / "beat.log", ROOT)
 
