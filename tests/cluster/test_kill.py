@@ -279,15 +279,18 @@ def _still(value, *, quiet: float, timeout: float) -> set[int]:
 
 
 def _commission_short_after_waiting(order_ids: list[int]) -> dict[int, tuple[int, int]]:
-    """``_commission_short`` once the workers had their chance (a redelivered task included)."""
-    with contextlib.suppress(TimeoutError):
-        wait_until("the commission is booked", lambda: not _commission_short(order_ids), timeout=30, interval=1)
+    """``_commission_short`` once the workers had their chance: the queues are drained (a task is
+    acknowledged only when done, a redelivered one included), and the answer holds still."""
+    _still(lambda: set(_commission_short(order_ids)), quiet=3, timeout=30)
     return _commission_short(order_ids)
 
 
 def _assert_commission(order_ids: list[int]) -> None:
-    """Every paid order has its commission records exactly once per line and level of its chain."""
-    short = _commission_short_after_waiting(order_ids)
+    """Every paid order has its commission records exactly once per line and level of its chain
+    (waiting for the sweep, or the worker, that books them)."""
+    with contextlib.suppress(TimeoutError):
+        wait_until("the commission is booked", lambda: not _commission_short(order_ids), timeout=60, interval=1)
+    short = _commission_short(order_ids)
     assert not short, f"{len(short)} paid orders without their commission exactly once: {dict(list(short.items())[:5])}"
 
 
