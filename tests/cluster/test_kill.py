@@ -259,11 +259,11 @@ def test_kill_nine_in_an_order_burst_loses_and_doubles_nothing(cluster):
         wait_until("the swept payments are paid", lambda: not (unpaid() & lost), timeout=30, interval=0.5)
         _assert_commission(list(lost))
         _assert_ledger_check(cluster)
-    cluster.note(
-        "kill",
-        f"{len(lost)} notifications died with node B: paid by the payments.unconfirmed sweep (it asks WeChat), "
-        "commission booked exactly once",
-    )
+        cluster.note(
+            "kill",
+            f"{len(lost)} sandbox notifications died with node B: paid by the payments.unconfirmed sweep (it asks "
+            "WeChat), commission booked exactly once",
+        )
 
 
 def _still(value, *, quiet: float, timeout: float) -> set[int]:
