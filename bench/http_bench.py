@@ -38,6 +38,7 @@ from common.base import HOST, BenchError, fmt_ms, fmt_opt, git_revision, run_mai
 from common.cpu import children_cpu, cpu_delta, cpu_snapshot, machine_busy, worker_shares
 from common.data import prepare_data, request_paths
 from common.database import ensure_database, run_fenxiao, setup_django
+from common.dbstats import describe, scan_costs, table_counters
 from common.loaders import choose_loader, preflight, run_python_loader, run_wrk
 from common.server import Server, server_env, start_gunicorn, stop_gunicorn, wait_healthy
 
@@ -112,6 +113,7 @@ def measure(
     path_file: Path,
     paths: list[str],
 ) -> dict[str, float]:
+    before_scans = table_counters()
     before_children = children_cpu()
     before = cpu_snapshot(server.proc.pid, dbname)
     busy_before, t_before = machine_busy()
@@ -134,6 +136,7 @@ def measure(
     result["loader_cpu_ms_per_req"] = loader_cpu * 1000 / requests if loader == "wrk" else None
     result["errors"] = result["connect_errors"] + result["read_errors"] + result["write_errors"] + result["timeouts"]
     result["worker_shares"] = worker_shares(before, after, server.proc.pid)
+    result.update(scan_costs(before_scans, table_counters(), result["requests"]))
     return result
 
 
@@ -255,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
                     f"  {label}{name:<15} {r['rps']:8.1f} req/s  p50 {fmt_ms(r['p50_us'])} ms  "
                     f"p99 {fmt_ms(r['p99_us'])} ms  ({r['requests']:.0f} requests; worker CPU split "
                     + "/".join(f"{share:.0%}" for share in r["worker_shares"])
-                    + ")"
+                    + f"); db {fmt_opt(r['db_cpu_ms_per_req'])} CPU-ms/req, {describe(r)}"
                 )
                 shares = r["worker_shares"]
                 if len(shares) > 1 and shares[0] > 1.5 / len(shares):

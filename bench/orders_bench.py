@@ -18,6 +18,10 @@ answers, units in the new order lines == units in the 201 bodies == stock that l
 units held by the new reservations, the hot SKU lost exactly one unit per order, and every new
 order is pending payment with a 30-minute deadline. Any non-201 answer or socket error is a failure.
 
+Every segment's line also gives the database's CPU-ms and rows scanned per order, so a cost that grows
+with the data shows at once (issue 22). The sweeps that change no shop data (``core.planner_statistics``)
+run beside the server every ``--sweep-interval`` s, as in a live mall; ``--sweeps none`` leaves them out.
+
 Prints orders/s, p50/p99, non-201 counts and PASS/FAIL for the targets (issue 3 §9):
 spread >= 300 orders/s, and spread p99 <= 100 ms at 70 % of the maximum. Exit status: 0 PASS,
 1 FAIL, 2 setup error. The scenarios, checks and report are in ``order_placement/``; the shared
@@ -42,6 +46,7 @@ from common.database import ensure_database, run_fenxiao, setup_django
 from common.loaders import WRK_INSTALL_HINT, preflight, run_wrk
 from common.server import add_server_option, server_errors, start_server, stop_gunicorn, wait_healthy
 from common.server import server_env as common_server_env
+from common.sweeps import MAINTENANCE_SWEEPS, SweepThread
 from order_placement.fixtures import prepare_fixtures
 from order_placement.load import (
     ORDER_SCENARIOS,
@@ -53,6 +58,7 @@ from order_placement.load import (
 )
 from order_placement.open_loop import open_loop_worker
 from order_placement.report import median_of, print_segment, print_table
+from order_placement.statements import statements_per_order
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/fenxiao_bench_orders"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
@@ -107,6 +113,25 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         choices=["auto", "demo", "builtin", "none"],
         default="auto",
         help="how to fill an empty database (as http_bench.py): auto = seed_demo if it exists",
+    )
+    p.add_argument(
+        "--sweeps",
+        choices=["maintenance", "none"],
+        default="maintenance",
+        help="maintenance (default): run the sweeps that change no shop data (core.planner_statistics) beside\n"
+        "the server every --sweep-interval s, as a live mall does; none: not even those (issue 22's 'before')",
+    )
+    p.add_argument(
+        "--sweep-interval",
+        type=float,
+        default=float(os.environ.get("SWEEP_INTERVAL_SECONDS") or 60),
+        help="seconds between those sweep rounds (default SWEEP_INTERVAL_SECONDS or 60, the mall's default)",
+    )
+    p.add_argument(
+        "--statement-probe",
+        type=int,
+        default=20,
+        help="orders placed in process before the run to count SQL statements per order (default 20; 0: skip)",
     )
     p.add_argument("--reset-db", action="store_true", help="drop and recreate the bench database first")
     p.add_argument("--json", type=Path, help="also write the results as JSON to this file")
@@ -167,9 +192,19 @@ def main(argv: list[str] | None = None) -> int:
     fx = prepare_fixtures(args)
     from django.db import connections
 
+    from fenxiao.orders.models import Order
+
+    if args.statement_probe > 0:
+        dataset["statements_per_order"] = statements_per_order(fx, args.statement_probe)
+        print(
+            f"  {dataset['statements_per_order']:.1f} SQL statements per 1-line order (in process, "
+            f"{args.statement_probe} orders)"
+        )
+    dataset["orders_before"] = Order.objects.count()
     connections.close_all()
     print(
-        f"  {dataset['on_shelf']} on-shelf / {dataset['products']} products, {dataset['skus']} SKUs; "
+        f"  {dataset['orders_before']:,} orders in the database; "
+        f"{dataset['on_shelf']} on-shelf / {dataset['products']} products, {dataset['skus']} SKUs; "
         f"{len(fx.shoppers)} shoppers with tokens; spread over {len(fx.spread_skus)} SKUs at stock "
         f"{args.spread_stock}; hot SKU {fx.hot_sku} at stock {args.hot_stock}"
     )
@@ -191,6 +226,7 @@ def main(argv: list[str] | None = None) -> int:
         f"REDIS_URL={args.redis_url or '-'}, SWEEP_IN_PROCESS=false, DEBUG=false"
     )
     server = start_server(args, env, workdir)
+    sweeps = SweepThread(MAINTENANCE_SWEEPS if args.sweeps == "maintenance" else (), args.sweep_interval)
     seed = 20261125
     per_round: dict[str, list[dict]] = {"spread": [], "hot": [], "detail": []}
     open_loop: dict[str, dict] = {}
@@ -209,6 +245,7 @@ def main(argv: list[str] | None = None) -> int:
         preflight(server.port, {"detail": fx.detail_paths})
         preflight_orders(server.port, fx)
         print("  preflight: every detail path answered 200, a spread and a hot order answered 201")
+        sweeps.start()
         print(
             f"load: wrk, {args.connections} connections, {args.duration}s per scenario after {args.warmup}s "
             f"warm-up, {args.rounds} interleaved round(s)\n"
@@ -270,6 +307,7 @@ def main(argv: list[str] | None = None) -> int:
                     f"generator lag p99 {fmt_ms(r['lag_p99_us'])} ms; max in flight {r['max_in_flight']}"
                 )
     finally:
+        sweeps.stop()
         stop_gunicorn(server)
         logged_errors = server_errors(server.log_path)
         if args.keep_logs:
@@ -278,6 +316,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(workdir, ignore_errors=True)
 
     print_table(closed, open_loop, args.rounds, args.connections)
+    print(f"  {sweeps.summary()}")
 
     problems = list(warmup_problems)
     for name, r in [*closed.items(), *((f"open loop {n}", r) for n, r in open_loop.items())]:
@@ -318,6 +357,7 @@ def main(argv: list[str] | None = None) -> int:
                     "cpus": os.cpu_count(),
                     "config": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
                     "dataset": dataset,
+                    "sweeps": {"rounds": sweeps.rounds, "done": sweeps.done},
                     "closed_loop": closed,
                     "rounds": per_round,
                     "open_loop": open_loop,

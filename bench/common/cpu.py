@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from common.dbstats import scan_costs, table_counters
 from common.server import Server
 
 CLK_TCK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
@@ -90,7 +91,9 @@ def loadavg() -> str:
 
 
 def measured(server: Server, dbname: str, load: Callable[[], dict]) -> dict:
-    """Run ``load()`` and add CPU accounting (gunicorn, PostgreSQL backends, loader, the rest)."""
+    """Run ``load()`` and add CPU accounting (gunicorn, PostgreSQL backends, loader, the rest) and
+    the database's table scans per request (``common.dbstats``)."""
+    before_scans = table_counters()
     before_children = children_cpu()
     before = cpu_snapshot(server.proc.pid, dbname)
     busy_before, t_before = machine_busy()
@@ -109,6 +112,7 @@ def measured(server: Server, dbname: str, load: Callable[[], dict]) -> dict:
     result["other_cpu_cores"] = max(0.0, other) / (t_after - t_before) if busy_after else None
     result["worker_shares"] = worker_shares(before, after, server.proc.pid)
     result["loadavg"] = load_before
+    result.update(scan_costs(before_scans, table_counters(), result["requests"]))
     result.setdefault(
         "socket_errors",
         result.get("connect_errors", 0)

@@ -8,6 +8,7 @@ import statistics
 
 from common.base import fmt_ms, fmt_opt
 from common.cpu import loadavg
+from common.dbstats import describe
 from order_placement.load import ORDER_SCENARIOS
 
 
@@ -23,6 +24,9 @@ def median_of(results: list[dict]) -> dict:
         "db_cpu_ms_per_req",
         "loader_cpu_ms_per_req",
         "other_cpu_cores",
+        "seq_scans_per_req",
+        "idx_scans_per_req",
+        "rows_scanned_per_req",
     ):
         values = [r[key] for r in results if r.get(key) is not None]
         merged[key] = statistics.median(values) if values else None
@@ -30,6 +34,8 @@ def median_of(results: list[dict]) -> dict:
         merged[key] = sum(r.get(key, 0) for r in results)
     merged["rps_per_round"] = [r["rps"] for r in results]
     merged["p99_per_round"] = [r["p99_us"] for r in results]
+    merged["db_cpu_per_round"] = [r.get("db_cpu_ms_per_req") for r in results]
+    merged["rows_scanned_per_round"] = [r.get("rows_scanned_per_req") for r in results]
     merged["problems"] = [p for r in results for p in r.get("problems", [])]
     merged["loadavg_per_round"] = [r["loadavg"] for r in results]
     return merged
@@ -43,6 +49,7 @@ def print_segment(label: str, r: dict) -> None:
         f"{r['requests']:.0f} req, non-201/errors {bad:.0f}; app {r['app_cpu_ms_per_req']:.2f} + db "
         f"{r['db_cpu_ms_per_req']:.2f} CPU-ms/req, other {r['other_cpu_cores'] or 0:.2f} cores, load {r['loadavg']}"
     )
+    print(f"    cost: {describe(r, 'order' if unit == 'orders/s' else 'req')}")
     if r.get("cut_off"):
         print(f"    (+{r['cut_off']} orders placed whose answer the loader never read: in flight when it stopped)")
     for sample in r.get("samples", []):
@@ -70,7 +77,15 @@ def print_table(closed: dict[str, dict], open_loop: dict[str, dict], rounds: int
             f"{fmt_opt(r['db_cpu_ms_per_req']):>14} {fmt_opt(r['other_cpu_cores']):>6} cores"
         )
     for name in ORDER_SCENARIOS:
-        print(f"  {name} orders/s per round: " + " / ".join(f"{x:.0f}" for x in closed[name]["rps_per_round"]))
+        r = closed[name]
+        print(
+            f"  {name} per round: orders/s "
+            + " / ".join(f"{x:.0f}" for x in r["rps_per_round"])
+            + "; db CPU-ms/order "
+            + " / ".join(fmt_opt(x) for x in r["db_cpu_per_round"])
+            + "; rows scanned/order "
+            + " / ".join(fmt_opt(x, ",.0f") for x in r["rows_scanned_per_round"])
+        )
     print(f"  load average per round: {' | '.join(closed['spread']['loadavg_per_round'])}; now {loadavg()}")
     for name in ORDER_SCENARIOS:
         r = closed[name]

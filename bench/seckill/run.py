@@ -38,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: common a
 from common.base import HOST, ROOT, BenchError, fmt_ms, fmt_opt, git_revision, run_main
 from common.cpu import loadavg, measured
 from common.database import ensure_database, run_fenxiao, setup_django, wait_quiet
+from common.dbstats import describe
 from common.loaders import WRK_INSTALL_HINT, run_wrk
 from common.server import add_server_option, server_errors, start_server, stop_gunicorn, wait_healthy
 from common.server import server_env as common_server_env
@@ -209,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     header = (
         f"{'':<34} {'req/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'app CPU ms/req':>15} {'db CPU ms/req':>14} "
-        f"{'wrk CPU ms/req':>15} {'other CPU':>10}"
+        f"{'wrk CPU ms/req':>15} {'rows scanned/req':>17} {'other CPU':>10}"
     )
     print(header)
     print("-" * len(header))
@@ -217,8 +218,11 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{label:<34} {r['rps']:>9.1f} {fmt_ms(r['p50_us']):>7} {fmt_ms(r['p99_us']):>7} "
             f"{fmt_opt(r['app_cpu_ms_per_req']):>15} {fmt_opt(r['db_cpu_ms_per_req']):>14} "
-            f"{fmt_opt(r['loader_cpu_ms_per_req']):>15} {fmt_opt(r['other_cpu_cores']):>6} cores"
+            f"{fmt_opt(r['loader_cpu_ms_per_req']):>15} {fmt_opt(r.get('rows_scanned_per_req'), ',.1f'):>17} "
+            f"{fmt_opt(r['other_cpu_cores']):>6} cores"
         )
+    for label, r in (("seckill", sale), ("health", health)):
+        print(f"  cost, {label}: db {fmt_opt(r['db_cpu_ms_per_req'])} CPU-ms/req, {describe(r)}")
     if ceiling:
         print(
             f"{'redis-benchmark EVALSHA (take)':<34} {ceiling['rps']:>9.1f} {ceiling['p50_ms']:>7.2f} "

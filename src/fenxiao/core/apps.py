@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class CoreConfig(AppConfig):
@@ -7,7 +8,13 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from fenxiao.core.event_tasks import enqueue_subscribers
-        from fenxiao.core.extensions import event_sender
+        from fenxiao.core.extensions import event_sender, register_sweep
+        from fenxiao.core.planner_statistics import refresh_after_migrate, sweep_planner_statistics
 
         # With a broker, events leave the web process as one task message per subscriber.
         event_sender.register("celery", enqueue_subscribers)
+
+        # The planner's statistics kept current by autovacuum's rule, whether or not it runs
+        # (core/planner_statistics.py): every sweep round, and once after each migrate.
+        register_sweep("core.planner_statistics", sweep_planner_statistics)
+        post_migrate.connect(refresh_after_migrate, sender=self, dispatch_uid="core.planner_statistics")

@@ -176,6 +176,7 @@ def publish_on_commit(event: str, **payload: Any) -> None:
 # commission is booked, scheduled and settled before payouts run; promotions tidy up; the
 # analytics rollups are proven against what all of that left, last.
 SWEEP_ORDER: tuple[str, ...] = (
+    "core.planner_statistics",  # first: the round's own reads plan on current statistics
     "accounts.login_throttles",
     "accounts.refresh_families",
     "payments.expired",
