@@ -246,12 +246,13 @@ def test_kill_nine_in_an_order_burst_loses_and_doubles_nothing(cluster):
         interval=0.5,
     )
     cluster.note("kill", "beat restarted: a sweep round ran on the worker")
-    _assert_commission(list(unpublished))
-    cluster.note(
-        "kill",
-        f"{len(unpublished)} order_paid events died unpublished with node B (paid in its last instant): booked "
-        "exactly once by the distribution.unbooked_orders sweep",
-    )
+    if unpublished:
+        _assert_commission(list(unpublished))
+        cluster.note(
+            "kill",
+            f"{len(unpublished)} order_paid events died unpublished with node B (paid in its last instant): "
+            "booked exactly once by the distribution.unbooked_orders sweep",
+        )
 
     if lost:
         sweep = [sys.executable, "-m", "fenxiao.cli", "sweep", "--as-of", "+6m", "--only", "payments.unconfirmed"]
