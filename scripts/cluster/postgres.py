@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import os
 import pwd
-import shutil
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -145,18 +143,3 @@ def start_replication(base: Path, *, primary_port: int, replica_port: int) -> Re
     replica.start()
     wait_until("the replica streams", lambda: replication.lag()["state"] == "streaming", timeout=60)
     return replication
-
-
-def remove(base: Path) -> None:
-    shutil.rmtree(base / "pg", ignore_errors=True)
-
-
-def wait_ready(instance: Instance, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with instance.connect():
-                return
-        except psycopg.OperationalError:
-            time.sleep(0.2)
-    raise TimeoutError(f"PostgreSQL {instance.name} did not accept connections")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 @dataclass
 class Service:
-    """One process group: start, kill -9 (the whole group), stop (TERM, then KILL), restart."""
+    """One process group: start, kill -9 (the whole group), stop (TERM, then KILL), start again."""
 
     name: str
     argv: list[str]
@@ -66,10 +66,6 @@ class Service:
                 self.proc.wait(timeout=10)
         # A group member that outlived its leader (a worker mid-task) goes too.
         self._signal_group(signal.SIGKILL)
-
-    def restart(self) -> Service:
-        self.stop()
-        return self.start()
 
     def _signal_group(self, sig: int) -> None:
         assert self.proc is not None

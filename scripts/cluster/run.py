@@ -6,9 +6,11 @@ the tail of every log is printed."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
+import socket
 import sys
 import tempfile
 import time
@@ -20,6 +22,7 @@ from scripts.cluster.processes import log_tail, run
 from scripts.cluster.report import ClusterPlugin, print_summary
 from scripts.cluster.topology import (
     NGINX_PORT,
+    NODE_PORTS,
     PRIMARY_PORT,
     REDIS_BROKER_FALLBACK,
     REPLICA_PORT,
@@ -49,13 +52,29 @@ def _in_process_env(cluster: Cluster) -> None:
     )
 
 
-def bring_up(folder: Path) -> Cluster:
+def _ports_free() -> None:
+    """A cluster left over from a run that was killed would answer on our ports: say so, first."""
+    taken = []
+    for port in (PRIMARY_PORT, REPLICA_PORT, *NODE_PORTS, NGINX_PORT):
+        with socket.socket() as s:
+            s.settimeout(0.5)
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                taken.append(port)
+    if taken:
+        raise RuntimeError(f"ports {taken} are in use (a cluster from an earlier run still up?)")
+
+
+def bring_up(folder: Path, up: list[Cluster]) -> Cluster:
+    """Start everything; the cluster goes into ``up`` as soon as it exists, so that a failure
+    half-way still stops what was started."""
     started = time.monotonic()
+    _ports_free()
     broker = prepare_broker(redis_fallback_url=REDIS_BROKER_FALLBACK)
     print(f"  broker: {broker.kind} {broker.url}", flush=True)
     replication = postgres.start_replication(folder, primary_port=PRIMARY_PORT, replica_port=REPLICA_PORT)
     print(f"  PostgreSQL primary :{PRIMARY_PORT}, replica :{REPLICA_PORT} streaming", flush=True)
     cluster = Cluster(folder=folder, replication=replication, broker=broker, env={})
+    up.append(cluster)
     (folder / "logs").mkdir()
     (folder / "var").mkdir()
     cluster.env = base_env(folder, replication, broker)
@@ -65,8 +84,6 @@ def bring_up(folder: Path) -> Cluster:
     run([*cli, "migrate", "--noinput"], env=seed_env, cwd=ROOT, timeout=600)
     facts_file = folder / "facts.json"
     run([sys.executable, "-m", "scripts.cluster.seed", str(facts_file)], env=seed_env, cwd=ROOT, timeout=600)
-    import json
-
     cluster.facts = json.loads(facts_file.read_text())
     print(f"  migrated and seeded in {time.monotonic() - started:.0f}s", flush=True)
     cluster.start_nodes()
@@ -84,13 +101,13 @@ def main() -> int:
     signal.signal(signal.SIGTERM, _interrupted)
     folder = Path(tempfile.mkdtemp(prefix="fenxiao-cluster-"))
     folder.chmod(0o755)  # the postgres user and nginx's workers go through it
-    cluster: Cluster | None = None
+    up: list[Cluster] = []
     started = time.monotonic()
     code = 1
     plugin = ClusterPlugin()
     try:
         print("== cluster: bringing it up", flush=True)
-        cluster = bring_up(folder)
+        cluster = bring_up(folder, up)
         plugin.serve(cluster)
         _in_process_env(cluster)
         print("== cluster: checks (tests/cluster) through nginx", flush=True)
@@ -105,13 +122,13 @@ def main() -> int:
     finally:
         if code != 0:
             _print_logs(folder)
-        if cluster is not None:
+        for cluster in up:
             cluster.stop()
             remove_broker(cluster.broker)
             cluster.replication.stop()
-        else:
+        if not up:
             _stop_leftover_postgres(folder)
-        print_summary(plugin, cluster, elapsed=time.monotonic() - started, code=code)
+        print_summary(plugin, up[0] if up else None, elapsed=time.monotonic() - started, code=code)
         shutil.rmtree(folder, ignore_errors=True)
     return code
 

@@ -4,7 +4,6 @@ restart, take a node out of nginx — and the figures the checks leave for the s
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sys
@@ -214,10 +213,3 @@ class Cluster:
                 service.stop()
             except Exception as exc:  # teardown goes on
                 print(f"  could not stop {service.name}: {exc}")
-
-    def count_in_log(self, service: Service, text: str) -> int:
-        return service.log.read_text(errors="replace").count(text) if service.log.exists() else 0
-
-    def save_facts(self, facts: dict) -> None:
-        self.facts = facts
-        (self.folder / "facts.json").write_text(json.dumps(facts, ensure_ascii=False))
