@@ -16,13 +16,17 @@ is busy only while Django runs, and one request per process is what the connecti
 
 With ``PROMETHEUS_MULTIPROC_DIR`` set, the workers' metrics live in files in that directory:
 ``on_starting`` clears what a previous run left there (each master needs its own directory) and
-``child_exit`` tells prometheus_client that a worker has gone, so its live gauges stop counting."""
+``child_exit`` tells prometheus_client that a worker has gone, so its live gauges stop counting
+(both from ``fenxiao.core.observability.gunicorn_hooks``, which says more)."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+
+from fenxiao.core.observability.gunicorn_hooks import child_exit, on_starting
+
+__all__ = ["child_exit", "on_starting"]  # gunicorn finds its server hooks by name in this module
 
 MAX_DEFAULT_WORKERS = 12
 
@@ -60,27 +64,3 @@ if os.environ.get("GUNICORN_ACCESS_LOG", "").strip().lower() in {"1", "true", "y
     )
 else:
     accesslog = None
-
-
-def on_starting(server: Any) -> None:
-    """A fresh master starts with an empty metrics directory: files of dead processes from an
-    earlier run would otherwise be summed into this one's figures."""
-    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
-    if not directory:
-        return
-    path = Path(directory)
-    path.mkdir(parents=True, exist_ok=True)
-    for stale in path.glob("*.db"):
-        stale.unlink()
-
-
-def child_exit(server: Any, worker: Any) -> None:
-    """A worker has exited (crash, timeout, max_requests, shutdown): prometheus_client drops its
-    live gauges. Without the package installed there is nothing to tell."""
-    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        return
-    try:
-        from prometheus_client import multiprocess
-    except ImportError:
-        return
-    multiprocess.mark_process_dead(worker.pid)

@@ -123,3 +123,15 @@ def _ledger_invariant(request):
     request.getfixturevalue("monkeypatch").undo()
     problems = ledger_check()
     assert problems == [], [p.description for p in problems]
+
+
+@pytest.fixture(autouse=True)
+def _replica_only_where_declared(request, monkeypatch):
+    """With DATABASE_REPLICA_URL set, the ``replica`` alias is a mirror of the test database, and
+    Django's test cases refuse connections to aliases a test did not declare. Lag-tolerant reads
+    stay on ``default`` except in tests that declare the replica (``databases="__all__"`` or a
+    list naming it), such as tests/core/test_replica_router.py."""
+    marker = request.node.get_closest_marker("django_db")
+    databases = marker.kwargs.get("databases") if marker is not None else None
+    if databases != "__all__" and "replica" not in (databases or ()):
+        monkeypatch.setattr("fenxiao.core.replica.replica_configured", lambda: False)

@@ -19,7 +19,7 @@ import os
 from typing import Any
 
 from celery import Celery
-from celery.signals import worker_ready
+from celery.signals import beat_init, worker_init, worker_ready
 from kombu import Queue
 
 from fenxiao.core.extensions import SWEEP_ORDER
@@ -54,6 +54,22 @@ def _schedule_sweeps(sender: Celery, **_: object) -> None:
     from django.conf import settings
 
     sender.conf.beat_schedule = sweep_schedule(float(settings.SWEEP_INTERVAL_SECONDS))
+
+
+@worker_init.connect
+@beat_init.connect
+def _refuse_unsafe_sandbox(**_: object) -> None:
+    """Like ``wsgi.py``: workers and beat run no system checks, and a worker of a shop that forgot
+    ``WECHAT_MODE=live`` would pay commission out through the transfer sandbox. SystemExit, because
+    Celery logs and ignores an ``Exception`` a signal handler raises."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from fenxiao.integrations.wechat.sandbox_guard import refuse_unsafe_sandbox
+
+    try:
+        refuse_unsafe_sandbox()
+    except ImproperlyConfigured as exc:
+        raise SystemExit(str(exc)) from exc
 
 
 @worker_ready.connect

@@ -17,10 +17,12 @@ from fenxiao.core.env import (
     env_int,
     env_list,
     identity_keys,
+    replica_database,
     secret_key,
     transfer_scene_report_infos,
     trusted_proxies,
 )
+from fenxiao.core.observability.sentry import sentry_init
 
 BASE_DIR = Path(os.environ.get("FENXIAO_HOME", Path(__file__).resolve().parents[2]))
 VAR_DIR = Path(os.environ.get("FENXIAO_VAR_DIR", BASE_DIR / "var"))
@@ -64,6 +66,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later middleware's log lines carry the request id (X-Request-ID, echoed).
+    "fenxiao.core.observability.request_id.RequestIdMiddleware",
+    # Route template, status class and duration of every request, for /metrics.
+    "fenxiao.core.observability.request_metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # The device id and client IP of the request, for the risk traces of orders and bindings.
     "fenxiao.core.client_context.ClientContextMiddleware",
@@ -108,6 +114,13 @@ TEMPLATES = [
 # connection pool (DB_POOL_MIN_SIZE, DB_POOL_TIMEOUT s; needs DB_CONN_MAX_AGE=0). See core/env.py.
 DB_POOL_MAX_SIZE = env_int("DB_POOL_MAX_SIZE", 0)
 DATABASES = {"default": database(VAR_DIR / "fenxiao.sqlite3", pool_max_size=DB_POOL_MAX_SIZE)}
+# Read replica (issue 21): with DATABASE_REPLICA_URL, the reads that tolerate lag (analytics,
+# exports, rankings, admin change lists) go to the alias "replica" inside their lag_tolerant_reads()
+# scope; writes and everything else stay on default (core/replica.py).
+_replica = replica_database(pool_max_size=DB_POOL_MAX_SIZE)
+if _replica is not None:
+    DATABASES["replica"] = _replica
+DATABASE_ROUTERS = ["fenxiao.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -168,7 +181,7 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if SECURE else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 SECURE_HSTS_PRELOAD = SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REDIRECT_EXEMPT = [r"^api/v1/health$"]
+SECURE_REDIRECT_EXEMPT = [r"^api/v1/health$", r"^metrics$"]
 X_FRAME_OPTIONS = "DENY"
 
 # Content-Security-Policy (django-csp 4 format). Scripts only from our own static files: no inline
@@ -370,12 +383,27 @@ CATALOG_MAX_PAGE_SIZE = 100
 # Rendered product-list pages are cached this long (0 turns the cache off); see catalog/cache.py.
 CATALOG_LIST_CACHE_SECONDS = env_int("CATALOG_LIST_CACHE_SECONDS", 30)
 
+# Observability (issue 21, core/observability): LOG_FORMAT=json writes one JSON object per line
+# with the request id; /metrics answers a bearer METRICS_TOKEN, or private addresses when it is
+# unset (PROMETHEUS_MULTIPROC_DIR for several processes per node); SENTRY_DSN turns Sentry on.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be 'plain' or 'json'.")
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+SENTRY_ENABLED = sentry_init()
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"drop_conflicts": {"()": "fenxiao.core.log_filters.DropConflictWarnings"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "fenxiao.core.observability.logs.JsonLogFormatter"},
+    },
+    "filters": {
+        "drop_conflicts": {"()": "fenxiao.core.log_filters.DropConflictWarnings"},
+        "request_id": {"()": "fenxiao.core.observability.request_id.RequestIdLogFilter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

@@ -11,16 +11,22 @@ from django.views.generic import RedirectView
 from django.views.static import serve
 
 from fenxiao.api import api
+from fenxiao.core.observability.endpoint import metrics_view
+from fenxiao.core.replica import lag_tolerant_changelists
 from fenxiao.core.unavailable import database_unavailable, unavailable_page
 from fenxiao.core.web_api import error_response, service_unavailable
 
 admin.site.site_header = "分销商城 运营后台"
 admin.site.site_title = "分销商城"
 admin.site.index_title = "运营后台"
+# Change lists that are only looked at read from the replica when there is one (before the URLs are built).
+lag_tolerant_changelists(admin.site)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    # Prometheus scrapes it: bearer METRICS_TOKEN, or private addresses only (core/observability).
+    path("metrics", metrics_view, name="metrics"),
     # Browsers ask for it on every page, the admin's included.
     path("favicon.ico", RedirectView.as_view(url=static("storefront/favicon.png"), permanent=True)),
     # The H5 storefront owns the rest of the site, "/" (home) included.

@@ -29,8 +29,9 @@ def _database_options(**env: str) -> dict:
 
 def test_postgresql_connections_prepare_repeated_statements_unless_turned_off():
     url = "postgres://postgres@127.0.0.1:5432/fenxiao"
-    assert _database_options(DATABASE_URL=url) == {"server_side_binding": True, "prepare_threshold": 5}
-    assert _database_options(DATABASE_URL=url, DB_PREPARED_STATEMENTS="false") == {}
+    named = {"application_name": "fenxiao"}  # pg_stat_activity tells the app's connections apart
+    assert _database_options(DATABASE_URL=url) == {"server_side_binding": True, "prepare_threshold": 5, **named}
+    assert _database_options(DATABASE_URL=url, DB_PREPARED_STATEMENTS="false") == named
 
 
 def test_sqlite_options_are_left_alone():

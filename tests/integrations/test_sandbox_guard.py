@@ -67,3 +67,18 @@ def test_the_h5_login_picker_and_payment_page_show_the_banner(settings):
 
     settings.WECHAT_MODE = "live"
     assert "沙箱模式" not in Client().get("/login/").content.decode()
+
+
+def test_celery_workers_and_beat_refuse_an_unannounced_sandbox_too(settings):
+    """They run no system checks either; a worker would pay commission out through the sandbox."""
+    from celery.signals import beat_init, worker_init
+
+    from fenxiao.celery import _refuse_unsafe_sandbox
+
+    for signal in (worker_init, beat_init):
+        assert any(receiver() is _refuse_unsafe_sandbox for _, receiver in signal.receivers)
+    settings.WECHAT_MODE, settings.DEBUG, settings.WECHAT_SANDBOX_ALLOWED = "sandbox", False, False
+    with pytest.raises(SystemExit, match="WECHAT_SANDBOX_ALLOWED=true"):  # Celery ignores an Exception there
+        _refuse_unsafe_sandbox()
+    settings.WECHAT_SANDBOX_ALLOWED = True
+    _refuse_unsafe_sandbox()

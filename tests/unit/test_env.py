@@ -7,7 +7,16 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from fenxiao.core.env import database, env_bool, env_int, env_list, postgres_pool, secret_key, trusted_proxies
+from fenxiao.core.env import (
+    database,
+    env_bool,
+    env_int,
+    env_list,
+    postgres_pool,
+    replica_database,
+    secret_key,
+    trusted_proxies,
+)
 
 PG_URL = "postgres://postgres@127.0.0.1:5432/fenxiao_env_check"
 
@@ -115,9 +124,9 @@ def test_postgres_prepares_repeated_statements_unless_told_not_to(monkeypatch, t
     db = database(tmp_path / "unused.sqlite3", pool_max_size=0)
     assert db["ENGINE"] == "django.db.backends.postgresql"
     assert db["CONN_MAX_AGE"] == 60
-    assert db["OPTIONS"] == {"server_side_binding": True, "prepare_threshold": 5}
+    assert db["OPTIONS"] == {"server_side_binding": True, "prepare_threshold": 5, "application_name": "fenxiao"}
     monkeypatch.setenv("DB_PREPARED_STATEMENTS", "false")
-    assert database(tmp_path / "unused.sqlite3", pool_max_size=0).get("OPTIONS", {}) == {}
+    assert database(tmp_path / "unused.sqlite3", pool_max_size=0)["OPTIONS"] == {"application_name": "fenxiao"}
 
 
 def test_a_postgres_pool_replaces_persistent_connections(monkeypatch, tmp_path):
@@ -140,3 +149,20 @@ def test_the_pool_minimum_never_exceeds_its_maximum(monkeypatch):
     monkeypatch.setenv("DB_POOL_MIN_SIZE", "10")
     monkeypatch.setenv("DB_POOL_TIMEOUT", "3")
     assert postgres_pool(4) == {"min_size": 4, "max_size": 4, "timeout": 3}
+
+
+def test_the_replica_is_tuned_like_the_primary_and_names_itself(monkeypatch, tmp_path):
+    _clear_database_env(monkeypatch)
+    monkeypatch.delenv("DATABASE_REPLICA_URL", raising=False)
+    assert replica_database(pool_max_size=0) is None
+    monkeypatch.setenv("DATABASE_REPLICA_URL", "postgres://fenxiao@10.0.0.6:5433/fenxiao")
+    db = replica_database(pool_max_size=0)
+    assert (db["HOST"], db["PORT"], db["NAME"], db["CONN_MAX_AGE"]) == ("10.0.0.6", 5433, "fenxiao", 60)
+    assert db["OPTIONS"] == {"server_side_binding": True, "prepare_threshold": 5, "application_name": "fenxiao-replica"}
+    assert db["TEST"] == {"MIRROR": "default"}  # tests read the default test database through it
+
+
+def test_an_application_name_in_the_url_is_kept(monkeypatch, tmp_path):
+    _clear_database_env(monkeypatch)
+    monkeypatch.setenv("DATABASE_URL", PG_URL + "?application_name=mall-web-1")
+    assert database(tmp_path / "unused.sqlite3", pool_max_size=0)["OPTIONS"]["application_name"] == "mall-web-1"

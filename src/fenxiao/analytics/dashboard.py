@@ -17,6 +17,7 @@ from fenxiao.analytics.models import DATACENTRE_PERMISSION
 from fenxiao.analytics.periods import DayRange
 from fenxiao.analytics.selectors import Dashboard, Period, PeriodFigures, dashboard_get
 from fenxiao.core.money import fen_to_yuan
+from fenxiao.core.replica import lag_tolerant_reads
 from fenxiao.distribution.models import ApplicationStatus, WithdrawalStatus
 from fenxiao.orders.models import AfterSaleStatus, OrderStatus
 
@@ -108,7 +109,9 @@ class DashboardView:
     glance: Glance | None = None
 
 
+@lag_tolerant_reads()
 def dashboard_for(user) -> DashboardView:
+    """The admin index's figures and queues: counts a few seconds old are fine (the replica)."""
     d = dashboard_get()
 
     def visible(tiles: list[Tile]) -> list[Tile]:

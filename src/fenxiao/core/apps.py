@@ -18,3 +18,9 @@ class CoreConfig(AppConfig):
         # (core/planner_statistics.py): every sweep round, and once after each migrate.
         register_sweep("core.planner_statistics", sweep_planner_statistics)
         post_migrate.connect(refresh_after_migrate, sender=self, dispatch_uid="core.planner_statistics")
+
+        # The request id travels into Celery tasks; task failures and retries are counted.
+        from fenxiao.core.observability import request_id, task_signals
+
+        request_id.connect()
+        task_signals.connect()

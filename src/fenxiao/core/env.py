@@ -53,10 +53,14 @@ def secret_key(var_dir: Path) -> str:
     return path.read_text().strip()
 
 
-def database(sqlite_path: Path, *, pool_max_size: int) -> dict[str, Any]:
-    """The default database: ``DATABASE_URL``, else the embedded SQLite file, tuned per engine."""
+def database(
+    sqlite_path: Path, *, pool_max_size: int, url: str | None = None, application_name: str = "fenxiao"
+) -> dict[str, Any]:
+    """The default database: ``DATABASE_URL``, else the embedded SQLite file, tuned per engine
+    (``url`` instead for another alias). On PostgreSQL the connections say who they are
+    (``application_name``, unless the URL does), which ``pg_stat_activity`` shows."""
     db = dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{sqlite_path}",
+        url or os.environ.get("DATABASE_URL") or f"sqlite:///{sqlite_path}",
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
@@ -79,9 +83,23 @@ def database(sqlite_path: Path, *, pool_max_size: int) -> dict[str, Any]:
         # order (bench/README.md). Behind PgBouncer in transaction mode older than 1.21, set
         # DB_PREPARED_STATEMENTS=false.
         db.setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
+    if db["ENGINE"] == "django.db.backends.postgresql":
+        db.setdefault("OPTIONS", {}).setdefault("application_name", application_name)
     if pool_max_size > 0 and db["ENGINE"] == "django.db.backends.postgresql":
         db["CONN_MAX_AGE"] = 0
         db.setdefault("OPTIONS", {})["pool"] = postgres_pool(pool_max_size)
+    return db
+
+
+def replica_database(*, pool_max_size: int) -> dict[str, Any] | None:
+    """The streaming replica (``DATABASE_REPLICA_URL``) that lag-tolerant reads may use
+    (``core/replica.py``), tuned like the default; None without it. In tests it is a mirror of the
+    default database (Django creates no second test database; it reads the same one)."""
+    url = os.environ.get("DATABASE_REPLICA_URL", "")
+    if not url:
+        return None
+    db = database(Path("unused"), pool_max_size=pool_max_size, url=url, application_name="fenxiao-replica")
+    db["TEST"] = {"MIRROR": "default"}
     return db
 
 

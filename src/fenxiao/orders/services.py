@@ -25,6 +25,7 @@ from fenxiao.catalog.models import Product
 from fenxiao.core.errors import Conflict, DomainError
 from fenxiao.core.extensions import publish_on_commit
 from fenxiao.core.money import fen_to_yuan
+from fenxiao.core.observability import metrics
 from fenxiao.core.statements import rows_insert
 from fenxiao.inventory.reservations import Hold, stock_consume, stock_release, stock_reserve
 from fenxiao.orders.checkout import LineRequest, checkout_quote
@@ -232,6 +233,7 @@ def _order_place(
 
         cart_remove_skus(user_id=user.id, sku_ids=[q.sku_id for q in quote.lines])
     publish_on_commit("order_created", order_id=order.id)
+    metrics.order_placed()
     # What was just written is what the shopper is shown: no need to read it back.
     order.placed = PlacedOrder(lines=list(order_lines), events=[created])
     return order

@@ -26,6 +26,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from fenxiao.core.errors import DomainError
+from fenxiao.core.observability import metrics
 from fenxiao.integrations.wechat.pay.types import RefundState
 from fenxiao.payments.hooks import PaymentRefusal, order_port
 from fenxiao.payments.locks import lock_order_row
@@ -84,6 +85,7 @@ def payment_claim_success(*, payment_id: int, transaction_id: str, paid_at: date
         payment = Payment.objects.get(pk=payment_id)
         refusal = _offer(payment)
         if refusal is None:
+            metrics.payment_succeeded()
             return PaymentOutcome.PAID
         logger.warning(
             "wechatpay: order %s refused payment %s (%s): refunding in full",
@@ -125,6 +127,8 @@ def refund_claim_final(*, refund_id: int, state: RefundState) -> bool:
         if not claimed:
             return False
         refund = Refund.objects.get(pk=refund_id)
+        if status == RefundStatus.SUCCEEDED:
+            metrics.refund_succeeded(amount_fen=refund.amount_fen)
         try:
             with transaction.atomic():
                 order_port.one().refund_finished(refund)

@@ -111,6 +111,30 @@ def test_a_colleague_with_the_permission_may_download_others_may_not_see_the_job
     assert_error(outsider.get(f"/api/v1/admin/exports/jobs/{job_id}/download"), 404, "EXPORT_JOB_NOT_FOUND")
 
 
+def test_a_redelivered_message_takes_over_the_job_its_dead_worker_left_running(shop, operator_api, settings):
+    from fenxiao.analytics.exports.tasks import export_job_run_task
+
+    settings.EXPORT_SYNC_MAX_ROWS = 0
+    job_id = operator_api.get(URL.format("orders")).json()["id"]  # no commit: still queued
+    ExportJob.objects.filter(pk=job_id).update(status=ExportStatus.RUNNING, rows_done=1)  # its worker was killed
+
+    def deliver(**delivery_info) -> None:
+        export_job_run_task.push_request(delivery_info=delivery_info)
+        try:
+            export_job_run_task.run(job_id)
+        finally:
+            export_job_run_task.pop_request()
+
+    deliver(redelivered=False)  # a second copy of a message whose job runs elsewhere: left alone
+    assert ExportJob.objects.get(pk=job_id).status == ExportStatus.RUNNING
+    deliver(redelivered=True)
+    job = ExportJob.objects.get(pk=job_id)
+    assert (job.status, job.rows_done) == (ExportStatus.DONE, 2)
+    assert (settings.EXPORT_DIR / job.file_name).is_file()
+    deliver(redelivered=True)  # once done, a further copy writes nothing
+    assert ExportJob.objects.get(pk=job_id).file_name == job.file_name
+
+
 def test_a_queued_job_cannot_be_downloaded_yet(shop, operator_api, settings):
     settings.EXPORT_SYNC_MAX_ROWS = 0
     job_id = operator_api.get(URL.format("orders")).json()["id"]  # no commit: still queued

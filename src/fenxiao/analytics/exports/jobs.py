@@ -16,6 +16,7 @@ from fenxiao.analytics.exports import errors
 from fenxiao.analytics.exports.models import ExportJob, ExportStatus
 from fenxiao.analytics.exports.request import ExportRequest, export_kind_get
 from fenxiao.analytics.exports.writers import write_csv, write_xlsx
+from fenxiao.core.replica import lag_tolerant_iter
 from fenxiao.risk.audit import audit_record
 
 logger = logging.getLogger(__name__)
@@ -29,16 +30,22 @@ def export_dir() -> Path:
     return folder
 
 
-def _claim(job_id: int) -> ExportJob | None:
-    """Queued → running, once: a task delivered twice runs the job once."""
-    claimed = ExportJob.objects.filter(pk=job_id, status=ExportStatus.QUEUED).update(status=ExportStatus.RUNNING)
+def _claim(job_id: int, *, take_over: bool) -> ExportJob | None:
+    """Queued → running, once: a task delivered twice runs the job once. ``take_over`` also
+    claims a job left running: its message came back because the worker running it died."""
+    claimable = [ExportStatus.QUEUED, ExportStatus.RUNNING] if take_over else [ExportStatus.QUEUED]
+    claimed = ExportJob.objects.filter(pk=job_id, status__in=claimable).update(status=ExportStatus.RUNNING, rows_done=0)
     return ExportJob.objects.get(pk=job_id) if claimed else None
 
 
-def export_job_run(*, job_id: int) -> ExportJob | None:
+def export_job_run(*, job_id: int, redelivered: bool = False) -> ExportJob | None:
     """Write the job's file under ``EXPORT_DIR``, moving ``rows_done`` as it goes. Not one
-    transaction: progress must be visible while it runs, and a failure is recorded on the job."""
-    job = _claim(job_id)
+    transaction: progress must be visible while it runs, and a failure is recorded on the job.
+
+    ``redelivered``: the broker gave the message back because the worker holding it died (acks
+    late); that worker's run is over, so the job starts again from the first row instead of
+    staying "running" for ever. Its half-written file had a name of its own and is never served."""
+    job = _claim(job_id, take_over=redelivered)
     if job is None:
         return None
     kind = export_kind_get(job.kind)
@@ -52,7 +59,8 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
         request = ExportRequest(kind=kind, format=job.format, filters=job.filters)
         if job.requested_by is None:
             raise errors.not_allowed()
-        rows = kind.rows(request.queryset(job.requested_by))
+        # The rows may be seconds old (the replica); the job's own row is read and written on the primary.
+        rows = lag_tolerant_iter(kind.rows(request.queryset(job.requested_by)))
         if job.format == "csv":
             written = write_csv(kind, rows, path, progress=progress)
         else:

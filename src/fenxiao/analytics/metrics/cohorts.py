@@ -14,6 +14,7 @@ from fenxiao.analytics.models import BuyerReturnMonth
 from fenxiao.analytics.periods import DayRange, month_end, next_month, today
 from fenxiao.core.plans import custom_plans
 from fenxiao.core.ratios import bps
+from fenxiao.core.replica import lag_tolerant_reads
 
 MAX_MONTHS = 36
 
@@ -41,6 +42,7 @@ def month_count(from_month: date, to_month: date) -> int:
     return (to_month.year - from_month.year) * 12 + to_month.month - from_month.month + 1
 
 
+@lag_tolerant_reads()
 @custom_plans()
 def cohorts_get(*, from_month: date, to_month: date) -> list[CohortRow]:
     rows = []

@@ -10,6 +10,7 @@ from fenxiao.analytics.metrics.definitions import METRICS, Health
 from fenxiao.analytics.metrics.figures import Figures, distinct_buyers, figures_get
 from fenxiao.analytics.periods import DayRange
 from fenxiao.core.plans import custom_plans
+from fenxiao.core.replica import lag_tolerant_reads
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class Overview:
     health: dict[str, Health]
 
 
+@lag_tolerant_reads()
 @custom_plans()
 def overview_get(*, span: DayRange) -> Overview:
     previous_span = span.previous()

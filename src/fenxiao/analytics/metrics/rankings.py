@@ -13,6 +13,7 @@ from fenxiao.analytics.models import DistributorDay, ProductDay
 from fenxiao.analytics.periods import DayRange
 from fenxiao.catalog.models import Category, Product
 from fenxiao.core.plans import custom_plans
+from fenxiao.core.replica import lag_tolerant_reads
 from fenxiao.distribution.models import Distributor
 
 Kind = Literal["products", "distributors", "categories"]
@@ -74,6 +75,7 @@ def _names(kind: Kind, ids: list[int]) -> dict[int, str]:
     return names
 
 
+@lag_tolerant_reads()
 @custom_plans()
 def rankings_get(*, kind: Kind, span: DayRange, limit: int = 10) -> Rankings:
     if kind == "categories":

@@ -11,6 +11,7 @@ from typing import Literal
 from fenxiao.analytics.metrics.figures import distinct_buyers, figure_values
 from fenxiao.analytics.periods import DayRange, month_end
 from fenxiao.core.plans import custom_plans
+from fenxiao.core.replica import lag_tolerant_reads
 
 Granularity = Literal["day", "week", "month"]
 MAX_POINTS = 400
@@ -64,6 +65,7 @@ def trend_get(*, metric: str, span: DayRange, granularity: Granularity) -> Trend
     return trends_get(metrics=[metric], span=span, granularity=granularity)[0]
 
 
+@lag_tolerant_reads()
 @custom_plans()
 def trends_get(*, metrics: list[str], span: DayRange, granularity: Granularity) -> list[Trend]:
     """Several metrics over the same buckets, each bucket's figures computed once: the data

@@ -11,6 +11,7 @@ from typing import Literal
 from django.db.models import Sum
 from django.utils import timezone
 
+from fenxiao.core.replica import lag_tolerant_reads
 from fenxiao.distribution.centre.selectors import NET_FEN, SALES_FEN, person_name
 from fenxiao.distribution.commission.settlement import TierProgress, tier_progress
 from fenxiao.distribution.config.settings import enabled_levels
@@ -57,12 +58,14 @@ def period_bounds(period: RankingPeriod, now: datetime) -> tuple[datetime, datet
     return start, end
 
 
+@lag_tolerant_reads()
 def ranking_list(
     *, distributor: Distributor, period: RankingPeriod, by: RankingBy, now: datetime | None = None
 ) -> Ranking:
     """Top distributors of the period by commission earned (net of what refunds took back) or by
     level-1 sales (net of refunds), counting records booked in the period. Ties share a rank.
-    Only active distributors are ranked; no code or real name is shown."""
+    Only active distributors are ranked; no code or real name is shown. A board a few seconds
+    old is fine: read from the replica when there is one."""
     start, end = period_bounds(period, now or timezone.now())
     records = CommissionRecord.objects.filter(created_at__gte=start, created_at__lt=end).exclude(
         status=CommissionStatus.CANCELLED

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from fenxiao.accounts.models import User
 from fenxiao.core.extensions import publish_on_commit
+from fenxiao.core.observability import metrics
 from fenxiao.core.statements import rows_insert, values_first
 from fenxiao.distribution import ledger_accounts
 from fenxiao.distribution.commission.overrides import product_overrides
@@ -176,6 +177,7 @@ def commission_book(*, order_id: int, row: DistributionSettings | None = None) -
         _post_accrual(order_id, records)
         if records:
             publish_on_commit("commission_changed", order_id=order_id)
+            metrics.commission_booked(records=len(records), amount_fen=sum(r.amount_fen for r in records))
     snapshot.booked_at = now
     snapshot.save(update_fields=["booked_at"])
     return records

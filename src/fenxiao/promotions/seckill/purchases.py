@@ -36,6 +36,8 @@ from django.utils import timezone
 from fenxiao.accounts.models import User
 from fenxiao.accounts.selectors import token_user_check
 from fenxiao.accounts.tokens import TokenClaims
+from fenxiao.core.errors import DomainError
+from fenxiao.core.observability import metrics
 from fenxiao.core.redis import log_without_redis
 from fenxiao.orders.checkout import LineRequest
 from fenxiao.orders.models import Order
@@ -135,7 +137,20 @@ def seckill_buy(
     now: datetime | None = None,
 ) -> Order:
     """One unit of the activity's SKU at the seckill price, as an unpaid order whose payment
-    window is the activity's (if shorter than the shop's)."""
+    window is the activity's (if shorter than the shop's). Counted for /metrics: accepted once
+    the order commits, refused by its error code (sold out, limit reached, ...)."""
+    try:
+        order = _seckill_buy(user=user, activity_id=activity_id, address_id=address_id, remark=remark, now=now)
+    except DomainError as exc:
+        metrics.seckill_refused(reason=exc.code)
+        raise
+    metrics.seckill_accepted()
+    return order
+
+
+def _seckill_buy(
+    *, user: User | TokenBuyer, activity_id: int, address_id: int | None, remark: str, now: datetime | None
+) -> Order:
     now = now or timezone.now()
     if not gate.enabled():
         return _buy_in_db(buyer=user, activity_id=activity_id, address_id=address_id, remark=remark, now=now)
