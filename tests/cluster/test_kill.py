@@ -19,6 +19,7 @@ time, so no repair sweep can mask a lost task. Afterwards, with the queues drain
 from __future__ import annotations
 
 import contextlib
+import re
 import subprocess
 import sys
 import threading
@@ -36,6 +37,8 @@ from scripts.cluster.topology import GUNICORN_WORKERS, ROOT, SWEEP_INTERVAL_SECO
 
 from tests.cluster.shop import Shopper
 
+# Celery's worker logs each task it receives and finishes ("Task name[id] received/succeeded").
+TASK_LINE = re.compile(r"Task fenxiao\.[\w.]+\[([0-9a-f-]{36})\] (received|succeeded)")
 # How long before the kill an order may have been paid by a request node B was still serving.
 IN_FLIGHT = timedelta(seconds=5)
 LIVE = ("pending_payment", "paid", "shipped", "received", "completed")
@@ -96,6 +99,19 @@ def _buyer(burst: Burst, shopper: Shopper, sku_id: int, address_id: int) -> None
         if paid is not None and paid.status_code == 200:
             with burst.lock:
                 burst.pay_asked.add(order["id"])
+
+
+def _tasks(text: str, state: str) -> set[str]:
+    return {m.group(1) for m in TASK_LINE.finditer(text) if m.group(2) == state}
+
+
+def _held_by_killed_worker(worker_log: Path, start: int) -> tuple[set[str], set[str]]:
+    """The tasks the worker of start number ``start`` received and never finished (it died holding
+    them), and the tasks finished by the workers started after it."""
+    text = worker_log.read_text(errors="replace")
+    killed = text.split(f"==== worker start #{start} ", 1)[1]
+    killed, _, later = killed.partition(f"==== worker start #{start + 1} ")
+    return _tasks(killed, "received") - _tasks(killed, "succeeded"), _tasks(later, "succeeded")
 
 
 def _sweep_rounds(worker_log: Path) -> int:
@@ -180,6 +196,7 @@ def test_kill_nine_in_an_order_burst_loses_and_doubles_nothing(cluster):
         killed_at = timezone.now()
         node_b.kill9()
         cluster.worker.kill9()
+        killed_worker = cluster.worker.starts
         cluster.note(
             "kill", f"kill -9 node B (gunicorn master + workers) and the Celery worker after {burst.count()} orders"
         )
@@ -223,6 +240,8 @@ def test_kill_nine_in_an_order_burst_loses_and_doubles_nothing(cluster):
     assert len(unpublished) <= GUNICORN_WORKERS and in_flight == set(unpublished), (
         f"paid orders without commission that were not in flight on the killed node: {unpublished}, paid at {paid_at}"
     )
+    held, finished_later = _held_by_killed_worker(cluster.worker.log, killed_worker)
+    assert held <= finished_later, f"tasks the killed worker held were never done again: {held - finished_later}"
     problems = _stock_problems(sku_id, cluster.facts["burst"]["stock"])
     assert not problems, problems
     _assert_ledger_check(cluster)
@@ -233,8 +252,9 @@ def test_kill_nine_in_an_order_burst_loses_and_doubles_nothing(cluster):
     )
     cluster.note(
         "kill",
-        f"{len(paid_ids) - len(unpublished)} paid orders booked by the workers exactly once per level (acks_late); "
-        "stock = orders = reservations; ledger-check passed",
+        f"{len(paid_ids) - len(unpublished)} paid orders booked by the workers exactly once per level; the killed "
+        f"worker held {len(held)} tasks, all redelivered and done (acks_late); stock = orders = reservations; "
+        "ledger-check passed",
     )
 
     sweeps_before = _sweep_rounds(cluster.worker.log)
