@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install run test lint format ledger-check clean worker beat
+.PHONY: install run test lint format ledger-check clean worker beat cluster-test
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -87,6 +87,13 @@ format: install
 
 ledger-check: install
 	$(BIN)/fenxiao ledger-check
+
+# The production topology on this machine (PostgreSQL primary + streaming replica on 55432/55433,
+# two gunicorn nodes on 18001/18002 behind nginx on 18080, a Celery worker and beat on RabbitMQ,
+# Redis db 8) and the checks of tests/cluster against it; see scripts/cluster/. Needs root or the
+# postgres user, and Debian's nginx and wrk.
+cluster-test: install
+	PYTHONPATH=src $(BIN)/python -m scripts.cluster
 
 clean:
 	rm -rf $(VENV) var

@@ -306,6 +306,9 @@ WECHATPAY_NOTIFY_URL = os.environ.get("WECHATPAY_NOTIFY_URL", "")
 # Sandbox only: where the throwaway merchant/platform keys and APIv3 key are kept (default var/).
 WECHATPAY_SANDBOX_DIR = os.environ.get("WECHATPAY_SANDBOX_DIR", "")
 WECHATPAY_REFUND_NOTIFY_URL = os.environ.get("WECHATPAY_REFUND_NOTIFY_URL", "")
+# Sandbox only: where the sandbox's "WeChat" POSTs payment notifications, as WeChat posts to the
+# public notify URL (nginx, in front of every app node); empty hands them to the handler in-process.
+WECHATPAY_SANDBOX_NOTIFY_URL = os.environ.get("WECHATPAY_SANDBOX_NOTIFY_URL", "")
 if WECHAT_MODE == "live" and not (
     WECHATPAY_MCHID
     and WECHATPAY_SERIAL_NO

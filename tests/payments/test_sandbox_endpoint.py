@@ -87,3 +87,39 @@ def test_in_live_mode_the_endpoint_does_not_exist(live_pay, order, buyer_api, st
     assert _succeed(buyer_api, order).status_code == 404
     assert _succeed(staff_api, order).status_code == 404
     assert Order.objects.get(pk=order.pk).status == "pending_payment"
+
+
+def test_with_a_sandbox_notify_url_the_notification_is_posted_there_as_wechat_posts_it(
+    gateway, order, buyer_api, settings, monkeypatch
+):
+    """A cluster's sandbox: the notification goes over HTTP to the public notify URL (nginx), so
+    another app node may be the one that pays the order; the buyer's page polls meanwhile."""
+    import respx
+
+    from fenxiao.integrations.wechat.pay import sandbox as pay_sandbox
+
+    settings.WECHATPAY_SANDBOX_NOTIFY_URL = "http://mall.test/api/v1/payments/wechat/notify"
+    threads = []
+    post = pay_sandbox.post_notification
+    monkeypatch.setattr(pay_sandbox, "post_notification", lambda url, m: threads.append(post(url, m)) or threads[-1])
+    with respx.mock(assert_all_called=True) as wechat:
+        route = wechat.post(settings.WECHATPAY_SANDBOX_NOTIFY_URL)
+        route.side_effect = [respx.MockResponse(503), respx.MockResponse(200, json={"code": "SUCCESS"})]
+        monkeypatch.setattr(pay_sandbox, "POST_RETRY_DELAYS", (0.0,))
+        response = _succeed(buyer_api, order)
+        threads[0].join(timeout=10)
+
+    assert response.status_code == 200 and response.json()["outcome"] == "notified"
+    assert response.json()["order_status"] == "pending_payment"  # not paid by this request
+    assert route.call_count == 2  # a refused delivery is retried
+    sent = route.calls.last.request
+    delivered = Api().client.post(
+        "/api/v1/payments/wechat/notify",
+        data=sent.content,
+        content_type="application/json",
+        headers={k: v for k, v in sent.headers.items() if k.lower().startswith("wechatpay-")},
+    )
+    assert delivered.status_code == 200, delivered.content
+    order.refresh_from_db()
+    assert order.status == "paid"
+    assert Notification.objects.get().outcome == "paid"

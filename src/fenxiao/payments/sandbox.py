@@ -8,6 +8,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from django.conf import settings
+
 from fenxiao.integrations.wechat.pay import sandbox as pay_sandbox
 from fenxiao.integrations.wechat.pay.factory import pay_gateway
 from fenxiao.integrations.wechat.pay.types import SignedMessage
@@ -28,8 +30,10 @@ class SandboxPayment:
 
 
 def sandbox_payment_succeed(*, order_id: int) -> SandboxPayment:
-    """Pay the order in the sandbox as its buyer would, through the live notification path.
-    Paying a paid order again changes nothing. Raises ORDER_NOT_FOUND outside sandbox mode."""
+    """Pay the order in the sandbox as its buyer would, through the live notification path: handed
+    to the handler here, or POSTed over HTTP when ``WECHATPAY_SANDBOX_NOTIFY_URL`` is set (outcome
+    ``notified``: the order is paid when that request has been served). Paying a paid order again
+    changes nothing. Raises ORDER_NOT_FOUND outside sandbox mode."""
     gateway = pay_gateway()
     if not isinstance(gateway, pay_sandbox.SandboxWechatPay):
         raise order_not_found()
@@ -46,6 +50,11 @@ def sandbox_payment_succeed(*, order_id: int) -> SandboxPayment:
             order_id=order.order_id, payer_openid=openid, description=payment_description(order.order_no)
         ).payment
     message = gateway.complete_payment(payment.out_trade_no)
+    if settings.WECHATPAY_SANDBOX_NOTIFY_URL:
+        # As WeChat does: the notification is POSTed to the public notify URL a moment later and
+        # the buyer's page polls the order; whichever app node gets it pays the order.
+        pay_sandbox.post_notification(settings.WECHATPAY_SANDBOX_NOTIFY_URL, message)
+        return SandboxPayment(payment=payment, outcome="notified")
     result = notification_handle(headers=message.headers, body=message.body)
     payment.refresh_from_db()
     return SandboxPayment(payment=payment, outcome=result.outcome)

@@ -14,6 +14,8 @@ registers, after the caller's transaction commits, as WeChat would deliver it a 
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -121,3 +123,38 @@ def _deliver(message: SignedMessage) -> None:
         _sink(message)
     except Exception:  # WeChat would retry; the refund sweep's query catches up instead
         logger.exception("wechatpay sandbox: notification delivery failed")
+
+
+# WeChat retries a notification its notify URL did not acknowledge; the sandbox tries a few times
+# within half a minute (the payment-query sweep catches up after that, as in production).
+POST_RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
+
+
+def post_notification(url: str, message: SignedMessage) -> threading.Thread:
+    """Deliver ``message`` the way WeChat does: an HTTP POST to the merchant's public notify URL,
+    from outside the request that made it (so it reaches whichever app node the load balancer
+    picks), retried until a 2xx. Returns at once; the thread is returned for callers that wait."""
+
+    def deliver() -> None:
+        for attempt, delay in enumerate((0.0, *POST_RETRY_DELAYS)):
+            time.sleep(delay)
+            try:
+                answer = httpx.post(
+                    url,
+                    content=message.body,
+                    headers={**message.headers, "Content-Type": "application/json"},
+                    timeout=10.0,
+                )
+            except httpx.HTTPError as exc:
+                logger.warning("wechatpay sandbox: notify POST %s failed (attempt %d): %s", url, attempt + 1, exc)
+                continue
+            if answer.is_success:
+                return
+            logger.warning(
+                "wechatpay sandbox: notify POST %s answered %d (attempt %d)", url, answer.status_code, attempt + 1
+            )
+        logger.error("wechatpay sandbox: notify POST %s gave up; the payment-query sweep will catch up", url)
+
+    thread = threading.Thread(target=deliver, name="wechatpay-sandbox-notify", daemon=True)
+    thread.start()
+    return thread
