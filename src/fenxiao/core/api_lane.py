@@ -45,9 +45,7 @@ class _LaneHandler(BaseHandler):
 
 
 def takes_the_lane(request: HttpRequest) -> bool:
-    return request.path_info.startswith(API_PREFIX) and request.META.get("HTTP_AUTHORIZATION", "").startswith(
-        BEARER
-    )
+    return request.path_info.startswith(API_PREFIX) and request.META.get("HTTP_AUTHORIZATION", "").startswith(BEARER)
 
 
 class ApiLaneMiddleware:
