@@ -5,8 +5,8 @@ workers:
 
 - ``payments``: money. Subscribers of the apps that move it (payments, orders, distribution:
   commission booked, reduced, settled, held by a risk case; payouts) and the sweeps that relay
-  the events a dead web process left unsent (``core.event_outbox``), record payments, submit and follow refunds, cancel unpaid orders, confirm receipt and settle and pay
-  commission.
+  the events a dead web process left unsent (``core.event_outbox``), record payments, submit and
+  follow refunds, cancel unpaid orders, confirm receipt and settle and pay commission.
 - ``notifications``: the outbox's sends and the notification subscribers that word the messages.
 - ``reports``: analytics rollup subscribers, the rollup reconciliation and the exports.
 - ``default``: everything else (coupons given back, seckill units, group-buy seats, invites,
