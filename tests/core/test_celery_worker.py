@@ -16,6 +16,7 @@ from kombu import pools as kombu_pools
 from fenxiao.celery import app
 from fenxiao.core import event_tasks
 from fenxiao.core.extensions import publish_on_commit, subscribe, unsubscribe
+from fenxiao.core.models import EventOutbox
 from fenxiao.core.task_routing import QUEUES
 from fenxiao.distribution.models import CommissionRecord
 from fenxiao.distribution.network.binding import referral_bind
@@ -96,6 +97,7 @@ def test_an_order_paid_on_the_web_side_books_its_commission_on_the_worker(worker
     found = {(r.level, r.distributor_id): r.amount_fen for r in CommissionRecord.objects.filter(order=order)}
     assert found == {(1, mid.id): 1000, (2, top.id): 500}
     assert balances(mid).pending == 1000 and balances(top).pending == 500
+    assert not EventOutbox.objects.exists()  # each event's outbox row went once it was sent
 
 
 calls: list[str] = []

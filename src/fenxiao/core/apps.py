@@ -7,12 +7,14 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self) -> None:
-        from fenxiao.core.event_tasks import enqueue_subscribers
+        from fenxiao.core.event_outbox import outbox_publish, sweep_event_outbox
         from fenxiao.core.extensions import event_sender, register_sweep
         from fenxiao.core.planner_statistics import refresh_after_migrate, sweep_planner_statistics
 
-        # With a broker, events leave the web process as one task message per subscriber.
-        event_sender.register("celery", enqueue_subscribers)
+        # With a broker, events leave the web process as one task message per subscriber, through
+        # the transactional outbox; its sweep relays what a process died before sending.
+        event_sender.register("celery", outbox_publish)
+        register_sweep("core.event_outbox", sweep_event_outbox)
 
         # The planner's statistics kept current by autovacuum's rule, whether or not it runs
         # (core/planner_statistics.py): every sweep round, and once after each migrate.

@@ -42,13 +42,26 @@ def deliver_subscriber_task(event: str, subscriber: str, payload: dict[str, Any]
         raise
 
 
+def _send(event: str, name: str, payload: dict[str, Any]) -> None:
+    deliver_subscriber_task.apply_async(args=(event, name, payload), queue=queue_for_subscriber(name))
+
+
 def enqueue_subscribers(event: str, payload: dict[str, Any]) -> None:
     """One message per subscriber, to its queue. A message that cannot be sent (the broker is
     down) is not lost: that subscriber runs here and now, as it would without a broker."""
     for handler in subscribers(event):
         name = subscriber_name(handler)
         try:
-            deliver_subscriber_task.apply_async(args=(event, name, payload), queue=queue_for_subscriber(name))
+            _send(event, name, payload)
         except Exception:
             logger.exception("event %s: could not queue %s; running it in this process", event, name)
             deliver_one(event, handler, payload)
+
+
+def send_subscribers(event: str, payload: dict[str, Any]) -> None:
+    """One message per subscriber, to its queue, or the broker's error raised: for the outbox's
+    relay (``core.event_outbox``), which keeps the event for its next round rather than running
+    subscribers inside its own sweep. Subscribers already sent get the event again then, which
+    they ignore (idempotent)."""
+    for handler in subscribers(event):
+        _send(event, subscriber_name(handler), payload)

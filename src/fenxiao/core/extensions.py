@@ -19,8 +19,11 @@ or rolls back with the caller's work, so they must be small writes and never cal
 **Events** run *after commit*, each subscriber on its own: a failing one is logged and neither
 undoes the commit nor stops the others, so subscribers are idempotent services (their unique keys
 make a replay add nothing). With a broker each subscriber runs as its own task on a worker, retried
-alone (``core.event_tasks``); payloads are therefore JSON: ints, strings, lists. Names and
-payloads are a published contract:
+alone (``core.event_tasks``); payloads are therefore JSON: ints, strings, lists. With a broker an
+event published inside a transaction is also written to the outbox table in that transaction
+(``core.event_outbox``), so a web process killed between COMMIT and publish loses nothing: the
+``core.event_outbox`` sweep sends what it left. Outside a transaction the data is already
+committed and the event is sent at once. Names and payloads are a published contract:
 
 - ``order_created(order_id)``
 - ``order_paid(order_id)``
@@ -125,8 +128,9 @@ def subscribers(event: str) -> list[Handler]:
     return list(_subscribers.get(event, []))
 
 
-# With a broker: what turns an event into task messages (``core.event_tasks``, registered by
-# ``core.apps``; a hook so that this module stays free of Celery).
+# With a broker: what turns an event into task messages, called when the event is published, in
+# the caller's transaction; it decides when to send (``core.event_outbox``: a row now, the messages
+# after commit), registered by ``core.apps``; a hook so that this module stays free of Celery.
 EventSender = Callable[[str, dict[str, Any]], None]
 event_sender: HookPoint[EventSender] = HookPoint("core.event_sender", single=True)
 
@@ -161,10 +165,9 @@ def publish_on_commit(event: str, **payload: Any) -> None:
     """Deliver ``event`` once the current transaction commits (at once outside a transaction); if
     it rolls back, nothing runs. Without a broker the subscribers run in this process after the
     commit; with one (``CELERY_BROKER_URL``), each becomes its own task on a worker
-    (``core.event_tasks``)."""
+    (``core.event_tasks``), through the transactional outbox (``core.event_outbox``)."""
     if settings.CELERY_BROKER_URL:
-        send = event_sender.one()
-        transaction.on_commit(lambda: send(event, payload))
+        event_sender.one()(event, payload)
     else:
         transaction.on_commit(lambda: deliver(event, **payload))
 
@@ -177,6 +180,7 @@ def publish_on_commit(event: str, **payload: Any) -> None:
 # analytics rollups are proven against what all of that left, last.
 SWEEP_ORDER: tuple[str, ...] = (
     "core.planner_statistics",  # first: the round's own reads plan on current statistics
+    "core.event_outbox",  # early: events a dead web process left committed and unsent go out
     "accounts.login_throttles",
     "accounts.refresh_families",
     "payments.expired",

@@ -4,9 +4,9 @@ Four queues, so that a burst of one kind of work never delays another and each c
 workers:
 
 - ``payments``: money. Subscribers of the apps that move it (payments, orders, distribution:
-  commission booked, reduced, settled, held by a risk case; payouts) and the sweeps that record
-  payments, submit and follow refunds, cancel unpaid orders, confirm receipt and settle and pay
-  commission.
+  commission booked, reduced, settled, held by a risk case; payouts) and the sweeps that relay
+  the events a dead web process left unsent (``core.event_outbox``), record payments, submit and
+  follow refunds, cancel unpaid orders, confirm receipt and settle and pay commission.
 - ``notifications``: the outbox's sends and the notification subscribers that word the messages.
 - ``reports``: analytics rollup subscribers, the rollup reconciliation and the exports.
 - ``default``: everything else (coupons given back, seckill units, group-buy seats, invites,
@@ -39,6 +39,9 @@ SUBSCRIBER_RULES: Mapping[str, str] = {
 
 # Sweeps, by their ``SWEEP_ORDER`` name (``app.rule``); an app prefix covers all its sweeps.
 SWEEP_RULES: Mapping[str, str] = {
+    # The outbox's relay sends events a dead web process left unsent, mostly money's (order_paid):
+    # in the payments round, ahead of the commission repair sweep that would otherwise book them.
+    "core.event_outbox": PAYMENTS,
     "payments": PAYMENTS,
     # The order sweeps run with the payment sweeps, after them, as SWEEP_ORDER says they must: an
     # unpaid order is cancelled only once the payment sweeps recorded what WeChat took.
