@@ -318,6 +318,8 @@ def main(argv: list[str] | None = None) -> int:
         f"\n{verdict}: product list at {ratio:.0%} of health throughput (target >= {TARGET_RATIO:.0%})"
         + (f"; {failures:.0f} failed/non-2xx responses" if failures else "")
     )
+    if floors:
+        print(floors.noop_target_line())
     cost_ratio = cpu_cost_ratio(results)
     if cost_ratio is not None:
         # The verdict is the measured throughput; this is its contention-resistant cross-check.

@@ -150,10 +150,14 @@ class Floors:
                     f"{key} " + " / ".join(f"{x:.0f}" for x in self.results[key]["rps_per_round"]) for key in CASES
                 )
             )
+        print(self.noop_target_line())
+
+    def noop_target_line(self) -> str:
+        """PASS/FAIL of "no-op with bearer >= 60% of bare", with the pages' stack beside it."""
         bearer, pages = self.noop(bearer=True), self.noop(bearer=False)
         by_cost = cpu_cost(self.bare) / cpu_cost(bearer) if cpu_cost(bearer) else None
         met, ratio = self.noop_target()
-        print(
+        return (
             f"{'PASS' if met else 'FAIL'}: no-op with bearer at {ratio:.0%} of bare (target >= "
             f"{TARGET_NOOP_OF_BARE:.0%}; by CPU cost {fmt_opt(by_cost, '.0%')}); the pages' stack at "
             f"{self.pct_bare(pages['rps']):.0%} of bare; the lane serves "
