@@ -185,10 +185,11 @@ def cpu_cost(r: dict) -> float:
 def median_result(results: list[dict]) -> dict:
     """The median of every figure over the rounds; counts summed, the rates per round kept."""
     merged: dict = {}
-    for key, value in results[0].items():
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            values = [r[key] for r in results if r.get(key) is not None]
-            merged[key] = statistics.median(values) if values else None
+    for key in results[0]:
+        values = [r.get(key) for r in results]
+        if all(v is None or (isinstance(v, int | float) and not isinstance(v, bool)) for v in values):
+            figures = [v for v in values if v is not None]
+            merged[key] = statistics.median(figures) if figures else None
     for key in ("requests", "non_2xx_3xx", "socket_errors"):
         merged[key] = sum(r[key] for r in results)
     merged["rps_per_round"] = [r["rps"] for r in results]
@@ -270,7 +271,10 @@ def measure_floors(
                     load(server.port, path, headers, warmup)()
             for _ in range(rounds):
                 for case, headers in cases.items():
-                    per_round[case].append(measured(server, dbname, load(server.port, path, headers, duration)))
+                    r = measured(server, dbname, load(server.port, path, headers, duration))
+                    if loader != "wrk":
+                        r["loader_cpu_ms_per_req"] = None  # the Python loader's threads run in this process
+                    per_round[case].append(r)
             if server.proc.poll() is not None:
                 raise BenchError(f"the {name} floor's server died during the run:\n{server.log_tail()}")
         finally:
