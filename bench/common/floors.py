@@ -22,6 +22,7 @@ import argparse
 import http.client
 import os
 import statistics
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -254,7 +255,9 @@ def measure_floors(
             return lambda: run_wrk(wrk, port, path_file, seconds, connections, threads, timeout, headers)
         return lambda: run_python_loader(port, [path], seconds, connections, timeout, headers)
 
-    def run_server(name: str, app: str, server_env: dict[str, str], cases: dict[str, dict[str, str] | None]):
+    def run_server(
+        name: str, app: str, server_env: dict[str, str], cases: dict[str, dict[str, str] | None]
+    ) -> dict[str, dict]:
         floor_args = argparse.Namespace(**{**vars(args), "app": app})
         logdir = workdir / f"floor-{name}"
         logdir.mkdir(exist_ok=True)
@@ -269,8 +272,11 @@ def measure_floors(
             if warmup > 0:
                 for headers in cases.values():
                     load(server.port, path, headers, warmup)()
-            for _ in range(rounds):
-                for case, headers in cases.items():
+            for round_no in range(rounds):
+                # Alternate which case goes first, so neither always follows the warm-up or the other.
+                order = list(cases.items()) if round_no % 2 == 0 else list(reversed(cases.items()))
+                for case, headers in order:
+                    time.sleep(1)  # let the previous run's connections drain
                     r = measured(server, dbname, load(server.port, path, headers, duration))
                     if loader != "wrk":
                         r["loader_cpu_ms_per_req"] = None  # the Python loader's threads run in this process
