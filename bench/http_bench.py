@@ -8,8 +8,11 @@ In one run, against one server, it measures:
 * ``GET /api/v1/products``  -- cycling over sorts (sales/price/new), pages 1-5 and category filters,
 * ``GET /api/v1/products/{id}`` -- cycling over real on-shelf product ids,
 
-and prints requests/s, p50/p99 latency, each endpoint's throughput as a percentage of health, and
-PASS/FAIL for the target "product list >= 50% of health". Exit status: 0 PASS, 1 FAIL, 2 setup error.
+and prints requests/s, p50/p99 latency, each endpoint's throughput as a percentage of health and of
+the two floors (``common/floors.py``, measured first in the same run under the same gunicorn
+settings: the bare WSGI app, and a no-op view through the pages' stack, which is the lane these
+anonymous GETs take), PASS/FAIL for the target "product list >= 50% of health", and the floors' own
+"no-op with bearer >= 60% of bare". Exit status: 0 PASS, 1 FAIL, 2 setup error (the list target only).
 
 What it does, in order: creates the dedicated database (default ``fenxiao_bench``) if missing,
 ``fenxiao migrate``, seeds it once (``fenxiao seed_demo --if-empty`` when that command exists,
@@ -39,6 +42,7 @@ from common.cpu import children_cpu, cpu_delta, cpu_snapshot, machine_busy, work
 from common.data import prepare_data, request_paths
 from common.database import ensure_database, run_fenxiao, setup_django
 from common.dbstats import describe, scan_costs, table_counters
+from common.floors import Floors, add_floor_options, floor_token, measure_floors
 from common.loaders import choose_loader, preflight, run_python_loader, run_wrk
 from common.server import Server, server_env, start_gunicorn, stop_gunicorn, wait_healthy
 
@@ -75,6 +79,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="repeat health, list, detail N times interleaved; report medians (default 3)",
     )
     p.add_argument("--timeout", type=int, default=5, help="per-request timeout in seconds (default 5)")
+    add_floor_options(p, duration=10, rounds=3)
     p.add_argument("--loader", choices=["auto", "wrk", "python"], default="auto", help="load generator (default auto)")
     p.add_argument(
         "--database-url",
@@ -167,10 +172,12 @@ def median_result(results: list[dict[str, float]]) -> dict[str, float]:
     return merged
 
 
-def print_table(results: dict[str, dict[str, float]]) -> None:
+def print_table(results: dict[str, dict[str, float]], floors: Floors | None) -> None:
+    """One row per endpoint; "% bare" and "% no-op" against the floors (the no-op through the pages'
+    stack: these GETs carry no token), "-" when the floors were skipped."""
     health_rps = results["health"]["rps"]
     header = (
-        f"{'endpoint':<15} {'req/s':>8} {'% health':>9} {'p50 ms':>7} {'p99 ms':>7} "
+        f"{'endpoint':<15} {'req/s':>8} {'% health':>9} {'% bare':>7} {'% no-op':>8} {'p50 ms':>7} {'p99 ms':>7} "
         f"{'non-2xx':>8} {'errors':>7} {'app CPU ms/req':>15} {'db CPU ms/req':>14} {'wrk CPU ms/req':>15} "
         f"{'other CPU':>10}"
     )
@@ -178,12 +185,19 @@ def print_table(results: dict[str, dict[str, float]]) -> None:
     print("-" * len(header))
     for name, r in results.items():
         pct = 100.0 * r["rps"] / health_rps if health_rps else 0.0
+        bare = f"{floors.pct_bare(r['rps']):.0%}" if floors else "-"
+        noop = f"{floors.pct_noop(r['rps'], bearer=False):.0%}" if floors else "-"
         print(
-            f"{name:<15} {r['rps']:>8.1f} {pct:>8.0f}% {fmt_ms(r['p50_us']):>7} {fmt_ms(r['p99_us']):>7} "
+            f"{name:<15} {r['rps']:>8.1f} {pct:>8.0f}% {bare:>7} {noop:>8} "
+            f"{fmt_ms(r['p50_us']):>7} {fmt_ms(r['p99_us']):>7} "
             f"{r['non_2xx_3xx']:>8.0f} {r['errors']:>7.0f} {fmt_opt(r['app_cpu_ms_per_req']):>15} "
             f"{fmt_opt(r['db_cpu_ms_per_req']):>14} {fmt_opt(r['loader_cpu_ms_per_req']):>15} "
             f"{fmt_opt(r['other_cpu_cores']):>6} cores"
         )
+    if floors:
+        print("vs the floors (bare app, no-op through the pages' stack):")
+        for name, r in results.items():
+            print(f"  {name:<15} {floors.ratio_text(r['rps'], bearer=False)}; {floors.cost_text(r, bearer=False)}")
 
 
 def cpu_cost_ratio(results: dict[str, dict[str, float]]) -> float | None:
@@ -214,6 +228,7 @@ def main(argv: list[str] | None = None) -> int:
 
     dataset = prepare_data(args, env)
     paths = request_paths()
+    token = floor_token() if args.floor_duration > 0 else ""
     connections.close_all()  # this process holds no DB connection while the server is measured
     print(
         f"  {dataset['on_shelf']} on-shelf / {dataset['products']} products, {dataset['skus']} SKUs, "
@@ -227,6 +242,22 @@ def main(argv: list[str] | None = None) -> int:
         path_files[name] = workdir / f"{name.replace(' ', '_')}.txt"
         path_files[name].write_text("\n".join(plist) + "\n")
 
+    try:
+        floors = measure_floors(
+            args,
+            env,
+            workdir,
+            loader=loader,
+            wrk=wrk,
+            connections=args.connections,
+            threads=args.wrk_threads,
+            timeout=args.timeout,
+            token=token,
+            dbname=dbname,
+        )
+    except BaseException:
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise
     worker_desc = f"{args.workers} x {args.worker_class}" + (
         f" ({args.threads} threads)" if args.worker_class == "gthread" else ""
     )
@@ -279,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     if args.rounds > 1:
         print(f"medians over {args.rounds} rounds:")
-    print_table(results)
+    print_table(results, floors)
     ratio = results["product list"]["rps"] / results["health"]["rps"]
     failures = sum(r["non_2xx_3xx"] + r["errors"] for r in results.values())
     verdict = "PASS" if ratio >= TARGET_RATIO and failures == 0 else "FAIL"
@@ -287,6 +318,8 @@ def main(argv: list[str] | None = None) -> int:
         f"\n{verdict}: product list at {ratio:.0%} of health throughput (target >= {TARGET_RATIO:.0%})"
         + (f"; {failures:.0f} failed/non-2xx responses" if failures else "")
     )
+    if floors:
+        print(floors.noop_target_line())
     cost_ratio = cpu_cost_ratio(results)
     if cost_ratio is not None:
         # The verdict is the measured throughput; this is its contention-resistant cross-check.
@@ -306,6 +339,7 @@ def main(argv: list[str] | None = None) -> int:
                     "results": results,
                     "ratio_list_vs_health": ratio,
                     "cpu_cost_ratio_list_vs_health": cost_ratio,
+                    "floors": floors.as_json() if floors else None,
                     "verdict": verdict,
                 },
                 indent=2,

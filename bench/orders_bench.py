@@ -22,6 +22,12 @@ Every segment's line also gives the database's CPU-ms and rows scanned per order
 with the data shows at once (issue 22). The sweeps that change no shop data (``core.planner_statistics``)
 run beside the server every ``--sweep-interval`` s, as in a live mall; ``--sweeps none`` leaves them out.
 
+Before the rounds, with the same server settings and wrk connections, the two floors of every HTTP
+bench (``common/floors.py``): the bare WSGI app and a no-op view, through the API's lane (a
+shopper's bearer token) and through the pages' stack; the orders/s are printed beside them, with
+the floors' own "no-op with bearer >= 60% of bare" (not part of the exit status).
+``--floor-duration 0`` skips them.
+
 Prints orders/s, p50/p99, non-201 counts and PASS/FAIL for the targets (issue 3 §9):
 spread >= 300 orders/s, and spread p99 <= 100 ms at 70 % of the maximum. Exit status: 0 PASS,
 1 FAIL, 2 setup error. The scenarios, checks and report are in ``order_placement/``; the shared
@@ -43,6 +49,7 @@ from common.base import HOST, BenchError, fmt_ms, git_revision, run_main
 from common.cpu import loadavg, measured
 from common.data import prepare_data
 from common.database import ensure_database, run_fenxiao, setup_django
+from common.floors import add_floor_options, measure_floors
 from common.loaders import WRK_INSTALL_HINT, preflight, run_wrk
 from common.server import add_server_option, server_errors, start_server, stop_gunicorn, wait_healthy
 from common.server import server_env as common_server_env
@@ -97,6 +104,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--hot-stock", type=int, default=1_000_000, help="stock set on the hot SKU (default 1000000)")
     p.add_argument("--timeout", type=int, default=10, help="per-request timeout in seconds (default 10)")
     p.add_argument("--wrk-threads", type=int, default=1, help="wrk threads (default 1)")
+    add_floor_options(p, duration=10, rounds=1)
     p.add_argument(
         "--database-url",
         default=os.environ.get("BENCH_ORDERS_DATABASE_URL", DEFAULT_DATABASE_URL),
@@ -225,6 +233,22 @@ def main(argv: list[str] | None = None) -> int:
         f"server: {server_description(args)}, DB_CONN_MAX_AGE={args.conn_max_age}, "
         f"REDIS_URL={args.redis_url or '-'}, SWEEP_IN_PROCESS=false, DEBUG=false"
     )
+    try:
+        floors = measure_floors(
+            args,
+            env,
+            workdir,
+            loader="wrk",
+            wrk=wrk,
+            connections=args.connections,
+            threads=args.wrk_threads,
+            timeout=args.timeout,
+            token=fx.shoppers[0][0],
+            dbname=dbname,
+        )
+    except BaseException:
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise
     server = start_server(args, env, workdir)
     sweeps = SweepThread(MAINTENANCE_SWEEPS if args.sweeps == "maintenance" else (), args.sweep_interval)
     seed = 20261125
@@ -315,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             shutil.rmtree(workdir, ignore_errors=True)
 
-    print_table(closed, open_loop, args.rounds, args.connections)
+    print_table(closed, open_loop, args.rounds, args.connections, floors)
     print(f"  {sweeps.summary()}")
 
     problems = list(warmup_problems)
@@ -338,6 +362,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{'PASS' if p99_ok else 'FAIL'}: spread p99 {p99_ms:.1f} ms at a constant {ol['rate']:.0f} orders/s "
             f"({ol['rate'] / spread_rps:.0%} of the measured maximum; target <= {TARGET_P99_MS:.0f} ms at 70 %)"
         )
+    if floors:
+        print(floors.noop_target_line())
     print(
         f"{'PASS' if not problems else 'FAIL'}: integrity — every answer 201 and the database agrees "
         "(orders = 201s, stock out = units ordered = units held)"
@@ -361,6 +387,7 @@ def main(argv: list[str] | None = None) -> int:
                     "closed_loop": closed,
                     "rounds": per_round,
                     "open_loop": open_loop,
+                    "floors": floors.as_json() if floors else None,
                     "problems": problems,
                     "server_errors": logged_errors,
                     "verdict": verdict,

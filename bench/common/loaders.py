@@ -39,8 +39,16 @@ def choose_loader(requested: str) -> tuple[str, str | None]:
 
 
 def run_wrk(
-    wrk: str, port: int, path_file: Path, duration: int, connections: int, threads: int, timeout: int
+    wrk: str,
+    port: int,
+    path_file: Path,
+    duration: int,
+    connections: int,
+    threads: int,
+    timeout: int,
+    headers: dict[str, str] | None = None,
 ) -> dict[str, float]:
+    """``headers`` go on every request (wrk ``-H``; ``paths.lua`` formats its requests with them)."""
     cmd = [
         wrk,
         f"-t{threads}",
@@ -48,6 +56,7 @@ def run_wrk(
         f"-d{duration}s",
         f"--timeout={timeout}s",
         "--latency",
+        *(f"-H{name}: {value}" for name, value in (headers or {}).items()),
         "-s",
         str(PATHS_LUA),
         f"http://{HOST}:{port}",
@@ -61,7 +70,14 @@ def run_wrk(
     raise BenchError(f"could not parse wrk output (exit {result.returncode}):\n{result.stdout}{result.stderr}")
 
 
-def run_python_loader(port: int, paths: list[str], duration: int, connections: int, timeout: int) -> dict[str, float]:
+def run_python_loader(
+    port: int,
+    paths: list[str],
+    duration: int,
+    connections: int,
+    timeout: int,
+    headers: dict[str, str] | None = None,
+) -> dict[str, float]:
     """Fallback when wrk is missing: threads with keep-alive http.client connections, bounded by a
     deadline. The GIL makes it far weaker than wrk; use its figures only to compare endpoints."""
     deadline = time.monotonic() + duration
@@ -79,7 +95,7 @@ def run_python_loader(port: int, paths: list[str], duration: int, connections: i
                 if conn is None:
                     conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
                 start = time.perf_counter()
-                conn.request("GET", paths[position])
+                conn.request("GET", paths[position], headers=headers or {})
                 resp = conn.getresponse()
                 body = resp.read()
                 mine.append(time.perf_counter() - start)

@@ -9,6 +9,7 @@ import statistics
 from common.base import fmt_ms, fmt_opt
 from common.cpu import loadavg
 from common.dbstats import describe
+from common.floors import Floors
 from order_placement.load import ORDER_SCENARIOS
 
 
@@ -58,9 +59,13 @@ def print_segment(label: str, r: dict) -> None:
         print(f"    CHECK FAILED: {problem}")
 
 
-def print_table(closed: dict[str, dict], open_loop: dict[str, dict], rounds: int, connections: int) -> None:
-    """The medians of the closed-loop rounds and the open-loop runs, the rates per round, and the
-    CPU cross-check: throughput moves with whatever else runs on the box; CPU per order barely does."""
+def print_table(
+    closed: dict[str, dict], open_loop: dict[str, dict], rounds: int, connections: int, floors: Floors | None = None
+) -> None:
+    """The medians of the closed-loop rounds and the open-loop runs, the rates per round, the
+    closed-loop rates beside the floors (orders carry a bearer token: the no-op through the API's
+    lane; the detail GETs none: the pages' stack), and the CPU cross-check: throughput moves with
+    whatever else runs on the box; CPU per order barely does."""
     print(f"\nmedians over {rounds} round(s), {connections} connections (closed loop, wrk):")
     header = (
         f"{'scenario':<22} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'non-201':>8} {'errors':>7} "
@@ -86,6 +91,14 @@ def print_table(closed: dict[str, dict], open_loop: dict[str, dict], rounds: int
             + "; rows scanned/order "
             + " / ".join(fmt_opt(x, ",.0f") for x in r["rows_scanned_per_round"])
         )
+    if floors:
+        for name in (*ORDER_SCENARIOS, "detail"):
+            r, bearer = closed[name], name != "detail"
+            unit = "orders/s" if bearer else "req/s"
+            print(
+                f"  vs floors, {name}: {r['rps']:.0f} {unit} = {floors.ratio_text(r['rps'], bearer=bearer)}; "
+                f"{floors.cost_text(r, bearer=bearer)}"
+            )
     print(f"  load average per round: {' | '.join(closed['spread']['loadavg_per_round'])}; now {loadavg()}")
     for name in ORDER_SCENARIOS:
         r = closed[name]
