@@ -25,7 +25,7 @@ from prometheus_client import REGISTRY
 from fenxiao.accounts.models import User
 from fenxiao.accounts.tokens import token_pair_issue
 from fenxiao.orders.models import Order
-from fenxiao.promotions.api.seckill_lane import TAKEN_TOKEN, SeckillLane
+from fenxiao.promotions.api.seckill_lane import TAKEN_TOKEN, SeckillLane, SoldOutMemo
 from fenxiao.promotions.models import SeckillPurchase
 from fenxiao.promotions.seckill import gate as seckill_gate
 from fenxiao.promotions.seckill.activities import seckill_activity_pause, seckill_activity_update
@@ -301,3 +301,62 @@ def test_other_routes_and_methods_pass_straight_through(redis_gate, sku, commit,
     b"".join(lane(environ, lambda status, headers, exc_info=None: statuses.append(status)))
 
     assert statuses == ["200 OK"] and django_app.calls == 1
+
+
+class Clock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_process_remembers_sold_out_briefly_and_asks_the_gate_again_after(
+    redis_gate, sku, commit, buyer, django_app, settings, monkeypatch
+):
+    settings.SECKILL_SOLD_OUT_MEMO_MS = 1000
+    activity = seeded(commit, sku, stock=0)
+    clock = Clock()
+    lane = SeckillLane(django_app, SoldOutMemo(clock))
+    token, body = token_of(buyer), address_of(buyer)
+    assert call(lane, activity.pk, token=token, body=body).json()["code"] == "SECKILL_SOLD_OUT"  # asks the gate
+    takes: list[int] = []
+    real_take = seckill_gate.gate_take
+    monkeypatch.setattr(seckill_gate, "gate_take", lambda **kw: takes.append(kw["activity_id"]) or real_take(**kw))
+    with commit():
+        seckill_activity_update(activity_id=activity.pk, fields={"stock": 1})  # a unit comes back
+
+    clock.now += 0.9
+    within = call(lane, activity.pk, token=token, body=body)
+    asked_within = list(takes)
+    clock.now += 0.2
+    with commit():
+        after = call(lane, activity.pk, token=token, body=body)
+
+    assert within.status_code == 409 and within.json()["code"] == "SECKILL_SOLD_OUT" and asked_within == []
+    assert after.status_code == 201 and takes == [activity.pk]  # the gate is asked again
+    assert remaining(activity) == (0, 0)
+
+
+def test_with_the_memo_off_every_refusal_asks_the_gate(redis_gate, sku, commit, buyer, django_app, settings):
+    settings.SECKILL_SOLD_OUT_MEMO_MS = 0
+    activity = seeded(commit, sku, stock=0)
+    lane = SeckillLane(django_app, SoldOutMemo(Clock()))
+    token, body = token_of(buyer), address_of(buyer)
+    call(lane, activity.pk, token=token, body=body)
+    with commit():
+        seckill_activity_update(activity_id=activity.pk, fields={"stock": 1})
+
+    with commit():
+        assert call(lane, activity.pk, token=token, body=body).status_code == 201
+
+
+def test_the_memo_is_per_activity(redis_gate, sku, commit, buyer, django_app, settings):
+    settings.SECKILL_SOLD_OUT_MEMO_MS = 60_000
+    gone, open_one = seeded(commit, sku, stock=0), seeded(commit, sku, stock=1)
+    lane = SeckillLane(django_app, SoldOutMemo(Clock()))
+    token, body = token_of(buyer), address_of(buyer)
+
+    assert call(lane, gone.pk, token=token, body=body).status_code == 409
+    with commit():
+        assert call(lane, open_one.pk, token=token, body=body).status_code == 201

@@ -17,6 +17,14 @@ buy view hands it to ``seckill_buy``, which then does exactly what it does after
 nothing took the token over (Django answered before the view: a bad body, a redirect), the lane
 gives the unit back.
 
+Once the gate has answered "sold out", the process remembers it for ``SECKILL_SOLD_OUT_MEMO_MS``
+(1 s by default; 0 turns it off) and refuses that activity's crowd without asking Redis again,
+as the big flash-sale systems keep a local sold-out flag: after the sell-out nearly every request
+is such a refusal, and the Redis round trip is most of its cost. The gate and the database stay
+the authority over every unit; the memo only means a unit given back (an unpaid order cancelled)
+or added by the operator reaches the crowd up to that long later, and that a shopper who already
+holds the limit hears "sold out" rather than "limit reached" meanwhile.
+
 Everything unusual goes to Django as before: no Redis, an unseeded gate (Django seeds it), a bad
 or expired token (401), a body the schema refuses (422), a request that must be redirected to
 HTTPS, Redis failing (the database decides alone). The rules stay in the gate's Lua and the
@@ -34,8 +42,7 @@ from typing import Any
 
 import redis
 from django.conf import settings
-from django.core.handlers.wsgi import WSGIRequest
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.middleware.security import SecurityMiddleware
 from django.urls import resolve
 from django.utils import timezone
@@ -64,7 +71,7 @@ BEARER = "Bearer "
 MAX_BODY_BYTES = 4096
 
 
-def taken_token(request: WSGIRequest) -> str | None:
+def taken_token(request: HttpRequest) -> str | None:
     """The token of a unit the lane took at the gate for this request, handed over to the caller
     (who must end it: ``seckill_buy(taken_token=...)`` does). None when the lane did not take one."""
     return request.META.pop(TAKEN_TOKEN, None)
@@ -126,6 +133,38 @@ def _refusal(code: Gate, secure: bool) -> tuple[str, list[tuple[str, str]], byte
     return status, headers, response.content
 
 
+class _Secure(HttpRequest):
+    """Just enough of a request for Django's own ``is_secure`` (the proxy header setting, else the
+    WSGI scheme), without building a ``WSGIRequest``."""
+
+    def __init__(self, environ: dict[str, Any]):
+        self.META = environ
+
+    def _get_scheme(self) -> str:
+        return self.META.get("wsgi.url_scheme", "http")
+
+
+class SoldOutMemo:
+    """Activities this process heard "sold out" for from the gate, until when (monotonic seconds)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic):
+        self.clock = clock
+        self._until: dict[int, float] = {}
+
+    def holds(self, activity_id: int) -> bool:
+        until = self._until.get(activity_id)
+        return until is not None and self.clock() < until
+
+    def remember(self, activity_id: int) -> None:
+        ttl = settings.SECKILL_SOLD_OUT_MEMO_MS / 1000
+        if ttl <= 0:
+            return
+        now = self.clock()
+        if len(self._until) > 1000:  # activities that ended long ago
+            self._until = {k: v for k, v in self._until.items() if v > now}
+        self._until[activity_id] = now + ttl
+
+
 class _FixedSecurity:
     """What ``SecurityMiddleware.process_response`` asks of a request: only whether it is secure."""
 
@@ -137,8 +176,9 @@ class _FixedSecurity:
 
 
 class SeckillLane:
-    def __init__(self, app: WSGIApp):
+    def __init__(self, app: WSGIApp, sold_out: SoldOutMemo | None = None):
         self.app = app
+        self.sold_out = sold_out or SoldOutMemo()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("REQUEST_METHOD") != "POST":
@@ -153,19 +193,24 @@ class SeckillLane:
         claims = _claims(environ)
         if claims is None or _body(environ) is None:
             return self.app(environ, start_response)
-        secure = WSGIRequest(environ).is_secure()
+        secure = _Secure(environ).is_secure()
         if settings.SECURE_SSL_REDIRECT and not secure:
             return self.app(environ, start_response)  # Django redirects it
         token = secrets.token_urlsafe(12)
         user_id = claims.user_id
-        try:
-            code = gate.gate_take(
-                activity_id=activity_id, user_id=user_id, now_ms=epoch_ms(timezone.now()), token=token
-            )
-        except redis.RedisError:
-            # A take whose answer was lost may have taken a unit: Django's path ends this token
-            # (as ``seckill_buy`` does after a failed take of its own) while the database decides.
-            code = Gate.TAKEN
+        if self.sold_out.holds(activity_id):
+            code = Gate.SOLD_OUT
+        else:
+            try:
+                code = gate.gate_take(
+                    activity_id=activity_id, user_id=user_id, now_ms=epoch_ms(timezone.now()), token=token
+                )
+            except redis.RedisError:
+                # A take whose answer was lost may have taken a unit: Django's path ends this token
+                # (as ``seckill_buy`` does after a failed take of its own) while the database decides.
+                code = Gate.TAKEN
+            if code == Gate.SOLD_OUT:
+                self.sold_out.remember(activity_id)
         if code == Gate.NOT_SEEDED:
             return self.app(environ, start_response)  # Django seeds the gate from the database
         if code == Gate.TAKEN:
