@@ -254,6 +254,9 @@ IDENTITY_KEYS = identity_keys(SECRET_KEY, debug=DEBUG)
 
 # Orders (DESIGN §4): the payment window, automatic receipt and the after-sales window.
 ORDER_PAYMENT_WINDOW = timedelta(minutes=env_int("ORDER_PAYMENT_WINDOW_MINUTES", 30))
+# How long a web process refuses a sold-out seckill activity without asking the Redis gate again
+# (promotions/api/seckill_lane.py); 0 asks every time.
+SECKILL_SOLD_OUT_MEMO_MS = env_int("SECKILL_SOLD_OUT_MEMO_MS", 1000)
 ORDER_AUTO_RECEIVE_AFTER = timedelta(days=env_int("ORDER_AUTO_RECEIVE_DAYS", 10))
 ORDER_AFTER_SALES_WINDOW = timedelta(days=env_int("ORDER_AFTER_SALES_DAYS", 7))
 # Parcel tracking (orders/shipping/traces.py): "sandbox" invents traces, "kuaidi100" asks 快递100.

@@ -139,11 +139,13 @@ def test_gunicorn_refuses_to_serve_a_forgotten_sandbox(tmp_path):
 
 
 def test_the_wsgi_application_loads_when_the_sandbox_is_meant(tmp_path):
+    """...and what gunicorn serves is Django behind the seckill lane (the crowd's refusals never
+    reach Django's request cycle; ``tests/promotions/seckill/test_lane.py``)."""
     base = {k: v for k, v in os.environ.items() if not k.startswith(("WECHAT_", "SECRET_KEY", "SECURE", "DEBUG"))}
     env = {**base, **FORGOTTEN_SANDBOX, "WECHAT_SANDBOX_ALLOWED": "true", "FENXIAO_VAR_DIR": str(tmp_path)}
+    probe = "import fenxiao.wsgi as w; print(type(w.application).__name__, type(w.application.app).__name__)"
 
-    result = subprocess.run(
-        [sys.executable, "-c", "import fenxiao.wsgi"], env=env, capture_output=True, text=True, timeout=120
-    )
+    result = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120)
 
     assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["SeckillLane", "WSGIHandler"]

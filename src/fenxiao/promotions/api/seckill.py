@@ -24,6 +24,7 @@ from fenxiao.promotions.api.activities import (
     PaymentMinutes,
     add_operator_routes,
 )
+from fenxiao.promotions.api.seckill_lane import taken_token
 from fenxiao.promotions.inputs import Fen, NonNegative, PatchSchema, Positive, RowId, When
 from fenxiao.promotions.models import SeckillActivity, SeckillStatus
 from fenxiao.promotions.seckill import activities
@@ -177,7 +178,11 @@ def shopper_detail(request: HttpRequest, activity_id: int):
 @answers(409)
 def buy(request: HttpRequest, activity_id: int, body: SeckillBuyIn):
     order = seckill_buy(
-        user=TokenBuyer(request.auth), activity_id=activity_id, address_id=body.address_id, remark=body.remark
+        user=TokenBuyer(request.auth),
+        activity_id=activity_id,
+        address_id=body.address_id,
+        remark=body.remark,
+        taken_token=taken_token(request),
     )
     return Status(201, order_dict(order, request, events=True))
 

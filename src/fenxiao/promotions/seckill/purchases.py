@@ -55,7 +55,15 @@ from fenxiao.promotions.seckill.activities import (
 from fenxiao.promotions.seckill.gate import Gate
 from fenxiao.promotions.seckill.pricing import seckill_grant
 
-__all__ = ["TokenBuyer", "held_units", "on_order_cancelled", "seckill_buy", "seckill_return_for_order"]
+__all__ = [
+    "GATE_REFUSALS",
+    "TokenBuyer",
+    "gate_finish_quietly",
+    "held_units",
+    "on_order_cancelled",
+    "seckill_buy",
+    "seckill_return_for_order",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +73,7 @@ PAUSED = ("SECKILL_PAUSED", "秒杀活动已暂停")
 SOLD_OUT = ("SECKILL_SOLD_OUT", "手慢了，已被抢光")
 LIMIT_REACHED = ("SECKILL_LIMIT_REACHED", "您已达到该活动的限购数量")
 
-_GATE_ERRORS = {
+GATE_REFUSALS = {
     Gate.NOT_STARTED: NOT_STARTED,
     Gate.ENDED: ENDED,
     Gate.PAUSED: PAUSED,
@@ -113,11 +121,13 @@ def _gate_take(activity_id: int, user_id: int, now: datetime, token: str) -> boo
     if code == Gate.NOT_SEEDED:
         return False
     if code != Gate.TAKEN:
-        raise _refuse(_GATE_ERRORS[code])
+        raise _refuse(GATE_REFUSALS[code])
     return True
 
 
-def _gate_finish(*, activity_id: int, user_id: int, token: str, give_back: bool, unit_exists: bool = True) -> None:
+def gate_finish_quietly(
+    *, activity_id: int, user_id: int, token: str, give_back: bool, unit_exists: bool = True
+) -> None:
     """A failure here must not turn a committed order or a refusal into a server error: the token
     stays in flight and the reconcile sweep settles the gate from the database later."""
     try:
@@ -135,12 +145,19 @@ def seckill_buy(
     address_id: int | None,
     remark: str = "",
     now: datetime | None = None,
+    taken_token: str | None = None,
 ) -> Order:
     """One unit of the activity's SKU at the seckill price, as an unpaid order whose payment
     window is the activity's (if shorter than the shop's). Counted for /metrics: accepted once
-    the order commits, refused by its error code (sold out, limit reached, ...)."""
+    the order commits, refused by its error code (sold out, limit reached, ...).
+
+    ``taken_token``: the unit was already taken at the gate for this shopper and activity, by the
+    seckill lane in front of Django (``promotions/api/seckill_lane.py``), with this token; the
+    purchase goes on from there and ends the token as after its own take."""
     try:
-        order = _seckill_buy(user=user, activity_id=activity_id, address_id=address_id, remark=remark, now=now)
+        order = _seckill_buy(
+            user=user, activity_id=activity_id, address_id=address_id, remark=remark, now=now, taken_token=taken_token
+        )
     except DomainError as exc:
         metrics.seckill_refused(reason=exc.code)
         raise
@@ -149,14 +166,20 @@ def seckill_buy(
 
 
 def _seckill_buy(
-    *, user: User | TokenBuyer, activity_id: int, address_id: int | None, remark: str, now: datetime | None
+    *,
+    user: User | TokenBuyer,
+    activity_id: int,
+    address_id: int | None,
+    remark: str,
+    now: datetime | None,
+    taken_token: str | None,
 ) -> Order:
     now = now or timezone.now()
-    if not gate.enabled():
+    if taken_token is None and not gate.enabled():
         return _buy_in_db(buyer=user, activity_id=activity_id, address_id=address_id, remark=remark, now=now)
-    token = secrets.token_urlsafe(12)
+    token = taken_token or secrets.token_urlsafe(12)
     try:
-        gated = _gate_take(activity_id, user.pk, now, token)
+        gated = taken_token is not None or _gate_take(activity_id, user.pk, now, token)
     except redis.RedisError:
         # The database decides alone. The token is still ended below, as if the gate had let the
         # request through: a take whose answer was lost (a timeout) did take a unit, and ending a
@@ -169,14 +192,18 @@ def _seckill_buy(
         order = _buy_in_db(buyer=user, activity_id=activity_id, address_id=address_id, remark=remark, now=now)
     except SeckillConflict as exc:
         sold_out = exc.code == SOLD_OUT[0]
-        _gate_finish(activity_id=activity_id, user_id=user.pk, token=token, give_back=True, unit_exists=not sold_out)
+        gate_finish_quietly(
+            activity_id=activity_id, user_id=user.pk, token=token, give_back=True, unit_exists=not sold_out
+        )
         raise
     except BaseException:
-        _gate_finish(activity_id=activity_id, user_id=user.pk, token=token, give_back=True)
+        gate_finish_quietly(activity_id=activity_id, user_id=user.pk, token=token, give_back=True)
         raise
     # Out of flight once the purchase is committed. If an enclosing transaction rolls back
     # instead, the token stays in flight until the reconcile sweep finds it stale and resets.
-    transaction.on_commit(lambda: _gate_finish(activity_id=activity_id, user_id=user.pk, token=token, give_back=False))
+    transaction.on_commit(
+        lambda: gate_finish_quietly(activity_id=activity_id, user_id=user.pk, token=token, give_back=False)
+    )
     return order
 
 
@@ -246,7 +273,7 @@ def seckill_return_for_order(*, order_id: int, now: datetime | None = None) -> b
         SeckillActivity.objects.filter(pk=row["activity_id"], sold__gt=0).update(sold=F("sold") - 1)
         if in_flight:
             transaction.on_commit(
-                lambda: _gate_finish(
+                lambda: gate_finish_quietly(
                     activity_id=row["activity_id"], user_id=row["user_id"], token=token, give_back=True
                 )
             )
