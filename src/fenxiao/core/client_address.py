@@ -50,15 +50,22 @@ def _is_trusted(address: Address, networks: Iterable[Network]) -> bool:
 def client_ip(request: HttpRequest) -> str:
     """The client's address as text (``REMOTE_ADDR`` verbatim when it is not an address at all,
     which only a test client or a misconfigured server sends)."""
-    remote_text = request.META.get("REMOTE_ADDR", "")
+    meta, networks = request.META, trusted_networks()
+    forwarded = meta.get("HTTP_X_FORWARDED_FOR", "") if networks else ""  # ignored without trusted proxies
+    return _client_ip(meta.get("REMOTE_ADDR", ""), forwarded, networks)
+
+
+@lru_cache(maxsize=4096)
+def _client_ip(remote_text: str, forwarded: str, networks: tuple[Network, ...]) -> str:
+    """Every request asks this (the client context), and parsing addresses with ``ipaddress``
+    cost about a tenth of a no-op API request: a process sees the same few proxies and clients
+    again and again, so each combination is worked out once."""
     remote = _parse(remote_text)
-    networks = trusted_networks()
     if remote is None:
         return remote_text
     if not networks or not _is_trusted(remote, networks):
         return str(remote)
     client = remote
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     for entry in reversed(forwarded.split(",")):
         hop = _parse(entry)
         if hop is None:
