@@ -39,19 +39,6 @@ def demo_subscribers():
     calls.clear()
 
 
-@pytest.fixture
-def sent(settings, monkeypatch):
-    """A broker is configured; what would be sent to it is captured instead."""
-    settings.CELERY_BROKER_URL = "memory://"
-    messages: list[dict] = []
-
-    def apply_async(args=None, kwargs=None, **options):
-        messages.append({"args": args, "kwargs": kwargs, **options})
-
-    monkeypatch.setattr(deliver_subscriber_task, "apply_async", apply_async)
-    return messages
-
-
 def test_a_subscriber_is_named_by_module_and_qualname():
     assert subscriber_name(record) == "tests.core.test_event_tasks:record"
     handler = extensions.subscriber_named("order_paid", "fenxiao.distribution.handlers:on_order_paid")
