@@ -206,12 +206,12 @@ def _slow(field: Field) -> Preparer:
 
 def _preparer(field: Field) -> Preparer:
     """The parameter an INSERT sends for ``field``: Django's own ``get_db_prep_save`` after
-        ``pre_save``, except for the plainest fields holding a value of their plain type (a str in a
-        CharField, an int in an integer field or a foreign key to an auto key, a bool, None, and an
-    empty datetime that no ``auto_now`` fills), where
-        the same answer is computed directly. Each order inserts about 70 values, and the full chain
-        cost 7 µs a value (bench/README.md, "Where an order's CPU goes");
-        ``tests/core/test_statements.py`` checks both ways agree on every field of every model."""
+    ``pre_save``, except for the plainest fields holding a value of their plain type, where the
+    same answer is computed directly: any str in a text field (choices members too), an int in an
+    integer field or in a foreign key to an auto key, a bool, None, and an empty datetime that no
+    ``auto_now`` fills. Each order inserts about 70 values and the full chain cost about 7 µs a
+    value (bench/README.md, "Where an order's CPU goes"); ``tests/core/test_statements.py``
+    checks that both ways agree for every field of every model."""
     slow = _slow(field)
     kind = type(field)
     attname = field.attname
@@ -222,6 +222,13 @@ def _preparer(field: Field) -> Preparer:
             value = getattr(obj, attname)
             return value if value is None or type(value) is plain else slow(obj, connection)
 
+        if plain is str:
+            # A text field's own conversion keeps any str as it is, choices members included.
+            def text(obj: Model, connection) -> Any:
+                value = getattr(obj, attname)
+                return value if value is None or isinstance(value, str) else slow(obj, connection)
+
+            return text
         return as_is
     if kind in _INTEGERS:
         internal_type = field.get_internal_type()
