@@ -8,8 +8,10 @@ Run ``orders_bench.py`` once first: it creates, migrates and seeds the database.
 spread orders as the bench places them (1 or 2 random SKUs, 1-2 units each, seeded), with the
 server's settings (``DEBUG=false``, no unpaid-order cap, Redis). Prints per round the app CPU-ms
 per order (this process: Django, Ninja, psycopg's client side) and the SQL statements per order.
-With ``--profile`` a last round runs under pyinstrument (a dev tool: ``.venv/bin/pip install
-pyinstrument``) and writes its HTML report and prints the text one."""
+With ``--cprofile FILE`` a round runs under cProfile with a CPU clock, saves its stats and prints
+each part of an order's share of the CPU (the table in bench/README.md, "Where an order's CPU
+goes"); with ``--profile`` a last round runs under pyinstrument (wall clock; a dev tool:
+``.venv/bin/pip install pyinstrument``) and writes its HTML report and prints the text one."""
 
 from __future__ import annotations
 
@@ -80,6 +82,62 @@ def place(app, requests: list[tuple[bytes, str]]) -> None:
             raise SystemExit(f"an order answered {status[-1]}: {content[:300]!r}")
 
 
+# The parts of an order, as (label, [(file suffix, function)], [(file suffix, function) it is called
+# from, or None for every caller]): each part is the cumulative CPU of those functions. They do not
+# overlap; "the rest" is what no part names (WSGI, middleware, Django's request and response).
+PARTS: list[tuple[str, list[tuple[str, str, tuple[str, str] | None]]]] = [
+    ("authentication (token, user row)", [("ninja/operation.py", "_run_authentication", None)]),
+    ("request body parsing and validation (Ninja)", [("ninja/operation.py", "_get_values", None)]),
+    ("quote: SKUs with products (1 SELECT)", [("orders/checkout.py", "quote_lines", None)]),
+    ("quote: address (1 SELECT)", [("orders/checkout.py", "address_for", None)]),
+    ("quote: shipping templates (Redis version read)", [("orders/checkout.py", "shipping_fee", None)]),
+    (
+        "the order and its lines (INSERTs, building the rows)",
+        [
+            ("core/statements.py", "rows_insert", ("orders/services.py", "_order_place")),
+            ("django/db/models/base.py", "__init__", ("orders/services.py", "_order_place")),
+            ("django/db/models/base.py", "__init__", ("orders/services.py", "<listcomp>")),
+        ],
+    ),
+    ("stock take and reservations", [("inventory/reservations.py", "stock_reserve", None)]),
+    ("referral snapshot (settings, chain, INSERT)", [("distribution/commission/booking.py", "on_order_placed", None)]),
+    ("client trace (INSERT)", [("risk/traces/hooks.py", "on_order_placed", None)]),
+    ("order event (INSERT)", [("orders/transitions.py", "order_event_add", None)]),
+    ("the answer: order_dict", [("orders/api/schemas/orders.py", "order_dict", None)]),
+    ("the answer: validation, dump, JSON", [("ninja/operation.py", "_result_to_response", None)]),
+    (
+        "COMMIT and the transaction",
+        [("django/db/transaction.py", "__enter__", None), ("django/db/transaction.py", "__exit__", None)],
+    ),
+    ("URL resolution", [("django/core/handlers/base.py", "resolve_request", None)]),
+]
+
+
+def print_parts(stats: dict, orders: int) -> None:
+    """Each part's share of an order's CPU in the cProfile round (bench/README.md, "Where an
+    order's CPU goes")."""
+
+    def cumulative(suffix: str, function: str, caller: tuple[str, str] | None) -> float:
+        total = 0.0
+        for (path, _line, name), (_cc, _nc, _tt, ct, callers) in stats.items():
+            if not (path.endswith(suffix) and name == function):
+                continue
+            if caller is None:
+                total += ct
+            else:
+                total += sum(v[3] for (cp, _cl, cn), v in callers.items() if cp.endswith(caller[0]) and cn == caller[1])
+        return total
+
+    whole = cumulative("django/core/handlers/wsgi.py", "__call__", None)
+    print(f"\nparts of an order (cProfile, CPU clock: {whole / orders * 1e3:.1f} ms per order under the profiler)")
+    named = 0.0
+    for label, functions in PARTS:
+        part = sum(cumulative(*f) for f in functions)
+        named += part
+        print(f"  {label:<55} {part / whole * 100:5.1f} %")
+    print(f"  {'the rest: WSGI, middleware, Django request/response':<55} {(whole - named) / whole * 100:5.1f} %")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--orders", type=int, default=2000, help="orders per round (default 2000)")
@@ -145,8 +203,9 @@ def main() -> None:
         place(app, requests)
         cpu_profile.disable()
         cpu_profile.dump_stats(args.cprofile)
-        stats = pstats.Stats(cpu_profile).sort_stats("cumulative")
-        stats.print_stats(60)
+        stats = pstats.Stats(cpu_profile)
+        stats.sort_stats("cumulative").print_stats(40)
+        print_parts(stats.stats, args.orders)
     if args.profile:
         from pyinstrument import Profiler
 
