@@ -3,18 +3,28 @@ and reads, on SQLite and on PostgreSQL: every field of every row is compared wit
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from fenxiao.accounts.models import Address, User
 from fenxiao.catalog.models import ProductImage, Sku
-from fenxiao.core.statements import row_get, rows_get, rows_insert, rows_with_parent, values_first
+from fenxiao.core.statements import (
+    _insert_fields,
+    _insert_preparers,
+    _slow,
+    row_get,
+    rows_get,
+    rows_insert,
+    rows_with_parent,
+    values_first,
+)
 from fenxiao.distribution.models import OrderReferral
-from fenxiao.orders.models import Order, OrderEvent
+from fenxiao.orders.models import Order, OrderEvent, OrderStatus
 from tests.catalog_factories import SkuFactory
 from tests.factories import AddressFactory, UserFactory
 
@@ -178,3 +188,48 @@ def test_rows_insert_refuses_a_model_whose_save_signals_someone_listens_to():
     with pytest.raises(ValueError, match="signal receivers"):
         rows_insert([sku])
     assert not Sku.objects.filter(code="NEW-SKU").exists()
+
+
+# Values of every plain type, their subclasses and wrong types: the preparer must answer each as
+# get_db_prep_save does, or raise what it raises.
+SAMPLES = [
+    None,
+    0,
+    7,
+    -3,
+    2**40,
+    "",
+    "abc",
+    "12",
+    True,
+    False,
+    OrderStatus.PAID,
+    datetime(2026, 12, 7, 12, 30, tzinfo=timezone.get_current_timezone()),
+    [1, 2],
+]
+
+
+def _prepared(prepare, obj):
+    try:
+        value = prepare(obj, connection)
+    except Exception as exc:  # the same refusal is the same answer
+        return ("raised", type(exc))
+    return (type(value), repr(value))
+
+
+def test_every_insert_parameter_is_what_get_db_prep_save_gives_for_every_field_of_every_model():
+    checked = 0
+    for model in apps.get_models():
+        try:
+            fields = _insert_fields(model)
+        except ValueError:  # filled by the database: rows_insert refuses it anyway
+            continue
+        for field, prepare in zip(fields, _insert_preparers(model, connection.vendor), strict=True):
+            if "auto_now" in getattr(field, "__dict__", {}) and (field.auto_now or field.auto_now_add):
+                continue  # stamps "now" on each call: compared on a written row above
+            obj = model()
+            for sample in SAMPLES:
+                setattr(obj, field.attname, sample)
+                assert _prepared(prepare, obj) == _prepared(_slow(field), obj), (model, field.name, sample)
+                checked += 1
+    assert checked > 1000

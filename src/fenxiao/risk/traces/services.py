@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from fenxiao.core.client_context import current_client
+from fenxiao.core.statements import rows_insert
 from fenxiao.risk.models import ClientTrace
 
 KEEP_DAYS = 180
@@ -15,13 +16,14 @@ KEEP_DAYS = 180
 
 def client_trace_record(*, kind: str, object_id: int, user_id: int) -> ClientTrace | None:
     """Record where ``object_id`` came from; nothing when the request told us nothing (a sweep,
-    a command, a test without headers)."""
+    a command, a test without headers). Every order placement writes one, so it is a prebuilt
+    INSERT (``core.statements``): ``objects.create`` compiled it again each time, about 0.6 ms of
+    an order's 10 (bench/README.md, "Where an order's CPU goes")."""
     client = current_client()
     if not client.device_id and not client.ip:
         return None
-    return ClientTrace.objects.create(
-        kind=kind, object_id=object_id, user_id=user_id, device_id=client.device_id, ip=client.ip[:45]
-    )
+    trace = ClientTrace(kind=kind, object_id=object_id, user_id=user_id, device_id=client.device_id, ip=client.ip[:45])
+    return rows_insert([trace])[0]
 
 
 def user_devices(user_ids: list[int]) -> dict[int, set[str]]:

@@ -1,4 +1,6 @@
-"""What the mini-program sends and receives for checkout and orders. Amounts are integer fen."""
+"""What the mini-program sends and receives for checkout and orders. Amounts are integer fen.
+The answers are built as dicts of plain values (``order_dict``, ``quote_dict``), so their schemas
+are ``PlainSchema``s: pydantic validates the dict itself, not Ninja's attribute getter over it."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from fenxiao.core.limits import Quantity, RowId
 from fenxiao.core.media import media_url
+from fenxiao.core.plain_schema import PlainSchema
 from fenxiao.orders.models import Order, OrderLine, event_label
 from fenxiao.orders.pricing import Quote
 
@@ -62,7 +65,7 @@ class OrderListQuery(Schema):
     page_size: Annotated[int, Field(ge=1, le=50)] = 10
 
 
-class OrderCountsOut(Schema):
+class OrderCountsOut(PlainSchema):
     """How many of the caller's orders each tab of "我的订单" holds, for the badges in 我的."""
 
     pending_payment: int
@@ -103,7 +106,7 @@ def quote_dict(quote: Quote, request) -> dict:
     }
 
 
-class QuoteLineOut(Schema):
+class QuoteLineOut(PlainSchema):
     sku_id: int
     product_id: int
     title: str
@@ -116,13 +119,13 @@ class QuoteLineOut(Schema):
     paid_fen: int
 
 
-class DiscountOut(Schema):
+class DiscountOut(PlainSchema):
     kind: str
     label: str
     amount_fen: int
 
 
-class QuoteAddressOut(Schema):
+class QuoteAddressOut(PlainSchema):
     id: int
     receiver: str
     phone: str
@@ -132,7 +135,7 @@ class QuoteAddressOut(Schema):
     detail: str
 
 
-class QuoteOut(Schema):
+class QuoteOut(PlainSchema):
     lines: list[QuoteLineOut]
     goods_fen: int
     shipping_fen: int
@@ -149,7 +152,7 @@ class OrderLineOut(QuoteLineOut):
     refunded_fen: int
 
 
-class OrderEventOut(Schema):
+class OrderEventOut(PlainSchema):
     type: str
     label: str
     to_status: str
@@ -157,7 +160,7 @@ class OrderEventOut(Schema):
     created_at: datetime
 
 
-class OrderOut(Schema):
+class OrderOut(PlainSchema):
     id: int
     order_no: str
     status: str
@@ -190,7 +193,7 @@ class OrderDetailOut(OrderOut):
     events: list[OrderEventOut]
 
 
-class OrderPageOut(Schema):
+class OrderPageOut(PlainSchema):
     items: list[OrderOut]
     count: int
     page: int
