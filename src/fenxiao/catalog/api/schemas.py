@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -113,6 +114,12 @@ def product_card(product: Product, request, *, stock: int) -> dict:
         "category_id": product.category_id,
         "in_stock": stock > 0,
     }
+
+
+def page_json(shaped: dict) -> bytes:
+    """A ``ProductPageOut`` answer already shaped by ``product_card``, as the JSON pydantic would
+    write for it (compact, UTF-8 unescaped)."""
+    return json.dumps(shaped, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def sku_dict(sku: Sku, request, *, stock: int) -> dict:
