@@ -22,8 +22,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS, connections
+
+
+class ProductCard(NamedTuple):
+    """What a list card shows of a product, read as a plain row: building twenty model instances
+    (with their deferred-field bookkeeping) cost more than reading them."""
+
+    id: int
+    title: str
+    subtitle: str
+    main_image: str
+    sales_count: int
+    category_id: int
+    min_price_fen: int | None  # None while the product has no active SKU
+    min_market_price_fen: int
+
+
+CARD_COLUMNS = ", ".join(ProductCard._fields)
 
 ORDER_BY: dict[str, str] = {
     "default": "sort_order ASC, sales_count DESC, id DESC",
@@ -37,11 +55,13 @@ IN_CATEGORY = "category_id IN (SELECT id FROM catalog_category WHERE id = %s OR 
 PRICE_AT_LEAST = "max_price_fen >= %s"
 PRICE_AT_MOST = "min_price_fen <= %s"
 # Both bounds: the stored prices overlap the range, and either one of them lies inside it or (the
-# range strictly between them) an active SKU does.
+# range strictly between them) an active SKU does. That last test is a scalar subquery with LIMIT,
+# not EXISTS, because PostgreSQL may run an EXISTS as one hashed scan of every SKU in the range:
+# this way it reads the few SKUs of the few products that get that far, by their product_id index.
 PRICE_BETWEEN = (
-    "min_price_fen <= %s AND max_price_fen >= %s AND (min_price_fen >= %s OR max_price_fen <= %s OR EXISTS "
+    "min_price_fen <= %s AND max_price_fen >= %s AND (min_price_fen >= %s OR max_price_fen <= %s OR "
     "(SELECT 1 FROM catalog_sku WHERE catalog_sku.product_id = catalog_product.id AND catalog_sku.is_active = %s "
-    "AND catalog_sku.price_fen >= %s AND catalog_sku.price_fen <= %s))"
+    "AND catalog_sku.price_fen >= %s AND catalog_sku.price_fen <= %s LIMIT 1) IS NOT NULL)"
 )
 GRAMS_MATCH = "catalog_product_search_grams(title, subtitle) @> catalog_search_query_grams(%s)"
 
@@ -91,3 +111,30 @@ def shopper_where(*, category_id: int | None, q: str, min_price_fen: int | None,
         parts.append(PRICE_AT_MOST)
         params.append(max_price_fen)
     return Where(" AND ".join(parts), params)
+
+
+def _rows(sql: str, params: list) -> list[tuple]:
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def count(where: Where) -> int:
+    return _rows(f"SELECT COUNT(*) FROM catalog_product WHERE {where.sql}", where.params)[0][0]
+
+
+def cards(where: Where, *, sort: str, offset: int, limit: int) -> list[ProductCard]:
+    sql = f"SELECT {CARD_COLUMNS} FROM catalog_product WHERE {where.sql} ORDER BY {ORDER_BY[sort]} LIMIT %s OFFSET %s"
+    return [ProductCard._make(row) for row in _rows(sql, [*where.params, limit, offset])]
+
+
+def cards_and_count(where: Where, *, sort: str, offset: int, limit: int) -> tuple[list[ProductCard], int | None]:
+    """The page and the number of matches in one statement (``COUNT(*) OVER ()``), for a search or
+    a price range, whose matches the database reads in full anyway to sort them: one pass and one
+    plan instead of two. ``None`` for the count when the page is past the end (no row carries it)."""
+    sql = (
+        f"SELECT {CARD_COLUMNS}, COUNT(*) OVER () FROM catalog_product WHERE {where.sql} "
+        f"ORDER BY {ORDER_BY[sort]} LIMIT %s OFFSET %s"
+    )
+    rows = _rows(sql, [*where.params, limit, offset])
+    return [ProductCard._make(row[:-1]) for row in rows], (rows[0][-1] if rows else None)

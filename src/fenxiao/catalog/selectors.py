@@ -13,7 +13,7 @@ from fenxiao.catalog.errors import product_not_found
 from fenxiao.catalog.models import Category, Product, ProductImage, Sku
 from fenxiao.core.errors import DomainError
 from fenxiao.core.paging import Page
-from fenxiao.core.statements import rows_count, rows_get, rows_with_parent
+from fenxiao.core.statements import rows_get, rows_with_parent
 
 ProductSort = Literal["default", "sales", "price", "price_desc", "new"]
 
@@ -31,19 +31,6 @@ def category_tree() -> list[Category]:
 def _category_ids(category_id: int) -> list[int]:
     """A top category means itself and its children; a child means itself."""
     return [category_id, *Category.objects.filter(parent_id=category_id).values_list("id", flat=True)]
-
-
-# What a product card shows (its stored list prices included); the rich detail stays out of lists.
-CARD_FIELDS = (
-    "id",
-    "title",
-    "subtitle",
-    "main_image",
-    "sales_count",
-    "category_id",
-    "min_price_fen",
-    "min_market_price_fen",
-)
 
 
 PRICE_FILTER_MAX_FEN = 100_000_000_000  # ¥10 亿
@@ -71,9 +58,11 @@ def product_list_for_shopper(
     min_price_fen: int | None = None,
     max_price_fen: int | None = None,
 ) -> Page:
-    """One page of on-shelf product cards, in two prebuilt statements (``catalog.listing``): the
-    count and the page, both on ``catalog_product`` alone. Prices come from the product row
-    (``catalog.prices``), so a price sort is an index scan and a price range joins no SKUs.
+    """One page of on-shelf product cards (``listing.ProductCard`` rows), read from
+    ``catalog_product`` alone by prebuilt statements (``catalog.listing``): a search or a price
+    range in one statement that counts as it pages, a plain list or category in a count and a
+    page that its indexes serve. Prices come from the product row (``catalog.prices``), so a
+    price sort is an index scan and a price range aggregates no SKUs.
 
     A price range keeps products with at least one active SKU priced inside it (bounds included);
     the card still shows the product's own lowest price, not the lowest one inside the range."""
@@ -82,19 +71,16 @@ def product_list_for_shopper(
     where = listing.shopper_where(
         category_id=category_id, q=q, min_price_fen=min_price_fen, max_price_fen=max_price_fen
     )
-    count = rows_count(Product, where.sql, where.params)
     offset = (page - 1) * page_size
+    if q or min_price_fen is not None or max_price_fen is not None:
+        items, count = listing.cards_and_count(where, sort=sort, offset=offset, limit=page_size)
+        if count is None:  # past the last page, or nothing matched
+            count = listing.count(where) if offset else 0
+        return Page(items=items, count=count, page=page, page_size=page_size)
+    count = listing.count(where)
     if offset >= count:
         return Page(items=[], count=count, page=page, page_size=page_size)
-    items = rows_get(
-        Product,
-        where.sql,
-        where.params,
-        order_by=listing.ORDER_BY[sort],
-        limit=page_size,
-        offset=offset,
-        only=CARD_FIELDS,
-    )
+    items = listing.cards(where, sort=sort, offset=offset, limit=page_size)
     return Page(items=items, count=count, page=page, page_size=page_size)
 
 

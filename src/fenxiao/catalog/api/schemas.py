@@ -7,7 +7,8 @@ from typing import Annotated, Literal
 from ninja import Schema
 from pydantic import Field, StringConstraints
 
-from fenxiao.catalog.models import Product, Sku
+from fenxiao.catalog.listing import ProductCard
+from fenxiao.catalog.models import Sku
 from fenxiao.core.media import media_url
 
 
@@ -99,7 +100,7 @@ class ProductDetailOut(Schema):
     skus: list[SkuOut]
 
 
-def product_card(product: Product, request, *, stock: int) -> dict:
+def product_card(product: ProductCard, request, *, stock: int) -> dict:
     """A list card; ``stock`` is the product's units left (inventory's, passed in by the face)."""
     price = product.min_price_fen or 0
     market = product.min_market_price_fen or 0
