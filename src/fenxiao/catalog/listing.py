@@ -52,6 +52,9 @@ ORDER_BY: dict[str, str] = {
 }
 
 IN_CATEGORY = "category_id IN (SELECT id FROM catalog_category WHERE id = %s OR parent_id = %s)"
+# PostgreSQL: the category ids as one array computed first, so the (is_on_shelf, category) index
+# is searched for each id instead of the products being joined to the categories.
+IN_CATEGORY_PG = "category_id = ANY(ARRAY(SELECT id FROM catalog_category WHERE id = %s OR parent_id = %s))"
 PRICE_AT_LEAST = "max_price_fen >= %s"
 PRICE_AT_MOST = "min_price_fen <= %s"
 # Both bounds: the stored prices overlap the range, and either one of them lies inside it or (the
@@ -62,6 +65,12 @@ PRICE_BETWEEN = (
     "min_price_fen <= %s AND max_price_fen >= %s AND (min_price_fen >= %s OR max_price_fen <= %s OR "
     "(SELECT 1 FROM catalog_sku WHERE catalog_sku.product_id = catalog_product.id AND catalog_sku.is_active = %s "
     "AND catalog_sku.price_fen >= %s AND catalog_sku.price_fen <= %s LIMIT 1) IS NOT NULL)"
+)
+# PostgreSQL: the products whose price span overlaps the range, from migration 0006's GiST index
+# (its partial-index condition repeated so the planner may use it); PRICE_BETWEEN then decides.
+SPAN_OVERLAPS = (
+    "min_price_fen IS NOT NULL AND max_price_fen IS NOT NULL AND "
+    "int8range(min_price_fen, max_price_fen, '[]') && int8range(%s, %s, '[]')"
 )
 GRAMS_MATCH = "catalog_product_search_grams(title, subtitle) @> catalog_search_query_grams(%s)"
 
@@ -92,16 +101,19 @@ def like_pattern(q: str) -> str:
 
 def shopper_where(*, category_id: int | None, q: str, min_price_fen: int | None, max_price_fen: int | None) -> Where:
     """The condition on ``catalog_product`` for on-shelf products matching the shopper's filters."""
+    vendor = connections[DEFAULT_DB_ALIAS].vendor
     parts, params = ["is_on_shelf = %s"], [True]
     if category_id is not None:
-        parts.append(IN_CATEGORY)
+        parts.append(IN_CATEGORY_PG if vendor == "postgresql" else IN_CATEGORY)
         params += [category_id, category_id]
     if q:
-        vendor = connections[DEFAULT_DB_ALIAS].vendor
         parts.append(_contains(vendor))
         pattern = like_pattern(q)
         params += ([q] if vendor == "postgresql" else []) + [pattern, pattern]
     if min_price_fen is not None and max_price_fen is not None:
+        if vendor == "postgresql":
+            parts.append(SPAN_OVERLAPS)
+            params += [min_price_fen, max_price_fen]
         parts.append(PRICE_BETWEEN)
         params += [max_price_fen, min_price_fen, min_price_fen, max_price_fen, True, min_price_fen, max_price_fen]
     elif min_price_fen is not None:

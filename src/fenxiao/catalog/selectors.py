@@ -59,9 +59,9 @@ def product_list_for_shopper(
     max_price_fen: int | None = None,
 ) -> Page:
     """One page of on-shelf product cards (``listing.ProductCard`` rows), read from
-    ``catalog_product`` alone by prebuilt statements (``catalog.listing``): a search or a price
-    range in one statement that counts as it pages, a plain list or category in a count and a
-    page that its indexes serve. Prices come from the product row (``catalog.prices``), so a
+    ``catalog_product`` alone by prebuilt statements (``catalog.listing``): a search or a closed
+    price range in one statement that counts as it pages, anything else in a count and a page that
+    its indexes serve. Prices come from the product row (``catalog.prices``), so a
     price sort is an index scan and a price range aggregates no SKUs.
 
     A price range keeps products with at least one active SKU priced inside it (bounds included);
@@ -72,7 +72,9 @@ def product_list_for_shopper(
         category_id=category_id, q=q, min_price_fen=min_price_fen, max_price_fen=max_price_fen
     )
     offset = (page - 1) * page_size
-    if q or min_price_fen is not None or max_price_fen is not None:
+    # One statement where the matches are few enough to read in full (a keyword, a closed price
+    # range); an open range or a plain list keeps its index-ordered page and an index-only count.
+    if q or (min_price_fen is not None and max_price_fen is not None):
         items, count = listing.cards_and_count(where, sort=sort, offset=offset, limit=page_size)
         if count is None:  # past the last page, or nothing matched
             count = listing.count(where) if offset else 0
