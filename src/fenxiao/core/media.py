@@ -10,19 +10,22 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from django.core.files.storage import FileSystemStorage, default_storage
+from django.core.files.storage import DEFAULT_STORAGE_ALIAS, FileSystemStorage, storages
 from django.http import HttpRequest
 
 
 @lru_cache(maxsize=8192)
-def _filesystem_url(base_url: str, name: str) -> str:
-    return default_storage.url(name)
+def _filesystem_url(storage: FileSystemStorage, base_url: str, name: str) -> str:
+    return storage.url(name)
 
 
 def _storage_url(name: str) -> str:
-    if isinstance(default_storage, FileSystemStorage):
-        return _filesystem_url(default_storage.base_url, name)
-    return default_storage.url(name)
+    # The object behind ``default_storage`` (what its lazy proxy would reach on every attribute):
+    # the same one until a settings change, when Django replaces it.
+    storage = storages[DEFAULT_STORAGE_ALIAS]
+    if isinstance(storage, FileSystemStorage):
+        return _filesystem_url(storage, storage.base_url, name)
+    return storage.url(name)
 
 
 def media_url(name: str, request: HttpRequest | None = None) -> str:
