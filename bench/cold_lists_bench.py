@@ -30,6 +30,7 @@ import argparse
 import os
 import random
 import shutil
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -41,7 +42,7 @@ from common.database import ensure_database, run_fenxiao, setup_django
 from common.dbstats import describe
 from common.loaders import choose_loader, preflight
 from common.server import server_env, start_gunicorn, stop_gunicorn, wait_healthy
-from http_bench import measure, median_result, warm_up
+from http_bench import measure, warm_up
 
 TARGET_RATIO = 0.50
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/fenxiao_bench_cold"
@@ -188,6 +189,18 @@ def cold_paths(category_ids: list[int]) -> dict[str, list[str]]:
         rng.shuffle(queries)
         paths[name] = ["/api/v1/products?" + urlencode(q) for q in queries]
     return paths
+
+
+def median_result(results: list[dict]) -> dict:
+    """Per-figure medians over the rounds (numbers only: the scan details stay per round)."""
+    merged = {}
+    for key, value in results[0].items():
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            values = [r[key] for r in results if r.get(key) is not None]
+            merged[key] = statistics.median(values) if values else None
+    merged["errors"] = sum(r["errors"] for r in results)
+    merged["non_2xx_3xx"] = sum(r["non_2xx_3xx"] for r in results)
+    return merged
 
 
 def bump_catalog_version() -> None:
