@@ -75,52 +75,29 @@ def _instance(model: type[M], columns: _Columns, row: Sequence[Any], connection)
 
 
 @cache
-def _select(model: type[Model], vendor: str, only: frozenset[str] = frozenset()) -> tuple[str, str, _Columns]:
-    """``SELECT <columns> FROM <table>`` and the primary key column, built once per model (and per
-    set of ``only`` fields: the others are deferred, as with ``QuerySet.only``)."""
+def _select(model: type[Model], vendor: str) -> tuple[str, str, _Columns]:
+    """``SELECT <columns> FROM <table>`` and the primary key column, built once per model."""
     quote = _connection().ops.quote_name
     table = model._meta.db_table
-    defer = frozenset()
-    if only:
-        keep = only | {model._meta.pk.name}
-        defer = frozenset(f.name for f in model._meta.concrete_fields if f.name not in keep and f.attname not in keep)
-    columns = _columns(model, vendor, table, defer)
+    columns = _columns(model, vendor, table)
     return f"SELECT {columns.sql} FROM {quote(table)}", quote(model._meta.pk.column), columns
 
 
 def rows_get(
-    model: type[M],
-    where: str,
-    params: Sequence[Any],
-    *,
-    order_by: str = "",
-    limit: int | None = None,
-    offset: int = 0,
-    only: Sequence[str] = (),
+    model: type[M], where: str, params: Sequence[Any], *, order_by: str = "", limit: int | None = None
 ) -> list[M]:
     """Rows of ``model`` matching ``where``, a condition on the model's own table written with its
     column names and ``%s`` placeholders, in ``order_by`` (column names; the primary key when
-    empty). With ``only`` the other fields are deferred (reading one later costs a query)."""
+    empty)."""
     connection = _connection()
-    select, pk, columns = _select(model, connection.vendor, frozenset(only))
+    select, pk, columns = _select(model, connection.vendor)
     sql = f"{select} WHERE {where} ORDER BY {order_by or pk}"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
-    if offset:
-        sql += f" OFFSET {int(offset)}"
     with connection.cursor() as cursor:
         cursor.execute(sql, list(params))
         rows = cursor.fetchall()
     return [_instance(model, columns, row, connection) for row in rows]
-
-
-def rows_count(model: type[Model], where: str, params: Sequence[Any]) -> int:
-    """How many rows of ``model`` match ``where`` (written as for ``rows_get``)."""
-    connection = _connection()
-    sql = f"SELECT COUNT(*) FROM {connection.ops.quote_name(model._meta.db_table)} WHERE {where}"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(params))
-        return cursor.fetchone()[0]
 
 
 def row_get(model: type[M], where: str, params: Sequence[Any]) -> M | None:
