@@ -89,6 +89,19 @@ def test_a_sku_switched_off_and_on_leaves_and_rejoins_the_prices(two_products):
     assert stored() == from_skus()
 
 
+def test_a_product_saved_from_an_instance_read_before_a_sku_changed_keeps_the_new_prices(two_products):
+    cream = Product.objects.get(code="CREAM")  # read with the old prices
+    sku = Sku.objects.get(code="CREAM-S")
+    sku.price_fen = 1900
+    sku.save()
+    cream.title = "面霜 新版"
+    cream.save()
+    assert stored()["CREAM"] == (1900, 5900, 0)
+    cream.sales_count = 5
+    cream.save(update_fields=["sales_count"])  # writes no price: nothing to recompute
+    assert stored() == from_skus()
+
+
 def test_the_import_reprices_the_products_whose_skus_it_writes(two_products):
     data = csv_bytes(
         "CREAM,,,,,,,,,CREAM-S,,19.90,,,,,",  # an existing SKU repriced by the bulk UPDATE

@@ -5,7 +5,8 @@ product it considers (issue 22, "Cold product lists").
 
 A copy is only as good as the writes that keep it: every path that changes a SKU's price, its
 ``is_active`` flag or its product calls ``product_prices_refresh`` with every product involved (for
-a SKU moved to another product, both). ORM saves and deletes do it through ``catalog.signals``;
+a SKU moved to another product, both), and so does a full save of a product, whose instance may
+carry prices read before a SKU changed. ORM saves and deletes do it through ``catalog.signals``;
 bulk writes (the spreadsheet import, the demo seed) call it themselves. The refresh recomputes
 from the SKU rows in one ``UPDATE``, never from what the caller believes changed, so calling it
 for a product whose prices did not move is harmless."""
@@ -21,6 +22,7 @@ from fenxiao.catalog.models import Product, Sku
 from fenxiao.core.limits import SQL_VARIABLES_PER_STATEMENT, chunks
 
 BATCH = SQL_VARIABLES_PER_STATEMENT
+PRICE_FIELDS = frozenset({"min_price_fen", "max_price_fen", "min_market_price_fen"})
 
 
 def _active_skus_aggregate(aggregate):

@@ -8,7 +8,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 
 from fenxiao.catalog.cache import catalog_changed
 from fenxiao.catalog.models import Category, Product, ProductImage, Sku
-from fenxiao.catalog.prices import product_prices_refresh
+from fenxiao.catalog.prices import PRICE_FIELDS, product_prices_refresh
 
 
 def _catalog_row_changed(sender, **kwargs) -> None:
@@ -36,6 +36,14 @@ def _sku_deleted(sender, instance: Sku, **kwargs) -> None:
     product_prices_refresh(product_ids=[instance.product_id])
 
 
+def _product_saved(sender, instance: Product, raw: bool = False, update_fields=None, **kwargs) -> None:
+    """A full save writes every column from the instance, so one loaded before a SKU changed would
+    put its stale prices back: recompute them after any save that may have written them."""
+    if raw or (update_fields is not None and not set(update_fields) & PRICE_FIELDS):
+        return
+    product_prices_refresh(product_ids=[instance.pk])
+
+
 def connect() -> None:
     for model in (Category, Product, ProductImage, Sku):
         post_save.connect(_catalog_row_changed, sender=model, dispatch_uid=f"catalog-cache-{model.__name__}-save")
@@ -43,3 +51,4 @@ def connect() -> None:
     pre_save.connect(_sku_note_owner, sender=Sku, dispatch_uid="catalog-prices-sku-owner")
     post_save.connect(_sku_saved, sender=Sku, dispatch_uid="catalog-prices-sku-save")
     post_delete.connect(_sku_deleted, sender=Sku, dispatch_uid="catalog-prices-sku-delete")
+    post_save.connect(_product_saved, sender=Product, dispatch_uid="catalog-prices-product-save")
