@@ -14,6 +14,7 @@ from django.utils import timezone
 from fenxiao.catalog.cache import catalog_changed
 from fenxiao.catalog.import_plan import Plan, ProductPlan, SkuPlan, fetch_in
 from fenxiao.catalog.models import Category, Product, Sku, Supplier
+from fenxiao.catalog.prices import product_prices_refresh
 from fenxiao.catalog.services import MAX_BULK_PRODUCTS, product_set_shelf
 from fenxiao.core.limits import chunks
 
@@ -35,12 +36,28 @@ def catalogue_apply(plan: Plan) -> Applied:
     category_ids, counts["categories_created"] = _ensure_categories(plan.category_paths)
     product_ids = _save_products(plan.products, supplier_ids, category_ids, counts)
     sku_ids = _save_skus(plan.skus, product_ids, counts)
+    # Bulk SKU writes send no signals: the products whose SKUs were written get their list prices
+    # recomputed here, before shelving, in the import's transaction.
+    product_prices_refresh(product_ids=_priced_products(plan, product_ids))
     to_on = [product_ids[p.code] for p in plan.products if p.on_shelf is True and not p.was_on_shelf]
     to_off = [product_ids[p.code] for p in plan.products if p.on_shelf is False and p.was_on_shelf]
     for ids, on_shelf, key in ((to_on, True, "shelved_on"), (to_off, False, "shelved_off")):
         counts[key] = sum(product_set_shelf(product_ids=c, on_shelf=on_shelf) for c in chunks(ids, MAX_BULK_PRODUCTS))
     catalog_changed()  # bulk writes fire no signals: cached list pages must re-render
     return Applied(counts=counts, sku_ids=sku_ids)
+
+
+def _priced_products(plan: Plan, product_ids: dict[str, int]) -> set[int]:
+    """Products with a SKU created or changed by the plan, and the product each changed SKU
+    belonged to before (the plan never moves one, but the price copy must not rest on that)."""
+    touched: set[int] = set()
+    for sku in plan.skus:
+        if sku.existing is not None and not sku.fields:
+            continue
+        touched.add(product_ids[sku.product_code])
+        if sku.existing is not None:
+            touched.add(sku.existing.product_id)
+    return touched
 
 
 def _ensure_suppliers(names: set[str]) -> tuple[dict[str, int], int]:

@@ -61,6 +61,12 @@ class Product(models.Model):
     sort_order = models.IntegerField("排序", default=0)
     created_at = models.DateTimeField("创建时间", auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    # What the list cards show and what price filters and sorts read, copied from the active SKUs
+    # by ``catalog.prices`` whenever a SKU changes: a cold list page must not aggregate the SKUs of
+    # every product it considers. Null while the product has no active SKU.
+    min_price_fen = models.BigIntegerField("最低售价(分)", null=True, blank=True, editable=False)
+    max_price_fen = models.BigIntegerField("最高售价(分)", null=True, blank=True, editable=False)
+    min_market_price_fen = models.BigIntegerField("最低划线价(分)", default=0, editable=False)
 
     class Meta:
         verbose_name = "商品"
@@ -69,6 +75,10 @@ class Product(models.Model):
         indexes = [
             models.Index(fields=["is_on_shelf", "category", "-sales_count"], name="product_shelf_cat_sales"),
             models.Index(fields=["is_on_shelf", "-sales_count"], name="product_shelf_sales"),
+            # The two price sorts (ties newest first), and the range filters' lower and upper bounds.
+            models.Index(fields=["is_on_shelf", "min_price_fen", "-id"], name="product_shelf_price"),
+            models.Index(fields=["is_on_shelf", "-min_price_fen", "-id"], name="product_shelf_price_desc"),
+            models.Index(fields=["is_on_shelf", "max_price_fen"], name="product_shelf_max_price"),
         ]
 
     def __str__(self) -> str:

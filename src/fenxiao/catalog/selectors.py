@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Literal
 
 from django.conf import settings
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Prefetch, Q
 
+from fenxiao.catalog import listing
 from fenxiao.catalog.errors import product_not_found
 from fenxiao.catalog.models import Category, Product, ProductImage, Sku
 from fenxiao.core.errors import DomainError
@@ -16,14 +16,6 @@ from fenxiao.core.paging import Page
 from fenxiao.core.statements import rows_get, rows_with_parent
 
 ProductSort = Literal["default", "sales", "price", "price_desc", "new"]
-
-SORTS: dict[str, tuple[str, ...]] = {
-    "default": ("sort_order", "-sales_count", "-id"),
-    "sales": ("-sales_count", "-id"),
-    "price": ("min_price_fen", "-id"),
-    "price_desc": ("-min_price_fen", "-id"),
-    "new": ("-created_at", "-id"),
-}
 
 
 def category_tree() -> list[Category]:
@@ -39,34 +31,6 @@ def category_tree() -> list[Category]:
 def _category_ids(category_id: int) -> list[int]:
     """A top category means itself and its children; a child means itself."""
     return [category_id, *Category.objects.filter(parent_id=category_id).values_list("id", flat=True)]
-
-
-def _with_prices(qs: QuerySet[Product]) -> QuerySet[Product]:
-    active = Q(skus__is_active=True)
-    return qs.annotate(
-        min_price_fen=Min("skus__price_fen", filter=active),
-        min_market_price_fen=Coalesce(Min("skus__market_price_fen", filter=active), 0),
-    )
-
-
-# What a product card shows; the rich detail stays out of list queries.
-CARD_FIELDS = ("id", "title", "subtitle", "main_image", "sales_count", "category_id")
-PRICE_SORTS = frozenset({"price", "price_desc"})
-
-
-def _attach_sku_aggregates(products: list[Product]) -> None:
-    """Prices of one page of products, in one grouped query on ``catalog_sku``."""
-    rows = (
-        Sku.objects.filter(product_id__in=[p.id for p in products], is_active=True)
-        .order_by()
-        .values("product_id")
-        .annotate(min_price=Min("price_fen"), min_market=Min("market_price_fen"))
-    )
-    by_product = {row["product_id"]: row for row in rows}
-    for product in products:
-        row = by_product.get(product.id, {})
-        product.min_price_fen = row.get("min_price")
-        product.min_market_price_fen = row.get("min_market") or 0
 
 
 PRICE_FILTER_MAX_FEN = 100_000_000_000  # ¥10 亿
@@ -94,39 +58,31 @@ def product_list_for_shopper(
     min_price_fen: int | None = None,
     max_price_fen: int | None = None,
 ) -> Page:
-    """One page of on-shelf product cards.
+    """One page of on-shelf product cards (``listing.ProductCard`` rows), read from
+    ``catalog_product`` alone by prebuilt statements (``catalog.listing``): a search or a closed
+    price range in one statement that counts as it pages, anything else in a count and a page that
+    its indexes serve. Prices come from the product row (``catalog.prices``), so a
+    price sort is an index scan and a price range aggregates no SKUs.
 
-    Except when sorting by price, the page is cut from ``catalog_product`` alone (its indexes serve
-    the ORDER BY ... LIMIT) and only then are the page's SKUs aggregated: joining every SKU of every
-    product before paging would make each page cost as much as the whole catalogue.
-
-    A price range keeps products with at least one active SKU priced inside it (bounds included).
-    It is a subquery on ``catalog_sku``, not a join, for the same reason and so that the card still
-    shows the product's own lowest price, not the lowest one inside the range."""
+    A price range keeps products with at least one active SKU priced inside it (bounds included);
+    the card still shows the product's own lowest price, not the lowest one inside the range."""
     price_range_check(min_price_fen=min_price_fen, max_price_fen=max_price_fen)
     page_size = min(page_size or settings.CATALOG_PAGE_SIZE, settings.CATALOG_MAX_PAGE_SIZE)
-    qs = Product.objects.filter(is_on_shelf=True)
-    if category_id is not None:
-        qs = qs.filter(category_id__in=_category_ids(category_id))
-    if q:
-        qs = qs.filter(Q(title__icontains=q) | Q(subtitle__icontains=q))
-    if min_price_fen is not None or max_price_fen is not None:
-        priced = Sku.objects.filter(is_active=True)
-        if min_price_fen is not None:
-            priced = priced.filter(price_fen__gte=min_price_fen)
-        if max_price_fen is not None:
-            priced = priced.filter(price_fen__lte=max_price_fen)
-        qs = qs.filter(pk__in=priced.values("product_id"))
-    count = qs.count()
+    where = listing.shopper_where(
+        category_id=category_id, q=q, min_price_fen=min_price_fen, max_price_fen=max_price_fen
+    )
     offset = (page - 1) * page_size
+    # One statement where the matches are few enough to read in full (a keyword, a closed price
+    # range); an open range or a plain list keeps its index-ordered page and an index-only count.
+    if q or (min_price_fen is not None and max_price_fen is not None):
+        items, count = listing.cards_and_count(where, sort=sort, offset=offset, limit=page_size)
+        if count is None:  # past the last page, or nothing matched
+            count = listing.count(where) if offset else 0
+        return Page(items=items, count=count, page=page, page_size=page_size)
+    count = listing.count(where)
     if offset >= count:
         return Page(items=[], count=count, page=page, page_size=page_size)
-    cards = qs.only(*CARD_FIELDS)
-    if sort in PRICE_SORTS:
-        items = list(_with_prices(cards).order_by(*SORTS[sort])[offset : offset + page_size])
-    else:
-        items = list(cards.order_by(*SORTS[sort])[offset : offset + page_size])
-        _attach_sku_aggregates(items)
+    items = listing.cards(where, sort=sort, offset=offset, limit=page_size)
     return Page(items=items, count=count, page=page, page_size=page_size)
 
 
@@ -156,15 +112,14 @@ def product_list_for_operator(
     if on_shelf is not None:
         qs = qs.filter(is_on_shelf=on_shelf)
     if q:
-        # A subquery, not a join: joining skus here would narrow the price annotations below.
+        # A subquery, not a join: joining skus here would narrow the SKU count below.
         by_sku = Sku.objects.filter(Q(code__iexact=q) | Q(barcode=q)).values("product_id")
         qs = qs.filter(Q(title__icontains=q) | Q(code__iexact=q) | Q(pk__in=by_sku))
     count = qs.count()
     offset = (page - 1) * page_size
     items = (
         list(
-            _with_prices(qs)
-            .annotate(sku_count=Count("skus"))
+            qs.annotate(sku_count=Count("skus"))
             .select_related("category", "supplier")
             .order_by("-id")[offset : offset + page_size]
         )

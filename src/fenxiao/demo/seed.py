@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from fenxiao.catalog.models import Category, Product, ProductImage, Sku, Supplier
+from fenxiao.catalog.prices import product_prices_refresh
 from fenxiao.inventory.models import Stock
 
 from . import images
@@ -176,6 +177,7 @@ def _write_catalogue(plan: list[ProductPlan], result: SeedResult) -> None:
         for s in p.skus
     ]
     Sku.objects.bulk_create(skus, batch_size=BATCH)
+    product_prices_refresh(product_ids=ids.values())  # bulk_create sends no signal to do it
     sku_ids = {s.code: s.pk for s in skus}
     if None in sku_ids.values():
         sku_ids = dict(Sku.objects.filter(product_id__in=list(ids.values())).values_list("code", "id"))

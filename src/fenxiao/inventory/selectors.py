@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import Sum
 
 from fenxiao.core.limits import chunks
 from fenxiao.inventory.models import Stock
@@ -33,15 +32,19 @@ def available(sku_id: int) -> int:
 
 
 def available_by_product(product_ids: Iterable[int]) -> dict[int, int]:
-    """Units left of each product's active SKUs together (0 for a product with none)."""
+    """Units left of each product's active SKUs together (0 for a product with none). A prebuilt
+    statement rather than the ORM: every list page the cache has not seen runs it."""
     wanted = list(dict.fromkeys(product_ids))
     totals = dict.fromkeys(wanted, 0)
-    for chunk in chunks(wanted):
-        rows = (
-            Stock.objects.filter(sku__product_id__in=chunk, sku__is_active=True)
-            .order_by()
-            .values_list("sku__product_id")
-            .annotate(total=Sum("quantity"))
-        )
-        totals.update(rows)
+    stock, sku = Stock._meta.db_table, Stock._meta.get_field("sku").related_model._meta.db_table
+    with connection.cursor() as cursor:
+        for chunk in chunks(wanted):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT {sku}.product_id, SUM({stock}.quantity) FROM {stock} "
+                f"INNER JOIN {sku} ON {sku}.id = {stock}.sku_id "
+                f"WHERE {sku}.product_id IN ({marks}) AND {sku}.is_active = %s GROUP BY {sku}.product_id",
+                [*chunk, True],
+            )
+            totals.update(cursor.fetchall())
     return totals

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 
@@ -168,11 +168,6 @@ class ProductAdmin(admin.ModelAdmin):
     readonly_fields = ("main_image_preview", "is_on_shelf", "sales_count")
     form = ProductForm
     actions = ("put_on_shelf", "take_off_shelf")
-
-    def get_queryset(self, request):
-        return (
-            super().get_queryset(request).annotate(min_price_fen=Min("skus__price_fen", filter=Q(skus__is_active=True)))
-        )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "category":

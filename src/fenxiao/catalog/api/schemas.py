@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Annotated, Literal
 
 from ninja import Schema
 from pydantic import Field, StringConstraints
 
-from fenxiao.catalog.models import Product, Sku
+from fenxiao.catalog.listing import ProductCard
+from fenxiao.catalog.models import Sku
 from fenxiao.core.media import media_url
 
 
@@ -98,7 +100,7 @@ class ProductDetailOut(Schema):
     skus: list[SkuOut]
 
 
-def product_card(product: Product, request, *, stock: int) -> dict:
+def product_card(product: ProductCard, request, *, stock: int) -> dict:
     """A list card; ``stock`` is the product's units left (inventory's, passed in by the face)."""
     price = product.min_price_fen or 0
     market = product.min_market_price_fen or 0
@@ -113,6 +115,12 @@ def product_card(product: Product, request, *, stock: int) -> dict:
         "category_id": product.category_id,
         "in_stock": stock > 0,
     }
+
+
+def page_json(shaped: dict) -> bytes:
+    """A ``ProductPageOut`` answer already shaped by ``product_card``, as the JSON pydantic would
+    write for it (compact, UTF-8 unescaped)."""
+    return json.dumps(shaped, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def sku_dict(sku: Sku, request, *, stock: int) -> dict:

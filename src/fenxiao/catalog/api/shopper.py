@@ -12,6 +12,7 @@ from fenxiao.catalog.api.schemas import (
     ProductDetailOut,
     ProductListQuery,
     ProductPageOut,
+    page_json,
     product_card,
     sku_dict,
 )
@@ -47,7 +48,10 @@ def products(request: HttpRequest, filters: Query[ProductListQuery]):
         )
         stock = available_by_product([p.id for p in page.items])
         shaped = page.shaped(lambda product: product_card(product, request, stock=stock[product.id]))
-        return ProductPageOut(**shaped).model_dump_json().encode()
+        # The cards are built from typed columns into exactly ProductCardOut's fields (a test holds
+        # the two byte for byte), so they are serialised as they are: validating twenty cards
+        # through pydantic again cost more than the two statements that read them.
+        return page_json(shaped)
 
     # Cards carry absolute image URLs, so the scheme and host are part of what was rendered.
     parts = (request.scheme, request.get_host(), *filters.model_dump().items())
