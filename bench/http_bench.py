@@ -161,8 +161,8 @@ def median_result(results: list[dict[str, float]]) -> dict[str, float]:
     merged: dict[str, float] = {}
     for key in results[0]:
         values = [r[key] for r in results if r[key] is not None]
-        if values and isinstance(values[0], list):
-            merged[key] = values  # per round, e.g. the worker CPU split
+        if values and not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+            merged[key] = values  # per round: the worker CPU split, the top scans by table
         else:
             merged[key] = statistics.median(values) if values else None
     merged["rps_per_round"] = [r["rps"] for r in results]
