@@ -44,6 +44,7 @@ def test_a_bearer_api_request_skips_the_pages_middleware(pages_stack_calls, bear
     assert pages_stack_calls == []
     assert "Set-Cookie" not in str(response.headers) and "Content-Security-Policy" not in response.headers
     assert response["X-Request-ID"]
+    assert response["Content-Length"] == str(len(response.content))  # not sent chunked
 
 
 def test_pages_the_admin_and_token_less_api_calls_take_the_whole_stack(pages_stack_calls):

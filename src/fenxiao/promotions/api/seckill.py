@@ -24,7 +24,6 @@ from fenxiao.promotions.api.activities import (
     PaymentMinutes,
     add_operator_routes,
 )
-from fenxiao.promotions.api.seckill_lane import taken_token
 from fenxiao.promotions.inputs import Fen, NonNegative, PatchSchema, Positive, RowId, When
 from fenxiao.promotions.models import SeckillActivity, SeckillStatus
 from fenxiao.promotions.seckill import activities
@@ -41,6 +40,17 @@ class BuyerTokenAuth(HttpBearer):
         if not token.strip():
             return None
         return token_decode(token, expected_type="access")
+
+
+# The WSGI environ key under which the seckill lane (``seckill_lane.py``), in front of Django, hands
+# the buy view the token of a unit it already took at the gate; clients can only set ``HTTP_*`` keys.
+TAKEN_TOKEN = "fenxiao.seckill.taken_token"
+
+
+def taken_token(request: HttpRequest) -> str | None:
+    """The token of a unit the lane took at the gate for this request, handed over to the caller
+    (who must end it: ``seckill_buy(taken_token=...)`` does). None when the lane did not take one."""
+    return request.META.pop(TAKEN_TOKEN, None)
 
 
 router = Router(tags=["秒杀"], auth=user_auth)

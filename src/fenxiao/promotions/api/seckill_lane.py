@@ -49,6 +49,7 @@ from django.utils import timezone
 from pydantic import ValidationError
 
 from fenxiao.accounts.tokens import TokenClaims, token_decode
+from fenxiao.core.api_lane import with_content_length
 from fenxiao.core.errors import Unauthorized
 from fenxiao.core.observability import metrics
 from fenxiao.core.observability.metrics import HTTP_REQUEST_SECONDS
@@ -56,6 +57,7 @@ from fenxiao.core.observability.request_id import HEADER as REQUEST_ID_HEADER
 from fenxiao.core.observability.request_id import META_KEY as REQUEST_ID_META
 from fenxiao.core.observability.request_id import new_request_id, sane_request_id
 from fenxiao.core.web_api import error_response
+from fenxiao.promotions.api.seckill import TAKEN_TOKEN, SeckillBuyIn
 from fenxiao.promotions.seckill import gate
 from fenxiao.promotions.seckill.activities import epoch_ms
 from fenxiao.promotions.seckill.gate import Gate
@@ -64,17 +66,10 @@ from fenxiao.promotions.seckill.purchases import GATE_REFUSALS, gate_finish_quie
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 BUY_PATH = re.compile(r"/api/v1/seckill/([0-9]{1,18})/orders")
-TAKEN_TOKEN = "fenxiao.seckill.taken_token"
 BEARER = "Bearer "
 # The buy body is an address id and a remark: anything larger goes to Django, which reads it
 # with its own limits and answers it as it always has.
 MAX_BODY_BYTES = 4096
-
-
-def taken_token(request: HttpRequest) -> str | None:
-    """The token of a unit the lane took at the gate for this request, handed over to the caller
-    (who must end it: ``seckill_buy(taken_token=...)`` does). None when the lane did not take one."""
-    return request.META.pop(TAKEN_TOKEN, None)
 
 
 def _claims(environ: dict[str, Any]) -> TokenClaims | None:
@@ -93,8 +88,6 @@ def _claims(environ: dict[str, Any]) -> TokenClaims | None:
 def _body(environ: dict[str, Any]) -> bytes | None:
     """The body if the buy schema accepts it, put back for Django to read again; None otherwise.
     A NUL anywhere is left to the input guard."""
-    from fenxiao.promotions.api.seckill import SeckillBuyIn  # the API module imports this one
-
     if environ.get("CONTENT_TYPE", "").split(";", 1)[0].strip() != "application/json":
         return None
     try:
@@ -125,7 +118,7 @@ def _refusal(code: Gate, secure: bool) -> tuple[str, list[tuple[str, str]], byte
     """Status line, headers and body of a refusal, made once by the same code Django's path uses:
     the API's error response, then the security middleware's headers for this settings module."""
     error, message = GATE_REFUSALS[code]
-    response = error_response(409, error, message)
+    response = with_content_length(error_response(409, error, message))
     request = _FixedSecurity(secure)
     SecurityMiddleware(lambda _: HttpResponse()).process_response(request, response)  # type: ignore[arg-type]
     status = f"{response.status_code} {response.reason_phrase}"
