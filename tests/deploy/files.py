@@ -36,16 +36,24 @@ def variables_read(path: Path) -> set[str]:
     """Names a module reads from the environment: ``os.environ.get("X")``, ``os.getenv("X")``,
     ``os.environ["X"]`` and the settings' ``env_bool/env_int/env_list("X", ...)``."""
     names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+    tree = ast.parse(path.read_text(), filename=str(path))
+    # A bare ``environ`` is the process environment only where ``from os import environ`` put it
+    # there; elsewhere it is a WSGI request's environ (``promotions/api/seckill_lane.py``).
+    bare = any(
+        isinstance(n, ast.ImportFrom) and n.module == "os" and any(a.name == "environ" for a in n.names)
+        for n in ast.walk(tree)
+    )
+    environs = {"os.environ", "environ"} if bare else {"os.environ"}
+    for node in ast.walk(tree):
         if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
             func = node.func
             called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-            environ = not isinstance(func, ast.Attribute) or ast.unparse(func.value) in {"os.environ", "environ", "os"}
+            environ = not isinstance(func, ast.Attribute) or ast.unparse(func.value) in environs | {"os"}
             if called in READERS and environ and isinstance(node.args[0].value, str):
                 names.add(node.args[0].value)
         elif (
             isinstance(node, ast.Subscript)
-            and ast.unparse(node.value) in {"os.environ", "environ"}
+            and ast.unparse(node.value) in environs
             and isinstance(node.slice, ast.Constant)
             and isinstance(node.slice.value, str)
         ):
