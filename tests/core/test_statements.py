@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.apps import apps
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -233,3 +233,19 @@ def test_every_insert_parameter_is_what_get_db_prep_save_gives_for_every_field_o
                 assert _prepared(prepare, obj) == _prepared(_slow(field), obj), (model, field.name, sample)
                 checked += 1
     assert checked > 1000
+
+
+@pytest.mark.parametrize(
+    ("lock", "clause"), [("update", "LIMIT 1 FOR UPDATE"), ("no_key_update", "LIMIT 1 FOR NO KEY UPDATE")]
+)
+def test_a_locked_read_locks_where_the_database_has_row_locks(lock, clause):
+    user = UserFactory()
+
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        assert row_get(User, "id = %s", [user.id], lock=lock).pk == user.pk
+
+    [sql] = [q["sql"] for q in queries.captured_queries if '"accounts_user"' in q["sql"]]
+    if connection.vendor == "postgresql":
+        assert sql.endswith(clause)
+    else:  # SQLite serialises writers and has no row locks: the clause would be a syntax error
+        assert " FOR " not in sql

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import (
@@ -100,26 +100,41 @@ def _select(model: type[Model], vendor: str) -> tuple[str, str, _Columns]:
     return f"SELECT {columns.sql} FROM {quote(table)}", quote(model._meta.pk.column), columns
 
 
+RowLock = Literal["", "update", "no_key_update"]
+_LOCK_CLAUSES: dict[str, str] = {"update": " FOR UPDATE", "no_key_update": " FOR NO KEY UPDATE"}
+
+
 def rows_get(
-    model: type[M], where: str, params: Sequence[Any], *, order_by: str = "", limit: int | None = None
+    model: type[M],
+    where: str,
+    params: Sequence[Any],
+    *,
+    order_by: str = "",
+    limit: int | None = None,
+    lock: RowLock = "",
 ) -> list[M]:
     """Rows of ``model`` matching ``where``, a condition on the model's own table written with its
     column names and ``%s`` placeholders, in ``order_by`` (column names; the primary key when
-    empty)."""
+    empty). ``lock`` locks them as ``select_for_update`` (``no_key=True`` for ``no_key_update``)
+    would: inside the caller's transaction, and not at all where the database has no row locks
+    (SQLite, which serialises writers instead)."""
     connection = _connection()
     select, pk, columns = _select(model, connection.vendor)
     sql = f"{select} WHERE {where} ORDER BY {order_by or pk}"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
+    if lock and connection.features.has_select_for_update:
+        no_key = lock == "no_key_update" and connection.features.has_select_for_no_key_update
+        sql += _LOCK_CLAUSES["no_key_update" if no_key else "update"]
     with connection.cursor() as cursor:
         cursor.execute(sql, list(params))
         rows = cursor.fetchall()
     return [_instance(model, columns, row, connection) for row in rows]
 
 
-def row_get(model: type[M], where: str, params: Sequence[Any]) -> M | None:
+def row_get(model: type[M], where: str, params: Sequence[Any], *, lock: RowLock = "") -> M | None:
     """The first row (lowest primary key) of ``model`` matching ``where`` (see ``rows_get``)."""
-    found = rows_get(model, where, params, limit=1)
+    found = rows_get(model, where, params, limit=1, lock=lock)
     return found[0] if found else None
 
 

@@ -4,7 +4,9 @@ ids cannot be probed) and for operators (everything, with the related rows the c
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from functools import cache
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -147,3 +149,23 @@ def order_get_for_operator(*, order_id: int) -> Order:
     if order is None:
         raise order_not_found()
     return order
+
+
+@cache
+def _unpaid_up_to_sql(vendor: str) -> str:
+    quote = connection.ops.quote_name
+    meta = Order._meta
+    return (
+        f"SELECT COUNT(*) FROM (SELECT 1 FROM {quote(meta.db_table)} WHERE {quote(meta.get_field('buyer').column)} = %s"
+        f" AND {quote(meta.get_field('status').column)} = %s LIMIT %s) AS unpaid"
+    )
+
+
+def unpaid_orders_up_to(*, buyer_id: int, cap: int) -> int:
+    """The buyer's unpaid orders, counted up to ``cap``: placing an order only asks whether the cap
+    is reached, whatever the history. Built once (every placement runs it) and without the
+    model's ordering, which a count does not need."""
+    with connection.cursor() as cursor:
+        cursor.execute(_unpaid_up_to_sql(connection.vendor), [buyer_id, OrderStatus.PENDING_PAYMENT.value, cap])
+        (count,) = cursor.fetchone()
+    return int(count)

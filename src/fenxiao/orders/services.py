@@ -34,6 +34,7 @@ from fenxiao.orders.locks import lock_buyer, lock_order
 from fenxiao.orders.models import OPEN_AFTER_SALE, AfterSale, Order, OrderEvent, OrderHold, OrderLine, OrderStatus
 from fenxiao.orders.payment_acceptance import payment_refusal
 from fenxiao.orders.placement_hooks import placement_hooks
+from fenxiao.orders.selectors import unpaid_orders_up_to
 from fenxiao.orders.transitions import order_event_add, order_transition
 from fenxiao.payments.hooks import PaymentRefusal
 from fenxiao.payments.models import Payment
@@ -95,13 +96,16 @@ def order_create(
     idempotency_key: str | None = None,
     from_cart: bool = False,
     payment_deadline: datetime | None = None,
+    buyer_locked: bool = False,
 ) -> Order:
     """Place an order exactly as ``checkout_quote`` prices it, holding its stock until payment.
 
     With an ``Idempotency-Key`` a retried submit (the network dropped the first answer) returns
     the order the first one made, and a key reused for a different basket is refused. A
     ``payment_deadline`` (a seckill's or a group-buy's own window) shortens the shop's payment
-    window, never lengthens it; it is written with the order rather than updated after it."""
+    window, never lengthens it; it is written with the order rather than updated after it.
+    ``buyer_locked``: the caller's transaction holds the buyer's row lock already (``lock_buyer``'s,
+    taken first, as the lock order says), so the placement does not take it again."""
     options = dict(options or {})
     key = (idempotency_key or "").strip() or None
     if key and len(key) > 64:
@@ -123,6 +127,7 @@ def order_create(
                 fingerprint=fingerprint,
                 from_cart=from_cart,
                 payment_deadline=payment_deadline,
+                buyer_locked=buyer_locked,
             )
         except IntegrityError as exc:
             # Two submits with the same key raced: the loser answers with the winner's order.
@@ -136,17 +141,19 @@ def order_create(
     raise AssertionError("unreachable")
 
 
-def _ensure_unpaid_room(user: User) -> None:
+def _ensure_unpaid_room(user: User, *, buyer_locked: bool) -> None:
     """An unpaid order holds its stock for the payment window, so one shopper may hold at most
     ``ORDER_MAX_UNPAID_ORDERS`` of them: nobody locks a SKU's stock away in orders never paid. The
     buyer's row is locked first (FOR NO KEY UPDATE, as a seckill purchase already does), so two
-    placements by one shopper at once cannot both pass the count; other shoppers never wait."""
+    placements by one shopper at once cannot both pass the count; other shoppers never wait. A
+    caller that holds that lock in this transaction already (a seckill purchase) says so, and the
+    row is not locked a second time."""
     limit = settings.ORDER_MAX_UNPAID_ORDERS
     if not limit:
         return
-    lock_buyer(user.pk)
-    # Counting stops at the cap: whether it is reached is all that matters, whatever the history.
-    unpaid = Order.objects.filter(buyer_id=user.pk, status=OrderStatus.PENDING_PAYMENT).values("pk")[:limit].count()
+    if not buyer_locked:
+        lock_buyer(user.pk)
+    unpaid = unpaid_orders_up_to(buyer_id=user.pk, cap=limit)
     if unpaid >= limit:
         raise Conflict(
             "ORDER_UNPAID_LIMIT", f"您有 {unpaid} 笔待付款订单，请先完成支付或取消后再下单（最多 {limit} 笔）"
@@ -165,8 +172,9 @@ def _order_place(
     fingerprint: str,
     from_cart: bool,
     payment_deadline: datetime | None,
+    buyer_locked: bool,
 ) -> Order:
-    _ensure_unpaid_room(user)
+    _ensure_unpaid_room(user, buyer_locked=buyer_locked)
     # Stock is checked by the conditional update below, not by the quote: the quote's read
     # could be stale by the time we write.
     priced = checkout_quote(user=user, lines=lines, address_id=address_id, options=options, check_stock=False)

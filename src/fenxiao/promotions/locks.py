@@ -26,6 +26,8 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from fenxiao.accounts.models import User
+from fenxiao.core.statements import row_get
+from fenxiao.orders import locks as orders_locks
 from fenxiao.promotions.models import (
     CouponTemplate,
     GroupBuyActivity,
@@ -42,13 +44,14 @@ from fenxiao.promotions.models import (
 
 
 def lock_buyer(user_id: int) -> User | None:
-    """The buyer's row, read whole (a token buyer's row is checked against the token)."""
-    return User.objects.select_for_update(no_key=True).filter(pk=user_id).first()
+    """The buyer's row, read whole (a token buyer's row is checked against the token). A prebuilt
+    statement: every seckill winner runs it, and the ORM would compile it anew each time."""
+    return row_get(User, "id = %s", [user_id], lock="no_key_update")
 
 
-def lock_buyer_id(user_id: int) -> int | None:
-    """The buyer's row, locked without reading more than its id (the caller has the row)."""
-    return User.objects.select_for_update(no_key=True).filter(pk=user_id).values_list("pk", flat=True).first()
+def lock_buyer_id(user_id: int) -> None:
+    """The buyer's row, locked (the caller has the row already)."""
+    orders_locks.lock_buyer(user_id)
 
 
 # 2. activities

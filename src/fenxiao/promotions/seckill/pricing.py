@@ -18,6 +18,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from fenxiao.core.statements import rows_insert
 from fenxiao.orders.pricing import Discount
 from fenxiao.orders.pricing_hooks import PricingContext
 from fenxiao.promotions.activities.pricing import ActivityPriceProvider
@@ -92,10 +93,11 @@ class SeckillProvider(ActivityPriceProvider):
         if not discounts:
             return
         grant = _granted(ctx)
-        SeckillPurchase.objects.create(
+        purchase = SeckillPurchase(
             activity=grant.activity,
             user_id=grant.user_id,
             order=order,
             token=grant.token,
             status=SeckillPurchaseStatus.PLACED,
         )
+        rows_insert([purchase])  # no receiver listens to purchases; prebuilt, as the order's rows

@@ -44,7 +44,7 @@ from fenxiao.orders.models import Order
 from fenxiao.orders.services import order_create
 from fenxiao.promotions import locks
 from fenxiao.promotions.models import SeckillActivity, SeckillPurchase, SeckillPurchaseStatus, SeckillStatus
-from fenxiao.promotions.seckill import gate
+from fenxiao.promotions.seckill import gate, statements
 from fenxiao.promotions.seckill.activities import (
     SeckillConflict,
     activity_not_found,
@@ -222,12 +222,11 @@ def _buy_in_db(
     *, buyer: User | TokenBuyer, activity_id: int, address_id: int | None, remark: str, now: datetime
 ) -> Order:
     user = _lock_buyer(buyer)
-    a = SeckillActivity.objects.filter(pk=activity_id).first()
+    a = statements.activity_row(activity_id)
     if a is None:
         raise activity_not_found()
     _ensure_open(a, now)
-    held = SeckillPurchase.objects.filter(activity=a, user=user).exclude(status=SeckillPurchaseStatus.RETURNED).count()
-    if held >= a.per_user_limit:
+    if statements.units_held(activity_id=a.pk, user_id=user.pk) >= a.per_user_limit:
         raise _refuse(LIMIT_REACHED)
     if a.sold >= a.stock:
         raise _refuse(SOLD_OUT)  # already sold out: no order to write and roll back
@@ -239,6 +238,7 @@ def _buy_in_db(
             remark=remark,
             options={"seckill_id": a.pk, "seckill_token": grant_token},
             payment_deadline=now + timedelta(minutes=a.payment_minutes),
+            buyer_locked=True,
         )
     _take_unit(a.pk, now)
     return order
@@ -248,10 +248,7 @@ def _take_unit(activity_id: int, now: datetime) -> None:
     """The last statement before the commit: ``sold`` moves only while units are left and the
     activity is open, as the row stands now (a pause or a quota change that committed meanwhile
     counts). Otherwise the whole purchase rolls back with the matching refusal."""
-    taken = SeckillActivity.objects.filter(
-        pk=activity_id, sold__lt=F("stock"), status=SeckillStatus.ACTIVE, starts_at__lte=now, ends_at__gt=now
-    ).update(sold=F("sold") + 1)
-    if not taken:
+    if not statements.unit_taken(activity_id=activity_id, now=now):
         _ensure_open(SeckillActivity.objects.get(pk=activity_id), now)
         raise _refuse(SOLD_OUT)
 
