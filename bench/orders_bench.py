@@ -49,7 +49,7 @@ from common.base import HOST, BenchError, fmt_ms, git_revision, run_main
 from common.cpu import loadavg, measured
 from common.data import prepare_data
 from common.database import ensure_database, run_fenxiao, setup_django
-from common.floors import add_floor_options, measure_floors
+from common.floors import add_floor_options, bench_floors, server_description
 from common.loaders import WRK_INSTALL_HINT, preflight, run_wrk
 from common.server import add_server_option, server_errors, start_server, stop_gunicorn, wait_healthy
 from common.server import server_env as common_server_env
@@ -159,12 +159,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def server_description(args: argparse.Namespace) -> str:
-    if args.server == "granian":
-        return f"granian {args.workers} x {args.threads} blocking threads"
-    return f"gunicorn {args.workers} x sync"
-
-
 def server_env(args: argparse.Namespace) -> dict[str, str]:
     env = common_server_env(args)
     env.update(
@@ -233,22 +227,7 @@ def main(argv: list[str] | None = None) -> int:
         f"server: {server_description(args)}, DB_CONN_MAX_AGE={args.conn_max_age}, "
         f"REDIS_URL={args.redis_url or '-'}, SWEEP_IN_PROCESS=false, DEBUG=false"
     )
-    try:
-        floors = measure_floors(
-            args,
-            env,
-            workdir,
-            loader="wrk",
-            wrk=wrk,
-            connections=args.connections,
-            threads=args.wrk_threads,
-            timeout=args.timeout,
-            token=fx.shoppers[0][0],
-            dbname=dbname,
-        )
-    except BaseException:
-        shutil.rmtree(workdir, ignore_errors=True)
-        raise
+    floors = bench_floors(args, env, workdir, wrk=wrk, token=fx.shoppers[0][0], dbname=dbname)
     server = start_server(args, env, workdir)
     sweeps = SweepThread(MAINTENANCE_SWEEPS if args.sweeps == "maintenance" else (), args.sweep_interval)
     seed = 20261125

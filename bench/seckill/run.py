@@ -45,7 +45,7 @@ from common.base import HOST, ROOT, BenchError, fmt_ms, fmt_opt, git_revision, r
 from common.cpu import loadavg, measured
 from common.database import ensure_database, run_fenxiao, setup_django, wait_quiet
 from common.dbstats import describe
-from common.floors import add_floor_options, measure_floors
+from common.floors import add_floor_options, bench_floors, cpu_cost, server_description
 from common.loaders import WRK_INSTALL_HINT, run_wrk
 from common.server import add_server_option, server_errors, start_server, stop_gunicorn, wait_healthy
 from common.server import server_env as common_server_env
@@ -128,11 +128,6 @@ def server_env(args: argparse.Namespace) -> dict[str, str]:
     return env
 
 
-def cpu_cost(r: dict) -> float:
-    """CPU-ms per request of the server, PostgreSQL and wrk: steadier than req/s on a shared box."""
-    return sum(r.get(k) or 0.0 for k in ("app_cpu_ms_per_req", "db_cpu_ms_per_req", "loader_cpu_ms_per_req"))
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     wrk = shutil.which("wrk")
@@ -165,32 +160,19 @@ def main(argv: list[str] | None = None) -> int:
     health_file.write_text("/api/v1/health\n")
     total = len(fx.buyers) * args.attempts
 
-    if args.server == "granian":
-        worker_desc = f"granian {args.workers} x {args.threads} blocking threads"
-    else:
-        threads = f" x {args.threads} threads" if args.worker_class == "gthread" else ""
-        worker_desc = f"gunicorn {args.workers} x {args.worker_class}{threads}"
     print(
-        f"server: {worker_desc}, DB_CONN_MAX_AGE={args.conn_max_age}, "
+        f"server: {server_description(args)}, DB_CONN_MAX_AGE={args.conn_max_age}, "
         f"REDIS_URL={args.redis_url}, SWEEP_IN_PROCESS=false, DEBUG=false"
     )
-    try:
-        floors = measure_floors(
-            args,
-            env,
-            workdir,
-            loader="wrk",
-            wrk=wrk,
-            connections=args.connections,
-            threads=1,
-            timeout=args.timeout,
-            token=fx.buyers[0][1],
-            dbname=dbname,
-            pick_port=lambda: port_in_range(*args.port_range),
-        )
-    except BaseException:
-        shutil.rmtree(workdir, ignore_errors=True)
-        raise
+    floors = bench_floors(
+        args,
+        env,
+        workdir,
+        wrk=wrk,
+        token=fx.buyers[0][1],
+        dbname=dbname,
+        pick_port=lambda: port_in_range(*args.port_range),
+    )
     server = start_server(args, env, workdir, port=port_in_range(*args.port_range))
     try:
         wait_healthy(server)
