@@ -9,7 +9,7 @@
 * ``dbstats``: table scans per request from ``pg_stat_user_tables``;
 * ``loaders``: wrk (``paths.lua``) and the fallback Python loader for GET requests;
 * ``floors``: the bare app and the no-op view every HTTP figure is compared with;
-* ``sweeps``: the maintenance sweeps run beside a bench's server;
+* ``sweeps``: the maintenance sweeps run beside a bench's server, and their options;
 * ``options``: the options of the benches that load GET paths (``http_bench``, ``cold_lists_bench``).
 
 The scripts run with ``bench/`` on ``sys.path`` (Python puts a script's folder first), so they
