@@ -41,6 +41,7 @@ from common.data import request_paths
 from common.database import ensure_database, run_fenxiao, setup_django
 from common.dbstats import describe
 from common.loaders import choose_loader, preflight
+from common.options import add_http_options, check_http_options
 from common.server import server_env, start_gunicorn, stop_gunicorn, wait_healthy
 from http_bench import measure, warm_up
 
@@ -67,28 +68,9 @@ NO_MATCH = ["火星土豆", "量子", "zzz", "独角兽", "飞船"]
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--products", type=int, default=20_000, help="products to seed into an empty database")
-    p.add_argument("--workers", type=int, default=3, help="gunicorn sync workers (default 3)")
-    p.add_argument("--duration", type=int, default=20, help="seconds of load per endpoint (default 20)")
-    p.add_argument("--connections", type=int, default=32, help="concurrent connections (default 32)")
-    p.add_argument("--wrk-threads", type=int, default=1, help="wrk threads (default 1)")
-    p.add_argument("--warmup", type=int, default=3, help="seconds of warm-up per endpoint (default 3)")
-    p.add_argument("--rounds", type=int, default=3, help="interleaved rounds, medians reported (default 3)")
-    p.add_argument("--timeout", type=int, default=5, help="per-request timeout in seconds (default 5)")
-    p.add_argument("--loader", choices=["auto", "wrk", "python"], default="auto")
-    p.add_argument(
-        "--database-url",
-        default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL),
-        help=f"dedicated PostgreSQL database (env BENCH_DATABASE_URL; default {DEFAULT_DATABASE_URL})",
-    )
-    p.add_argument(
-        "--redis-url",
-        default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL),
-        help=f"REDIS_URL for the server (env BENCH_REDIS_URL; default {DEFAULT_REDIS_URL})",
-    )
-    p.add_argument("--conn-max-age", type=int, default=600)
-    p.add_argument("--reset-db", action="store_true", help="drop and recreate the bench database first")
-    p.add_argument("--keep-logs", action="store_true")
+    add_http_options(p, database_url=DEFAULT_DATABASE_URL, redis_url=DEFAULT_REDIS_URL, redis_optional=False)
     args = p.parse_args(argv)
+    check_http_options(p, args)
     # What http_bench's server and loader helpers read.
     args.worker_class, args.threads, args.app = "sync", 1, "fenxiao.wsgi:application"
     if not args.redis_url:

@@ -42,8 +42,9 @@ from common.cpu import children_cpu, cpu_delta, cpu_snapshot, machine_busy, work
 from common.data import prepare_data, request_paths
 from common.database import ensure_database, run_fenxiao, setup_django
 from common.dbstats import describe, scan_costs, table_counters
-from common.floors import Floors, add_floor_options, floor_token, measure_floors
+from common.floors import Floors, add_floor_options, bench_floors, floor_token
 from common.loaders import choose_loader, preflight, run_python_loader, run_wrk
+from common.options import add_http_options, check_http_options
 from common.server import Server, server_env, start_gunicorn, stop_gunicorn, wait_healthy
 
 TARGET_RATIO = 0.50
@@ -53,7 +54,7 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawTextHelpFormatter)
-    p.add_argument("--workers", type=int, default=3, help="gunicorn worker processes (default 3)")
+    add_http_options(p, database_url=DEFAULT_DATABASE_URL, redis_url=DEFAULT_REDIS_URL)
     p.add_argument(
         "--worker-class",
         choices=["sync", "gthread"],
@@ -66,46 +67,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="WSGI app for gunicorn (default fenxiao.wsgi:application); bench/ is on its python path",
     )
     p.add_argument("--threads", type=int, default=4, help="threads per worker with --worker-class gthread (default 4)")
-    p.add_argument("--duration", type=int, default=20, help="seconds of load per endpoint (default 20)")
-    p.add_argument("--connections", type=int, default=32, help="concurrent connections (default 32)")
-    p.add_argument("--wrk-threads", type=int, default=1, help="wrk threads (default 1: leaves CPU to the server)")
-    p.add_argument(
-        "--warmup", type=int, default=3, help="seconds of warm-up load per endpoint, not measured (default 3)"
-    )
-    p.add_argument(
-        "--rounds",
-        type=int,
-        default=3,
-        help="repeat health, list, detail N times interleaved; report medians (default 3)",
-    )
-    p.add_argument("--timeout", type=int, default=5, help="per-request timeout in seconds (default 5)")
     add_floor_options(p, duration=10, rounds=3)
-    p.add_argument("--loader", choices=["auto", "wrk", "python"], default="auto", help="load generator (default auto)")
-    p.add_argument(
-        "--database-url",
-        default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL),
-        help=f"dedicated PostgreSQL database (env BENCH_DATABASE_URL; default {DEFAULT_DATABASE_URL})",
-    )
-    p.add_argument(
-        "--redis-url",
-        default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL),
-        help=f"REDIS_URL for the server (env BENCH_REDIS_URL; default {DEFAULT_REDIS_URL}); '' for none",
-    )
-    p.add_argument("--conn-max-age", type=int, default=600, help="DB_CONN_MAX_AGE for the server (default 600)")
     p.add_argument(
         "--seed",
         choices=["auto", "demo", "builtin", "none"],
         default="auto",
         help="how to fill an empty database: auto = seed_demo if the command exists, else builtin",
     )
-    p.add_argument("--reset-db", action="store_true", help="drop and recreate the bench database first")
     p.add_argument("--json", type=Path, help="also write the results as JSON to this file")
-    p.add_argument("--keep-logs", action="store_true", help="keep the temporary directory with the gunicorn log")
     args = p.parse_args(argv)
-    if args.workers < 1 or args.duration < 1 or args.connections < 1 or args.wrk_threads < 1 or args.rounds < 1:
-        p.error("--workers, --duration, --connections, --wrk-threads and --rounds must be >= 1")
-    if args.wrk_threads > args.connections:
-        p.error("--wrk-threads cannot exceed --connections")
+    check_http_options(p, args)
     return args
 
 
@@ -242,22 +213,7 @@ def main(argv: list[str] | None = None) -> int:
         path_files[name] = workdir / f"{name.replace(' ', '_')}.txt"
         path_files[name].write_text("\n".join(plist) + "\n")
 
-    try:
-        floors = measure_floors(
-            args,
-            env,
-            workdir,
-            loader=loader,
-            wrk=wrk,
-            connections=args.connections,
-            threads=args.wrk_threads,
-            timeout=args.timeout,
-            token=token,
-            dbname=dbname,
-        )
-    except BaseException:
-        shutil.rmtree(workdir, ignore_errors=True)
-        raise
+    floors = bench_floors(args, env, workdir, loader=loader, wrk=wrk, token=token, dbname=dbname)
     worker_desc = f"{args.workers} x {args.worker_class}" + (
         f" ({args.threads} threads)" if args.worker_class == "gthread" else ""
     )

@@ -49,11 +49,11 @@ from common.base import HOST, BenchError, fmt_ms, git_revision, run_main
 from common.cpu import loadavg, measured
 from common.data import prepare_data
 from common.database import ensure_database, run_fenxiao, setup_django
-from common.floors import add_floor_options, measure_floors
+from common.floors import add_floor_options, bench_floors, server_description
 from common.loaders import WRK_INSTALL_HINT, preflight, run_wrk
 from common.server import add_server_option, server_errors, start_server, stop_gunicorn, wait_healthy
 from common.server import server_env as common_server_env
-from common.sweeps import MAINTENANCE_SWEEPS, SweepThread
+from common.sweeps import add_sweep_options, sweep_thread
 from order_placement.fixtures import prepare_fixtures
 from order_placement.load import (
     ORDER_SCENARIOS,
@@ -122,19 +122,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default="auto",
         help="how to fill an empty database (as http_bench.py): auto = seed_demo if it exists",
     )
-    p.add_argument(
-        "--sweeps",
-        choices=["maintenance", "none"],
-        default="maintenance",
-        help="maintenance (default): run the sweeps that change no shop data (core.planner_statistics) beside\n"
-        "the server every --sweep-interval s, as a live mall does; none: not even those (issue 22's 'before')",
-    )
-    p.add_argument(
-        "--sweep-interval",
-        type=float,
-        default=float(os.environ.get("SWEEP_INTERVAL_SECONDS") or 60),
-        help="seconds between those sweep rounds (default SWEEP_INTERVAL_SECONDS or 60, the mall's default)",
-    )
+    add_sweep_options(p)
     p.add_argument(
         "--statement-probe",
         type=int,
@@ -157,12 +145,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args.app = "fenxiao.wsgi:application"
     args.worker_class = "sync"
     return args
-
-
-def server_description(args: argparse.Namespace) -> str:
-    if args.server == "granian":
-        return f"granian {args.workers} x {args.threads} blocking threads"
-    return f"gunicorn {args.workers} x sync"
 
 
 def server_env(args: argparse.Namespace) -> dict[str, str]:
@@ -233,24 +215,9 @@ def main(argv: list[str] | None = None) -> int:
         f"server: {server_description(args)}, DB_CONN_MAX_AGE={args.conn_max_age}, "
         f"REDIS_URL={args.redis_url or '-'}, SWEEP_IN_PROCESS=false, DEBUG=false"
     )
-    try:
-        floors = measure_floors(
-            args,
-            env,
-            workdir,
-            loader="wrk",
-            wrk=wrk,
-            connections=args.connections,
-            threads=args.wrk_threads,
-            timeout=args.timeout,
-            token=fx.shoppers[0][0],
-            dbname=dbname,
-        )
-    except BaseException:
-        shutil.rmtree(workdir, ignore_errors=True)
-        raise
+    floors = bench_floors(args, env, workdir, wrk=wrk, token=fx.shoppers[0][0], dbname=dbname)
     server = start_server(args, env, workdir)
-    sweeps = SweepThread(MAINTENANCE_SWEEPS if args.sweeps == "maintenance" else (), args.sweep_interval)
+    sweeps = sweep_thread(args)
     seed = 20261125
     per_round: dict[str, list[dict]] = {"spread": [], "hot": [], "detail": []}
     open_loop: dict[str, dict] = {}

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
+import shutil
 import statistics
 import time
 from collections.abc import Callable
@@ -299,3 +300,37 @@ def measure_floors(
     floors.print_table()
     print()
     return floors
+
+
+def bench_floors(
+    args: argparse.Namespace,
+    env: dict[str, str],
+    workdir: Path,
+    *,
+    wrk: str | None,
+    token: str,
+    dbname: str,
+    loader: str = "wrk",
+    pick_port: Callable[[], int] | None = None,
+) -> Floors | None:
+    """``measure_floors`` with the bench's own load: ``args.connections``, ``args.wrk_threads`` (1
+    for a bench without that option) and ``args.timeout``. Called before the bench starts its main
+    server, whose ``finally`` removes ``workdir``; so when the floors fail, the workdir is removed
+    here before the error goes up, or every failed run would leave its temporary files behind."""
+    try:
+        return measure_floors(
+            args,
+            env,
+            workdir,
+            loader=loader,
+            wrk=wrk,
+            connections=args.connections,
+            threads=getattr(args, "wrk_threads", 1),
+            timeout=args.timeout,
+            token=token,
+            dbname=dbname,
+            pick_port=pick_port,
+        )
+    except BaseException:
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise

@@ -6,6 +6,8 @@ the in-process sweeper runs them in a live mall, or the bench measures a mall th
 
 from __future__ import annotations
 
+import argparse
+import os
 import threading
 from collections.abc import Collection
 
@@ -54,3 +56,26 @@ class SweepThread:
             return "no sweeps ran beside the server"
         done = ", ".join(f"{name} {n}" for name, n in self.done.items())
         return f"sweeps beside the server every {self.interval:.0f} s: {self.rounds} rounds; {done}"
+
+
+def add_sweep_options(p: argparse.ArgumentParser) -> None:
+    """``--sweeps`` and ``--sweep-interval``, read by ``sweep_thread``."""
+    p.add_argument(
+        "--sweeps",
+        choices=["maintenance", "none"],
+        default="maintenance",
+        help="maintenance (default): run the sweeps that change no shop data (core.planner_statistics) beside\n"
+        "the server every --sweep-interval s, as a live mall does; none: not even those (issue 22's 'before')",
+    )
+    p.add_argument(
+        "--sweep-interval",
+        type=float,
+        default=float(os.environ.get("SWEEP_INTERVAL_SECONDS") or 60),
+        help="seconds between those sweep rounds (default SWEEP_INTERVAL_SECONDS or 60, the mall's default)",
+    )
+
+
+def sweep_thread(args: argparse.Namespace) -> SweepThread:
+    """The sweeps ``--sweeps`` asks for, every ``--sweep-interval`` s; not started yet: a bench
+    starts it once its server answers, and stops it before stopping the server."""
+    return SweepThread(MAINTENANCE_SWEEPS if args.sweeps == "maintenance" else (), args.sweep_interval)

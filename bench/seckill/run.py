@@ -25,6 +25,13 @@ bearer token) and through the pages' stack. The summary gives the seckill rate a
 and the target "seckill >= 3,000 req/s and >= 40% of bare" (part of exit status 3), and the floors'
 own "no-op with bearer >= 60% of bare" (printed only). ``--floor-duration 0`` skips them.
 
+The server runs without the in-process sweeper (it would cancel the unpaid seckill orders and
+reset the gate). The sweeps that change no shop data (``core.planner_statistics``) still run
+beside it every ``--sweep-interval`` s (default ``SWEEP_INTERVAL_SECONDS`` or 60), from a thread of
+this process, as a live mall runs them and as ``orders_bench.py`` does (``common/sweeps.py``):
+without them a fresh bench database would keep, for the whole run, the plans its connections made
+while its tables were nearly empty. ``--sweeps none`` leaves them out.
+
 The data, load and checks are the sibling modules of this package; the shared plumbing (database
 creation, migrate, gunicorn, /proc CPU accounting, wrk for GETs) comes from ``../common/``.
 """
@@ -45,10 +52,11 @@ from common.base import HOST, ROOT, BenchError, fmt_ms, fmt_opt, git_revision, r
 from common.cpu import loadavg, measured
 from common.database import ensure_database, run_fenxiao, setup_django, wait_quiet
 from common.dbstats import describe
-from common.floors import add_floor_options, measure_floors
+from common.floors import add_floor_options, bench_floors, cpu_cost, server_description
 from common.loaders import WRK_INSTALL_HINT, run_wrk
 from common.server import add_server_option, server_errors, start_server, stop_gunicorn, wait_healthy
 from common.server import server_env as common_server_env
+from common.sweeps import add_sweep_options, sweep_thread
 from seckill.checks import redis_ceiling, verify
 from seckill.fixtures import create_activity, prepare_fixtures
 from seckill.load import port_in_range, preflight, run_wrk_seckill
@@ -100,6 +108,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help=f"REDIS_URL for the server (env BENCH_SECKILL_REDIS_URL; default {DEFAULT_REDIS_URL})",
     )
     p.add_argument("--conn-max-age", type=int, default=600, help="DB_CONN_MAX_AGE for the server (default 600)")
+    add_sweep_options(p)
     p.add_argument("--reset-db", action="store_true", help="drop and recreate the bench database first")
     p.add_argument("--json", type=Path, help="also write the results as JSON to this file")
     p.add_argument("--keep-logs", action="store_true", help="keep the temporary directory with the gunicorn log")
@@ -126,11 +135,6 @@ def server_env(args: argparse.Namespace) -> dict[str, str]:
         MEDIA_ROOT=str(ROOT / "var" / "bench-media"),
     )
     return env
-
-
-def cpu_cost(r: dict) -> float:
-    """CPU-ms per request of the server, PostgreSQL and wrk: steadier than req/s on a shared box."""
-    return sum(r.get(k) or 0.0 for k in ("app_cpu_ms_per_req", "db_cpu_ms_per_req", "loader_cpu_ms_per_req"))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -165,38 +169,27 @@ def main(argv: list[str] | None = None) -> int:
     health_file.write_text("/api/v1/health\n")
     total = len(fx.buyers) * args.attempts
 
-    if args.server == "granian":
-        worker_desc = f"granian {args.workers} x {args.threads} blocking threads"
-    else:
-        threads = f" x {args.threads} threads" if args.worker_class == "gthread" else ""
-        worker_desc = f"gunicorn {args.workers} x {args.worker_class}{threads}"
     print(
-        f"server: {worker_desc}, DB_CONN_MAX_AGE={args.conn_max_age}, "
+        f"server: {server_description(args)}, DB_CONN_MAX_AGE={args.conn_max_age}, "
         f"REDIS_URL={args.redis_url}, SWEEP_IN_PROCESS=false, DEBUG=false"
     )
-    try:
-        floors = measure_floors(
-            args,
-            env,
-            workdir,
-            loader="wrk",
-            wrk=wrk,
-            connections=args.connections,
-            threads=1,
-            timeout=args.timeout,
-            token=fx.buyers[0][1],
-            dbname=dbname,
-            pick_port=lambda: port_in_range(*args.port_range),
-        )
-    except BaseException:
-        shutil.rmtree(workdir, ignore_errors=True)
-        raise
+    floors = bench_floors(
+        args,
+        env,
+        workdir,
+        wrk=wrk,
+        token=fx.buyers[0][1],
+        dbname=dbname,
+        pick_port=lambda: port_in_range(*args.port_range),
+    )
     server = start_server(args, env, workdir, port=port_in_range(*args.port_range))
+    sweeps = sweep_thread(args)
     try:
         wait_healthy(server)
         print(f"  listening on http://{HOST}:{server.port}")
         preflight(server.port, fx, activity_id)
         print("  preflight: the activity is on sale; a forged token is refused with 401")
+        sweeps.start()
         if args.warmup > 0:
             run_wrk_seckill(wrk, server.port, warm_id, buyers_file, args, mode="loop", duration=args.warmup)
             run_wrk(wrk, server.port, health_file, args.warmup, args.connections, 1, args.timeout)
@@ -223,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
         if server.proc.poll() is not None:
             raise BenchError(f"gunicorn died during the run:\n{server.log_tail()}")
     finally:
+        sweeps.stop()
         stop_gunicorn(server)
         logged_errors = server_errors(server.log_path)
         if args.keep_logs:
@@ -254,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{'redis-benchmark EVALSHA (take)':<34} {ceiling['rps']:>9.1f} {ceiling['p50_ms']:>7.2f} "
             f"{ceiling['p99_ms']:>7.2f}   (-c {args.evalsha_clients}, sold-out keys, answer {ceiling['answer']})"
         )
+    print(f"  {sweeps.summary()}")
     codes = ", ".join(f"{c} {n}" for c, n in sorted(sale.get("codes", {}).items()))
     print(
         f"\nseckill: {sale['requests']:.0f} answers in {sale['duration_us'] / 1e6:.2f} s; 201 (orders) "
@@ -319,6 +314,7 @@ def main(argv: list[str] | None = None) -> int:
                     "health": health,
                     "evalsha": ceiling,
                     "floors": floors.as_json() if floors else None,
+                    "sweeps": {"rounds": sweeps.rounds, "done": sweeps.done},
                     "ratios": {
                         "health": health_ratio,
                         "bare": floors.pct_bare(sale["rps"]) if floors else None,

@@ -1,9 +1,12 @@
 """What a new user reads in a fresh clone must be there: every file the README and the design
-notes link to, the licence pyproject.toml declares, and the WeChat Pay test vectors."""
+notes link to, the licence pyproject.toml declares, and the WeChat Pay test vectors; and nothing
+in it may point at a machine it was not made on (no committed symbolic link)."""
 
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 import tomllib
 from pathlib import Path
 
@@ -42,3 +45,24 @@ def test_the_licence_pyproject_declares_is_shipped():
 
 def test_the_wechat_pay_vectors_ship_with_the_tests():
     assert (ROOT / "tests" / "integrations" / "vectors" / "wechatpay-v3.json").exists()
+
+
+def test_no_symbolic_link_is_committed():
+    """A worktree links ``.venv`` and ``node_modules`` to the main checkout; once such a link was
+    committed, and on a fresh machine it pointed at itself and ``npm install`` failed. Git records
+    a link as mode 120000: none may be tracked. Outside a git checkout (an sdist) there is nothing
+    to check."""
+    git = shutil.which("git")
+    if git is None:
+        pytest.skip("git is not installed")
+    top = subprocess.run(
+        [git, "-C", str(ROOT), "rev-parse", "--show-toplevel"], capture_output=True, text=True, timeout=30
+    )
+    if top.returncode != 0 or Path(top.stdout.strip()).resolve() != ROOT.resolve():
+        pytest.skip("not a git checkout of this repository")
+    listed = subprocess.run(
+        [git, "-C", str(ROOT), "ls-files", "-s", "-z"], capture_output=True, text=True, timeout=30, check=True
+    )
+    # Each entry: "<mode> <object> <stage>\t<path>", NUL-terminated (-z: paths unquoted).
+    links = [entry.split("\t", 1)[1] for entry in listed.stdout.split("\0") if entry.startswith("120000 ")]
+    assert links == [], f"symbolic links are tracked (git rm --cached them and name them in .gitignore): {links}"

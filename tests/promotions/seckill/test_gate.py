@@ -30,25 +30,28 @@ from fenxiao.promotions.seckill.activities import (
     sweep_seckill_gates,
 )
 from fenxiao.promotions.seckill.gate import Gate
-from fenxiao.promotions.seckill.purchases import seckill_buy, seckill_return_for_order
-from tests.promotions.seckill.support import TEST_REDIS_URL, gate_held, make_activity, redis_gate, remaining, shopper
+from fenxiao.promotions.seckill.purchases import seckill_return_for_order
+from tests.promotions.seckill.support import (
+    TEST_REDIS_URL,
+    address_of,
+    buy,
+    gate_held,
+    make_activity,
+    redis_gate,
+    refusal,
+    remaining,
+    seeded_activity,
+    shopper,
+    token_of,
+)
 from tests.support import Api
 
-__all__ = ["redis_gate"]  # fixture
+__all__ = ["redis_gate", "refusal"]  # fixtures
 pytestmark = pytest.mark.django_db
 
 
-def buy(user, activity, **kwargs):
-    return seckill_buy(user=user, activity_id=activity.pk, address_id=user.addresses.get(is_default=True).id, **kwargs)
-
-
 def post(api: Api, activity, user):
-    return api.post(f"/api/v1/seckill/{activity.pk}/orders", {"address_id": user.addresses.get(is_default=True).id})
-
-
-def seeded_activity(commit, sku, **fields):
-    with commit():  # the gate is seeded once the activity is committed
-        return make_activity(sku, **fields)
+    return api.post(f"/api/v1/seckill/{activity.pk}/orders", address_of(user))
 
 
 def test_creating_an_activity_seeds_its_gate_with_the_whole_quota(redis_gate, sku, commit):
@@ -61,36 +64,15 @@ def test_creating_an_activity_seeds_its_gate_with_the_whole_quota(redis_gate, sk
     assert int(rules[b"starts"]) == epoch_ms(activity.starts_at) and int(rules[b"ends"]) == epoch_ms(activity.ends_at)
 
 
-@pytest.mark.parametrize(
-    ("situation", "code"),
-    [
-        ("sold_out", "SECKILL_SOLD_OUT"),
-        ("bought_already", "SECKILL_LIMIT_REACHED"),
-        ("not_started", "SECKILL_NOT_STARTED"),
-        ("ended", "SECKILL_ENDED"),
-        ("paused", "SECKILL_PAUSED"),
-    ],
-)
-def test_every_refusal_is_answered_from_redis_without_a_query(
-    redis_gate, sku, commit, buyer, buyer_api, django_assert_num_queries, situation, code
-):
-    starts = timezone.now() + (timedelta(minutes=10) if situation == "not_started" else timedelta(minutes=-1))
-    activity = seeded_activity(commit, sku, stock=1, starts_at=starts, ends_at=starts + timedelta(hours=1))
-    if situation == "sold_out":
-        buy(shopper("first"), activity)
-    elif situation == "bought_already":
-        assert post(buyer_api, activity, buyer).status_code == 201
-        seckill_activity_update(activity_id=activity.pk, fields={"stock": 2})  # units are left; the limit is not
-    elif situation == "paused":
-        seckill_activity_pause(activity_id=activity.pk)
-    later = timezone.now() + (timedelta(minutes=61) if situation == "ended" else timedelta(0))
+def test_every_refusal_is_answered_from_redis_without_a_query(refusal, buyer, buyer_api, django_assert_num_queries):
+    activity = refusal.activity
     before = remaining(activity)
-    address_id = buyer.addresses.get(is_default=True).id
+    body = address_of(buyer)
 
-    with time_machine.travel(later, tick=False), django_assert_num_queries(0):
-        response = buyer_api.post(f"/api/v1/seckill/{activity.pk}/orders", {"address_id": address_id})
+    with time_machine.travel(refusal.at, tick=False), django_assert_num_queries(0):
+        response = buyer_api.post(f"/api/v1/seckill/{activity.pk}/orders", body)
 
-    assert response.status_code == 409 and response.json()["code"] == code
+    assert response.status_code == 409 and response.json()["code"] == refusal.code
     assert remaining(activity) == before  # a refusal takes nothing
 
 
@@ -147,7 +129,7 @@ def test_a_pause_the_gate_missed_is_still_refused_by_the_database(redis_gate, sk
 
 def test_a_forged_or_expired_token_is_401_and_takes_nothing(redis_gate, sku, commit, buyer, settings):
     activity = seeded_activity(commit, sku)
-    token = token_pair_issue(user_id=buyer.id, scope="user").access
+    token = token_of(buyer)
 
     forged = post(Api(token[:-6] + "AAAAAA"), activity, buyer)
     with time_machine.travel(timezone.now() + settings.JWT_ACCESS_TTL + timedelta(seconds=1), tick=False):
@@ -163,7 +145,7 @@ def test_a_forged_or_expired_token_is_401_and_takes_nothing(redis_gate, sku, com
 @pytest.mark.parametrize("how", ["logged_out_everywhere", "deactivated"])
 def test_a_revoked_token_that_passes_the_gate_is_401_and_gives_the_unit_back(redis_gate, sku, commit, buyer, how):
     activity = seeded_activity(commit, sku)
-    api = Api(token_pair_issue(user_id=buyer.id, scope="user").access)
+    api = Api(token_of(buyer))
     if how == "logged_out_everywhere":
         User.objects.filter(pk=buyer.pk).update(token_version=F("token_version") + 1)
     else:

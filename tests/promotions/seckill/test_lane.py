@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -19,22 +18,27 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import RequestFactory
-from django.utils import timezone
 from prometheus_client import REGISTRY
 
-from fenxiao.accounts.models import User
 from fenxiao.accounts.tokens import token_pair_issue
 from fenxiao.orders.models import Order
 from fenxiao.promotions.api.seckill import TAKEN_TOKEN
 from fenxiao.promotions.api.seckill_lane import SeckillLane, SoldOutMemo
 from fenxiao.promotions.models import SeckillPurchase
 from fenxiao.promotions.seckill import gate as seckill_gate
-from fenxiao.promotions.seckill.activities import seckill_activity_pause, seckill_activity_update
-from fenxiao.promotions.seckill.purchases import seckill_buy
-from tests.promotions.seckill.support import gate_held, make_activity, redis_gate, remaining, shopper
+from fenxiao.promotions.seckill.activities import seckill_activity_update
+from tests.promotions.seckill.support import (
+    address_of,
+    gate_held,
+    redis_gate,
+    refusal,
+    remaining,
+    seeded_activity,
+    token_of,
+)
 from tests.support import Api
 
-__all__ = ["redis_gate"]  # fixture
+__all__ = ["redis_gate", "refusal"]  # fixtures
 pytestmark = pytest.mark.django_db
 
 ROUTE = "api/v1/seckill/<activity_id>/orders"
@@ -74,10 +78,6 @@ def django_app() -> Iterable[Django]:
         request_finished.connect(close_old_connections)
 
 
-def token_of(user: User) -> str:
-    return token_pair_issue(user_id=user.pk, scope="user").access
-
-
 def call(app, activity_id: int, *, token: str | None, body: Any = None, raw: bytes | None = None, **extra) -> Answer:
     data = raw if raw is not None else json.dumps(body if body is not None else {}).encode()
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
@@ -96,15 +96,6 @@ def call(app, activity_id: int, *, token: str | None, body: Any = None, raw: byt
     return Answer(seen["status"], seen["headers"], body_out)
 
 
-def address_of(user: User) -> dict[str, int]:
-    return {"address_id": user.addresses.get(is_default=True).id}
-
-
-def seeded(commit, sku, **fields):
-    with commit():
-        return make_activity(sku, **fields)
-
-
 def refused_count(reason: str) -> float:
     return REGISTRY.get_sample_value("fenxiao_seckill_refused_total", {"reason": reason}) or 0.0
 
@@ -114,36 +105,12 @@ def observed(status: str) -> float:
     return REGISTRY.get_sample_value("fenxiao_http_request_duration_seconds_count", labels) or 0.0
 
 
-@pytest.mark.parametrize(
-    ("situation", "code"),
-    [
-        ("sold_out", "SECKILL_SOLD_OUT"),
-        ("bought_already", "SECKILL_LIMIT_REACHED"),
-        ("not_started", "SECKILL_NOT_STARTED"),
-        ("ended", "SECKILL_ENDED"),
-        ("paused", "SECKILL_PAUSED"),
-    ],
-)
-def test_a_refusal_is_answered_by_the_lane_as_django_answers_it(
-    redis_gate, sku, commit, buyer, django_app, django_assert_num_queries, situation, code
-):
-    starts = timezone.now() + (timedelta(minutes=10) if situation == "not_started" else timedelta(minutes=-1))
-    activity = seeded(commit, sku, stock=1, starts_at=starts, ends_at=starts + timedelta(hours=1))
-    if situation == "sold_out":
-        first = shopper("first")
-        seckill_buy(user=first, activity_id=activity.pk, **address_of(first))
-    elif situation == "bought_already":
-        seckill_buy(user=buyer, activity_id=activity.pk, **address_of(buyer))
-        with commit():
-            seckill_activity_update(activity_id=activity.pk, fields={"stock": 2})
-    elif situation == "paused":
-        with commit():
-            seckill_activity_pause(activity_id=activity.pk)
-    later = timezone.now() + (timedelta(minutes=61) if situation == "ended" else timedelta(0))
+def test_a_refusal_is_answered_by_the_lane_as_django_answers_it(refusal, buyer, django_app, django_assert_num_queries):
+    activity, code = refusal.activity, refusal.code
     before, refusals, timed = remaining(activity), refused_count(code), observed("4xx")
     lane, token, body = SeckillLane(django_app), token_of(buyer), address_of(buyer)
 
-    with time_machine.travel(later, tick=False):
+    with time_machine.travel(refusal.at, tick=False):
         with django_assert_num_queries(0):
             answer = call(lane, activity.pk, token=token, body=body)
         reference = Api(token).post(f"/api/v1/seckill/{activity.pk}/orders", body)
@@ -162,7 +129,7 @@ def test_a_refusal_is_answered_by_the_lane_as_django_answers_it(
 
 
 def test_the_lane_echoes_a_sane_request_id(redis_gate, sku, commit, buyer, django_app):
-    activity = seeded(commit, sku, stock=0)
+    activity = seeded_activity(commit, sku, stock=0)
 
     answer = call(
         SeckillLane(django_app), activity.pk, token=token_of(buyer), body={}, HTTP_X_REQUEST_ID="nginx-1234567890"
@@ -172,7 +139,7 @@ def test_the_lane_echoes_a_sane_request_id(redis_gate, sku, commit, buyer, djang
 
 
 def test_a_winner_is_handed_to_django_with_its_unit_taken_and_buys_it_once(redis_gate, sku, commit, buyer, django_app):
-    activity = seeded(commit, sku, stock=3)
+    activity = seeded_activity(commit, sku, stock=3)
 
     with commit():
         answer = call(SeckillLane(django_app), activity.pk, token=token_of(buyer), body=address_of(buyer))
@@ -189,7 +156,7 @@ def test_a_winner_is_handed_to_django_with_its_unit_taken_and_buys_it_once(redis
 def test_a_unit_taken_for_a_request_django_refuses_before_the_view_is_given_back(
     redis_gate, sku, commit, buyer, monkeypatch
 ):
-    activity = seeded(commit, sku, stock=3)
+    activity = seeded_activity(commit, sku, stock=3)
 
     def answers_before_the_view(environ, start_response):
         assert environ[TAKEN_TOKEN]  # the lane took a unit for it
@@ -204,7 +171,7 @@ def test_a_unit_taken_for_a_request_django_refuses_before_the_view_is_given_back
 
 
 def test_a_unit_taken_for_a_request_that_raises_is_given_back(redis_gate, sku, commit, buyer):
-    activity = seeded(commit, sku, stock=3)
+    activity = seeded_activity(commit, sku, stock=3)
 
     def crashes(environ, start_response):
         raise RuntimeError("worker fault")
@@ -227,7 +194,7 @@ def test_a_unit_taken_for_a_request_that_raises_is_given_back(redis_gate, sku, c
     ],
 )
 def test_unusual_requests_go_to_django_and_take_nothing(redis_gate, sku, commit, buyer, django_app, case, status, code):
-    activity = seeded(commit, sku, stock=0)  # sold out: the lane would refuse a well-formed request
+    activity = seeded_activity(commit, sku, stock=0)  # sold out: the lane would refuse a well-formed request
     token: str | None = token_of(buyer)
     body: Any = address_of(buyer)
     raw = None
@@ -254,7 +221,7 @@ def test_unusual_requests_go_to_django_and_take_nothing(redis_gate, sku, commit,
 
 def test_without_redis_every_request_goes_to_django(settings, sku, commit, buyer, django_app):
     settings.REDIS_URL = ""
-    activity = seeded(commit, sku, stock=0)
+    activity = seeded_activity(commit, sku, stock=0)
 
     answer = call(SeckillLane(django_app), activity.pk, token=token_of(buyer), body=address_of(buyer))
 
@@ -265,7 +232,7 @@ def test_without_redis_every_request_goes_to_django(settings, sku, commit, buyer
 def test_an_unseeded_gate_is_seeded_by_django_and_the_next_refusal_stays_in_the_lane(
     redis_gate, sku, commit, buyer, django_app
 ):
-    activity = seeded(commit, sku, stock=0)
+    activity = seeded_activity(commit, sku, stock=0)
     seckill_gate.redis_client().delete(*seckill_gate.keys(activity.pk))
     lane = SeckillLane(django_app)
 
@@ -278,7 +245,7 @@ def test_an_unseeded_gate_is_seeded_by_django_and_the_next_refusal_stays_in_the_
 
 
 def test_when_redis_fails_at_the_gate_the_database_decides(redis_gate, sku, commit, buyer, django_app, monkeypatch):
-    activity = seeded(commit, sku, stock=2)
+    activity = seeded_activity(commit, sku, stock=2)
 
     def unreachable(**_: Any):
         raise redis.ConnectionError("gate down")
@@ -293,7 +260,7 @@ def test_when_redis_fails_at_the_gate_the_database_decides(redis_gate, sku, comm
 
 
 def test_other_routes_and_methods_pass_straight_through(redis_gate, sku, commit, buyer, django_app):
-    activity = seeded(commit, sku, stock=0)
+    activity = seeded_activity(commit, sku, stock=0)
     lane = SeckillLane(django_app)
     environ = RequestFactory().get(f"/api/v1/seckill/{activity.pk}").environ
     environ["HTTP_AUTHORIZATION"] = f"Bearer {token_of(buyer)}"
@@ -316,7 +283,7 @@ def test_a_process_remembers_sold_out_briefly_and_asks_the_gate_again_after(
     redis_gate, sku, commit, buyer, django_app, settings, monkeypatch
 ):
     settings.SECKILL_SOLD_OUT_MEMO_MS = 1000
-    activity = seeded(commit, sku, stock=0)
+    activity = seeded_activity(commit, sku, stock=0)
     clock = Clock()
     lane = SeckillLane(django_app, SoldOutMemo(clock))
     token, body = token_of(buyer), address_of(buyer)
@@ -341,7 +308,7 @@ def test_a_process_remembers_sold_out_briefly_and_asks_the_gate_again_after(
 
 def test_with_the_memo_off_every_refusal_asks_the_gate(redis_gate, sku, commit, buyer, django_app, settings):
     settings.SECKILL_SOLD_OUT_MEMO_MS = 0
-    activity = seeded(commit, sku, stock=0)
+    activity = seeded_activity(commit, sku, stock=0)
     lane = SeckillLane(django_app, SoldOutMemo(Clock()))
     token, body = token_of(buyer), address_of(buyer)
     call(lane, activity.pk, token=token, body=body)
@@ -354,7 +321,7 @@ def test_with_the_memo_off_every_refusal_asks_the_gate(redis_gate, sku, commit, 
 
 def test_the_memo_is_per_activity(redis_gate, sku, commit, buyer, django_app, settings):
     settings.SECKILL_SOLD_OUT_MEMO_MS = 60_000
-    gone, open_one = seeded(commit, sku, stock=0), seeded(commit, sku, stock=1)
+    gone, open_one = seeded_activity(commit, sku, stock=0), seeded_activity(commit, sku, stock=1)
     lane = SeckillLane(django_app, SoldOutMemo(Clock()))
     token, body = token_of(buyer), address_of(buyer)
 
