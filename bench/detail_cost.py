@@ -6,7 +6,8 @@ leave out what PostgreSQL and Redis spend (the HTTP bench's "db CPU" column has 
 ``SELECT 1`` plus a Redis ``PING``; the product page cycles over up to 200 on-shelf ids in the
 HTTP bench's order (``common/data.py``), so after the first pass every page is a warm one, as
 under wrk. Cases take turns, round by round; the best round of each is reported, with the
-statements and Redis commands one warm product page runs.
+statements and Redis commands one warm product page runs, and the CPU the PostgreSQL backend
+spent per request (from /proc).
 
     .venv/bin/python bench/detail_cost.py [--requests 4000] [--rounds 3] [--profile]
         [--database-url postgres://postgres@127.0.0.1:5432/fx_h_detail_bench] [--redis-url redis://127.0.0.1:6379/4]
@@ -27,6 +28,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
 from common.base import ROOT, BenchError  # noqa: E402
+from common.cpu import _proc_stat  # noqa: E402
 from common.database import ensure_database, setup_django  # noqa: E402
 
 HEALTH = "/api/v1/health"
@@ -65,11 +67,17 @@ def call(app, template: dict) -> str:
     return status[0]
 
 
-def cost_us(app, templates: list[dict], n: int) -> float:
+def cost_us(app, templates: list[dict], n: int, backend: int) -> tuple[float, float]:
+    """(app, database) CPU µs per request: this process's, and its PostgreSQL backend's from /proc
+    (10 ms ticks, so only a few thousand requests make that figure steady)."""
+    db_before = _proc_stat(backend)
     started = time.process_time()
     for i in range(n):
         call(app, templates[i % len(templates)])
-    return (time.process_time() - started) / n * 1e6
+    app_us = (time.process_time() - started) / n * 1e6
+    db_after = _proc_stat(backend)
+    db_us = (db_after[1] - db_before[1]) / n * 1e6 if db_before and db_after else float("nan")
+    return app_us, db_us
 
 
 def main() -> None:
@@ -130,19 +138,28 @@ def main() -> None:
     print(f"a warm product page: {len(queries)} SQL statement(s), {redis_calls} Redis command(s)")
     for q in queries:
         print(f"  {q[:160]}")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
     best: dict[str, float] = {}
+    db: dict[str, list[float]] = {"health": [], "detail": []}
     for round_no in range(1, args.rounds + 1):
-        figures = {"health": cost_us(app, health, args.requests), "detail": cost_us(app, details, args.requests)}
-        for name, us in figures.items():
-            best[name] = min(best.get(name, us), us)
+        figures = {}
+        for name, templates in (("health", health), ("detail", details)):
+            figures[name], db_us = cost_us(app, templates, args.requests, backend)
+            best[name] = min(best.get(name, figures[name]), figures[name])
+            db[name].append(db_us)
         ratio = figures["health"] / figures["detail"]
         print(
-            f"round {round_no}: health {figures['health']:7.1f} µs, detail {figures['detail']:7.1f} µs,"
-            f" detail runs at {ratio:6.1%} of health's rate"
+            f"round {round_no}: app CPU health {figures['health']:7.1f} µs, detail {figures['detail']:7.1f} µs,"
+            f" detail runs at {ratio:6.1%} of health's rate; PostgreSQL backend CPU"
+            f" health {db['health'][-1]:5.0f} µs, detail {db['detail'][-1]:5.0f} µs"
         )
     print(
         f"best: health {best['health']:.1f} µs, detail {best['detail']:.1f} µs,"
         f" detail at {best['health'] / best['detail']:.1%} of health"
+        f" (database, median: health {sorted(db['health'])[len(db['health']) // 2]:.0f} µs,"
+        f" detail {sorted(db['detail'])[len(db['detail']) // 2]:.0f} µs)"
     )
     if args.profile:
         from pyinstrument import Profiler

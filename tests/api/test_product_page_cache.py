@@ -179,3 +179,18 @@ def test_the_kept_pages_can_be_turned_off(anon, cleanser, settings):
     page(anon, cleanser)
     Product.objects.filter(pk=cleanser.id).update(title="改名")  # no hook: only an unkept page sees it
     assert page(anon, cleanser)["title"] == "改名"
+
+
+def test_kept_pages_are_bounded_by_count_and_bytes(anon, cleanser, monkeypatch):
+    from fenxiao.catalog.api import product_page
+
+    other = ProductFactory(title="面霜")
+    SkuFactory(product=other)
+    monkeypatch.setattr(product_page, "KEPT_PAGES", 1)
+    page(anon, cleanser)
+    page(anon, other)
+    assert [key[0] for key in product_page._kept] == [other.id]
+    monkeypatch.setattr(product_page, "KEPT_BYTES", 10)  # smaller than any page: none is kept
+    product_page.product_pages_forget()
+    page(anon, cleanser)
+    assert not product_page._kept

@@ -5,8 +5,11 @@ its cost is Python building the same twenty cards again. Rendered pages are kept
 cache (Redis in production) under a key that includes the catalogue version; anything that
 changes what a card shows bumps the version after its transaction commits, so the next request
 renders fresh. The TTL bounds staleness of what no hook sees (stock sold by orders: the card's
-"in stock" flag may lag by at most ``CATALOG_LIST_CACHE_SECONDS``; the product page is always live).
-Several workers must share one cache (Redis) for a bump in one to reach the others."""
+"in stock" flag may lag by at most ``CATALOG_LIST_CACHE_SECONDS``; the product page's stock is always
+live). Several workers must share one cache (Redis) for a bump in one to reach the others.
+
+The same changes also give the version row in the database (``CatalogVersion``) a new value: product
+pages are kept rendered in each process and checked against it (``catalog/api/product_page.py``)."""
 
 from __future__ import annotations
 

@@ -54,6 +54,10 @@ class Template:
     skus: tuple[tuple[int, int], ...]
     segments: tuple[bytes, ...]
 
+    @property
+    def size(self) -> int:
+        return sum(len(segment) for segment in self.segments)
+
     def fill(self, live: ProductLive) -> bytes:
         """The body with the live numbers; a SKU the live rows do not have (gone meanwhile) has none left."""
         left = dict(zip((sku_id for sku_id, _ in live.skus), live.stock, strict=True))
@@ -109,39 +113,50 @@ def render(product_id: int, request: HttpRequest) -> Template:
     return Template(skus=tuple((s.id, s.price_fen) for s in skus), segments=tuple(s.encode() for s in segments))
 
 
-KEPT_PAGES = 1000  # per process; the least recently shown page goes first
+# Per process; the least recently shown page goes first. A page is a few kB (its detail HTML,
+# mostly), so the count binds first; the bytes bound the process's memory whatever the pages hold.
+KEPT_PAGES = 1000
+KEPT_BYTES = 32 * 1024 * 1024
+_kept_bytes = 0
 _kept: OrderedDict[tuple[int, str, str], tuple[int, float, Template]] = OrderedDict()
 _kept_lock = threading.Lock()
 
 
 def _kept_get(key: tuple[int, str, str], version: int) -> Template | None:
+    if settings.CATALOG_DETAIL_CACHE_SECONDS <= 0:
+        return None
     with _kept_lock:
         found = _kept.get(key)
         if found is None:
             return None
         kept_version, expires, template = found
         if kept_version != version or expires < time.monotonic():
-            del _kept[key]
-            return None
+            return None  # replaced by the caller's render
         _kept.move_to_end(key)
         return template
 
 
 def _kept_put(key: tuple[int, str, str], version: int, template: Template) -> None:
+    global _kept_bytes
     seconds = settings.CATALOG_DETAIL_CACHE_SECONDS
-    if seconds <= 0:
+    if seconds <= 0 or template.size > KEPT_BYTES:
         return
     with _kept_lock:
+        replaced = _kept.pop(key, None)
+        if replaced is not None:
+            _kept_bytes -= replaced[2].size
         _kept[key] = (version, time.monotonic() + seconds, template)
-        _kept.move_to_end(key)
-        while len(_kept) > KEPT_PAGES:
-            _kept.popitem(last=False)
+        _kept_bytes += template.size
+        while len(_kept) > KEPT_PAGES or _kept_bytes > KEPT_BYTES:
+            _kept_bytes -= _kept.popitem(last=False)[1][2].size
 
 
 def product_pages_forget() -> None:
     """Drop every kept page of this process (tests start each with none)."""
+    global _kept_bytes
     with _kept_lock:
         _kept.clear()
+        _kept_bytes = 0
 
 
 def product_page(product_id: int, request: HttpRequest) -> bytes:
