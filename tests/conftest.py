@@ -29,11 +29,16 @@ def pytest_sessionfinish(session, exitstatus):
 
 @pytest.fixture(autouse=True)
 def _isolated_cache(settings, tmp_path):
-    """Each test starts with an empty cache (throttles, token caches) and its own media folder."""
+    """Each test starts with an empty cache (throttles, token caches), no product page kept rendered
+    and its own media folder."""
+    from fenxiao.catalog.api.product_page import product_pages_forget
+
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
+    product_pages_forget()
     yield
     cache.clear()
+    product_pages_forget()
 
 
 @pytest.fixture

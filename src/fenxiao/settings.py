@@ -393,6 +393,10 @@ CATALOG_PAGE_SIZE = env_int("CATALOG_PAGE_SIZE", 20)
 CATALOG_MAX_PAGE_SIZE = 100
 # Rendered product-list pages are cached this long (0 turns the cache off); see catalog/cache.py.
 CATALOG_LIST_CACHE_SECONDS = env_int("CATALOG_LIST_CACHE_SECONDS", 30)
+# Rendered product pages (their stock, sales, prices and shelf state are always read live) are kept
+# this long at most in each process (0 turns it off); a catalogue change replaces them at once. See
+# catalog/api/product_page.py.
+CATALOG_DETAIL_CACHE_SECONDS = env_int("CATALOG_DETAIL_CACHE_SECONDS", 600)
 
 # Observability (issue 21, core/observability): LOG_FORMAT=json writes one JSON object per line
 # with the request id; /metrics answers a bearer METRICS_TOKEN, or private addresses when it is

@@ -137,3 +137,21 @@ class Sku(models.Model):
         if not isinstance(self.specs, dict):
             return ""
         return "；".join(f"{k}:{v}" for k, v in self.specs.items())
+
+
+class CatalogVersion(models.Model):
+    """One row: a random value replaced after every catalogue change commits (``catalog.cache``).
+
+    Product pages are kept rendered in each app process and checked against it in the same
+    statement that reads their live stock (``catalog/api/product_page.py``), so a warm page costs
+    one database round trip and no cache call. Random rather than a counter: a rolled-back test
+    transaction or a restored backup never brings back a value that labelled other rows."""
+
+    value = models.BigIntegerField("版本")
+
+    class Meta:
+        verbose_name = "商品目录版本"
+        verbose_name_plural = "商品目录版本"
+
+    def __str__(self) -> str:
+        return str(self.value)

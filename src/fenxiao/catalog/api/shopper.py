@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
 from fenxiao.catalog import selectors
+from fenxiao.catalog.api.product_page import product_page
 from fenxiao.catalog.api.schemas import (
     CategoryOut,
     ProductDetailOut,
@@ -14,13 +15,10 @@ from fenxiao.catalog.api.schemas import (
     ProductPageOut,
     page_json,
     product_card,
-    sku_dict,
 )
 from fenxiao.catalog.cache import cached_render
-from fenxiao.core.media import media_url
 from fenxiao.core.openapi_errors import answers
-from fenxiao.core.rich_text import sanitize_html
-from fenxiao.inventory.selectors import available_by_product, available_by_sku
+from fenxiao.inventory.selectors import available_by_product
 
 router = Router(tags=["catalog"])
 
@@ -60,26 +58,5 @@ def products(request: HttpRequest, filters: Query[ProductListQuery]):
 
 @router.get("/products/{int:product_id}", response=ProductDetailOut, summary="商品详情")
 def product_detail(request: HttpRequest, product_id: int):
-    product = selectors.product_get_for_shopper(product_id=product_id)
-    skus = product.active_skus
-    stock = available_by_sku([s.id for s in skus])
-    prices = [s.price_fen for s in skus] or [0]
-    cheapest = min(skus, key=lambda s: (s.price_fen, s.id)) if skus else None
-    images = [product.main_image, *(img.image for img in product.gallery)]
-    return {
-        "id": product.id,
-        "title": product.title,
-        "subtitle": product.subtitle,
-        "images": [media_url(name, request) for name in images if name],
-        # Cleaned again on the way out (a row from before the rule stays harmless) and with absolute
-        # URLs, which the mini-program's rich-text needs: it has no page to resolve "/media/..." against.
-        "detail_html": sanitize_html(product.detail_html, base_url=request.build_absolute_uri("/")),
-        "category": {"id": product.category_id, "name": product.category.name},
-        "sales_count": product.sales_count,
-        "price_fen": min(prices),
-        "max_price_fen": max(prices),
-        "market_price_fen": cheapest.market_price_fen if cheapest else 0,
-        "stock": sum(stock.values()),
-        "specs": selectors.spec_options(skus),
-        "skus": [sku_dict(s, request, stock=stock[s.id]) for s in skus],
-    }
+    # Kept rendered per catalogue version, with stock, sales and prices read live (product_page.py).
+    return HttpResponse(product_page(product_id, request), content_type="application/json; charset=utf-8")
