@@ -1,8 +1,9 @@
 """The sweeps a bench lets run beside the server. The bench servers run with
 ``SWEEP_IN_PROCESS=false`` because most sweeps would change what is measured (cancelling the
 bench's unpaid orders, expiring its seckill gates); the ones that only keep the database in shape
-(``core.planner_statistics``) must still run, every ``SWEEP_INTERVAL_SECONDS`` as Celery beat or
-the in-process sweeper runs them in a live mall, or the bench measures a mall that nobody runs."""
+(``core.planner_statistics``) must still run, every ``PLANNER_STATISTICS_INTERVAL_SECONDS`` as Celery
+beat or the in-process sweeper runs that one in a live mall, or the bench measures a mall that
+nobody runs."""
 
 from __future__ import annotations
 
@@ -70,8 +71,8 @@ def add_sweep_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--sweep-interval",
         type=float,
-        default=float(os.environ.get("SWEEP_INTERVAL_SECONDS") or 60),
-        help="seconds between those sweep rounds (default SWEEP_INTERVAL_SECONDS or 60, the mall's default)",
+        default=float(os.environ.get("PLANNER_STATISTICS_INTERVAL_SECONDS") or 5),
+        help="seconds between those rounds (default PLANNER_STATISTICS_INTERVAL_SECONDS or 5, as the mall)",
     )
 
 

@@ -23,7 +23,9 @@ from celery.signals import beat_init, worker_init, worker_ready
 from kombu import Queue
 
 from fenxiao.core.extensions import SWEEP_ORDER
-from fenxiao.core.task_routing import DEFAULT, QUEUES, SWEEP_TASK, sweep_groups
+from fenxiao.core.planner_statistics import SWEEP_NAME as PLANNER_STATISTICS
+from fenxiao.core.planner_statistics import planner_statistics_interval
+from fenxiao.core.task_routing import DEFAULT, QUEUES, SWEEP_TASK, queue_for_sweep, sweep_groups
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fenxiao.settings")
 
@@ -35,25 +37,37 @@ app.conf.task_routes = ("fenxiao.core.task_routing.route_task",)
 app.autodiscover_tasks()
 
 
-def sweep_schedule(interval: float) -> dict[str, dict[str, Any]]:
-    """One beat entry per queue's group of sweeps, in ``SWEEP_ORDER`` inside the group. A round
-    not started within one interval expires: the next one is already on its way."""
+def _entry(queue: str, names: list[str], interval: float, *, group: str = "") -> dict[str, Any]:
     return {
-        f"sweeps:{queue}": {
-            "task": SWEEP_TASK,
-            "schedule": interval,
-            "kwargs": {"group": queue, "names": names},
-            "options": {"queue": queue, "expires": interval},
-        }
-        for queue, names in sweep_groups(SWEEP_ORDER).items()
+        "task": SWEEP_TASK,
+        "schedule": interval,
+        "kwargs": {"group": group or queue, "names": names},
+        "options": {"queue": queue, "expires": interval},
     }
+
+
+def sweep_schedule(interval: float, planner_statistics: float = 0) -> dict[str, dict[str, Any]]:
+    """One beat entry per queue's group of sweeps, in ``SWEEP_ORDER`` inside the group, and one
+    for the planner-statistics check alone every ``planner_statistics`` seconds when that is more
+    often. A round not started within one interval expires: the next one is already on its way."""
+    schedule = {f"sweeps:{queue}": _entry(queue, names, interval) for queue, names in sweep_groups(SWEEP_ORDER).items()}
+    frequent = planner_statistics_interval(interval, planner_statistics)
+    if frequent is not None:
+        # A round lock of its own: holding its queue's would make that queue's whole round skip.
+        queue = queue_for_sweep(PLANNER_STATISTICS)
+        schedule[f"sweeps:{PLANNER_STATISTICS}"] = _entry(
+            queue, [PLANNER_STATISTICS], frequent, group=PLANNER_STATISTICS
+        )
+    return schedule
 
 
 @app.on_after_configure.connect
 def _schedule_sweeps(sender: Celery, **_: object) -> None:
     from django.conf import settings
 
-    sender.conf.beat_schedule = sweep_schedule(float(settings.SWEEP_INTERVAL_SECONDS))
+    sender.conf.beat_schedule = sweep_schedule(
+        float(settings.SWEEP_INTERVAL_SECONDS), float(settings.PLANNER_STATISTICS_INTERVAL_SECONDS)
+    )
 
 
 @worker_init.connect

@@ -348,6 +348,11 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 SWEEP_INTERVAL_SECONDS = env_int("SWEEP_INTERVAL_SECONDS", 60)
+# The planner-statistics check (core/planner_statistics.py) also runs alone this often: a new shop's
+# first flash sale fills its order tables within a minute, and until they are analyzed every
+# order's foreign-key checks scan them. One catalogue query when nothing is due; 0 leaves it to the
+# rounds above.
+PLANNER_STATISTICS_INTERVAL_SECONDS = env_int("PLANNER_STATISTICS_INTERVAL_SECONDS", 5)
 # The task policy (core/task_policy.py, core/task_routing.py): a message is acknowledged only once
 # its task finished, and given back if the worker died, so a task killed half-way runs again (every
 # task is idempotent); one message at a time per worker process, so none waits behind a long one.

@@ -9,8 +9,9 @@ import threading
 import pytest
 
 from fenxiao.core import extensions
+from fenxiao.core.planner_statistics import SWEEP_NAME as PLANNER_STATISTICS
 from fenxiao.core.sweep_lock import release_stale_locks, sweep_round_lock
-from fenxiao.core.sweeper import start_in_process_sweeper
+from fenxiao.core.sweeper import Cadence, start_in_process_sweeper
 from fenxiao.core.tasks import run_sweeps_task
 
 
@@ -59,3 +60,22 @@ def test_the_web_process_runs_no_sweeper_when_a_broker_is_set(settings):
     settings.SWEEP_IN_PROCESS = True  # even when asked for
     assert start_in_process_sweeper() is False
     assert "fenxiao-sweeper" not in {thread.name for thread in threading.enumerate()}
+
+
+def test_between_whole_rounds_the_sweeper_runs_the_planner_statistics_check_alone():
+    cadence = Cadence(60, 5, start=1000.0)
+
+    assert cadence.tick == 5
+    wakes = [1000.0 + 5 * i for i in range(1, 25)]  # two minutes of wake-ups
+    ran = [cadence.due(now) for now in wakes]
+
+    whole = [now - 1000.0 for now, only in zip(wakes, ran, strict=True) if only is None]
+    assert whole == [60.0, 120.0]
+    assert all(only == (PLANNER_STATISTICS,) for only in ran if only is not None)
+
+
+def test_without_a_frequent_check_every_wake_up_is_a_whole_round_even_when_late():
+    cadence = Cadence(60, None, start=0.0)
+
+    assert cadence.tick == 60
+    assert [cadence.due(now) for now in (60.0, 121.0, 250.0, 300.0)] == [None, None, None, None]

@@ -8,6 +8,7 @@ import pytest
 
 from fenxiao.celery import app, sweep_schedule
 from fenxiao.core.extensions import SWEEP_ORDER, _subscribers, registered_sweeps, subscriber_name
+from fenxiao.core.planner_statistics import SWEEP_NAME as PLANNER_STATISTICS
 from fenxiao.core.task_routing import (
     EVENT_TASK,
     QUEUES,
@@ -129,7 +130,14 @@ def test_each_beat_entry_keeps_the_written_order_goes_to_its_queue_and_expires()
 
 
 def test_the_configured_app_schedules_the_groups_and_keeps_its_file_under_the_var_dir(settings):
-    assert {k.removeprefix("sweeps:") for k in app.conf.beat_schedule} == set(sweep_groups(SWEEP_ORDER))
+    assert {k.removeprefix("sweeps:") for k in app.conf.beat_schedule} == {
+        *sweep_groups(SWEEP_ORDER),
+        PLANNER_STATISTICS,
+    }
+    assert (
+        app.conf.beat_schedule[f"sweeps:{PLANNER_STATISTICS}"]["schedule"]
+        == settings.PLANNER_STATISTICS_INTERVAL_SECONDS
+    )
     assert app.conf.beat_schedule_filename.startswith(str(settings.VAR_DIR))
 
 
@@ -147,3 +155,17 @@ def test_the_task_policy_is_configured(settings):
 
     assert deliver.name == EVENT_TASK
     assert deliver.autoretry_for == (Exception,) and deliver.retry_backoff and deliver.retry_jitter
+
+
+def test_the_planner_statistics_check_also_runs_alone_between_the_rounds():
+    schedule = sweep_schedule(60.0, 5.0)
+
+    entry = schedule.pop(f"sweeps:{PLANNER_STATISTICS}")
+    queue = queue_for_sweep(PLANNER_STATISTICS)
+    assert entry["task"] == SWEEP_TASK and entry["schedule"] == 5.0
+    # Its own round lock: were it its queue's, a check running at the minute would skip that round.
+    assert entry["kwargs"] == {"group": PLANNER_STATISTICS, "names": [PLANNER_STATISTICS]}
+    assert entry["options"] == {"queue": queue, "expires": 5.0}
+    assert schedule == sweep_schedule(60.0)  # the rounds are unchanged, and still run it too
+    # Off, or no more often than the rounds: only the rounds run it.
+    assert sweep_schedule(60.0, 0) == sweep_schedule(60.0, 60.0) == sweep_schedule(60.0)

@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from fenxiao.core.event_outbox import outbox_publish, sweep_event_outbox
         from fenxiao.core.extensions import event_sender, register_sweep
-        from fenxiao.core.planner_statistics import refresh_after_migrate, sweep_planner_statistics
+        from fenxiao.core.planner_statistics import SWEEP_NAME, refresh_after_migrate, sweep_planner_statistics
 
         # With a broker, events leave the web process as one task message per subscriber, through
         # the transactional outbox; its sweep relays what a process died before sending.
@@ -17,8 +17,9 @@ class CoreConfig(AppConfig):
         register_sweep("core.event_outbox", sweep_event_outbox)
 
         # The planner's statistics kept current by autovacuum's rule, whether or not it runs
-        # (core/planner_statistics.py): every sweep round, and once after each migrate.
-        register_sweep("core.planner_statistics", sweep_planner_statistics)
+        # (core/planner_statistics.py): every sweep round, alone between the rounds
+        # (PLANNER_STATISTICS_INTERVAL_SECONDS), and once after each migrate.
+        register_sweep(SWEEP_NAME, sweep_planner_statistics)
         post_migrate.connect(refresh_after_migrate, sender=self, dispatch_uid="core.planner_statistics")
 
         # The request id travels into Celery tasks; task failures and retries are counted.

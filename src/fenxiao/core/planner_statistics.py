@@ -37,6 +37,10 @@ from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, transacti
 
 logger = logging.getLogger(__name__)
 
+# Its name among the sweeps; it also runs alone every ``PLANNER_STATISTICS_INTERVAL_SECONDS``
+# (``planner_statistics_interval``), between the rounds of all of them.
+SWEEP_NAME = "core.planner_statistics"
+
 # How long ANALYZE waits for a table another process holds (autovacuum's VACUUM, an index build).
 # Below deadlock_timeout (1 s): a wait that long would make PostgreSQL cancel autovacuum's work
 # on the table in our favour, and autovacuum already seeing to it is all this sweep wants.
@@ -107,3 +111,9 @@ def refresh_after_migrate(*, using: str = DEFAULT_DB_ALIAS, plan: object = None,
     if plan is None:
         return
     planner_statistics_refresh(using=using)
+
+
+def planner_statistics_interval(sweep_interval: float, setting: float) -> float | None:
+    """Seconds between the check's own runs, or None when the sweep rounds come as often (or the
+    setting is 0): then it runs only with them."""
+    return setting if 0 < setting < sweep_interval else None
