@@ -5,7 +5,8 @@ Python and closes every connection after its answer, so each request also pays a
 a lingering close. Profiled under the seckill crowd, gunicorn and the kernel's socket work took
 about 85 % of a worker's time and the seckill lane 15 %. granian keeps connections alive and does
 the HTTP and the sockets in Rust; Django runs in a few blocking threads per process. On the same
-2-core box it served the seckill crowd's refusals at 4.5 times gunicorn's rate.
+2-core box it served the seckill crowd's refusals at 4.5 times gunicorn's rate (11,394 against
+2,509 req/s) and the whole default sale 18 % faster.
 
 gunicorn stays the image's default command (``deploy/gunicorn.conf.py``): its request timeout kills a
 stuck worker, which granian has no equivalent of, and its hooks forget a dead worker's live gauges.
