@@ -74,16 +74,18 @@ def test_units_held_counts_placed_units_and_not_returned_ones(gate, sku, commit)
         ({}, True),
         ({"sold": 10}, False),
         ({"status": SeckillStatus.PAUSED}, False),
-        ({"starts_at": now() + minutes(5)}, False),
-        ({"starts_at": now() - minutes(10), "ends_at": now() - minutes(1)}, False),
+        ({"starts_at": 5}, False),  # datetimes as minutes from the test's own now, not collection time
+        ({"starts_at": -10, "ends_at": -1}, False),
     ],
 )
 def test_a_unit_is_taken_only_while_units_are_left_and_the_activity_is_open(sku, change, taken):
+    at = now()
     activity = make_activity(sku, stock=10)
-    SeckillActivity.objects.filter(pk=activity.pk).update(**change)
+    fields = {k: at + minutes(v) if k.endswith("_at") else v for k, v in change.items()}
+    SeckillActivity.objects.filter(pk=activity.pk).update(**fields)
     sold_before = SeckillActivity.objects.get(pk=activity.pk).sold
 
-    assert statements.unit_taken(activity_id=activity.pk, now=now()) is taken
+    assert statements.unit_taken(activity_id=activity.pk, now=at) is taken
 
     assert SeckillActivity.objects.get(pk=activity.pk).sold == sold_before + (1 if taken else 0)
 
