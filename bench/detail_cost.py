@@ -19,7 +19,6 @@ pyinstrument``; it is not a project dependency)."""
 from __future__ import annotations
 
 import argparse
-import io
 import sys
 import time
 from pathlib import Path
@@ -30,41 +29,17 @@ sys.path.insert(0, str(BENCH))
 from common.base import ROOT, BenchError  # noqa: E402
 from common.cpu import _proc_stat  # noqa: E402
 from common.database import ensure_database, setup_django  # noqa: E402
+from common.wsgi import with_body, wsgi_call, wsgi_environ  # noqa: E402
 
 HEALTH = "/api/v1/health"
 
 
 def environ(path: str) -> dict:
-    return {
-        "REQUEST_METHOD": "GET",
-        "PATH_INFO": path,
-        "QUERY_STRING": "",
-        "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": "8000",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "REMOTE_ADDR": "127.0.0.1",
-        "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(b""),
-        "wsgi.errors": sys.stderr,
-        "wsgi.multithread": False,
-        "wsgi.multiprocess": True,
-        "wsgi.run_once": False,
-        "wsgi.version": (1, 0),
-        "HTTP_HOST": "127.0.0.1",
-    }
+    return wsgi_environ(path)
 
 
 def call(app, template: dict) -> str:
-    status: list[str] = []
-
-    def start_response(s, h, exc_info=None):
-        status.append(s)
-
-    body = app(dict(template, **{"wsgi.input": io.BytesIO(b"")}), start_response)
-    b"".join(body)
-    if hasattr(body, "close"):
-        body.close()
-    return status[0]
+    return wsgi_call(app, with_body(template))[0]
 
 
 def cost_us(app, templates: list[dict], n: int, backend: int) -> tuple[float, float]:

@@ -16,7 +16,6 @@ goes"); with ``--profile`` a last round runs under pyinstrument (wall clock; a d
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import random
@@ -29,30 +28,12 @@ sys.path.insert(0, str(BENCH))
 if not os.environ.get("PYTHONPATH"):  # else the code under test is the one PYTHONPATH names
     sys.path.insert(0, str(BENCH.parent / "src"))
 
+from common.wsgi import wsgi_call, wsgi_environ  # noqa: E402
 from orders_bench import DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL  # noqa: E402
 
 
 def environ(body: bytes, token: str) -> dict:
-    return {
-        "REQUEST_METHOD": "POST",
-        "PATH_INFO": "/api/v1/orders",
-        "QUERY_STRING": "",
-        "CONTENT_TYPE": "application/json",
-        "CONTENT_LENGTH": str(len(body)),
-        "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": "8000",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "REMOTE_ADDR": "127.0.0.1",
-        "HTTP_HOST": "127.0.0.1",
-        "HTTP_AUTHORIZATION": f"Bearer {token}",
-        "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(body),
-        "wsgi.errors": sys.stderr,
-        "wsgi.multithread": False,
-        "wsgi.multiprocess": True,
-        "wsgi.run_once": False,
-        "wsgi.version": (1, 0),
-    }
+    return wsgi_environ("/api/v1/orders", method="POST", body=body, headers={"Authorization": f"Bearer {token}"})
 
 
 def bodies(shoppers: list[tuple[str, int]], skus: list[int], n: int, seed: int) -> list[tuple[bytes, str]]:
@@ -68,18 +49,10 @@ def bodies(shoppers: list[tuple[str, int]], skus: list[int], n: int, seed: int) 
 
 
 def place(app, requests: list[tuple[bytes, str]]) -> None:
-    status: list[str] = []
-
-    def start_response(s, h, exc_info=None):
-        status.append(s)
-
     for body, token in requests:
-        result = app(environ(body, token), start_response)
-        content = b"".join(result)
-        if hasattr(result, "close"):
-            result.close()
-        if not status[-1].startswith("201"):
-            raise SystemExit(f"an order answered {status[-1]}: {content[:300]!r}")
+        status, content = wsgi_call(app, environ(body, token))
+        if not status.startswith("201"):
+            raise SystemExit(f"an order answered {status}: {content[:300]!r}")
 
 
 # The parts of an order, as (label, [(file suffix, function)], [(file suffix, function) it is called

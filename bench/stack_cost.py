@@ -15,7 +15,6 @@ compare with."""
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import sys
 import tempfile
@@ -26,47 +25,18 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(BENCH.parent / "src"))
 
-
-def environ(path: str, headers: dict[str, str]) -> dict:
-    env = {
-        "REQUEST_METHOD": "GET",
-        "PATH_INFO": path,
-        "QUERY_STRING": "",
-        "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": "8000",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "REMOTE_ADDR": "127.0.0.1",
-        "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(b""),
-        "wsgi.errors": sys.stderr,
-        "wsgi.multithread": False,
-        "wsgi.multiprocess": True,
-        "wsgi.run_once": False,
-        "wsgi.version": (1, 0),
-        "HTTP_HOST": "127.0.0.1",
-    }
-    env.update({f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items()})
-    return env
+from common.wsgi import with_body, wsgi_call, wsgi_environ  # noqa: E402
 
 
 def cost_us(app, path: str, headers: dict[str, str], n: int) -> float:
-    status: list[str] = []
-
-    def start_response(s, h, exc_info=None):
-        status.append(s)
-
-    template = environ(path, headers)
+    template = wsgi_environ(path, headers=headers)
     for _ in range(200):  # warm: caches, imports, the first connection
-        body = app(dict(template, **{"wsgi.input": io.BytesIO(b"")}), start_response)
-        if hasattr(body, "close"):
-            body.close()
-    if not status[-1].startswith("200"):
-        raise SystemExit(f"{path} answered {status[-1]}")
+        status, _ = wsgi_call(app, with_body(template))
+    if not status.startswith("200"):
+        raise SystemExit(f"{path} answered {status}")
     started = time.process_time()
     for _ in range(n):
-        body = app(dict(template, **{"wsgi.input": io.BytesIO(b"")}), start_response)
-        if hasattr(body, "close"):
-            body.close()
+        wsgi_call(app, with_body(template))
     return (time.process_time() - started) / n * 1e6
 
 

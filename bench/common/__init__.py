@@ -10,7 +10,8 @@
 * ``loaders``: wrk (``paths.lua``) and the fallback Python loader for GET requests;
 * ``floors``: the bare app and the no-op view every HTTP figure is compared with;
 * ``sweeps``: the maintenance sweeps run beside a bench's server, and their options;
-* ``options``: the options of the benches that load GET paths (``http_bench``, ``cold_lists_bench``).
+* ``options``: the options of the benches that load GET paths (``http_bench``, ``cold_lists_bench``);
+* ``wsgi``: one request as a WSGI server hands it over, for the in-process cost scripts.
 
 The scripts run with ``bench/`` on ``sys.path`` (Python puts a script's folder first), so they
 import ``common.<module>``."""
