@@ -24,12 +24,12 @@ def _flag(argv: list[str], name: str) -> str:
     return argv[argv.index(name) + 1]
 
 
-def test_the_defaults_are_one_process_per_core_with_eight_threads_on_port_8000():
+def test_the_defaults_are_two_processes_per_core_with_two_threads_on_port_8000():
     argv = granian_argv({}, cpu_count=4, executable="/venv/bin/granian")
 
     assert argv[0] == "/venv/bin/granian" and argv[-1] == "fenxiao.wsgi:application"
     assert (_flag(argv, "--interface"), _flag(argv, "--host"), _flag(argv, "--port")) == ("wsgi", "0.0.0.0", "8000")
-    assert (_flag(argv, "--workers"), _flag(argv, "--blocking-threads")) == ("4", "8")
+    assert (_flag(argv, "--workers"), _flag(argv, "--blocking-threads")) == ("8", "2")
     assert "--respawn-failed-workers" in argv and "--no-ws" in argv and "--access-log" not in argv
 
 

@@ -6,15 +6,17 @@ a lingering close. Profiled under the seckill crowd, gunicorn and the kernel's s
 about 85 % of a worker's time and the seckill lane 15 %. granian keeps connections alive and does
 the HTTP and the sockets in Rust; Django runs in a few blocking threads per process. On the same
 2-core box it served the seckill crowd's refusals at 4.5 times gunicorn's rate (11,394 against
-2,509 req/s) and the whole default sale 18 % faster.
+2,509 req/s) and the whole default sale 39 % faster (4,208 against 3,022 req/s).
 
 gunicorn stays the image's default command (``deploy/gunicorn.conf.py``): its request timeout kills a
 stuck worker, which granian has no equivalent of, and its hooks forget a dead worker's live gauges.
 Choose granian where throughput per core matters more (a flash sale); the settings it takes:
 
 - ``WEB_BIND`` (else ``GUNICORN_BIND``, else ``0.0.0.0:8000``): where to listen;
-- ``WEB_CONCURRENCY``: worker processes, one per core by default (the HTTP work is not Python's);
-- ``WEB_THREADS``: Django's threads per process (8). Each thread holds its own database
+- ``WEB_CONCURRENCY``: worker processes, two per core by default;
+- ``WEB_THREADS``: Django's threads per process (2). Measured on 2 cores (bench/README.md), four
+  processes of two threads took the seckill crowd at 4,208 req/s, two of eight at 3,553: Django's
+  work is bound by each process's GIL, so processes count more than threads. Each thread holds its own database
   connection unless ``DB_POOL_MAX_SIZE`` caps the process: size PostgreSQL's ``max_connections``
   for processes × threads per node;
 - ``GUNICORN_ACCESS_LOG``: ``true`` logs each request (granian's own format);
@@ -33,7 +35,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 DEFAULT_BIND = "0.0.0.0:8000"
-DEFAULT_THREADS = 8
+DEFAULT_THREADS = 2
+PROCESSES_PER_CORE = 2
 MAX_THREADS = 64
 TRUE = {"1", "true", "yes", "on"}
 
@@ -66,7 +69,7 @@ def granian_argv(
 ) -> list[str]:
     """The command line of a granian node serving ``app`` with this environment's settings."""
     host, port = bind_address(environ)
-    workers = _positive(environ, "WEB_CONCURRENCY", max(cpu_count, 1), 64)
+    workers = _positive(environ, "WEB_CONCURRENCY", PROCESSES_PER_CORE * max(cpu_count, 1), 64)
     threads = _positive(environ, "WEB_THREADS", DEFAULT_THREADS, MAX_THREADS)
     argv = [
         executable,
