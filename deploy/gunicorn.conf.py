@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from fenxiao.core.env import is_true
 from fenxiao.core.observability.gunicorn_hooks import child_exit, on_starting
 
 __all__ = ["child_exit", "on_starting"]  # gunicorn finds its server hooks by name in this module
@@ -56,7 +57,7 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS") or os.environ.get("T
 
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
-if os.environ.get("GUNICORN_ACCESS_LOG", "").strip().lower() in {"1", "true", "yes", "on"}:
+if is_true(os.environ.get("GUNICORN_ACCESS_LOG", "")):
     accesslog = "-"
     access_log_format = (
         '{"time": "%(t)s", "request_id": "%({x-request-id}i)s", "remote_addr": "%(h)s", '

@@ -19,12 +19,17 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 
+def is_true(raw: str) -> bool:
+    """1/true/yes/on (any case, blanks around ignored)."""
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
 def env_bool(name: str, default: bool) -> bool:
     """1/true/yes/on (any case) is true, anything else set is false; unset or empty is ``default``."""
     raw = os.environ.get(name)
     if raw is None or raw == "":
         return default
-    return raw.strip().lower() in {"1", "true", "yes", "on"}
+    return is_true(raw)
 
 
 def env_list(name: str, default: str) -> list[str]:

@@ -34,11 +34,12 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+from fenxiao.core.env import is_true
+
 DEFAULT_BIND = "0.0.0.0:8000"
 DEFAULT_THREADS = 2
 PROCESSES_PER_CORE = 2
 MAX_THREADS = 64
-TRUE = {"1", "true", "yes", "on"}
 
 
 class ServeConfigError(ValueError):
@@ -88,7 +89,7 @@ def granian_argv(
         # arbiter replaces one.
         "--respawn-failed-workers",
     ]
-    if environ.get("GUNICORN_ACCESS_LOG", "").strip().lower() in TRUE:
+    if is_true(environ.get("GUNICORN_ACCESS_LOG", "")):
         argv.append("--access-log")
     argv.append(app)
     return argv

@@ -100,6 +100,13 @@ def _select(model: type[Model], vendor: str) -> tuple[str, str, _Columns]:
     return f"SELECT {columns.sql} FROM {quote(table)}", quote(model._meta.pk.column), columns
 
 
+def quoted_names(model: type[Model], *fields: str) -> tuple[str, ...]:
+    """The model's table, then each field's column, quoted for the database: for the few
+    statements written by hand whose text is built once from the model's metadata."""
+    quote = _connection().ops.quote_name
+    return (quote(model._meta.db_table), *(quote(model._meta.get_field(f).column) for f in fields))
+
+
 RowLock = Literal["", "update", "no_key_update"]
 _LOCK_CLAUSES: dict[str, str] = {"update": " FOR UPDATE", "no_key_update": " FOR NO KEY UPDATE"}
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from fenxiao.accounts.models import User
 from fenxiao.core.paging import Page, paginate
+from fenxiao.core.statements import quoted_names
 from fenxiao.orders.errors import OrderError, order_not_found
 from fenxiao.orders.models import AfterSale, Order, OrderEvent, OrderLine, OrderStatus, Shipment, ShipmentLine
 from fenxiao.payments.models import Payment
@@ -153,12 +154,8 @@ def order_get_for_operator(*, order_id: int) -> Order:
 
 @cache
 def _unpaid_up_to_sql(vendor: str) -> str:
-    quote = connection.ops.quote_name
-    meta = Order._meta
-    return (
-        f"SELECT COUNT(*) FROM (SELECT 1 FROM {quote(meta.db_table)} WHERE {quote(meta.get_field('buyer').column)} = %s"
-        f" AND {quote(meta.get_field('status').column)} = %s LIMIT %s) AS unpaid"
-    )
+    table, buyer, status = quoted_names(Order, "buyer", "status")
+    return f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {buyer} = %s AND {status} = %s LIMIT %s) AS unpaid"
 
 
 def unpaid_orders_up_to(*, buyer_id: int, cap: int) -> int:

@@ -12,12 +12,22 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from fenxiao.accounts.tokens import token_decode, token_pair_issue
+from fenxiao.accounts.tokens import token_decode
 from fenxiao.orders.services import order_cancel
 from fenxiao.promotions.models import SeckillActivity, SeckillStatus
 from fenxiao.promotions.seckill import statements
 from fenxiao.promotions.seckill.purchases import TokenBuyer, seckill_buy
-from tests.promotions.seckill.support import gate, make_activity, minutes, now, redis_gate, shopper
+from tests.promotions.seckill.support import (
+    address_of,
+    buy,
+    gate,
+    make_activity,
+    minutes,
+    now,
+    redis_gate,
+    shopper,
+    token_of,
+)
 
 __all__ = ["gate", "redis_gate"]  # fixtures
 pytestmark = pytest.mark.django_db
@@ -28,16 +38,10 @@ pytestmark = pytest.mark.django_db
 WINNER_STATEMENTS = 19
 
 
-def _token_buyer(user) -> TokenBuyer:
-    access = token_pair_issue(user_id=user.pk, scope="user").access
-    return TokenBuyer(token_decode(access, expected_type="access"))
-
-
 def _win(activity, user):
-    address_id = user.addresses.get(is_default=True).id
-    buyer = _token_buyer(user)
+    buyer, address = TokenBuyer(token_decode(token_of(user), expected_type="access")), address_of(user)
     with CaptureQueriesContext(connection) as queries:
-        order = seckill_buy(user=buyer, activity_id=activity.pk, address_id=address_id)
+        order = seckill_buy(user=buyer, activity_id=activity.pk, **address)
     return order, [q["sql"] for q in queries.captured_queries]
 
 
@@ -58,8 +62,8 @@ def test_a_winner_locks_the_buyer_once_and_runs_the_counted_statements(redis_gat
 def test_units_held_counts_placed_units_and_not_returned_ones(gate, sku, commit):
     activity = make_activity(sku, stock=10, per_user_limit=2)
     buyer, other = shopper("held"), shopper("other")
-    first = seckill_buy(user=buyer, activity_id=activity.pk, address_id=buyer.addresses.get().id)
-    seckill_buy(user=buyer, activity_id=activity.pk, address_id=buyer.addresses.get().id)
+    first = buy(buyer, activity)
+    buy(buyer, activity)
 
     assert statements.units_held(activity_id=activity.pk, user_id=buyer.pk) == 2
     assert statements.units_held(activity_id=activity.pk, user_id=other.pk) == 0
